@@ -1,0 +1,275 @@
+//===- SSMOps.td - operations of the ssm dialect -----------*- tablegen -*-===//
+//
+// Layers of S4D and EGRU models over token streams. Parameters are
+// ElementsAttr: dense elements for small tensors, dense_resource blobs for
+// weights (so large models print and parse fast). Each op verifies its
+// parameter shapes against its stream types.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_DIALECT_SSM_SSMOPS_TD
+#define SSM_DIALECT_SSM_SSMOPS_TD
+
+include "ssm/Dialect/SSM/SSMDialect.td"
+include "ssm/Dialect/SSM/SSMEnums.td"
+include "ssm/Dialect/SSM/SSMTypes.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def SSM_Stream : Type<CPred<"::mlir::isa<::ssm::StreamType>($_self)">,
+                      "token stream", "::ssm::StreamType">;
+
+/// A layer: pure dataflow on streams, with an optional user-facing name
+/// (the DSL's layer name; weights bind to it).
+class SSM_LayerOp<string mnemonic, list<Trait> traits = []>
+    : SSM_Op<mnemonic, !listconcat([Pure, HasParent<"ModelOp">], traits)>;
+
+//===----------------------------------------------------------------------===//
+// Model structure
+//===----------------------------------------------------------------------===//
+
+def SSM_ModelOp : SSM_Op<"model", [
+    Symbol, IsolatedFromAbove, SingleBlock, NoRegionArguments,
+    DeclareOpInterfaceMethods<RegionKindInterface>, HasOnlyGraphRegion]> {
+  let summary = "a model: a graph of layers from inputs to outputs";
+  let description = [{
+    Holds one model as a graph region: the order of layers in the body does
+    not matter, but the graph must be acyclic (feedback lives inside stateful
+    layers such as `ssm.s4d` and `ssm.egru`, never on an edge). The body ends
+    with `ssm.output`, whose operands are the model's outputs.
+
+    Example:
+    ```mlir
+    ssm.model @tiny {
+      %u = ssm.input 0 : !ssm.stream<1xf32>
+      %y = ssm.relu %u : !ssm.stream<1xf32> -> !ssm.stream<1xf32>
+      ssm.output %y : !ssm.stream<1xf32>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The terminator that lists the model's outputs.
+    OutputOp getOutputOp();
+    /// The model's inputs, ordered by index.
+    llvm::SmallVector<InputOp> getInputOps();
+  }];
+}
+
+def SSM_InputOp : SSM_LayerOp<"input"> {
+  let summary = "a model input stream";
+  let description = [{
+    The `index`-th input of the enclosing model. Indices are dense from 0.
+
+    Example: `%u = ssm.input 0 {name = "pixels"} : !ssm.stream<1xf32>`
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntNonNegative]>:$index,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat = "$index attr-dict `:` qualified(type($output))";
+}
+
+def SSM_OutputOp : SSM_Op<"output", [Pure, Terminator, HasParent<"ModelOp">]> {
+  let summary = "the outputs of a model";
+  let description = [{
+    Terminates `ssm.model`; its operands are the model's output streams.
+
+    Example: `ssm.output %logits : !ssm.stream<10xf32>`
+  }];
+  let arguments = (ins Variadic<SSM_Stream>:$outputs);
+  let assemblyFormat =
+      "($outputs^ `:` qualified(type($outputs)))? attr-dict";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear layers
+//===----------------------------------------------------------------------===//
+
+def SSM_DenseOp : SSM_LayerOp<"dense"> {
+  let summary = "a fully connected layer applied to every token";
+  let description = [{
+    `y_k = W u_k + b` for every token k, with `weight` W of shape [O, I] and
+    optional `bias` b of shape [O]; the input stream has I channels and the
+    output stream O.
+
+    Example:
+    ```mlir
+    %y = ssm.dense %u {name = "encoder",
+                       weight = dense<[[1.0], [2.0]]> : tensor<2x1xf32>,
+                       bias = dense<0.5> : tensor<2xf32>}
+        : !ssm.stream<1xf32> -> !ssm.stream<2xf32>
+    ```
+  }];
+  let arguments = (ins SSM_Stream:$input, ElementsAttr:$weight,
+                       OptionalAttr<ElementsAttr>:$bias,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat =
+      "$input attr-dict `:` qualified(type($input)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def SSM_S4DOp : SSM_LayerOp<"s4d"> {
+  let summary = "a diagonal structured state-space layer (S4D)";
+  let description = [{
+    An S4D layer (Gu et al. 2022, "On the Parameterization and
+    Initialization of Diagonal State Space Models", Sec. 3) over H channels
+    with state size N (N/2 complex modes per channel; conjugate pairs are
+    implied). Per channel h and mode n:
+
+    - `A = -exp(log_a_real) + i * a_imag`, `dt = exp(log_dt)`
+    - ZOH: `A_bar = exp(dt A)`, `B_bar = B (A_bar - 1) / A`;
+      bilinear: `A_bar = (1 + dt A/2) / (1 - dt A/2)`,
+      `B_bar = dt B / (1 - dt A/2)`
+    - `x_k = A_bar x_{k-1} + B_bar u_k`, `y_k = 2 Re(sum_n C_n x_k) + D u_k`
+
+    Parameters: `log_dt` [H], `log_a_real` and `a_imag` [H, N/2] real,
+    `b` and `c` [H, N/2] complex, `d` [H]. `ssm-discretize` materializes the
+    optional `a_bar` and `b_bar` [H, N/2] complex.
+
+    Example:
+    ```mlir
+    %y = ssm.s4d %u zoh {state_size = 2 : i64,
+        log_dt = dense<-3.0> : tensor<1xf32>,
+        log_a_real = dense<-0.69> : tensor<1x1xf32>,
+        a_imag = dense<3.14> : tensor<1x1xf32>,
+        b = dense<(1.0, 0.0)> : tensor<1x1xcomplex<f32>>,
+        c = dense<(0.5, -0.2)> : tensor<1x1xcomplex<f32>>,
+        d = dense<1.0> : tensor<1xf32>}
+        : !ssm.stream<1xf32> -> !ssm.stream<1xf32>
+    ```
+  }];
+  let arguments = (ins SSM_Stream:$input, SSM_Discretization:$discretization,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$state_size,
+                       ElementsAttr:$log_dt, ElementsAttr:$log_a_real,
+                       ElementsAttr:$a_imag, ElementsAttr:$b,
+                       ElementsAttr:$c, ElementsAttr:$d,
+                       OptionalAttr<ElementsAttr>:$a_bar,
+                       OptionalAttr<ElementsAttr>:$b_bar,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat =
+      "$input $discretization attr-dict `:` qualified(type($input)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+}
+
+def SSM_EGRUOp : SSM_LayerOp<"egru"> {
+  let summary = "an event-based gated recurrent unit layer (EGRU)";
+  let description = [{
+    The EGRU of Subramoney et al. 2023 ("Efficient recurrent architectures
+    through activity sparsity and sparse back-propagation through time",
+    ICLR, Sec. 3.1), as run on SpiNNaker 2 by Nazeer et al. 2024. With gates
+    stacked [update; reset; candidate]:
+
+    - `u_k = sigmoid(W_u x_k + R_u y_{k-1} + b_u)`
+    - `r_k = sigmoid(W_r x_k + R_r y_{k-1} + b_r)`
+    - `z_k = tanh(W_z x_k + R_z (r_k * y_{k-1}) + b_z)`
+    - `c_k = u_k * z_k + (1 - u_k) * c_{k-1} - theta * e_{k-1}`
+    - `e_k = H(c_k - theta)`, `y_k = c_k * e_k` (an event carries c_k)
+
+    Parameters: `w` [3H, I], `r` [3H, H], optional `bias` [3H], `theta` [H]
+    (> 0). The input has I channels and the output H.
+
+    Example:
+    ```mlir
+    %y = ssm.egru %u {w = dense<0.1> : tensor<6x1xf32>,
+                      r = dense<0.0> : tensor<6x2xf32>,
+                      theta = dense<0.2> : tensor<2xf32>}
+        : !ssm.stream<1xf32> -> !ssm.stream<2xf32>
+    ```
+  }];
+  let arguments = (ins SSM_Stream:$input, ElementsAttr:$w, ElementsAttr:$r,
+                       OptionalAttr<ElementsAttr>:$bias, ElementsAttr:$theta,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat =
+      "$input attr-dict `:` qualified(type($input)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pointwise layers
+//===----------------------------------------------------------------------===//
+
+/// An activation applied channel by channel; keeps the channel count.
+class SSM_ActivationOp<string mnemonic, string formula>
+    : SSM_LayerOp<mnemonic> {
+  let summary = "pointwise " # formula;
+  let description = [{
+    Applies `}] # formula # [{` to every channel of every token. The output
+    has as many channels as the input; its element type and encoding may
+    differ (a quantized model sends activations as graded spikes).
+
+    Example: `%y = ssm.}] # mnemonic # [{ %x : !ssm.stream<8xf32> -> !ssm.stream<8xf32>`
+  }];
+  let arguments = (ins SSM_Stream:$input, OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat =
+      "$input attr-dict `:` qualified(type($input)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+}
+
+def SSM_ReluOp : SSM_ActivationOp<"relu", "y = max(x, 0)"> {
+  let hasFolder = 1;
+}
+def SSM_GeluOp : SSM_ActivationOp<"gelu",
+    "y = x * Phi(x) (Hendrycks and Gimpel 2016, exact erf form)">;
+
+def SSM_GLUOp : SSM_LayerOp<"glu"> {
+  let summary = "gated linear unit over split channels";
+  let description = [{
+    Splits the 2H input channels into halves a (first H) and b (last H) and
+    computes `y = a * sigmoid(b)` (Dauphin et al. 2017, Sec. 3).
+
+    Example: `%y = ssm.glu %x : !ssm.stream<8xf32> -> !ssm.stream<4xf32>`
+  }];
+  let arguments = (ins SSM_Stream:$input, OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat =
+      "$input attr-dict `:` qualified(type($input)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+}
+
+def SSM_AddOp : SSM_LayerOp<"add", [Commutative]> {
+  let summary = "channel-wise sum of two streams (residual connection)";
+  let description = [{
+    `y_k = lhs_k + rhs_k` for every token; all three streams have the same
+    channel count.
+
+    Example: `%y = ssm.add %a, %b : !ssm.stream<8xf32>, !ssm.stream<8xf32> -> !ssm.stream<8xf32>`
+  }];
+  let arguments = (ins SSM_Stream:$lhs, SSM_Stream:$rhs,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` qualified(type($lhs)) `,` "
+                       "qualified(type($rhs)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+}
+
+def SSM_ReadoutOp : SSM_LayerOp<"readout"> {
+  let summary = "summarize the tokens seen so far";
+  let description = [{
+    A streaming readout: at token k, `mean` gives `(1/(k+1)) sum_{j<=k} x_j`
+    and `last` gives `x_k`. The value at the final token of a sequence is
+    the sequence summary a classifier decodes; on the event runtime every
+    token's value is the prediction so far.
+
+    Example: `%m = ssm.readout %x mean : !ssm.stream<8xf32> -> !ssm.stream<8xf32>`
+  }];
+  let arguments = (ins SSM_Stream:$input, SSM_ReadoutMode:$mode,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat =
+      "$input $mode attr-dict `:` qualified(type($input)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+}
+
+#endif // SSM_DIALECT_SSM_SSMOPS_TD
