@@ -139,7 +139,7 @@ LogicalResult ModelOp::verifyRegions() {
   if (inputs.empty())
     return emitOpError() << "must have at least one 'ssm.input'";
   for (auto [expected, input] : llvm::enumerate(inputs)) {
-    if (input.getIndex() != static_cast<int64_t>(expected))
+    if (input.getIndex() != expected)
       return input.emitOpError()
              << "input indices must be 0.." << inputs.size() - 1
              << " without gaps or repeats; found index " << input.getIndex()

@@ -1,0 +1,163 @@
+//===- WeightFile.cpp - layer parameters from HDF5 files ------------------===//
+
+#include "ssm/Frontend/WeightFile.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace ssm::dsl;
+
+namespace {
+/// HDF5 prints its own error stack to stderr by default; ssmc reports errors
+/// itself, with the file and dataset, so silence it once.
+void silenceHDF5() {
+  static bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+std::string formatShape(llvm::ArrayRef<int64_t> shape) {
+  return "[" +
+         llvm::join(llvm::map_range(shape,
+                                    [](int64_t d) { return std::to_string(d); }),
+                    ", ") +
+         "]";
+}
+
+/// Closes an HDF5 handle with the matching function when it goes out of scope.
+struct Handle {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~Handle() {
+    if (id >= 0)
+      close(id);
+  }
+};
+} // namespace
+
+std::string ssm::dsl::layerGroupPath(llvm::StringRef layerName) {
+  std::string path = "/" + layerName.str();
+  std::replace(path.begin(), path.end(), '.', '/');
+  return path;
+}
+
+llvm::Expected<std::unique_ptr<WeightFile>>
+WeightFile::open(llvm::StringRef path) {
+  silenceHDF5();
+  if (!llvm::sys::fs::exists(path))
+    return makeError("weights file '" + path + "' does not exist");
+  if (llvm::sys::fs::is_directory(path))
+    return makeError("weights file '" + path + "' is a directory");
+  std::string pathStr = path.str();
+  htri_t isHDF5 = H5Fis_hdf5(pathStr.c_str());
+  if (isHDF5 <= 0)
+    return makeError("weights file '" + path +
+                     "' is not an HDF5 file (or cannot be read)");
+  hid_t file = H5Fopen(pathStr.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0)
+    return makeError("cannot open weights file '" + path +
+                     "' (corrupt or unreadable HDF5)");
+  return std::unique_ptr<WeightFile>(new WeightFile(pathStr, file));
+}
+
+WeightFile::~WeightFile() { H5Fclose(handle); }
+
+bool WeightFile::exists(llvm::StringRef objectPath) const {
+  // H5Lexists needs every intermediate link to exist: check prefixes.
+  llvm::SmallVector<llvm::StringRef> parts;
+  objectPath.split(parts, '/', -1, /*KeepEmpty=*/false);
+  std::string prefix;
+  for (llvm::StringRef part : parts) {
+    prefix += "/" + part.str();
+    if (H5Lexists(handle, prefix.c_str(), H5P_DEFAULT) <= 0)
+      return false;
+  }
+  return !parts.empty();
+}
+
+llvm::Expected<std::vector<double>>
+WeightFile::read(llvm::StringRef datasetPath,
+                 llvm::ArrayRef<int64_t> shape) const {
+  auto fail = [&](const llvm::Twine &what) {
+    return makeError("weights file '" + path + "', dataset '" + datasetPath +
+                     "': " + what);
+  };
+  if (!exists(datasetPath))
+    return fail("missing (expected shape " + formatShape(shape) + ")");
+  std::string pathStr = datasetPath.str();
+  Handle dataset{H5Dopen2(handle, pathStr.c_str(), H5P_DEFAULT), H5Dclose};
+  if (dataset.id < 0)
+    return fail("is not a dataset");
+  Handle type{H5Dget_type(dataset.id), H5Tclose};
+  size_t typeSize = H5Tget_size(type.id);
+  if (H5Tget_class(type.id) != H5T_FLOAT || (typeSize != 4 && typeSize != 8))
+    return fail("expected dtype float32 or float64, found " +
+                [&]() -> std::string {
+                  switch (H5Tget_class(type.id)) {
+                  case H5T_INTEGER:
+                    return "int" + std::to_string(8 * typeSize);
+                  case H5T_FLOAT:
+                    return "float" + std::to_string(8 * typeSize);
+                  case H5T_COMPOUND:
+                    return "a compound type (store complex values as a "
+                           "trailing axis of 2: real, imaginary)";
+                  case H5T_STRING:
+                    return "string";
+                  default:
+                    return "a non-numeric type";
+                  }
+                }());
+  Handle space{H5Dget_space(dataset.id), H5Sclose};
+  int rank = H5Sget_simple_extent_ndims(space.id);
+  if (rank < 0)
+    return fail("has an unreadable dataspace");
+  std::vector<hsize_t> dims(rank);
+  H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+  std::vector<int64_t> found(dims.begin(), dims.end());
+  if (llvm::ArrayRef<int64_t>(found) != shape)
+    return fail("expected shape " + formatShape(shape) + ", found " +
+                formatShape(found));
+  size_t count = 1;
+  for (int64_t d : shape)
+    count *= static_cast<size_t>(d);
+  std::vector<double> values(count);
+  if (count && H5Dread(dataset.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+                       H5P_DEFAULT, values.data()) < 0)
+    return fail("cannot read the data (corrupt file?)");
+  for (size_t i = 0; i < count; ++i)
+    if (!std::isfinite(values[i]))
+      return fail(llvm::formatv("holds {0} at flat index {1}",
+                                std::isnan(values[i]) ? "NaN" : "Inf", i));
+  return values;
+}
+
+std::vector<std::string> WeightFile::listDatasets() const {
+  std::vector<std::string> datasets;
+  auto visit = [](hid_t group, const char *name, const H5L_info_t *,
+                  void *data) -> herr_t {
+    hid_t object = H5Oopen(group, name, H5P_DEFAULT);
+    if (object < 0)
+      return 0;
+    if (H5Iget_type(object) == H5I_DATASET)
+      static_cast<std::vector<std::string> *>(data)->push_back(
+          "/" + std::string(name));
+    H5Oclose(object);
+    return 0;
+  };
+  H5Lvisit(handle, H5_INDEX_NAME, H5_ITER_INC, visit, &datasets);
+  std::sort(datasets.begin(), datasets.end());
+  return datasets;
+}

@@ -1,0 +1,134 @@
+//===- ssmc.cpp - the ssmc compiler driver --------------------------------===//
+//
+// ssmc MODEL.ssm [--emit=ast|ssm] [-o OUT]
+//
+// Reads a model written in the DSL (docs/dsl.md), checks it, binds its
+// weights, and prints a stage of the pipeline. Every error is printed as
+// file:line:col with the source line and a caret; the exit code is non-zero
+// when anything was wrong.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Dialect/SSM/SSMDialect.h"
+#include "ssm/Frontend/AST.h"
+#include "ssm/Frontend/LayerSpecs.h"
+#include "ssm/Frontend/MLIRGen.h"
+#include "ssm/Frontend/Parser.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+namespace cl = llvm::cl;
+
+namespace {
+enum class Emit { AST, SSM };
+
+cl::OptionCategory category("ssmc options");
+
+cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model.ssm>"),
+                                   cl::init("-"), cl::cat(category));
+cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
+                                    cl::value_desc("filename"), cl::init("-"),
+                                    cl::cat(category));
+cl::opt<Emit> emit(
+    "emit", cl::desc("Stage of the pipeline to print"), cl::init(Emit::SSM),
+    cl::values(clEnumValN(Emit::AST, "ast", "the parsed DSL as a tree"),
+               clEnumValN(Emit::SSM, "ssm", "the model in the ssm dialect")),
+    cl::cat(category));
+cl::opt<bool> strictWeights(
+    "strict-weights",
+    cl::desc("Make a layer without stored weights, or a dataset no layer "
+             "uses, an error instead of a warning"),
+    cl::cat(category));
+cl::opt<bool> listLayers("list-layers",
+                         cl::desc("Print the DSL's layer kinds and their "
+                                  "parameters, then exit"),
+                         cl::cat(category));
+
+void printLayers(llvm::raw_ostream &os) {
+  auto printParam = [&](const ssm::dsl::ParamSpec &p) {
+    os << "    " << p.name;
+    if (!p.choices.empty())
+      os << " = " << p.choices;
+    os << (p.defaultValue.empty() ? " (required)"
+                                  : " (default " + p.defaultValue.str() + ")")
+       << ": " << p.help << "\n";
+  };
+  for (const ssm::dsl::LayerSpec &spec : ssm::dsl::getLayerSpecs()) {
+    os << spec.kind << " (" << spec.numInputs << " input"
+       << (spec.numInputs == 1 ? "" : "s") << "): " << spec.summary << "\n";
+    for (const ssm::dsl::ParamSpec &p : spec.params)
+      printParam(p);
+  }
+  os << "every layer also accepts:\n";
+  for (const ssm::dsl::ParamSpec &p : ssm::dsl::getConnectionParams())
+    printParam(p);
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  cl::ParseCommandLineOptions(argc, argv,
+                              "ssmc: compile S4D / EGRU models written in the "
+                              "ssmc DSL\n");
+  if (listLayers) {
+    printLayers(llvm::outs());
+    return 0;
+  }
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> buffer =
+      mlir::openInputFile(inputFilename, &errorMessage);
+  if (!buffer) {
+    llvm::WithColor::error(llvm::errs(), "ssmc") << errorMessage << "\n";
+    return 1;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+
+  ssm::dsl::Parser parser(sourceMgr, llvm::errs());
+  std::unique_ptr<ssm::dsl::ModelAST> model = parser.parseModel();
+  if (!model)
+    return 1;
+
+  auto output = mlir::openOutputFile(outputFilename, &errorMessage);
+  if (!output) {
+    llvm::WithColor::error(llvm::errs(), "ssmc") << errorMessage << "\n";
+    return 1;
+  }
+
+  if (emit == Emit::AST) {
+    ssm::dsl::dump(*model, sourceMgr, output->os());
+    output->keep();
+    return 0;
+  }
+
+  mlir::MLIRContext context;
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  ssm::dsl::MLIRGenOptions options;
+  llvm::SmallString<256> baseDir(
+      inputFilename == "-" ? llvm::StringRef(".") : llvm::StringRef(inputFilename));
+  llvm::sys::path::remove_filename(baseDir);
+  options.baseDir = baseDir.empty() ? "." : std::string(baseDir);
+  options.strictWeights = strictWeights;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      ssm::dsl::mlirGen(context, *model, sourceMgr, options);
+  if (!module)
+    return 1;
+  module->print(output->os());
+  output->keep();
+  return 0;
+}
