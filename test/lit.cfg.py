@@ -11,7 +11,7 @@ config.name = "SSMC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".ssm", ".test"]
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "lit.site.cfg.py", "Inputs", "unit"]
+                   "lit.site.cfg.py", "Inputs", "unit", "corpus"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 
@@ -24,7 +24,17 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.ssmc_tools_dir, config.llvm_tools_dir]
-tools = ["ssmc-opt", "ssmc"]
+tools = ["ssmc-opt", "ssmc", "ssmc-fuzz-parser"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.ssmc_tools_dir, append_path=True)
+
+if config.libfuzzer:
+    config.available_features.add("libfuzzer")
+if config.sanitizers:
+    config.available_features.add("asan")
+    # Leaks are errors. allow_user_poisoning=0: LLVM's allocators poison
+    # memory from our instrumented headers that the uninstrumented MLIR
+    # libraries later touch legitimately; ignore those manual poisonings.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=1:allow_user_poisoning=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"

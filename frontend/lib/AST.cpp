@@ -2,6 +2,7 @@
 
 #include "ssm/Frontend/AST.h"
 
+#include "llvm/Support/Format.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -38,7 +39,7 @@ private:
       os << v.intValue;
       break;
     case ValueAST::Kind::Float:
-      os << v.floatValue;
+      os << llvm::format("%g", v.floatValue);
       break;
     case ValueAST::Kind::String:
       os << '"' << v.text << '"';

@@ -32,6 +32,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <algorithm>
 #include <optional>
 
 using namespace mlir;
@@ -74,12 +75,15 @@ struct LayerArgs {
 
 /// Returns ", did you mean 'x'?" for the closest candidate, or "".
 std::string suggest(StringRef word, ArrayRef<std::string> candidates) {
+  // Close matches only: up to a third of the word may differ (at least one
+  // edit), and never the whole word (every one-letter name is one edit from
+  // every other).
+  unsigned allowed = std::clamp<unsigned>(word.size() / 3, 1, 3);
   StringRef best;
-  // Only close matches: at most a third of the word may differ.
-  unsigned bestDistance = std::min<unsigned>(3, word.size() / 3 + 1);
+  unsigned bestDistance = allowed + 1;
   for (const std::string &candidate : candidates) {
-    unsigned distance = word.edit_distance(candidate, true, bestDistance);
-    if (distance < bestDistance) {
+    unsigned distance = word.edit_distance(candidate, true, allowed);
+    if (distance < bestDistance && distance < word.size()) {
       bestDistance = distance;
       best = candidate;
     }
