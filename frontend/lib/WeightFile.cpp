@@ -1,6 +1,7 @@
 //===- WeightFile.cpp - layer parameters from HDF5 files ------------------===//
 
 #include "ssm/Frontend/WeightFile.h"
+#include "ssm/Dialect/SSM/Verification.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -27,14 +28,6 @@ void silenceHDF5() {
 
 llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-std::string formatShape(llvm::ArrayRef<int64_t> shape) {
-  return "[" +
-         llvm::join(llvm::map_range(shape,
-                                    [](int64_t d) { return std::to_string(d); }),
-                    ", ") +
-         "]";
 }
 
 /// Closes an HDF5 handle with the matching function when it goes out of scope.
@@ -96,7 +89,7 @@ WeightFile::read(llvm::StringRef datasetPath,
                      "': " + what);
   };
   if (!exists(datasetPath))
-    return fail("missing (expected shape " + formatShape(shape) + ")");
+    return fail("missing (expected shape " + ssm::formatShape(shape) + ")");
   std::string pathStr = datasetPath.str();
   Handle dataset{H5Dopen2(handle, pathStr.c_str(), H5P_DEFAULT), H5Dclose};
   if (dataset.id < 0)
@@ -128,8 +121,8 @@ WeightFile::read(llvm::StringRef datasetPath,
   H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
   std::vector<int64_t> found(dims.begin(), dims.end());
   if (llvm::ArrayRef<int64_t>(found) != shape)
-    return fail("expected shape " + formatShape(shape) + ", found " +
-                formatShape(found));
+    return fail("expected shape " + ssm::formatShape(shape) + ", found " +
+                ssm::formatShape(found));
   size_t count = 1;
   for (int64_t d : shape)
     count *= static_cast<size_t>(d);

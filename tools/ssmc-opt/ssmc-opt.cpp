@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ssm/Conversion/Passes.h"
+#include "ssm/Dialect/Conv/ConvOps.h"
 #include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Transforms/Passes.h"
 
@@ -14,9 +16,10 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<ssm::SSMDialect>();
+  registry.insert<ssm::SSMDialect, ssm::conv::ConvDialect>();
 
   ssm::registerSSMPasses();
+  ssm::registerSSMConversionPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

@@ -143,3 +143,10 @@ ElementsAttr ssm::makeComplexParam(MLIRContext *ctx, ArrayRef<int64_t> shape,
   return makeParam(ctx, shape, values,
                    ComplexType::get(Float32Type::get(ctx)), blobName);
 }
+
+ElementsAttr ssm::makeComplexParam(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                                   ArrayRef<std::complex<double>> values,
+                                   StringRef blobName) {
+  return makeParam(ctx, shape, values,
+                   ComplexType::get(Float64Type::get(ctx)), blobName);
+}

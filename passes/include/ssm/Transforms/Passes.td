@@ -31,4 +31,23 @@ def SSMFuseDense : Pass<"ssm-fuse-dense", "::ssm::ModelOp"> {
   ];
 }
 
+def SSMDiscretize : Pass<"ssm-discretize", "::ssm::ModelOp"> {
+  let summary = "Materialize the discrete S4D parameters A_bar and B_bar";
+  let description = [{
+    Computes `a_bar` and `b_bar` ([H, N/2], complex<f64>) of every `ssm.s4d`
+    from its continuous parameters with the layer's rule (Gu et al. 2022,
+    S4D, Sec. 2):
+
+    - zoh: `A_bar = exp(dt A)`, `B_bar = B (A_bar - 1) / A`
+    - bilinear: `A_bar = (1 + dt A/2) / (1 - dt A/2)`,
+      `B_bar = dt B / (1 - dt A/2)`
+
+    with `A = -exp(log_a_real) + i a_imag` and `dt = exp(log_dt)`. The
+    formulas are ssm::rt::discretize (ssm/Runtime/S4D.h), the same function
+    the reference interpreter uses. Layers that already carry `a_bar` are
+    left alone. Values are stored in float64: A_bar^l over tens of thousands
+    of tokens needs the precision.
+  }];
+}
+
 #endif // SSM_TRANSFORMS_PASSES_TD

@@ -43,6 +43,13 @@ mlir::ElementsAttr makeComplexParam(mlir::MLIRContext *ctx,
                                     llvm::ArrayRef<std::complex<float>> values,
                                     llvm::StringRef blobName);
 
+/// Makes a complex<f64> parameter tensor (discretized S4D parameters, whose
+/// powers over long sequences need the precision); storage as makeRealParam.
+mlir::ElementsAttr makeComplexParam(mlir::MLIRContext *ctx,
+                                    llvm::ArrayRef<int64_t> shape,
+                                    llvm::ArrayRef<std::complex<double>> values,
+                                    llvm::StringRef blobName);
+
 /// Tensors up to this many elements are printed inline as dense<...>.
 constexpr int64_t kInlineLimit = 16;
 

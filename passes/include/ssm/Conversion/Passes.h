@@ -1,0 +1,24 @@
+//===- Passes.h - conversions out of the ssm dialect ------------*- C++ -*-===//
+//
+// Declarations and registration of the lowerings to target forms.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_CONVERSION_PASSES_H
+#define SSM_CONVERSION_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+#include "ssm/Dialect/Conv/ConvOps.h"
+#include "ssm/Dialect/SSM/SSMOps.h"
+
+namespace ssm {
+
+#define GEN_PASS_DECL
+#include "ssm/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "ssm/Conversion/Passes.h.inc"
+
+} // namespace ssm
+
+#endif // SSM_CONVERSION_PASSES_H

@@ -1,0 +1,34 @@
+//===- FromSSM.h - build a runtime model from the ssm dialect ---*- C++ -*-===//
+//
+// The bridge between the compiler and the MLIR-free runtime: reads an
+// ssm.model (in the ssm form, or in the conv form that
+// convert-ssm-to-conv produces) and returns an ssm::rt::Model with layers in
+// topological order and parameters as float64 arrays.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_RUNTIME_BRIDGE_FROMSSM_H
+#define SSM_RUNTIME_BRIDGE_FROMSSM_H
+
+#include "ssm/Dialect/SSM/SSMOps.h"
+#include "ssm/Runtime/Model.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace ssm {
+
+/// Builds the runtime model. Fails with a diagnostic on the offending op
+/// when an op is not supported by the executors or a parameter cannot be
+/// read (e.g. a dense_resource blob without data).
+mlir::FailureOr<rt::Model> buildRuntimeModel(ModelOp model);
+
+/// Reads the continuous parameters of an S4D layer as float64; emits a
+/// diagnostic on `op` and fails when a parameter cannot be read.
+mlir::FailureOr<rt::S4DContinuous> readS4DContinuous(S4DOp op);
+
+/// The single ssm.model in `module`, or a diagnostic and failure.
+mlir::FailureOr<ModelOp> getSingleModel(mlir::ModuleOp module);
+
+} // namespace ssm
+
+#endif // SSM_RUNTIME_BRIDGE_FROMSSM_H

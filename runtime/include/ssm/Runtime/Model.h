@@ -1,0 +1,77 @@
+//===- Model.h - an MLIR-free description of a model ------------*- C++ -*-===//
+//
+// What the executors run: layers in topological order with their parameters
+// as plain arrays (float64, row-major). The bridge library builds it from
+// the ssm dialect (ssm/Bridge/ModelFromIR.h); nothing here depends on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_RUNTIME_MODEL_H
+#define SSM_RUNTIME_MODEL_H
+
+#include "ssm/Runtime/S4D.h"
+
+#include <complex>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ssm::rt {
+
+enum class LayerKind { Input, Dense, S4D, EGRU, Relu, Gelu, GLU, Add, Readout };
+
+/// A short lowercase name ("dense", "s4d", ...) for messages and reports.
+const char *layerKindName(LayerKind kind);
+
+enum class ReadoutMode { Mean, Last };
+
+struct Layer {
+  LayerKind kind = LayerKind::Input;
+  std::string name;
+  /// Indices of the layers feeding this one (earlier in Model::layers).
+  std::vector<int> inputs;
+  int64_t inChannels = 0;  // of the first input
+  int64_t outChannels = 0;
+  /// Sigma-delta threshold of the output connection, if any.
+  std::optional<double> threshold;
+
+  // Dense: weight [O, I], bias [O] (zeros if the layer has none).
+  // EGRU: weight = W [3H, I], recurrent = R [3H, H], bias [3H], theta [H].
+  std::vector<double> weight, recurrent, bias, theta;
+
+  // S4D (H = inChannels = outChannels, modes = N/2).
+  int64_t modes = 0;
+  S4DDiscrete s4d;                     // A_bar, B_bar [H, N/2]
+  std::vector<std::complex<double>> c; // [H, N/2]
+  std::vector<double> d;               // [H]
+
+  ReadoutMode readout = ReadoutMode::Mean;
+  int64_t inputIndex = 0; // Input
+};
+
+struct Model {
+  std::string name;
+  std::vector<Layer> layers; // topological order
+  std::vector<int> inputs;   // layer index of input 0, 1, ...
+  std::vector<int> outputs;  // layer indices of the outputs
+
+  int64_t inputChannels(size_t i = 0) const {
+    return layers[inputs.at(i)].outChannels;
+  }
+  int64_t outputChannels(size_t i = 0) const {
+    return layers[outputs.at(i)].outChannels;
+  }
+  /// Number of parameters (complex values count twice).
+  int64_t numParameters() const;
+};
+
+/// A batch of sequences, token-major: data[(b * length + l) * channels + h].
+struct Batch {
+  int64_t batch = 0, length = 0, channels = 0;
+  std::vector<float> data;
+};
+
+} // namespace ssm::rt
+
+#endif // SSM_RUNTIME_MODEL_H
