@@ -1,0 +1,66 @@
+//===- ConvExecutor.h - S4D as FFT long convolution on the CPU --*- C++ -*-===//
+//
+// Runs a model on a batch of whole sequences, the way state-space models run
+// offline on GPUs: each S4D layer is a causal convolution with its kernel
+// K[h, l] (generated once per model and length, in float64, then
+// transformed once), computed by real FFTs (FFTW r2c/c2r, planned once and
+// reused) or, for short sequences, directly; dense layers are one GEMM over
+// all tokens of the batch (OpenBLAS); everything else is pointwise or a scan.
+// Work is spread over batch x channels with OpenMP; float32 data.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_RUNTIME_CONVEXECUTOR_H
+#define SSM_RUNTIME_CONVEXECUTOR_H
+
+#include "ssm/Runtime/Model.h"
+
+#include <cstdint>
+#include <memory>
+
+namespace ssm::rt {
+
+struct ConvOptions {
+  int threads = 1;
+  /// Sequences of at most this many tokens use direct convolution instead
+  /// of FFTs (bench/conv measures the crossover; docs/conv.md).
+  int64_t directMaxLength = 64;
+  /// Refuse to run when the estimated working set exceeds this many bytes
+  /// (0: the machine's physical memory).
+  uint64_t memoryLimit = 0;
+};
+
+class ConvExecutor {
+public:
+  /// Prepares kernels and FFT plans for `maxBatch` sequences of `length`
+  /// tokens. Throws std::runtime_error when the working set would not fit
+  /// in memory (naming the sizes) or the model is unsupported.
+  ConvExecutor(const Model &model, int64_t length, int64_t maxBatch,
+               const ConvOptions &options = {});
+  ~ConvExecutor();
+  ConvExecutor(const ConvExecutor &) = delete;
+  ConvExecutor &operator=(const ConvExecutor &) = delete;
+
+  /// Runs `input` ([B, L, H_in], B <= maxBatch, L = length) and returns
+  /// output 0 for every token, [B, L, O]. Throws std::invalid_argument on
+  /// a shape mismatch.
+  Batch run(const Batch &input);
+
+  int64_t getLength() const;
+  /// The FFT size used for S4D layers (0 when direct convolution is used).
+  int64_t getFFTSize() const;
+  /// Estimated peak working set of run() for maxBatch sequences, in bytes.
+  uint64_t getWorkingSetBytes() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+/// The smallest n >= minimum of the form 2^a 3^b 5^c 7^d (sizes FFTW
+/// transforms fastest).
+int64_t fftFriendlySize(int64_t minimum);
+
+} // namespace ssm::rt
+
+#endif // SSM_RUNTIME_CONVEXECUTOR_H

@@ -1,0 +1,408 @@
+//===- ConvExecutor.cpp - S4D as FFT long convolution on the CPU ----------===//
+//
+// Layout: every activation buffer is token-major [B, L, H] float32, the
+// layout of the input and output batches. S4D layers gather one (b, h)
+// sequence at a time into a per-thread FFT buffer, multiply by the
+// pre-transformed kernel, and scatter back. Buffers are released after
+// their last use, so the working set is a few layers, not the whole model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Runtime/ConvExecutor.h"
+#include "ssm/Runtime/Reference.h"
+
+#include <cblas.h>
+#include <fftw3.h>
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <complex>
+#include <stdexcept>
+
+using namespace ssm::rt;
+
+int64_t ssm::rt::fftFriendlySize(int64_t minimum) {
+  int64_t best = INT64_MAX;
+  for (int64_t p2 = 1; p2 < 2 * minimum + 2; p2 *= 2)
+    for (int64_t p3 = p2; p3 < 2 * minimum + 2; p3 *= 3)
+      for (int64_t p5 = p3; p5 < 2 * minimum + 2; p5 *= 5)
+        for (int64_t p7 = p5; p7 < 2 * minimum + 2; p7 *= 7)
+          if (p7 >= minimum && p7 < best)
+            best = p7;
+  return best;
+}
+
+namespace {
+std::string formatBytes(double bytes) {
+  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  int unit = 0;
+  while (bytes >= 1024 && unit < 5) {
+    bytes /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.1f} {}", bytes, units[unit]);
+}
+
+uint64_t physicalMemory() {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? static_cast<uint64_t>(pages) * size : 0;
+}
+
+/// FFTW buffers freed with fftwf_free.
+struct FFTWDeleter {
+  void operator()(void *p) const { fftwf_free(p); }
+};
+using RealBuffer = std::unique_ptr<float[], FFTWDeleter>;
+using SpectrumBuffer = std::unique_ptr<fftwf_complex[], FFTWDeleter>;
+
+/// Per S4D layer: the kernel as the executor uses it.
+struct S4DKernel {
+  std::vector<float> direct;                    // [H, L] (direct mode)
+  std::vector<std::complex<float>> spectrum;    // [H, nfft/2+1], scaled by 1/nfft
+  std::vector<float> d;                         // [H]
+};
+} // namespace
+
+struct ConvExecutor::Impl {
+  Model model;
+  int64_t length, maxBatch;
+  ConvOptions options;
+  int64_t nfft = 0; // 0: direct convolution
+  std::vector<S4DKernel> kernels; // by layer index (empty for non-S4D)
+  std::vector<std::vector<float>> weights, biases; // dense/EGRU as float32
+  std::vector<size_t> lastUse; // index of the last layer reading each layer
+  uint64_t workingSet = 0;
+  fftwf_plan r2c = nullptr, c2r = nullptr;
+
+  void prepare();
+  void checkMemory();
+  void s4d(size_t i, const float *x, float *y, int64_t batch) const;
+  void dense(size_t i, const float *x, float *y, int64_t batch) const;
+  void egru(size_t i, const float *x, float *y, int64_t batch) const;
+};
+
+ConvExecutor::ConvExecutor(const Model &model, int64_t length,
+                           int64_t maxBatch, const ConvOptions &options)
+    : impl(std::make_unique<Impl>()) {
+  if (length < 1)
+    throw std::invalid_argument("conv target: sequences must have at least "
+                                "one token");
+  if (maxBatch < 1)
+    throw std::invalid_argument("conv target: batch must be at least 1");
+  impl->model = model;
+  impl->length = length;
+  impl->maxBatch = maxBatch;
+  impl->options = options;
+  impl->options.threads = std::max(1, options.threads);
+  impl->checkMemory();
+  impl->prepare();
+}
+
+ConvExecutor::~ConvExecutor() {
+  if (impl->r2c)
+    fftwf_destroy_plan(impl->r2c);
+  if (impl->c2r)
+    fftwf_destroy_plan(impl->c2r);
+}
+
+int64_t ConvExecutor::getLength() const { return impl->length; }
+int64_t ConvExecutor::getFFTSize() const { return impl->nfft; }
+uint64_t ConvExecutor::getWorkingSetBytes() const { return impl->workingSet; }
+
+void ConvExecutor::Impl::checkMemory() {
+  const auto &layers = model.layers;
+  lastUse.assign(layers.size(), 0);
+  for (size_t i = 0; i < layers.size(); ++i)
+    for (int in : layers[i].inputs)
+      lastUse[in] = std::max(lastUse[in], i);
+  for (int out : model.outputs)
+    lastUse[out] = layers.size();
+
+  const bool direct = length <= options.directMaxLength;
+  if (!direct) {
+    // Linear (not circular) convolution needs nfft >= 2L - 1.
+    nfft = fftFriendlySize(2 * length - 1);
+    if (nfft > INT_MAX)
+      throw std::runtime_error(fmt::format(
+          "conv target: sequences of {} tokens need FFTs of {} points, more "
+          "than FFTW's limit of {}",
+          length, nfft, INT_MAX));
+  }
+  // Peak of the live activation buffers, plus kernels and FFT scratch.
+  const double perToken = static_cast<double>(maxBatch) * length * 4.0;
+  double live = 0, peak = 0, kernelBytes = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    live += perToken * layers[i].outChannels;
+    peak = std::max(peak, live);
+    for (size_t j = 0; j <= i; ++j)
+      if (lastUse[j] == i)
+        live -= perToken * layers[j].outChannels;
+    if (layers[i].kind == LayerKind::S4D)
+      kernelBytes += layers[i].outChannels *
+                     (direct ? length * 4.0 : (nfft / 2 + 1) * 8.0 + length * 8.0);
+  }
+  double scratch = options.threads * (nfft + nfft + 2.0) * 4.0;
+  double total = peak + kernelBytes + scratch;
+  uint64_t limit = options.memoryLimit ? options.memoryLimit : physicalMemory();
+  workingSet = static_cast<uint64_t>(std::min(total, 1.8e19));
+  if (limit && total > static_cast<double>(limit))
+    throw std::runtime_error(fmt::format(
+        "conv target: {} sequences of {} tokens need about {} of memory "
+        "(activations {}, S4D kernels {}), more than the {} available; run "
+        "shorter sequences or a smaller --batch",
+        maxBatch, length, formatBytes(total), formatBytes(peak),
+        formatBytes(kernelBytes), formatBytes(static_cast<double>(limit))));
+}
+
+void ConvExecutor::Impl::prepare() {
+  const auto &layers = model.layers;
+  kernels.resize(layers.size());
+  weights.resize(layers.size());
+  biases.resize(layers.size());
+  if (nfft) {
+    RealBuffer in(fftwf_alloc_real(nfft));
+    SpectrumBuffer spec(fftwf_alloc_complex(nfft / 2 + 1));
+    // Planned once per executor; FFTW_MEASURE pays off over a data set.
+    r2c = fftwf_plan_dft_r2c_1d(static_cast<int>(nfft), in.get(), spec.get(),
+                                FFTW_MEASURE);
+    c2r = fftwf_plan_dft_c2r_1d(static_cast<int>(nfft), spec.get(), in.get(),
+                                FFTW_MEASURE);
+    if (!r2c || !c2r)
+      throw std::runtime_error("conv target: FFTW could not plan a transform "
+                               "of " + std::to_string(nfft) + " points");
+  }
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const Layer &layer = layers[i];
+    weights[i].assign(layer.weight.begin(), layer.weight.end());
+    biases[i].assign(layer.bias.begin(), layer.bias.end());
+    if (layer.kind != LayerKind::S4D)
+      continue;
+    const int64_t H = layer.outChannels;
+    std::vector<double> k = s4dKernel(layer.s4d, layer.c, H, layer.modes, length);
+    S4DKernel &kernel = kernels[i];
+    kernel.d.assign(layer.d.begin(), layer.d.end());
+    if (!nfft) {
+      kernel.direct.assign(k.begin(), k.end());
+      continue;
+    }
+    const int64_t bins = nfft / 2 + 1;
+    kernel.spectrum.resize(H * bins);
+    RealBuffer in(fftwf_alloc_real(nfft));
+    SpectrumBuffer spec(fftwf_alloc_complex(bins));
+    const float scale = 1.0f / static_cast<float>(nfft);
+    for (int64_t h = 0; h < H; ++h) {
+      std::fill(in.get(), in.get() + nfft, 0.0f);
+      for (int64_t l = 0; l < length; ++l)
+        in[l] = static_cast<float>(k[h * length + l]);
+      fftwf_execute_dft_r2c(r2c, in.get(), spec.get());
+      for (int64_t f = 0; f < bins; ++f)
+        kernel.spectrum[h * bins + f] =
+            std::complex<float>(spec[f][0], spec[f][1]) * scale;
+    }
+  }
+}
+
+void ConvExecutor::Impl::dense(size_t i, const float *x, float *y,
+                               int64_t batch) const {
+  const Layer &layer = model.layers[i];
+  const int64_t rows = batch * length, in = layer.inChannels,
+                out = layer.outChannels;
+  const float *bias = biases[i].data();
+#pragma omp parallel for num_threads(options.threads) schedule(static)
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy(bias, bias + out, y + r * out);
+  // Y[rows, O] += X[rows, I] W^T
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, x,
+              in, weights[i].data(), in, 1.0f, y, out);
+}
+
+void ConvExecutor::Impl::s4d(size_t i, const float *x, float *y,
+                             int64_t batch) const {
+  const Layer &layer = model.layers[i];
+  const S4DKernel &kernel = kernels[i];
+  const int64_t H = layer.outChannels, L = length;
+  const int64_t bins = nfft / 2 + 1;
+#pragma omp parallel num_threads(options.threads)
+  {
+    RealBuffer buffer(fftwf_alloc_real(nfft ? nfft : L));
+    SpectrumBuffer spec(nfft ? fftwf_alloc_complex(bins) : nullptr);
+    std::vector<float> u(L);
+#pragma omp for schedule(static)
+    for (int64_t bh = 0; bh < batch * H; ++bh) {
+      const int64_t b = bh / H, h = bh % H;
+      const float *xs = x + b * L * H + h;
+      float *ys = y + b * L * H + h;
+      for (int64_t l = 0; l < L; ++l)
+        u[l] = xs[l * H];
+      float *out = buffer.get();
+      if (nfft) {
+        std::copy(u.begin(), u.end(), out);
+        std::fill(out + L, out + nfft, 0.0f);
+        fftwf_execute_dft_r2c(r2c, out, spec.get());
+        const std::complex<float> *k = kernel.spectrum.data() + h * bins;
+        auto *s = reinterpret_cast<std::complex<float> *>(spec.get());
+        for (int64_t f = 0; f < bins; ++f)
+          s[f] *= k[f];
+        fftwf_execute_dft_c2r(c2r, spec.get(), out);
+      } else {
+        const float *k = kernel.direct.data() + h * L;
+        for (int64_t l = 0; l < L; ++l) {
+          float acc = 0;
+          for (int64_t j = 0; j <= l; ++j)
+            acc += k[j] * u[l - j];
+          out[l] = acc;
+        }
+      }
+      const float d = kernel.d[h];
+      for (int64_t l = 0; l < L; ++l)
+        ys[l * H] = out[l] + d * u[l];
+    }
+  }
+}
+
+void ConvExecutor::Impl::egru(size_t i, const float *x, float *y,
+                              int64_t batch) const {
+  // The same recurrence as the reference interpreter, as a sequential scan
+  // over tokens, one sequence per thread.
+  const Layer &layer = model.layers[i];
+  const int64_t H = layer.outChannels, I = layer.inChannels, L = length;
+  const float *W = weights[i].data();
+  const std::vector<double> &R = layer.recurrent;
+  const float *bias = biases[i].data();
+#pragma omp parallel for num_threads(options.threads) schedule(dynamic)
+  for (int64_t b = 0; b < batch; ++b) {
+    std::vector<float> c(H, 0.0f), prev(H, 0.0f), e(H, 0.0f), gates(3 * H);
+    for (int64_t l = 0; l < L; ++l) {
+      const float *xt = x + (b * L + l) * I;
+      float *yt = y + (b * L + l) * H;
+      for (int64_t row = 0; row < 3 * H; ++row) {
+        float acc = bias[row];
+        for (int64_t j = 0; j < I; ++j)
+          acc += W[row * I + j] * xt[j];
+        gates[row] = acc;
+      }
+      for (int64_t h = 0; h < H; ++h) {
+        float uRec = 0, rRec = 0;
+        for (int64_t j = 0; j < H; ++j) {
+          uRec += static_cast<float>(R[h * H + j]) * prev[j];
+          rRec += static_cast<float>(R[(H + h) * H + j]) * prev[j];
+        }
+        const float update = static_cast<float>(sigmoid(gates[h] + uRec));
+        const float reset = static_cast<float>(sigmoid(gates[H + h] + rRec));
+        float zRec = 0;
+        for (int64_t j = 0; j < H; ++j)
+          zRec += static_cast<float>(R[(2 * H + h) * H + j]) * reset * prev[j];
+        const float candidate = std::tanh(gates[2 * H + h] + zRec);
+        yt[h] = update * candidate + (1 - update) * c[h] -
+                static_cast<float>(layer.theta[h]) * e[h];
+      }
+      for (int64_t h = 0; h < H; ++h) {
+        c[h] = yt[h];
+        e[h] = c[h] > static_cast<float>(layer.theta[h]) ? 1.0f : 0.0f;
+        yt[h] = c[h] * e[h];
+      }
+      std::copy(yt, yt + H, prev.begin());
+    }
+  }
+}
+
+Batch ConvExecutor::run(const Batch &input) {
+  const Model &model = impl->model;
+  const int64_t L = impl->length;
+  if (input.length != L || input.channels != model.inputChannels() ||
+      input.batch < 1 || input.batch > impl->maxBatch ||
+      static_cast<int64_t>(input.data.size()) !=
+          input.batch * input.length * input.channels)
+    throw std::invalid_argument(fmt::format(
+        "conv target: expected a batch of 1..{} sequences of {} tokens x {} "
+        "channels, got {} x {} x {} ({} values)",
+        impl->maxBatch, L, model.inputChannels(), input.batch, input.length,
+        input.channels, input.data.size()));
+  const int64_t B = input.batch;
+  const int threads = impl->options.threads;
+  openblas_set_num_threads(threads);
+
+  std::vector<std::vector<float>> values(model.layers.size());
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer &layer = model.layers[i];
+    std::vector<float> &out = values[i];
+    const int64_t H = layer.outChannels;
+    const int64_t count = B * L * H;
+    if (layer.kind == LayerKind::Input) {
+      out = input.data;
+    } else {
+      out.resize(count);
+      const float *x = values[layer.inputs[0]].data();
+      float *y = out.data();
+      switch (layer.kind) {
+      case LayerKind::Input:
+        break;
+      case LayerKind::Dense:
+        impl->dense(i, x, y, B);
+        break;
+      case LayerKind::S4D:
+        impl->s4d(i, x, y, B);
+        break;
+      case LayerKind::EGRU:
+        impl->egru(i, x, y, B);
+        break;
+      case LayerKind::Relu:
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int64_t j = 0; j < count; ++j)
+          y[j] = std::max(x[j], 0.0f);
+        break;
+      case LayerKind::Gelu:
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int64_t j = 0; j < count; ++j)
+          y[j] = 0.5f * x[j] * (1.0f + std::erf(x[j] * float(M_SQRT1_2)));
+        break;
+      case LayerKind::GLU:
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int64_t t = 0; t < B * L; ++t)
+          for (int64_t h = 0; h < H; ++h) {
+            const float a = x[t * 2 * H + h], g = x[t * 2 * H + H + h];
+            y[t * H + h] = a / (1.0f + std::exp(-g));
+          }
+        break;
+      case LayerKind::Add: {
+        const float *rhs = values[layer.inputs[1]].data();
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int64_t j = 0; j < count; ++j)
+          y[j] = x[j] + rhs[j];
+        break;
+      }
+      case LayerKind::Readout:
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int64_t bh = 0; bh < B * H; ++bh) {
+          const int64_t b = bh / H, h = bh % H;
+          const float *xs = x + b * L * H + h;
+          float *ys = y + b * L * H + h;
+          if (layer.readout == ReadoutMode::Last) {
+            for (int64_t l = 0; l < L; ++l)
+              ys[l * H] = xs[l * H];
+          } else {
+            double sum = 0;
+            for (int64_t l = 0; l < L; ++l) {
+              sum += xs[l * H];
+              ys[l * H] = static_cast<float>(sum / static_cast<double>(l + 1));
+            }
+          }
+        }
+        break;
+      }
+    }
+    for (size_t j = 0; j < i; ++j)
+      if (impl->lastUse[j] == i)
+        std::vector<float>().swap(values[j]);
+  }
+  Batch result;
+  result.batch = B;
+  result.length = L;
+  result.channels = model.outputChannels();
+  result.data = std::move(values[model.outputs.at(0)]);
+  return result;
+}

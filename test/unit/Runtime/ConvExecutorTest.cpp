@@ -1,0 +1,139 @@
+//===- ConvExecutorTest.cpp - conv target vs. the float64 reference -------===//
+//
+// The conv executor (float32, FFT or direct convolution, GEMM) must agree
+// with the recurrent float64 oracle: max |y_conv - y_ref| <= 1e-4 max |y_ref|
+// over every token's output, on sMNIST-shaped random models.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RandomModel.h"
+
+#include "ssm/Runtime/ConvExecutor.h"
+#include "ssm/Runtime/Reference.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+using namespace ssm::rt;
+using ssm::rt::testing::makeRandomBatch;
+using ssm::rt::testing::makeRandomModel;
+using ssm::rt::testing::RandomModelSpec;
+
+namespace {
+/// max |conv - ref| / max |ref| over all samples and tokens.
+double relativeError(const Model &model, const Batch &input,
+                     const Batch &output) {
+  double maxRef = 0, maxDiff = 0;
+  const int64_t O = model.outputChannels();
+  for (int64_t b = 0; b < input.batch; ++b) {
+    const size_t span = input.length * input.channels;
+    std::vector<double> seq(input.data.begin() + b * span,
+                            input.data.begin() + (b + 1) * span);
+    std::vector<double> ref = runReference(model, seq);
+    for (int64_t i = 0; i < input.length * O; ++i) {
+      maxRef = std::max(maxRef, std::abs(ref[i]));
+      maxDiff = std::max(
+          maxDiff, std::abs(ref[i] - output.data[b * input.length * O + i]));
+    }
+  }
+  return maxDiff / maxRef;
+}
+
+struct AgreementCase {
+  int64_t length, batch;
+  Discretization rule;
+};
+
+class ConvAgreementTest : public ::testing::TestWithParam<AgreementCase> {};
+
+TEST_P(ConvAgreementTest, MatchesReferenceOnSMNISTShapedModel) {
+  const AgreementCase &c = GetParam();
+  RandomModelSpec spec;
+  spec.rule = c.rule;
+  spec.seed = 17 + c.length;
+  Model model = makeRandomModel(spec);
+  Batch input = makeRandomBatch(c.batch, c.length, 1, 99);
+  ConvOptions options;
+  options.threads = 2;
+  ConvExecutor executor(model, c.length, c.batch, options);
+  EXPECT_GT(executor.getFFTSize(), 2 * c.length - 2);
+  Batch output = executor.run(input);
+  double error = relativeError(model, input, output);
+  RecordProperty("relative_error", std::to_string(error));
+  std::printf("max |y_conv - y_ref| / max |y_ref| = %.3g\n", error);
+  EXPECT_LE(error, 1e-4);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lengths, ConvAgreementTest,
+    ::testing::Values(AgreementCase{784, 4, Discretization::ZOH},
+                      AgreementCase{784, 4, Discretization::Bilinear},
+                      AgreementCase{16384, 1, Discretization::ZOH},
+                      AgreementCase{16384, 1, Discretization::Bilinear}),
+    [](const ::testing::TestParamInfo<AgreementCase> &info) {
+      return "L" + std::to_string(info.param.length) +
+             (info.param.rule == Discretization::ZOH ? "_zoh" : "_bilinear");
+    });
+
+TEST(ConvExecutorTest, DirectAndFFTConvolutionAgree) {
+  RandomModelSpec spec;
+  spec.channels = 8;
+  spec.stateSize = 16;
+  spec.blocks = 2;
+  Model model = makeRandomModel(spec);
+  Batch input = makeRandomBatch(3, 48, 1, 5);
+  ConvOptions direct, fft;
+  direct.directMaxLength = 48;
+  fft.directMaxLength = 0;
+  ConvExecutor a(model, 48, 3, direct), b(model, 48, 3, fft);
+  EXPECT_EQ(a.getFFTSize(), 0);
+  Batch ya = a.run(input), yb = b.run(input);
+  ASSERT_EQ(ya.data.size(), yb.data.size());
+  for (size_t i = 0; i < ya.data.size(); ++i)
+    EXPECT_NEAR(ya.data[i], yb.data[i], 1e-4) << "at " << i;
+  EXPECT_LE(relativeError(model, input, ya), 1e-5);
+}
+
+TEST(ConvExecutorTest, ResultsDoNotDependOnThreadCount) {
+  Model model = makeRandomModel({});
+  Batch input = makeRandomBatch(4, 300, 1, 3);
+  ConvOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  Batch y1 = ConvExecutor(model, 300, 4, one).run(input);
+  Batch y2 = ConvExecutor(model, 300, 4, two).run(input);
+  EXPECT_EQ(y1.data, y2.data);
+}
+
+TEST(ConvExecutorTest, BadShapesAndHugeLengthsAreClearErrors) {
+  Model model = makeRandomModel({});
+  ConvExecutor executor(model, 100, 2);
+  Batch wrong = makeRandomBatch(2, 99, 1, 1);
+  try {
+    executor.run(wrong);
+    FAIL() << "expected an exception";
+  } catch (const std::invalid_argument &e) {
+    EXPECT_NE(std::string(e.what()).find("expected a batch of 1..2 sequences "
+                                         "of 100 tokens x 1 channels, got 2 x "
+                                         "99 x 1"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    ConvExecutor huge(model, int64_t(1) << 34, 64);
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error &e) {
+    EXPECT_NE(std::string(e.what()).find("more than"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(ConvExecutor(model, 0, 1), std::invalid_argument);
+}
+
+TEST(FFTSizeTest, SmallestFriendlySize) {
+  EXPECT_EQ(fftFriendlySize(1567), 1568); // 2^5 * 7^2
+  EXPECT_EQ(fftFriendlySize(1024), 1024);
+  EXPECT_EQ(fftFriendlySize(11), 12);
+}
+} // namespace
