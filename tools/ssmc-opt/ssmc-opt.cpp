@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Conversion/Passes.h"
+#include "ssm/Conversion/Pipelines.h"
 #include "ssm/Dialect/Conv/ConvOps.h"
 #include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Transforms/Passes.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
 
   ssm::registerSSMPasses();
   ssm::registerSSMConversionPasses();
+  ssm::registerSSMPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

@@ -1,6 +1,6 @@
 //===- ssmc.cpp - the ssmc compiler driver --------------------------------===//
 //
-// ssmc MODEL.ssm [--emit=ast|ssm] [-o OUT]
+// ssmc MODEL.ssm [--emit=ast|ssm|conv] [-o OUT]
 //
 // Reads a model written in the DSL (docs/dsl.md), checks it, binds its
 // weights, and prints a stage of the pipeline. Every error is printed as
@@ -12,18 +12,18 @@
 #include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Frontend/AST.h"
 #include "ssm/Frontend/LayerSpecs.h"
-#include "ssm/Frontend/MLIRGen.h"
+#include "ssm/Conversion/Pipelines.h"
+#include "ssm/Frontend/Load.h"
 #include "ssm/Frontend/Parser.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -31,7 +31,7 @@
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { AST, SSM };
+enum class Emit { AST, SSM, Conv };
 
 cl::OptionCategory category("ssmc options");
 
@@ -43,7 +43,10 @@ cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
 cl::opt<Emit> emit(
     "emit", cl::desc("Stage of the pipeline to print"), cl::init(Emit::SSM),
     cl::values(clEnumValN(Emit::AST, "ast", "the parsed DSL as a tree"),
-               clEnumValN(Emit::SSM, "ssm", "the model in the ssm dialect")),
+               clEnumValN(Emit::SSM, "ssm", "the model in the ssm dialect"),
+               clEnumValN(Emit::Conv, "conv",
+                          "the conv form: S4D as kernel generation plus "
+                          "causal convolution")),
     cl::cat(category));
 cl::opt<bool> strictWeights(
     "strict-weights",
@@ -90,20 +93,6 @@ int main(int argc, char **argv) {
   }
 
   std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> buffer =
-      mlir::openInputFile(inputFilename, &errorMessage);
-  if (!buffer) {
-    llvm::WithColor::error(llvm::errs(), "ssmc") << errorMessage << "\n";
-    return 1;
-  }
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-
-  ssm::dsl::Parser parser(sourceMgr, llvm::errs());
-  std::unique_ptr<ssm::dsl::ModelAST> model = parser.parseModel();
-  if (!model)
-    return 1;
-
   auto output = mlir::openOutputFile(outputFilename, &errorMessage);
   if (!output) {
     llvm::WithColor::error(llvm::errs(), "ssmc") << errorMessage << "\n";
@@ -111,23 +100,36 @@ int main(int argc, char **argv) {
   }
 
   if (emit == Emit::AST) {
+    std::unique_ptr<llvm::MemoryBuffer> buffer =
+        mlir::openInputFile(inputFilename, &errorMessage);
+    if (!buffer) {
+      llvm::WithColor::error(llvm::errs(), "ssmc") << errorMessage << "\n";
+      return 1;
+    }
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+    ssm::dsl::Parser parser(sourceMgr, llvm::errs());
+    std::unique_ptr<ssm::dsl::ModelAST> model = parser.parseModel();
+    if (!model)
+      return 1;
     ssm::dsl::dump(*model, sourceMgr, output->os());
     output->keep();
     return 0;
   }
 
   mlir::MLIRContext context;
-  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  ssm::dsl::MLIRGenOptions options;
-  llvm::SmallString<256> baseDir(
-      inputFilename == "-" ? llvm::StringRef(".") : llvm::StringRef(inputFilename));
-  llvm::sys::path::remove_filename(baseDir);
-  options.baseDir = baseDir.empty() ? "." : std::string(baseDir);
+  ssm::dsl::LoadOptions options;
   options.strictWeights = strictWeights;
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      ssm::dsl::mlirGen(context, *model, sourceMgr, options);
+      ssm::dsl::loadModelFile(inputFilename, context, options);
   if (!module)
     return 1;
+  if (emit == Emit::Conv) {
+    mlir::PassManager pm(&context);
+    ssm::buildConvPipeline(pm);
+    if (failed(pm.run(*module)))
+      return 1;
+  }
   module->print(output->os());
   output->keep();
   return 0;

@@ -24,10 +24,6 @@ struct S4DToConv : OpConversionPattern<S4DOp> {
   LogicalResult
   matchAndRewrite(S4DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!op.getABarAttr())
-      return op.emitOpError()
-             << "must be discretized before convert-ssm-to-conv (run "
-                "ssm-discretize first)";
     int64_t channels = op.getInput().getType().getChannels();
     auto kernel = rewriter.create<conv::S4DKernelOp>(
         op.getLoc(), conv::KernelType::get(op.getContext(), channels),
@@ -42,6 +38,18 @@ struct S4DToConv : OpConversionPattern<S4DOp> {
 struct ConvertSSMToConvPass
     : ssm::impl::ConvertSSMToConvBase<ConvertSSMToConvPass> {
   void runOnOperation() override {
+    // The kernel needs A_bar and B_bar; report every layer without them.
+    bool discretized = true;
+    getOperation().walk([&](S4DOp op) {
+      if (!op.getABarAttr()) {
+        op.emitOpError() << "must be discretized before convert-ssm-to-conv "
+                            "(run ssm-discretize first)";
+        discretized = false;
+      }
+    });
+    if (!discretized)
+      return signalPassFailure();
+
     ConversionTarget target(getContext());
     target.addLegalDialect<conv::ConvDialect, SSMDialect>();
     target.addIllegalOp<S4DOp>();

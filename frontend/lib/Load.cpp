@@ -1,0 +1,54 @@
+//===- Load.cpp - read a model from a .ssm or .mlir file ------------------===//
+
+#include "ssm/Frontend/Load.h"
+#include "ssm/Dialect/Conv/ConvOps.h"
+#include "ssm/Dialect/SSM/SSMDialect.h"
+#include "ssm/Frontend/Parser.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+
+std::string ssm::dsl::modelBaseDir(llvm::StringRef path) {
+  llvm::SmallString<256> dir(path == "-" ? llvm::StringRef(".") : path);
+  llvm::sys::path::remove_filename(dir);
+  return dir.empty() ? "." : std::string(dir);
+}
+
+OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
+                                              MLIRContext &context,
+                                              const LoadOptions &options) {
+  context.loadDialect<SSMDialect, conv::ConvDialect>();
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &error);
+  if (!buffer) {
+    llvm::WithColor::error(llvm::errs()) << error << "\n";
+    return nullptr;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  if (path.ends_with(".mlir")) {
+    OwningOpRef<ModuleOp> module =
+        parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module || failed(verify(*module)))
+      return nullptr;
+    return module;
+  }
+  Parser parser(sourceMgr, llvm::errs());
+  std::unique_ptr<ModelAST> model = parser.parseModel();
+  if (!model)
+    return nullptr;
+  MLIRGenOptions genOptions;
+  genOptions.baseDir = modelBaseDir(path);
+  genOptions.strictWeights = options.strictWeights;
+  return mlirGen(context, *model, sourceMgr, genOptions);
+}

@@ -1,0 +1,295 @@
+//===- ssmc-run.cpp - run a model on a data set ---------------------------===//
+//
+// ssmc-run MODEL(.ssm|.mlir) --target=reference|conv --data=SPEC
+//          [--limit=N] [--batch=N] [--threads=N] [--report=FILE.json]
+//          [--outputs=FILE.npy]
+//
+// Compiles the model through the target's pipeline, runs every sample, and
+// prints a summary (accuracy when the data set has labels, throughput); the
+// JSON report and the .npy outputs let two targets, or ssmc and another
+// framework, be compared sample by sample (docs/ssmc-run.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Conversion/Pipelines.h"
+#include "ssm/Frontend/Load.h"
+#include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Runtime/ConvExecutor.h"
+#include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/Reference.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace cl = llvm::cl;
+using namespace ssm;
+
+namespace {
+enum class Target { Reference, Conv };
+
+cl::OptionCategory category("ssmc-run options");
+cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                               cl::desc("<model.ssm|model.mlir>"),
+                               cl::cat(category));
+cl::opt<Target> target(
+    "target", cl::Required, cl::desc("Where to run the model"),
+    cl::values(clEnumValN(Target::Reference, "reference",
+                          "float64 recurrent interpreter (the oracle)"),
+               clEnumValN(Target::Conv, "conv",
+                          "S4D as FFT long convolution (float32, CPU)")),
+    cl::cat(category));
+cl::opt<std::string> dataSpec("data", cl::Required,
+                              cl::desc("Data set: file:INPUTS.npy[,LABELS.npy]"),
+                              cl::value_desc("spec"), cl::cat(category));
+cl::opt<int64_t> limit("limit", cl::desc("Run the first N samples only"),
+                       cl::init(0), cl::cat(category));
+cl::opt<int64_t> batchSize("batch",
+                           cl::desc("Sequences per batch (conv target)"),
+                           cl::init(64), cl::cat(category));
+cl::opt<int> threads("threads", cl::desc("Worker threads (default: all cores)"),
+                     cl::init(0), cl::cat(category));
+cl::opt<std::string> reportPath("report",
+                                cl::desc("Write a JSON report to this file"),
+                                cl::value_desc("file.json"), cl::cat(category));
+cl::opt<std::string> outputsPath(
+    "outputs",
+    cl::desc("Write the last token's outputs, [samples, classes] float32"),
+    cl::value_desc("file.npy"), cl::cat(category));
+cl::opt<bool> quiet("quiet", cl::desc("No progress bar"), cl::cat(category));
+
+const char *targetName(Target t) {
+  return t == Target::Conv ? "conv" : "reference";
+}
+
+/// A one-line progress bar on stderr, redrawn at most ten times a second,
+/// shown only on a terminal.
+class Progress {
+public:
+  Progress(int64_t total, bool enabled)
+      : total(total), enabled(enabled && llvm::errs().is_displayed()),
+        start(std::chrono::steady_clock::now()) {}
+
+  void update(int64_t done) {
+    if (!enabled)
+      return;
+    auto now = std::chrono::steady_clock::now();
+    if (done < total && now - last < std::chrono::milliseconds(100))
+      return;
+    last = now;
+    const int width = 30;
+    const int filled = static_cast<int>(width * done / std::max<int64_t>(total, 1));
+    double seconds = std::chrono::duration<double>(now - start).count();
+    llvm::errs() << "\r  [" << std::string(filled, '#')
+                 << std::string(width - filled, '.') << "] " << done << "/"
+                 << total << " samples, "
+                 << llvm::format("%.1f", seconds) << " s";
+    if (done == total)
+      llvm::errs() << "\n";
+  }
+
+private:
+  int64_t total;
+  bool enabled;
+  std::chrono::steady_clock::time_point start, last;
+};
+
+/// Row-major [samples, classes] outputs at each sample's last token.
+struct Results {
+  std::vector<float> outputs;
+  int64_t classes = 0;
+  std::vector<int64_t> predictions;
+  double seconds = 0;
+  llvm::json::Object extra; // target-specific report entries
+};
+
+void predict(Results &results) {
+  const int64_t samples = results.outputs.size() / results.classes;
+  results.predictions.resize(samples);
+  for (int64_t i = 0; i < samples; ++i) {
+    const float *row = results.outputs.data() + i * results.classes;
+    results.predictions[i] = std::max_element(row, row + results.classes) - row;
+  }
+}
+
+Results runReferenceTarget(const rt::Model &model, const rt::Dataset &data,
+                           int numThreads, Progress &progress) {
+  Results results;
+  results.classes = model.outputChannels();
+  results.outputs.resize(data.samples * results.classes);
+  const int64_t span = data.length * data.channels;
+  int64_t done = 0;
+  auto start = std::chrono::steady_clock::now();
+#pragma omp parallel for num_threads(numThreads) schedule(dynamic)
+  for (int64_t i = 0; i < data.samples; ++i) {
+    std::vector<double> seq(data.sample(i), data.sample(i) + span);
+    std::vector<double> y = rt::runReference(model, seq);
+    std::copy(y.end() - results.classes, y.end(),
+              results.outputs.begin() + i * results.classes);
+#pragma omp critical
+    progress.update(++done);
+  }
+  results.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return results;
+}
+
+Results runConvTarget(const rt::Model &model, const rt::Dataset &data,
+                      int numThreads, Progress &progress) {
+  Results results;
+  results.classes = model.outputChannels();
+  results.outputs.resize(data.samples * results.classes);
+  const int64_t batch = std::min<int64_t>(batchSize, data.samples);
+  rt::ConvOptions options;
+  options.threads = numThreads;
+  auto start = std::chrono::steady_clock::now();
+  rt::ConvExecutor executor(model, data.length, batch, options);
+  const int64_t span = data.length * data.channels;
+  for (int64_t first = 0; first < data.samples; first += batch) {
+    rt::Batch input;
+    input.batch = std::min(batch, data.samples - first);
+    input.length = data.length;
+    input.channels = data.channels;
+    input.data.assign(data.sample(first),
+                      data.sample(first) + input.batch * span);
+    rt::Batch y = executor.run(input);
+    for (int64_t b = 0; b < input.batch; ++b) {
+      const float *last =
+          y.data.data() + ((b + 1) * data.length - 1) * results.classes;
+      std::copy(last, last + results.classes,
+                results.outputs.begin() + (first + b) * results.classes);
+    }
+    progress.update(first + input.batch);
+  }
+  results.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  results.extra["batch"] = batch;
+  results.extra["fft_size"] = executor.getFFTSize();
+  return results;
+}
+
+int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "ssmc-run") << message << "\n";
+  return 1;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  cl::ParseCommandLineOptions(argc, argv,
+                              "ssmc-run: run an S4D / EGRU model on a data set\n");
+  if (batchSize < 1)
+    return fail("--batch must be at least 1");
+  const int numThreads =
+      threads > 0 ? threads.getValue()
+                  : std::max(1u, std::thread::hardware_concurrency());
+
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      dsl::loadModelFile(modelPath, context);
+  if (!module)
+    return 1;
+  if (target == Target::Conv) {
+    mlir::PassManager pm(&context);
+    buildConvPipeline(pm);
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+  mlir::FailureOr<ModelOp> modelOp = getSingleModel(*module);
+  if (failed(modelOp))
+    return 1;
+  mlir::FailureOr<rt::Model> model = buildRuntimeModel(*modelOp);
+  if (failed(model))
+    return 1;
+
+  try {
+    rt::Dataset data = rt::loadDataset(
+        dataSpec, limit > 0 ? std::optional<int64_t>(limit) : std::nullopt);
+    if (data.channels != model->inputChannels())
+      return fail("model '" + model->name + "' takes " +
+                  llvm::Twine(model->inputChannels()) +
+                  " input channels per token, but data set '" + dataSpec +
+                  "' has " + llvm::Twine(data.channels));
+
+    Progress progress(data.samples, !quiet);
+    Results results = target == Target::Conv
+                          ? runConvTarget(*model, data, numThreads, progress)
+                          : runReferenceTarget(*model, data, numThreads,
+                                               progress);
+    predict(results);
+
+    const int64_t tokens = data.samples * data.length;
+    const double tokensPerSecond = tokens / std::max(results.seconds, 1e-9);
+    int64_t correct = 0;
+    for (size_t i = 0; i < data.labels.size(); ++i)
+      correct += results.predictions[i] == data.labels[i];
+
+    std::string table = fmt::format(
+        "ssmc-run: model '{}' ({} parameters) on target '{}', {} thread{}\n",
+        model->name, model->numParameters(), targetName(target), numThreads,
+        numThreads == 1 ? "" : "s");
+    auto row = [&](const char *key, const std::string &value) {
+      table += fmt::format("  {:<18} {}\n", key, value);
+    };
+    row("data", dataSpec);
+    row("samples", fmt::format("{} x {} tokens x {} channels", data.samples,
+                               data.length, data.channels));
+    row("accuracy", data.labels.empty()
+                        ? std::string("n/a (no labels)")
+                        : fmt::format("{:.4f}  ({} / {})",
+                                      double(correct) / data.samples, correct,
+                                      data.samples));
+    row("wall time", fmt::format("{:.3f} s", results.seconds));
+    row("tokens/s", fmt::format("{:.0f}", tokensPerSecond));
+    llvm::outs() << table;
+
+    if (!outputsPath.empty())
+      rt::writeNpy(outputsPath, {data.samples, results.classes},
+                   results.outputs.data());
+    if (!reportPath.empty()) {
+      llvm::json::Object report{
+          {"target", targetName(target)},
+          {"model", model->name},
+          {"parameters", model->numParameters()},
+          {"data", dataSpec},
+          {"samples", data.samples},
+          {"tokens", tokens},
+          {"threads", numThreads},
+          {"wall_seconds", results.seconds},
+          {"tokens_per_second", tokensPerSecond},
+          {"accuracy", data.labels.empty()
+                           ? llvm::json::Value(nullptr)
+                           : llvm::json::Value(double(correct) / data.samples)},
+          {"predictions", llvm::json::Array(results.predictions)},
+      };
+      for (auto &entry : results.extra)
+        report[entry.first] = std::move(entry.second);
+      std::error_code ec;
+      llvm::raw_fd_ostream file(reportPath, ec, llvm::sys::fs::OF_Text);
+      if (ec)
+        return fail("cannot write report '" + reportPath + "': " + ec.message());
+      file << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
+           << "\n";
+    }
+  } catch (const std::exception &e) {
+    return fail(e.what());
+  }
+  return 0;
+}
