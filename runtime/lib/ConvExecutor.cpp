@@ -27,12 +27,13 @@ using namespace ssm::rt;
 
 int64_t ssm::rt::fftFriendlySize(int64_t minimum) {
   int64_t best = INT64_MAX;
-  for (int64_t p2 = 1; p2 < 2 * minimum + 2; p2 *= 2)
-    for (int64_t p3 = p2; p3 < 2 * minimum + 2; p3 *= 3)
-      for (int64_t p5 = p3; p5 < 2 * minimum + 2; p5 *= 5)
-        for (int64_t p7 = p5; p7 < 2 * minimum + 2; p7 *= 7)
-          if (p7 >= minimum && p7 < best)
-            best = p7;
+  // Odd parts with at most two prime factors from {3, 5, 7}.
+  for (int64_t odd : {1, 3, 5, 7, 9, 15, 21, 25, 35, 49})
+    for (int64_t size = odd; size < best; size *= 2)
+      if (size >= minimum) {
+        best = size;
+        break;
+      }
   return best;
 }
 
@@ -77,6 +78,25 @@ struct ConvExecutor::Impl {
   std::vector<size_t> lastUse; // index of the last layer reading each layer
   uint64_t workingSet = 0;
   fftwf_plan r2c = nullptr, c2r = nullptr;
+  /// Released activation buffers, reused by later layers and batches so
+  /// that steady-state runs do not fault in fresh pages.
+  std::vector<std::vector<float>> freeBuffers;
+
+  std::vector<float> acquire(size_t count) {
+    for (size_t i = 0; i < freeBuffers.size(); ++i)
+      if (freeBuffers[i].capacity() >= count) {
+        std::vector<float> buffer = std::move(freeBuffers[i]);
+        freeBuffers.erase(freeBuffers.begin() + i);
+        buffer.resize(count);
+        return buffer;
+      }
+    return std::vector<float>(count);
+  }
+  void release(std::vector<float> &buffer) {
+    if (buffer.capacity())
+      freeBuffers.push_back(std::move(buffer));
+    buffer = std::vector<float>();
+  }
 
   void prepare();
   void checkMemory();
@@ -226,40 +246,58 @@ void ConvExecutor::Impl::s4d(size_t i, const float *x, float *y,
   const S4DKernel &kernel = kernels[i];
   const int64_t H = layer.outChannels, L = length;
   const int64_t bins = nfft / 2 + 1;
+  // Channels are gathered kBlock at a time: with token-major [B, L, H] data,
+  // one pass over the tokens then reads each cache line once instead of once
+  // per channel.
+  constexpr int64_t kBlock = 16;
+  const int64_t blocks = (H + kBlock - 1) / kBlock;
+  const int64_t span = nfft ? nfft : L;
 #pragma omp parallel num_threads(options.threads)
   {
-    RealBuffer buffer(fftwf_alloc_real(nfft ? nfft : L));
+    RealBuffer buffers(fftwf_alloc_real(kBlock * span));
     SpectrumBuffer spec(nfft ? fftwf_alloc_complex(bins) : nullptr);
-    std::vector<float> u(L);
+    std::vector<float> u(kBlock * L);
 #pragma omp for schedule(static)
-    for (int64_t bh = 0; bh < batch * H; ++bh) {
-      const int64_t b = bh / H, h = bh % H;
-      const float *xs = x + b * L * H + h;
-      float *ys = y + b * L * H + h;
+    for (int64_t job = 0; job < batch * blocks; ++job) {
+      const int64_t b = job / blocks, h0 = (job % blocks) * kBlock;
+      const int64_t width = std::min(kBlock, H - h0);
+      const float *xs = x + b * L * H + h0;
+      float *ys = y + b * L * H + h0;
       for (int64_t l = 0; l < L; ++l)
-        u[l] = xs[l * H];
-      float *out = buffer.get();
-      if (nfft) {
-        std::copy(u.begin(), u.end(), out);
-        std::fill(out + L, out + nfft, 0.0f);
-        fftwf_execute_dft_r2c(r2c, out, spec.get());
-        const std::complex<float> *k = kernel.spectrum.data() + h * bins;
-        auto *s = reinterpret_cast<std::complex<float> *>(spec.get());
-        for (int64_t f = 0; f < bins; ++f)
-          s[f] *= k[f];
-        fftwf_execute_dft_c2r(c2r, spec.get(), out);
-      } else {
-        const float *k = kernel.direct.data() + h * L;
-        for (int64_t l = 0; l < L; ++l) {
-          float acc = 0;
-          for (int64_t j = 0; j <= l; ++j)
-            acc += k[j] * u[l - j];
-          out[l] = acc;
+        for (int64_t c = 0; c < width; ++c)
+          u[c * L + l] = xs[l * H + c];
+      for (int64_t c = 0; c < width; ++c) {
+        const int64_t h = h0 + c;
+        const float *uc = u.data() + c * L;
+        float *out = buffers.get() + c * span;
+        if (nfft) {
+          std::copy(uc, uc + L, out);
+          std::fill(out + L, out + nfft, 0.0f);
+          fftwf_execute_dft_r2c(r2c, out, spec.get());
+          // Written out: std::complex's operator* takes the NaN-safe
+          // __mulsc3 path and does not vectorize.
+          const float *k =
+              reinterpret_cast<const float *>(kernel.spectrum.data() + h * bins);
+          float *sf = reinterpret_cast<float *>(spec.get());
+          for (int64_t f = 0; f < bins; ++f) {
+            const float re = sf[2 * f], im = sf[2 * f + 1];
+            sf[2 * f] = re * k[2 * f] - im * k[2 * f + 1];
+            sf[2 * f + 1] = re * k[2 * f + 1] + im * k[2 * f];
+          }
+          fftwf_execute_dft_c2r(c2r, spec.get(), out);
+        } else {
+          const float *k = kernel.direct.data() + h * L;
+          for (int64_t l = 0; l < L; ++l) {
+            float acc = 0;
+            for (int64_t j = 0; j <= l; ++j)
+              acc += k[j] * uc[l - j];
+            out[l] = acc;
+          }
         }
       }
-      const float d = kernel.d[h];
       for (int64_t l = 0; l < L; ++l)
-        ys[l * H] = out[l] + d * u[l];
+        for (int64_t c = 0; c < width; ++c)
+          ys[l * H + c] = buffers[c * span + l] + kernel.d[h0 + c] * u[c * L + l];
     }
   }
 }
@@ -333,9 +371,10 @@ Batch ConvExecutor::run(const Batch &input) {
     const int64_t H = layer.outChannels;
     const int64_t count = B * L * H;
     if (layer.kind == LayerKind::Input) {
-      out = input.data;
+      out = impl->acquire(count);
+      std::copy(input.data.begin(), input.data.end(), out.begin());
     } else {
-      out.resize(count);
+      out = impl->acquire(count);
       const float *x = values[layer.inputs[0]].data();
       float *y = out.data();
       switch (layer.kind) {
@@ -397,12 +436,15 @@ Batch ConvExecutor::run(const Batch &input) {
     }
     for (size_t j = 0; j < i; ++j)
       if (impl->lastUse[j] == i)
-        std::vector<float>().swap(values[j]);
+        impl->release(values[j]);
   }
   Batch result;
   result.batch = B;
   result.length = L;
   result.channels = model.outputChannels();
-  result.data = std::move(values[model.outputs.at(0)]);
+  const std::vector<float> &output = values[model.outputs.at(0)];
+  result.data.assign(output.begin(), output.end());
+  for (std::vector<float> &buffer : values)
+    impl->release(buffer);
   return result;
 }

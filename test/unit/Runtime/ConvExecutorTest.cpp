@@ -134,6 +134,8 @@ TEST(ConvExecutorTest, BadShapesAndHugeLengthsAreClearErrors) {
 TEST(FFTSizeTest, SmallestFriendlySize) {
   EXPECT_EQ(fftFriendlySize(1567), 1568); // 2^5 * 7^2
   EXPECT_EQ(fftFriendlySize(1024), 1024);
-  EXPECT_EQ(fftFriendlySize(11), 12);
+  EXPECT_EQ(fftFriendlySize(11), 12);     // 3 * 2^2
+  EXPECT_EQ(fftFriendlySize(63), 64);     // not 63 = 3^2 * 7
+  EXPECT_EQ(fftFriendlySize(8191), 8192);
 }
 } // namespace

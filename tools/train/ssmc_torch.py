@@ -1,0 +1,136 @@
+"""The ssmc S4D classifier in PyTorch, with HDF5 export for ssmc.
+
+The same model `models/smnist.ssm` describes: encoder dense, n_layers x
+[S4D, ReLU, dense mixing, residual add], running-mean readout, decoder dense.
+The S4D layer follows state-spaces/s4 (`models/s4/s4d.py`: Gu et al. 2022,
+"On the Parameterization and Initialization of Diagonal State Space Models")
+with ssmc's parameterization (docs/dsl.md):
+
+    A = -exp(log_a_real) + i a_imag,  dt = exp(log_dt)
+    ZOH:      A_bar = exp(dt A),  B_bar = B (A_bar - 1) / A
+    bilinear: A_bar = (1 + dt A/2) / (1 - dt A/2),  B_bar = dt B / (1 - dt A/2)
+    K_l = 2 Re(sum_n C_n B_bar_n A_bar_n^l),   y = K * u + D u   (causal FFT)
+
+`export_hdf5` writes every parameter to the dataset `/<layer path>/<param>`
+that the ssmc frontend binds (complex values as a trailing axis of 2).
+"""
+import math
+
+import torch
+from torch import nn
+
+
+class S4D(nn.Module):
+    """One S4D layer over H channels with state size N (N/2 complex modes).
+
+    forward: u (batch, L, H) -> y (batch, L, H), computed as a causal FFT
+    convolution with the kernel generated for L (as in s4d.py).
+    """
+
+    def __init__(self, channels, state_size=64, discretization="zoh",
+                 dt_min=1e-3, dt_max=1e-1, init="lin"):
+        super().__init__()
+        if state_size % 2:
+            raise ValueError(f"state_size must be even, got {state_size}")
+        h, m = channels, state_size // 2
+        self.discretization = discretization
+        self.log_dt = nn.Parameter(
+            torch.rand(h) * (math.log(dt_max) - math.log(dt_min)) + math.log(dt_min))
+        self.log_a_real = nn.Parameter(torch.full((h, m), math.log(0.5)))
+        n = torch.arange(m, dtype=torch.float32)
+        a_imag = math.pi * n if init == "lin" else \
+            (state_size / math.pi) * (state_size / (2 * n + 1) - 1)
+        self.a_imag = nn.Parameter(a_imag.repeat(h, 1))
+        # B is fixed to 1 as in S4D; C ~ CN(0, 1); D ~ N(0, 1).
+        self.register_buffer("b", torch.view_as_real(torch.ones(h, m, dtype=torch.cfloat)))
+        self.c = nn.Parameter(torch.view_as_real(torch.randn(h, m, dtype=torch.cfloat)))
+        self.d = nn.Parameter(torch.randn(h))
+
+    def discrete(self):
+        """(A_bar, B_bar), each complex (H, N/2)."""
+        dt = torch.exp(self.log_dt)[:, None]
+        a = -torch.exp(self.log_a_real) + 1j * self.a_imag
+        b = torch.view_as_complex(self.b)
+        if self.discretization == "zoh":
+            a_bar = torch.exp(dt * a)
+            return a_bar, b * (a_bar - 1.0) / a
+        denom = 1.0 - dt * a / 2.0
+        return (1.0 + dt * a / 2.0) / denom, dt * b / denom
+
+    def kernel(self, length):
+        """K (H, L): the Vandermonde product, as in s4d.py."""
+        a_bar, b_bar = self.discrete()
+        c = torch.view_as_complex(self.c) * b_bar
+        powers = torch.exp(torch.log(a_bar)[:, :, None] *
+                           torch.arange(length, device=a_bar.device))
+        return 2 * torch.einsum("hn,hnl->hl", c, powers).real
+
+    def forward(self, u):
+        length = u.shape[1]
+        k = self.kernel(length)
+        u_t = u.transpose(1, 2)                       # (B, H, L)
+        n = 2 * length
+        y = torch.fft.irfft(torch.fft.rfft(u_t, n=n) * torch.fft.rfft(k, n=n), n=n)
+        y = y[..., :length] + u_t * self.d[:, None]
+        return y.transpose(1, 2)
+
+
+class S4DClassifier(nn.Module):
+    """encoder -> n_layers x [S4D, ReLU, dense, residual] -> mean -> decoder.
+
+    forward: (batch, L, d_input) -> logits (batch, classes) at the last token
+    (the running mean over all L tokens, then the decoder).
+    """
+
+    def __init__(self, d_input=1, d_model=64, d_state=64, n_layers=4,
+                 n_classes=10, discretization="zoh"):
+        super().__init__()
+        self.encoder = nn.Linear(d_input, d_model)
+        self.ssm = nn.ModuleList(S4D(d_model, d_state, discretization)
+                                 for _ in range(n_layers))
+        self.mix = nn.ModuleList(nn.Linear(d_model, d_model) for _ in range(n_layers))
+        self.decoder = nn.Linear(d_model, n_classes)
+
+    def forward(self, u):
+        x = self.encoder(u)
+        for ssm, mix in zip(self.ssm, self.mix):
+            x = mix(torch.relu(ssm(x))) + x
+        return self.decoder(x.mean(dim=1))
+
+    def export_hdf5(self, path):
+        """Writes the parameters in the layout ssmc binds (docs/dsl.md)."""
+        import h5py
+        with h5py.File(path, "w") as f:
+            def put(name, tensor):
+                f.create_dataset(name, data=tensor.detach().cpu().double().numpy())
+            put("encoder/weight", self.encoder.weight)
+            put("encoder/bias", self.encoder.bias)
+            for i, (ssm, mix) in enumerate(zip(self.ssm, self.mix)):
+                p = f"block/{i}/ssm/"
+                for name in ("log_dt", "log_a_real", "a_imag", "b", "c", "d"):
+                    put(p + name, getattr(ssm, name))
+                put(f"block/{i}/mix/weight", mix.weight)
+                put(f"block/{i}/mix/bias", mix.bias)
+            put("decoder/weight", self.decoder.weight)
+            put("decoder/bias", self.decoder.bias)
+
+
+def ssm_source(model_name, weights_path, d_input, d_model, d_state, n_layers,
+               n_classes, discretization="zoh"):
+    """The .ssm text of an S4DClassifier bound to `weights_path`."""
+    return f"""model {model_name} {{
+  weights "{weights_path}"
+  input u : {d_input}
+  encoder = dense(u, {d_model})
+  x = encoder
+  repeat {n_layers} as block {{
+    ssm = s4d(x, state={d_state}, discretization={discretization})
+    act = relu(ssm)
+    mix = dense(act, {d_model})
+    x = add(mix, x)
+  }}
+  pool = readout(x, mean)
+  decoder = dense(pool, {n_classes})
+  output decoder
+}}
+"""
