@@ -2,6 +2,7 @@
 # lit configuration for ssmc: FileCheck tests of dialects, passes and tools.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -38,3 +39,7 @@ if config.sanitizers:
     # libraries later touch legitimately; ignore those manual poisonings.
     config.environment["ASAN_OPTIONS"] = "detect_leaks=1:allow_user_poisoning=0"
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+
+# Tests of the "no GPU here" error path run only where there is none.
+if shutil.which("nvidia-smi") is None:
+    config.available_features.add("no-gpu")

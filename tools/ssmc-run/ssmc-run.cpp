@@ -15,6 +15,7 @@
 #include "ssm/Frontend/Load.h"
 #include "ssm/Runtime/Bridge/FromSSM.h"
 #include "ssm/Runtime/ConvExecutor.h"
+#include "ssm/Runtime/CudaConvExecutor.h"
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/Reference.h"
 
@@ -41,6 +42,7 @@ using namespace ssm;
 
 namespace {
 enum class Target { Reference, Conv };
+enum class Device { CPU, CUDA };
 
 cl::OptionCategory category("ssmc-run options");
 cl::opt<std::string> modelPath(cl::Positional, cl::Required,
@@ -52,6 +54,12 @@ cl::opt<Target> target(
                           "float64 recurrent interpreter (the oracle)"),
                clEnumValN(Target::Conv, "conv",
                           "S4D as FFT long convolution (float32, CPU)")),
+    cl::cat(category));
+cl::opt<Device> device(
+    "device", cl::desc("Where the conv target runs"), cl::init(Device::CPU),
+    cl::values(clEnumValN(Device::CPU, "cpu", "FFTW, OpenBLAS, OpenMP"),
+               clEnumValN(Device::CUDA, "cuda",
+                          "cuFFT, cuBLAS and ssmc's CUDA kernels")),
     cl::cat(category));
 cl::opt<std::string> dataSpec("data", cl::Required,
                               cl::desc("Data set: file:INPUTS.npy[,LABELS.npy]"),
@@ -151,16 +159,15 @@ Results runReferenceTarget(const rt::Model &model, const rt::Dataset &data,
   return results;
 }
 
-Results runConvTarget(const rt::Model &model, const rt::Dataset &data,
-                      int numThreads, Progress &progress) {
+/// Runs the data set in batches through a conv executor (CPU or CUDA).
+template <typename Executor>
+Results runBatches(Executor &executor, const rt::Model &model,
+                   const rt::Dataset &data, int64_t batch,
+                   std::chrono::steady_clock::time_point start,
+                   Progress &progress) {
   Results results;
   results.classes = model.outputChannels();
   results.outputs.resize(data.samples * results.classes);
-  const int64_t batch = std::min<int64_t>(batchSize, data.samples);
-  rt::ConvOptions options;
-  options.threads = numThreads;
-  auto start = std::chrono::steady_clock::now();
-  rt::ConvExecutor executor(model, data.length, batch, options);
   const double setup =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -188,6 +195,24 @@ Results runConvTarget(const rt::Model &model, const rt::Dataset &data,
   results.extra["run_seconds"] = results.seconds - setup;
   results.extra["batch"] = batch;
   results.extra["fft_size"] = executor.getFFTSize();
+  return results;
+}
+
+Results runConvTarget(const rt::Model &model, const rt::Dataset &data,
+                      int numThreads, Progress &progress) {
+  const int64_t batch = std::min<int64_t>(batchSize, data.samples);
+  auto start = std::chrono::steady_clock::now();
+  if (device == Device::CUDA) {
+    rt::CudaConvExecutor executor(model, data.length, batch);
+    Results results = runBatches(executor, model, data, batch, start, progress);
+    results.extra["device"] = executor.getDeviceName();
+    return results;
+  }
+  rt::ConvOptions options;
+  options.threads = numThreads;
+  rt::ConvExecutor executor(model, data.length, batch, options);
+  Results results = runBatches(executor, model, data, batch, start, progress);
+  results.extra["device"] = "cpu";
   return results;
 }
 

@@ -18,29 +18,11 @@
 
 using namespace ssm::rt;
 using ssm::rt::testing::makeRandomBatch;
+using ssm::rt::testing::relativeErrorToReference;
 using ssm::rt::testing::makeRandomModel;
 using ssm::rt::testing::RandomModelSpec;
 
 namespace {
-/// max |conv - ref| / max |ref| over all samples and tokens.
-double relativeError(const Model &model, const Batch &input,
-                     const Batch &output) {
-  double maxRef = 0, maxDiff = 0;
-  const int64_t O = model.outputChannels();
-  for (int64_t b = 0; b < input.batch; ++b) {
-    const size_t span = input.length * input.channels;
-    std::vector<double> seq(input.data.begin() + b * span,
-                            input.data.begin() + (b + 1) * span);
-    std::vector<double> ref = runReference(model, seq);
-    for (int64_t i = 0; i < input.length * O; ++i) {
-      maxRef = std::max(maxRef, std::abs(ref[i]));
-      maxDiff = std::max(
-          maxDiff, std::abs(ref[i] - output.data[b * input.length * O + i]));
-    }
-  }
-  return maxDiff / maxRef;
-}
-
 struct AgreementCase {
   int64_t length, batch;
   Discretization rule;
@@ -60,7 +42,7 @@ TEST_P(ConvAgreementTest, MatchesReferenceOnSMNISTShapedModel) {
   ConvExecutor executor(model, c.length, c.batch, options);
   EXPECT_GT(executor.getFFTSize(), 2 * c.length - 2);
   Batch output = executor.run(input);
-  double error = relativeError(model, input, output);
+  double error = relativeErrorToReference(model, input, output);
   RecordProperty("relative_error", std::to_string(error));
   std::printf("max |y_conv - y_ref| / max |y_ref| = %.3g\n", error);
   EXPECT_LE(error, 1e-4);
@@ -93,7 +75,7 @@ TEST(ConvExecutorTest, DirectAndFFTConvolutionAgree) {
   ASSERT_EQ(ya.data.size(), yb.data.size());
   for (size_t i = 0; i < ya.data.size(); ++i)
     EXPECT_NEAR(ya.data[i], yb.data[i], 1e-4) << "at " << i;
-  EXPECT_LE(relativeError(model, input, ya), 1e-5);
+  EXPECT_LE(relativeErrorToReference(model, input, ya), 1e-5);
 }
 
 TEST(ConvExecutorTest, ResultsDoNotDependOnThreadCount) {

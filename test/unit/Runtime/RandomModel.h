@@ -10,6 +10,7 @@
 #define SSM_TEST_UNIT_RUNTIME_RANDOMMODEL_H
 
 #include "ssm/Runtime/Model.h"
+#include "ssm/Runtime/Reference.h"
 
 #include <cmath>
 #include <random>
@@ -107,6 +108,26 @@ inline Batch makeRandomBatch(int64_t batch, int64_t length, int64_t channels,
   for (float &v : b.data)
     v = dist(rng);
   return b;
+}
+
+/// max |y - y_ref| / max |y_ref| over every sample and token, where y_ref is
+/// the float64 reference interpreter's output for `input`.
+inline double relativeErrorToReference(const Model &model, const Batch &input,
+                                       const Batch &output) {
+  double maxRef = 0, maxDiff = 0;
+  const int64_t O = model.outputChannels();
+  for (int64_t b = 0; b < input.batch; ++b) {
+    const size_t span = input.length * input.channels;
+    std::vector<double> seq(input.data.begin() + b * span,
+                            input.data.begin() + (b + 1) * span);
+    std::vector<double> ref = runReference(model, seq);
+    for (int64_t i = 0; i < input.length * O; ++i) {
+      maxRef = std::max(maxRef, std::abs(ref[i]));
+      maxDiff = std::max(
+          maxDiff, std::abs(ref[i] - output.data[b * input.length * O + i]));
+    }
+  }
+  return maxDiff / maxRef;
 }
 
 } // namespace ssm::rt::testing
