@@ -228,15 +228,10 @@ std::unique_ptr<StmtAST> Parser::parseOutput() {
   auto stmt = std::make_unique<OutputStmtAST>(tok.loc);
   consume();
   do {
-    if (!tok.is(TokenKind::Identifier)) {
-      errorExpected("the name of a stream to output");
+    std::optional<ValueAST> name = parseName("the name of a stream to output");
+    if (!name)
       return nullptr;
-    }
-    ValueAST name;
-    name.text = tok.spelling.str();
-    name.loc = tok.loc;
-    stmt->names.push_back(std::move(name));
-    consume();
+    stmt->names.push_back(std::move(*name));
   } while (tok.is(TokenKind::Comma) && (consume(), true));
   return stmt;
 }
@@ -271,6 +266,18 @@ std::unique_ptr<StmtAST> Parser::parseRepeat() {
   }
   consume();
   return stmt;
+}
+
+std::optional<ValueAST> Parser::parseName(llvm::StringRef what) {
+  if (!tok.is(TokenKind::Identifier)) {
+    errorExpected(what);
+    return std::nullopt;
+  }
+  ValueAST name;
+  name.text = tok.spelling.str();
+  name.loc = tok.loc;
+  consume();
+  return name;
 }
 
 bool Parser::parseValue(ValueAST &value) {
@@ -332,20 +339,16 @@ std::unique_ptr<StmtAST> Parser::parseAssignment() {
   if (!expect(TokenKind::Equal, "'=' after '" + name + "' (statements are "
                                 "'NAME = layer(...)')"))
     return nullptr;
-  if (!tok.is(TokenKind::Identifier)) {
-    errorExpected("a layer kind or a stream name after '='");
+  std::optional<ValueAST> target =
+      parseName("a layer kind or a stream name after '='");
+  if (!target)
     return nullptr;
-  }
-  ValueAST target;
-  target.text = tok.spelling.str();
-  target.loc = tok.loc;
-  consume();
   if (!tok.is(TokenKind::LParen))
     return std::make_unique<AliasStmtAST>(loc, std::move(name),
-                                          std::move(target));
+                                          std::move(*target));
 
   auto layer = std::make_unique<LayerStmtAST>(loc, std::move(name),
-                                              target.text, target.loc);
+                                              target->text, target->loc);
   SMLoc openLoc = tok.loc;
   consume();
   while (!tok.is(TokenKind::RParen)) {

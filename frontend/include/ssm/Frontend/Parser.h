@@ -15,6 +15,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <memory>
+#include <optional>
 
 namespace ssm::dsl {
 
@@ -48,6 +49,8 @@ private:
   std::unique_ptr<StmtAST> parseRepeat();
   std::unique_ptr<StmtAST> parseAssignment();
   bool parseValue(ValueAST &value);
+  /// A name token as an identifier value, or an error naming `what`.
+  std::optional<ValueAST> parseName(llvm::StringRef what);
   bool parseInteger(int64_t &value, llvm::StringRef what);
   bool endOfStatement();
   void skipToNextStatement();
