@@ -254,9 +254,7 @@ std::unique_ptr<StmtAST> Parser::parseRepeat() {
   SMLoc openLoc = tok.loc;
   if (!expect(TokenKind::LBrace, "'{' to open the repeated block"))
     return nullptr;
-  ++depth;
   parseBody(stmt->body, openLoc, /*topLevel=*/false);
-  --depth;
   if (!tok.is(TokenKind::RBrace)) {
     if (!tooManyErrors()) {
       error(tok.loc, "expected '}' to close the repeat block");

@@ -61,7 +61,6 @@ private:
   Lexer lexer;
   Token tok;
   unsigned numErrors = 0;
-  unsigned depth = 0; // nesting of repeat blocks
 };
 
 } // namespace ssm::dsl
