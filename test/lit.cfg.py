@@ -43,3 +43,9 @@ if config.sanitizers:
 # Tests of the "no GPU here" error path run only where there is none.
 if shutil.which("nvidia-smi") is None:
     config.available_features.add("no-gpu")
+
+# The real MNIST test set, when scripts/fetch-data has run.
+_data = os.environ.get("SSMC_DATA") or os.path.join(config.ssmc_src_root, "data")
+if os.path.exists(os.path.join(_data, "mnist", "t10k-images-idx3-ubyte")):
+    config.available_features.add("mnist-data")
+    config.environment["SSMC_DATA"] = _data

@@ -5,6 +5,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 
 using namespace ssm::rt;
 
@@ -66,6 +70,112 @@ Dataset loadFiles(const std::string &spec, const std::string &files,
 }
 } // namespace
 
+std::vector<int64_t> ssm::rt::pmnistPermutation(int64_t n, uint64_t seed) {
+  uint64_t state = seed;
+  auto next = [&state] {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  std::vector<int64_t> perm(n);
+  for (int64_t i = 0; i < n; ++i)
+    perm[i] = i;
+  for (int64_t i = n - 1; i > 0; --i)
+    std::swap(perm[i], perm[next() % static_cast<uint64_t>(i + 1)]);
+  return perm;
+}
+
+namespace {
+/// An IDX file's dimensions and unsigned-byte payload.
+struct Idx {
+  std::vector<int64_t> dims;
+  std::vector<uint8_t> data;
+};
+
+const char *kFetchHint = "run scripts/fetch-data (or set SSMC_DATA to the "
+                         "folder holding mnist/)";
+
+/// Reads an IDX file of unsigned bytes with `rank` dimensions (LeCun et
+/// al.'s format: magic 0x0000 08 RANK, big-endian int32 sizes, data).
+Idx readIdx(const std::string &spec, const std::string &path, int rank) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    throw DataError(fmt::format("data set '{}': {} not found; {}", spec, path,
+                                kFetchHint));
+  std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
+                          std::istreambuf_iterator<char>());
+  auto be32 = [&](size_t offset) {
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data()) + offset;
+    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) |
+           (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+  };
+  const size_t header = 4 + 4 * static_cast<size_t>(rank);
+  const uint32_t expected = 0x0800u | uint32_t(rank);
+  if (bytes.size() >= 4 && be32(0) != expected)
+    throw DataError(fmt::format("data set '{}': {}: offset 0: magic {:#010x}, "
+                                "expected {:#010x} (IDX unsigned bytes, {} "
+                                "dimensions); {}",
+                                spec, path, be32(0), expected, rank,
+                                kFetchHint));
+  if (bytes.size() < header)
+    throw DataError(fmt::format("data set '{}': {}: offset 0: file of {} "
+                                "bytes is too short for an IDX header; {}",
+                                spec, path, bytes.size(), kFetchHint));
+  Idx idx;
+  size_t count = 1;
+  for (int d = 0; d < rank; ++d) {
+    idx.dims.push_back(be32(4 + 4 * d));
+    count *= static_cast<size_t>(idx.dims.back());
+  }
+  if (bytes.size() - header != count)
+    throw DataError(fmt::format("data set '{}': {}: offset {}: holds {} bytes "
+                                "of data, expected {}; the file is truncated "
+                                "or corrupt, {}",
+                                spec, path, header, bytes.size() - header,
+                                count, kFetchHint));
+  idx.data.assign(bytes.begin() + header, bytes.end());
+  return idx;
+}
+
+Dataset loadMnist(const std::string &spec, bool permuted,
+                  const std::string &split, std::optional<int64_t> limit) {
+  if (split != "train" && split != "test")
+    throw DataError(fmt::format("data set '{}': unknown split '{}'; expected "
+                                "train or test",
+                                spec, split));
+  const char *env = std::getenv("SSMC_DATA");
+  const std::string dir = std::string(env && *env ? env : "data") + "/mnist/";
+  const std::string prefix = split == "train" ? "train" : "t10k";
+  Idx images = readIdx(spec, dir + prefix + "-images-idx3-ubyte", 3);
+  Idx labels = readIdx(spec, dir + prefix + "-labels-idx1-ubyte", 1);
+  if (images.dims[0] != labels.dims[0])
+    throw DataError(fmt::format("data set '{}': {} images but {} labels", spec,
+                                images.dims[0], labels.dims[0]));
+  Dataset data;
+  data.spec = spec;
+  data.samples = limit ? std::min(*limit, images.dims[0]) : images.dims[0];
+  data.length = images.dims[1] * images.dims[2];
+  data.channels = 1;
+  std::vector<int64_t> order = permuted ? pmnistPermutation(data.length)
+                                        : std::vector<int64_t>();
+  data.inputs.resize(data.samples * data.length);
+  for (int64_t i = 0; i < data.samples; ++i) {
+    const uint8_t *image = images.data.data() + i * data.length;
+    float *seq = data.inputs.data() + i * data.length;
+    for (int64_t k = 0; k < data.length; ++k)
+      seq[k] = image[permuted ? order[k] : k] / 255.0f;
+    const int64_t label = labels.data[i];
+    if (label > 9)
+      throw DataError(fmt::format("data set '{}': label {} of sample {} is not "
+                                  "a digit",
+                                  spec, label, i));
+    data.labels.push_back(label);
+  }
+  return data;
+}
+} // namespace
+
 Dataset ssm::rt::loadDataset(const std::string &spec,
                              std::optional<int64_t> limit) {
   if (limit && *limit < 1)
@@ -75,7 +185,10 @@ Dataset ssm::rt::loadDataset(const std::string &spec,
   const std::string kind = spec.substr(0, colon);
   if (colon != std::string::npos && kind == "file")
     return loadFiles(spec, spec.substr(colon + 1), limit);
+  if (colon != std::string::npos && (kind == "mnist" || kind == "pmnist"))
+    return loadMnist(spec, kind == "pmnist", spec.substr(colon + 1), limit);
   throw DataError(fmt::format("unknown data spec '{}'; expected "
-                              "file:INPUTS.npy[,LABELS.npy]",
+                              "file:INPUTS.npy[,LABELS.npy], mnist:train|test "
+                              "or pmnist:train|test",
                               spec));
 }
