@@ -8,6 +8,7 @@
 #include "ssm/Conversion/Passes.h"
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Dialect/Conv/ConvOps.h"
+#include "ssm/Dialect/NC/NCOps.h"
 #include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Transforms/Passes.h"
 
@@ -17,7 +18,7 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<ssm::SSMDialect, ssm::conv::ConvDialect>();
+  registry.insert<ssm::SSMDialect, ssm::conv::ConvDialect, ssm::nc::NCDialect>();
 
   ssm::registerSSMPasses();
   ssm::registerSSMConversionPasses();

@@ -99,6 +99,47 @@ FailureOr<SmallVector<double>> ssm::readRealElements(ElementsAttr attr,
                                    "unsupported parameter attribute kind");
 }
 
+FailureOr<SmallVector<int64_t>> ssm::readIntegerElements(ElementsAttr attr,
+                                                        std::string *error) {
+  auto intType = dyn_cast<IntegerType>(attr.getElementType());
+  if (!intType || intType.getWidth() > 64)
+    return fail<SmallVector<int64_t>>(
+        error, llvm::formatv("expected an integer tensor, got element type "
+                             "{0}",
+                             attr.getElementType()));
+  const unsigned width = intType.getWidth();
+  SmallVector<int64_t> values;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    values.reserve(dense.getNumElements());
+    for (const APInt &value : dense.getValues<APInt>())
+      values.push_back(intType.isUnsigned() ? int64_t(value.getZExtValue())
+                                            : value.getSExtValue());
+    return values;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return fail<SmallVector<int64_t>>(error,
+                                      "unsupported parameter attribute kind");
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  const size_t bytes = (width + 7) / 8;
+  const size_t count = resource.getNumElements();
+  if (!blob || blob->getData().size() != count * bytes)
+    return fail<SmallVector<int64_t>>(
+        error, llvm::formatv("dense_resource blob '{0}' is missing or holds "
+                             "the wrong number of bytes",
+                             resource.getRawHandle().getKey()));
+  const char *data = blob->getData().data();
+  values.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    uint64_t raw = 0;
+    std::memcpy(&raw, data + i * bytes, bytes);
+    values[i] = intType.isUnsigned()
+                    ? int64_t(raw)
+                    : APInt(width, raw).getSExtValue();
+  }
+  return values;
+}
+
 FailureOr<SmallVector<std::complex<double>>>
 ssm::readComplexElements(ElementsAttr attr, std::string *error) {
   using Result = SmallVector<std::complex<double>>;

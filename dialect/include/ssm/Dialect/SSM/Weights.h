@@ -25,6 +25,10 @@ namespace ssm {
 mlir::FailureOr<llvm::SmallVector<double>>
 readRealElements(mlir::ElementsAttr attr, std::string *error = nullptr);
 
+/// Reads an integer (fixed-point) parameter tensor, sign-extended.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+readIntegerElements(mlir::ElementsAttr attr, std::string *error = nullptr);
+
 /// Reads a complex<f32|f64> parameter tensor in row-major order.
 mlir::FailureOr<llvm::SmallVector<std::complex<double>>>
 readComplexElements(mlir::ElementsAttr attr, std::string *error = nullptr);

@@ -1,0 +1,213 @@
+//===- NCOps.td - the nc neurocore dialect -----------------*- tablegen -*-===//
+//
+// A Loihi 2-style neurocore graph: cores on a mesh, neuron groups running a
+// microcode neuron model, synapse tables of int8 weights with a shared
+// exponent, and the spike-message edges between them. Resource limits come
+// from the network's hardware description and are checked by the verifier.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_DIALECT_NC_NCOPS_TD
+#define SSM_DIALECT_NC_NCOPS_TD
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def NC_Dialect : Dialect {
+  let name = "nc";
+  let cppNamespace = "::ssm::nc";
+  let summary = "Loihi 2-style neurocore graphs";
+  let description = [{
+    `nc` is what the loihi2 target executes. An `nc.network` holds cores
+    (`nc.core`, with coordinates on the chip mesh), neuron groups
+    (`nc.neurons`, each placed on a core, running one microcode neuron
+    model), synapse tables (`nc.synapses`, int8 weights with a shared
+    exponent, stored on the core of the group they feed), inputs and
+    outputs. Every edge is a spike message that arrives in the next time
+    step, so the graph may contain cycles (recurrent synapses).
+  }];
+  let useDefaultTypePrinterParser = 1;
+}
+
+class NC_Op<string mnemonic, list<Trait> traits = []>
+    : Op<NC_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+def NC_SpikesType : TypeDef<NC_Dialect, "Spikes"> {
+  let mnemonic = "spikes";
+  let summary = "the spike messages a neuron group sends";
+  let description = [{
+    `!nc.spikes<N, bits = B>`: the output messages of N neurons, as graded
+    spikes with a B-bit integer payload (1..32), or binary spikes (B = 0).
+    Only neurons whose value changed by more than their sigma-delta
+    threshold send in a step.
+  }];
+  let parameters = (ins "int64_t":$size, "unsigned":$payloadBits);
+  let assemblyFormat = "`<` $size `,` `bits` `=` $payloadBits `>`";
+  let genVerifyDecl = 1;
+}
+
+def NC_CurrentType : TypeDef<NC_Dialect, "Current"> {
+  let mnemonic = "current";
+  let summary = "synaptic input accumulated for a neuron group";
+  let description = [{
+    `!nc.current<N>`: the per-step dendritic input of N neurons, summed from
+    the messages a synapse table receives.
+  }];
+  let parameters = (ins "int64_t":$size);
+  let assemblyFormat = "`<` $size `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def NC_NeuronModel : I32EnumAttr<"NeuronModel",
+    "microcode neuron model of a group", [
+      I32EnumAttrCase<"S4DMode", 0, "s4d_mode">,
+      I32EnumAttrCase<"SigmaDeltaRelu", 1, "sigma_delta_relu">,
+      I32EnumAttrCase<"SigmaDelta", 2, "sigma_delta">,
+      I32EnumAttrCase<"Accumulator", 3, "accumulator">,
+      I32EnumAttrCase<"EGRUUnit", 4, "egru_unit">
+    ]> {
+  let cppNamespace = "::ssm::nc";
+}
+
+def NC_SynapseLayout : I32EnumAttr<"SynapseLayout",
+    "how a synapse table is stored in core memory", [
+      I32EnumAttrCase<"Dense", 0, "dense">,
+      I32EnumAttrCase<"Sparse", 1, "sparse">
+    ]> {
+  let cppNamespace = "::ssm::nc";
+}
+
+//===----------------------------------------------------------------------===//
+// Structure
+//===----------------------------------------------------------------------===//
+
+def NC_NetworkOp : NC_Op<"network", [
+    Symbol, SymbolTable, IsolatedFromAbove, SingleBlock, NoTerminator,
+    DeclareOpInterfaceMethods<RegionKindInterface>, HasOnlyGraphRegion]> {
+  let summary = "a neurocore graph and the hardware it targets";
+  let description = [{
+    `hardware` describes the chip (from the hardware description JSON):
+    `name`, `chips`, `mesh` [x, y], `neurons_per_core`,
+    `synapse_bytes_per_core`, `state_bits`, `message_bits`, `weight_bits`,
+    `weight_exponent` [min, max]. The verifier checks every core, group and
+    table against it: coordinates on the mesh, neurons and synapse memory per
+    core, payload and weight widths, exponent range.
+
+    Example:
+    ```mlir
+    nc.network @tiny attributes {hardware = {name = "loihi2", chips = 1 : i64,
+        mesh = [16, 8], neurons_per_core = 8192 : i64,
+        synapse_bytes_per_core = 131072 : i64, state_bits = 24 : i64,
+        message_bits = 24 : i64, weight_bits = 8 : i64,
+        weight_exponent = [-8, 7]}} {
+      nc.core @c0 at [0, 0, 0]
+      %u = nc.input 0 : !nc.spikes<1, bits = 24>
+      %s = nc.synapses %u {weights = dense<[[64], [-32]]> : tensor<2x1xi8>,
+                           exponent = 0 : i64}
+          : (!nc.spikes<1, bits = 24>) -> !nc.current<2>
+      %y = nc.neurons @relu on @c0 sigma_delta_relu(%s) {size = 2 : i64}
+          : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
+      nc.output %y : !nc.spikes<2, bits = 24>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, DictionaryAttr:$hardware);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasRegionVerifier = 1;
+}
+
+def NC_CoreOp : NC_Op<"core", [Symbol, HasParent<"NetworkOp">]> {
+  let summary = "a neurocore at a position on the mesh";
+  let description = [{
+    `nc.core @c at [chip, x, y]`. Neuron groups name the core they run on.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, DenseI64ArrayAttr:$position);
+  let assemblyFormat = "$sym_name `at` $position attr-dict";
+  let hasVerifier = 1;
+}
+
+def NC_InputOp : NC_Op<"input", [Pure, HasParent<"NetworkOp">]> {
+  let summary = "messages arriving from outside the chip";
+  let description = [{
+    The `index`-th input stream, one message per token and channel.
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntNonNegative]>:$index,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs NC_SpikesType:$output);
+  let assemblyFormat = "$index attr-dict `:` qualified(type($output))";
+}
+
+def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
+  let summary = "a synapse table: int8 weights with a shared exponent";
+  let description = [{
+    Each message from the concatenated `inputs` (payload p from neuron j)
+    adds `weights[i, j] * p * 2^exponent` to neuron i of the group this
+    table feeds; one synaptic operation per non-zero weight touched. The
+    table lives in the memory of that group's core: `dense` stores every
+    weight, `sparse` only the non-zero ones with their index. `weights` is
+    [OUT, sum of input sizes] of i8 (the hardware's weight bits).
+  }];
+  let arguments = (ins Variadic<NC_SpikesType>:$inputs, ElementsAttr:$weights,
+                       I64Attr:$exponent,
+                       DefaultValuedAttr<NC_SynapseLayout,
+                                         "::ssm::nc::SynapseLayout::Dense">:$layout,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs NC_CurrentType:$output);
+  let assemblyFormat = "$inputs (`layout` $layout^)? attr-dict `:` `(` "
+                       "qualified(type($inputs)) `)` `->` qualified(type($output))";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Bytes this table occupies in core memory.
+    int64_t getMemoryBytes(unsigned weightBits);
+  }];
+}
+
+def NC_NeuronsOp : NC_Op<"neurons", [Symbol, HasParent<"NetworkOp">]> {
+  let summary = "a group of neurons running one microcode model on a core";
+  let description = [{
+    `size` neurons of `model` on `core`, fed by the sum of `inputs` (the
+    synapse tables into this group; all of `size`). Model parameters are
+    attributes with integer (fixed-point) values of `size` elements:
+
+    - `s4d_mode`: complex state (re, im registers); `a_bar_re`, `a_bar_im`,
+      `b_bar_re`, `b_bar_im`, `c_re`, `c_im` with `frac_bits`; sends
+      `Re(C x)` (Meyer et al. 2024, Sec. 3).
+    - `sigma_delta_relu` / `sigma_delta`: sends relu(input + bias) / input +
+      bias when it changed by more than `threshold` since it last sent.
+    - `accumulator`: running sum of its input (readouts).
+    - `egru_unit`: the EGRU cell, sending c when c exceeds theta.
+
+    Optional `threshold` (sigma-delta, in payload units) and `bias`.
+  }];
+  let arguments = (ins Variadic<NC_CurrentType>:$inputs,
+                       SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$core,
+                       NC_NeuronModel:$model,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$size,
+                       OptionalAttr<I64Attr>:$threshold,
+                       OptionalAttr<I64Attr>:$frac_bits);
+  let results = (outs NC_SpikesType:$output);
+  let assemblyFormat = "$sym_name `on` $core $model `(` $inputs `)` attr-dict "
+                       "`:` `(` qualified(type($inputs)) `)` `->` "
+                       "qualified(type($output))";
+  let hasVerifier = 1;
+}
+
+def NC_OutputOp : NC_Op<"output", [HasParent<"NetworkOp">]> {
+  let summary = "messages leaving the chip";
+  let arguments = (ins Variadic<NC_SpikesType>:$outputs);
+  let assemblyFormat = "$outputs attr-dict `:` qualified(type($outputs))";
+}
+
+#endif // SSM_DIALECT_NC_NCOPS_TD

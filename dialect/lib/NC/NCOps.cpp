@@ -1,0 +1,292 @@
+//===- NCOps.cpp - the nc neurocore dialect -------------------------------===//
+//
+// Verifiers: shapes of synapse tables and neuron groups, the parameters each
+// neuron model needs, and the network-wide resource limits of the hardware
+// description (neurons and synapse memory per core, mesh, widths).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Dialect/NC/NCOps.h"
+#include "ssm/Dialect/SSM/Verification.h"
+#include "ssm/Dialect/SSM/Weights.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace ssm;
+using namespace ssm::nc;
+
+#include "ssm/Dialect/NC/NCDialect.cpp.inc"
+#include "ssm/Dialect/NC/NCEnums.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "ssm/Dialect/NC/NCTypes.cpp.inc"
+
+void NCDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "ssm/Dialect/NC/NCTypes.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "ssm/Dialect/NC/NCOps.cpp.inc"
+      >();
+}
+
+LogicalResult SpikesType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 int64_t size, unsigned payloadBits) {
+  if (size < 1)
+    return emitError() << "a spike stream needs at least one neuron, got "
+                       << size;
+  if (payloadBits > 32)
+    return emitError() << "graded-spike payload must be 0 (binary) to 32 "
+                          "bits, got "
+                       << payloadBits;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CoreOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CoreOp::verify() {
+  ArrayRef<int64_t> position = getPosition();
+  if (position.size() != 3 || llvm::any_of(position, [](int64_t v) {
+        return v < 0;
+      }))
+    return emitOpError() << "position must be [chip, x, y] with non-negative "
+                            "entries";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SynapsesOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SynapsesOp::verify() {
+  int64_t in = 0;
+  for (Value input : getInputs())
+    in += cast<SpikesType>(input.getType()).getSize();
+  int64_t out = getOutput().getType().getSize();
+  auto type = dyn_cast<RankedTensorType>(getWeights().getShapedType());
+  if (!type || !isa<IntegerType>(type.getElementType()))
+    return emitOpError() << "weights must be an integer tensor";
+  if (type.getShape() != ArrayRef<int64_t>{out, in})
+    return emitOpError() << "weights must have shape [OUT, IN] = "
+                         << formatShape({out, in}) << ", got "
+                         << formatShape(type.getShape());
+  return success();
+}
+
+int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
+  auto type = cast<ShapedType>(getWeights().getShapedType());
+  const int64_t in = type.getDimSize(1);
+  int64_t entries = type.getNumElements();
+  unsigned bitsPerEntry = weightBits;
+  if (getLayout() == SynapseLayout::Sparse) {
+    // Non-zero weights only, each with the index of its source neuron.
+    FailureOr<SmallVector<int64_t>> values = readIntegerElements(getWeights());
+    if (succeeded(values))
+      entries = llvm::count_if(*values, [](int64_t w) { return w != 0; });
+    bitsPerEntry += static_cast<unsigned>(
+        std::ceil(std::log2(static_cast<double>(std::max<int64_t>(in, 2)))));
+  }
+  return (entries * bitsPerEntry + 7) / 8;
+}
+
+//===----------------------------------------------------------------------===//
+// NeuronsOp
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Per-neuron integer parameters each model needs.
+ArrayRef<StringLiteral> requiredParams(NeuronModel model) {
+  static const StringLiteral s4d[] = {"a_bar_re", "a_bar_im", "b_bar_re",
+                                      "b_bar_im", "c_re",     "c_im"};
+  static const StringLiteral egru[] = {"theta"};
+  switch (model) {
+  case NeuronModel::S4DMode:
+    return s4d;
+  case NeuronModel::EGRUUnit:
+    return egru;
+  default:
+    return {};
+  }
+}
+} // namespace
+
+LogicalResult NeuronsOp::verify() {
+  const int64_t size = getSize();
+  if (getOutput().getType().getSize() != size)
+    return emitOpError() << "output must have " << size << " neurons, got "
+                         << getOutput().getType().getSize();
+  // An EGRU unit receives its three gate pre-activations stacked.
+  const int64_t inputSize =
+      getModel() == NeuronModel::EGRUUnit ? 3 * size : size;
+  for (Value input : getInputs())
+    if (cast<CurrentType>(input.getType()).getSize() != inputSize)
+      return emitOpError() << "every input current must have " << inputSize
+                           << " entries, got "
+                           << cast<CurrentType>(input.getType()).getSize();
+  if ((getModel() == NeuronModel::S4DMode ||
+       getModel() == NeuronModel::EGRUUnit) &&
+      !getFracBits())
+    return emitOpError() << "model '" << stringifyNeuronModel(getModel())
+                         << "' needs 'frac_bits'";
+  SmallVector<StringRef> params(requiredParams(getModel()).begin(),
+                                requiredParams(getModel()).end());
+  for (StringRef name : params) {
+    auto attr = (*this)->getAttrOfType<ElementsAttr>(name);
+    if (!attr)
+      return emitOpError() << "model '" << stringifyNeuronModel(getModel())
+                           << "' needs parameter '" << name << "'";
+  }
+  if ((*this)->getAttr("bias"))
+    params.push_back("bias");
+  for (StringRef name : params) {
+    auto attr = (*this)->getAttrOfType<ElementsAttr>(name);
+    if (!attr || !isa<IntegerType>(attr.getElementType()) ||
+        attr.getShapedType().getShape() != ArrayRef<int64_t>{size})
+      return emitOpError() << "parameter '" << name
+                           << "' must be an integer tensor of " << size
+                           << " elements";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// NetworkOp
+//===----------------------------------------------------------------------===//
+
+RegionKind NetworkOp::getRegionKind(unsigned index) { return RegionKind::Graph; }
+
+namespace {
+/// The hardware limits the verifier enforces, read from `hardware`.
+struct Limits {
+  StringRef name;
+  int64_t chips, meshX, meshY, neuronsPerCore, synapseBytesPerCore;
+  int64_t stateBits, messageBits, weightBits, exponentMin, exponentMax;
+};
+
+FailureOr<Limits> readLimits(NetworkOp network) {
+  DictionaryAttr hw = network.getHardware();
+  Limits limits;
+  auto integer = [&](StringRef key, int64_t &out) -> LogicalResult {
+    auto attr = hw.getAs<IntegerAttr>(key);
+    if (!attr || attr.getInt() < 1)
+      return network.emitOpError()
+             << "hardware description needs a positive integer '" << key << "'";
+    out = attr.getInt();
+    return success();
+  };
+  auto pair = [&](StringRef key, int64_t &a, int64_t &b) -> LogicalResult {
+    auto attr = hw.getAs<ArrayAttr>(key);
+    if (!attr || attr.size() != 2 || !isa<IntegerAttr>(attr[0]) ||
+        !isa<IntegerAttr>(attr[1]))
+      return network.emitOpError()
+             << "hardware description needs '" << key
+             << "' as a pair of integers";
+    a = cast<IntegerAttr>(attr[0]).getInt();
+    b = cast<IntegerAttr>(attr[1]).getInt();
+    return success();
+  };
+  auto name = hw.getAs<StringAttr>("name");
+  if (!name)
+    return network.emitOpError() << "hardware description needs a 'name'";
+  limits.name = name.getValue();
+  if (failed(integer("chips", limits.chips)) ||
+      failed(pair("mesh", limits.meshX, limits.meshY)) ||
+      failed(integer("neurons_per_core", limits.neuronsPerCore)) ||
+      failed(integer("synapse_bytes_per_core", limits.synapseBytesPerCore)) ||
+      failed(integer("state_bits", limits.stateBits)) ||
+      failed(integer("message_bits", limits.messageBits)) ||
+      failed(integer("weight_bits", limits.weightBits)) ||
+      failed(pair("weight_exponent", limits.exponentMin, limits.exponentMax)))
+    return failure();
+  return limits;
+}
+} // namespace
+
+LogicalResult NetworkOp::verifyRegions() {
+  FailureOr<Limits> limits = readLimits(*this);
+  if (failed(limits))
+    return failure();
+  const Limits &hw = *limits;
+
+  // Cores: on the mesh, one per position.
+  DenseMap<std::tuple<int64_t, int64_t, int64_t>, CoreOp> positions;
+  for (CoreOp core : getBody().getOps<CoreOp>()) {
+    ArrayRef<int64_t> p = core.getPosition();
+    if (p[0] >= hw.chips || p[1] >= hw.meshX || p[2] >= hw.meshY)
+      return core.emitOpError()
+             << "position [" << p[0] << ", " << p[1] << ", " << p[2]
+             << "] is outside the " << hw.chips << " chip(s) of "
+             << hw.meshX << " x " << hw.meshY << " cores of " << hw.name;
+    auto [it, inserted] = positions.try_emplace({p[0], p[1], p[2]}, core);
+    if (!inserted)
+      return core.emitOpError() << "shares its position with @"
+                                << it->second.getSymName();
+  }
+
+  // Groups and tables per core.
+  llvm::StringMap<int64_t> neurons, synapseBytes;
+  mlir::SymbolTable symbols(*this);
+  for (Operation &op : getBody().front()) {
+    for (Type type : op.getResultTypes())
+      if (auto spikes = dyn_cast<SpikesType>(type))
+        if (spikes.getPayloadBits() > hw.messageBits)
+          return op.emitOpError()
+                 << "sends " << spikes.getPayloadBits()
+                 << "-bit payloads, but " << hw.name << " messages carry at "
+                 << "most " << hw.messageBits;
+    if (auto table = dyn_cast<SynapsesOp>(op)) {
+      auto width =
+          cast<IntegerType>(table.getWeights().getElementType()).getWidth();
+      if (width > hw.weightBits)
+        return table.emitOpError()
+               << "has " << width << "-bit weights, but " << hw.name
+               << " stores " << hw.weightBits;
+      const int64_t exponent = table.getExponentAttr().getInt();
+      if (exponent < hw.exponentMin || exponent > hw.exponentMax)
+        return table.emitOpError()
+               << "exponent " << exponent << " is outside "
+               << hw.name << "'s range [" << hw.exponentMin << ", "
+               << hw.exponentMax << "]";
+      if (!table->hasOneUse() || !isa<NeuronsOp>(*table->user_begin()))
+        return table.emitOpError() << "must feed exactly one neuron group "
+                                      "(it is stored on that group's core)";
+    }
+    auto group = dyn_cast<NeuronsOp>(op);
+    if (!group)
+      continue;
+    if (!symbols.lookup<CoreOp>(group.getCore()))
+      return group.emitOpError() << "runs on unknown core @" << group.getCore();
+    neurons[group.getCore()] += group.getSize();
+    for (Value input : group.getInputs())
+      if (auto table = input.getDefiningOp<SynapsesOp>())
+        synapseBytes[group.getCore()] += table.getMemoryBytes(hw.weightBits);
+  }
+  for (CoreOp core : getBody().getOps<CoreOp>()) {
+    int64_t used = neurons.lookup(core.getSymName());
+    if (used > hw.neuronsPerCore)
+      return core.emitOpError()
+             << "holds " << used << " neurons, more than the "
+             << hw.neuronsPerCore << " a core of " << hw.name << " has";
+    int64_t bytes = synapseBytes.lookup(core.getSymName());
+    if (bytes > hw.synapseBytesPerCore)
+      return core.emitOpError()
+             << "holds " << bytes << " bytes of synapses, more than the "
+             << hw.synapseBytesPerCore << " a core of " << hw.name << " has";
+  }
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "ssm/Dialect/NC/NCOps.cpp.inc"
