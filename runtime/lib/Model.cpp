@@ -27,12 +27,3 @@ const char *ssm::rt::layerKindName(LayerKind kind) {
   }
   return "layer";
 }
-
-int64_t Model::numParameters() const {
-  int64_t count = 0;
-  for (const Layer &layer : layers)
-    count += layer.weight.size() + layer.recurrent.size() + layer.bias.size() +
-             layer.theta.size() + 2 * layer.c.size() + layer.d.size() +
-             2 * (layer.s4d.aBar.size() + layer.s4d.bBar.size());
-  return count;
-}

@@ -238,6 +238,10 @@ int main(int argc, char **argv) {
       dsl::loadModelFile(modelPath, context);
   if (!module)
     return 1;
+  mlir::FailureOr<ModelOp> sourceModel = getSingleModel(*module);
+  if (failed(sourceModel))
+    return 1;
+  const int64_t parameters = countParameters(*sourceModel);
   if (target == Target::Conv) {
     mlir::PassManager pm(&context);
     buildConvPipeline(pm);
@@ -275,7 +279,7 @@ int main(int argc, char **argv) {
 
     std::string table = fmt::format(
         "ssmc-run: model '{}' ({} parameters) on target '{}', {} thread{}\n",
-        model->name, model->numParameters(), targetName(target), numThreads,
+        model->name, parameters, targetName(target), numThreads,
         numThreads == 1 ? "" : "s");
     auto row = [&](const char *key, const std::string &value) {
       table += fmt::format("  {:<18} {}\n", key, value);
@@ -299,7 +303,7 @@ int main(int argc, char **argv) {
       llvm::json::Object report{
           {"target", targetName(target)},
           {"model", model->name},
-          {"parameters", model->numParameters()},
+          {"parameters", parameters},
           {"data", dataSpec},
           {"samples", data.samples},
           {"tokens", tokens},

@@ -81,6 +81,20 @@ FailureOr<rt::S4DContinuous> ssm::readS4DContinuous(S4DOp op) {
   return p;
 }
 
+int64_t ssm::countParameters(ModelOp model) {
+  int64_t count = 0;
+  model.walk([&](Operation *op) {
+    for (NamedAttribute attr : op->getAttrs()) {
+      auto elements = dyn_cast<ElementsAttr>(attr.getValue());
+      if (!elements || attr.getName() == "a_bar" || attr.getName() == "b_bar")
+        continue;
+      count += elements.getNumElements() *
+               (isa<ComplexType>(elements.getElementType()) ? 2 : 1);
+    }
+  });
+  return count;
+}
+
 FailureOr<ModelOp> ssm::getSingleModel(ModuleOp module) {
   auto models = module.getOps<ModelOp>();
   if (models.empty())

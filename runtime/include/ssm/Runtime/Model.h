@@ -62,8 +62,6 @@ struct Model {
   int64_t outputChannels(size_t i = 0) const {
     return layers[outputs.at(i)].outChannels;
   }
-  /// Number of parameters (complex values count twice).
-  int64_t numParameters() const;
 };
 
 /// A batch of sequences, token-major: data[(b * length + l) * channels + h].

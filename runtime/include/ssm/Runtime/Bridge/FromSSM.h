@@ -26,6 +26,11 @@ mlir::FailureOr<rt::Model> buildRuntimeModel(ModelOp model);
 /// diagnostic on `op` and fails when a parameter cannot be read.
 mlir::FailureOr<rt::S4DContinuous> readS4DContinuous(S4DOp op);
 
+/// The model's trainable parameters: every parameter tensor of its layers
+/// (complex values count twice), not counting derived ones (a_bar, b_bar)
+/// or the conv form's kernels.
+int64_t countParameters(ModelOp model);
+
 /// The single ssm.model in `module`, or a diagnostic and failure.
 mlir::FailureOr<ModelOp> getSingleModel(mlir::ModuleOp module);
 
