@@ -1,0 +1,70 @@
+//===- FixedPoint.h - the fixed-point arithmetic of the loihi2 target -*- C++ -*-===//
+//
+// One definition of the number formats and integer operations that post-
+// training quantization (ssm-quantize), the event runtime and quantization-
+// aware fine-tuning (tools/train) must agree on bit for bit.
+//
+// A format (bits, frac) holds signed integers q in [-2^(bits-1), 2^(bits-1)-1]
+// standing for q * 2^-frac. Rounding is to nearest with ties away from zero
+// (symmetric, so quantization error has no sign bias); values beyond the
+// range saturate and the operation reports it. Synapse tables use integer
+// weights with one shared exponent per table, w ~ q * 2^exponent (Loihi's
+// weight mantissa and shared exponent, Davies et al. 2018, IEEE Micro).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_RUNTIME_FIXEDPOINT_H
+#define SSM_RUNTIME_FIXEDPOINT_H
+
+#include <cstdint>
+#include <vector>
+
+namespace ssm::rt::fixed {
+
+struct Format {
+  unsigned bits = 24; // 2..63
+  int frac = 0;       // value = q * 2^-frac; may be negative
+};
+
+/// Largest and smallest representable integer of `bits`.
+int64_t maxInt(unsigned bits);
+int64_t minInt(unsigned bits);
+
+/// Clamps `value` to `bits`; sets *overflow when it had to.
+int64_t saturate(int64_t value, unsigned bits, bool *overflow = nullptr);
+
+/// Rounds x * 2^frac to nearest (ties away from zero) and saturates.
+int64_t quantize(double x, Format format, bool *overflow = nullptr);
+
+/// q * 2^-frac.
+double dequantize(int64_t q, Format format);
+
+/// The format of `bits` with the most fractional bits that still holds
+/// `maxAbs` without saturating (maxAbs = 0 gives frac = bits - 1).
+Format formatFor(double maxAbs, unsigned bits);
+
+/// (a * b) / 2^shift rounded to nearest, ties away from zero; the product
+/// is formed in 128 bits, so any two 64-bit operands are exact before the
+/// shift.
+int64_t mulShiftRound(int64_t a, int64_t b, unsigned shift);
+
+/// Integer weights with one shared exponent: w ~ q * 2^exponent.
+struct SharedExponentWeights {
+  std::vector<int64_t> q;
+  int exponent = 0;
+};
+
+/// Quantizes `weights` to `bits`-bit integers with the smallest exponent in
+/// [minExponent, maxExponent] at which max |w| does not saturate (the most
+/// precision); when even maxExponent saturates, the largest values clamp.
+SharedExponentWeights quantizeWeights(const std::vector<double> &weights,
+                                      unsigned bits, int minExponent,
+                                      int maxExponent);
+
+/// Signal-to-quantization-noise ratio in dB: 10 log10(sum x^2 / sum (x -
+/// y)^2); +infinity when they are equal.
+double sqnrDb(const std::vector<double> &x, const std::vector<double> &y);
+
+} // namespace ssm::rt::fixed
+
+#endif // SSM_RUNTIME_FIXEDPOINT_H
