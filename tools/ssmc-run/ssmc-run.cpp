@@ -53,7 +53,7 @@ cl::opt<Target> target(
     cl::values(clEnumValN(Target::Reference, "reference",
                           "float64 recurrent interpreter (the oracle)"),
                clEnumValN(Target::Conv, "conv",
-                          "S4D as FFT long convolution (float32, CPU)")),
+                          "S4D as FFT long convolution (float32; --device)")),
     cl::cat(category));
 cl::opt<Device> device(
     "device", cl::desc("Where the conv target runs"), cl::init(Device::CPU),
@@ -61,8 +61,10 @@ cl::opt<Device> device(
                clEnumValN(Device::CUDA, "cuda",
                           "cuFFT, cuBLAS and ssmc's CUDA kernels")),
     cl::cat(category));
-cl::opt<std::string> dataSpec("data", cl::Required,
-                              cl::desc("Data set: file:INPUTS.npy[,LABELS.npy]"),
+cl::opt<std::string> dataSpec(
+    "data", cl::Required,
+    cl::desc("Data set: mnist:train|test, pmnist:train|test, or "
+             "file:INPUTS.npy[,LABELS.npy]"),
                               cl::value_desc("spec"), cl::cat(category));
 cl::opt<int64_t> limit("limit", cl::desc("Run the first N samples only"),
                        cl::init(0), cl::cat(category));
