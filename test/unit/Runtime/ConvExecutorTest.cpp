@@ -79,6 +79,22 @@ TEST(ConvExecutorTest, DirectAndFFTConvolutionAgree) {
   EXPECT_LE(relativeErrorToReference(model, input, ya), 1e-5);
 }
 
+TEST(ConvExecutorTest, ChannelBlocksWithARemainder) {
+  // 20 channels: one block of 16 and one of 4, on both convolution paths.
+  RandomModelSpec spec;
+  spec.channels = 20;
+  spec.stateSize = 8;
+  spec.blocks = 2;
+  Model model = makeRandomModel(spec);
+  for (int64_t length : {30, 200}) {
+    Batch input = makeRandomBatch(3, length, 1, 4);
+    ConvExecutor executor(model, length, 3);
+    EXPECT_EQ(executor.getFFTSize() == 0, length <= 40);
+    EXPECT_LE(relativeErrorToReference(model, input, executor.run(input)), 1e-5)
+        << "L = " << length;
+  }
+}
+
 TEST(ConvExecutorTest, ResultsDoNotDependOnThreadCount) {
   Model model = makeRandomModel({});
   Batch input = makeRandomBatch(4, 300, 1, 3);
