@@ -7,6 +7,7 @@
 
 #include "ssm/Runtime/Reference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -28,7 +29,8 @@ struct LayerState {
 
 std::vector<double> ssm::rt::runReference(const Model &model,
                                           const std::vector<double> &input,
-                                          size_t outputIndex) {
+                                          size_t outputIndex,
+                                          const LayerObserver &observer) {
   const int64_t inChannels = model.inputChannels();
   if (inChannels == 0 || input.size() % inChannels != 0)
     throw std::invalid_argument(
@@ -156,9 +158,37 @@ std::vector<double> ssm::rt::runReference(const Model &model,
         }
         break;
       }
+      if (observer)
+        observer(i, out);
     }
     const std::vector<double> &y = values[model.outputs.at(outputIndex)];
     result.insert(result.end(), y.begin(), y.end());
   }
   return result;
+}
+
+std::vector<double>
+ssm::rt::calibrateRanges(const Model &model,
+                         const std::vector<const float *> &samples,
+                         int64_t length, int threads) {
+  const size_t layers = model.layers.size();
+  const int64_t span = length * model.inputChannels();
+  std::vector<double> ranges(layers, 0.0);
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> local(layers, 0.0);
+#pragma omp for schedule(dynamic)
+    for (size_t s = 0; s < samples.size(); ++s) {
+      std::vector<double> input(samples[s], samples[s] + span);
+      runReference(model, input, 0,
+                   [&](size_t layer, const std::vector<double> &values) {
+                     for (double v : values)
+                       local[layer] = std::max(local[layer], std::abs(v));
+                   });
+    }
+#pragma omp critical
+    for (size_t l = 0; l < layers; ++l)
+      ranges[l] = std::max(ranges[l], local[l]);
+  }
+  return ranges;
 }

@@ -12,16 +12,31 @@
 
 #include "ssm/Runtime/Model.h"
 
+#include <functional>
 #include <vector>
 
 namespace ssm::rt {
+
+/// Called after every layer at every token with the layer's index in
+/// Model::layers and its output values (e.g. to collect activation ranges).
+using LayerObserver =
+    std::function<void(size_t layer, const std::vector<double> &values)>;
 
 /// Output of output `index` for every token of one sequence, [L, O]
 /// row-major. `input` is [L, H_in] row-major. Throws std::invalid_argument
 /// when the input size is not a multiple of the input channels.
 std::vector<double> runReference(const Model &model,
                                  const std::vector<double> &input,
-                                 size_t outputIndex = 0);
+                                 size_t outputIndex = 0,
+                                 const LayerObserver &observer = nullptr);
+
+/// The largest |value| each layer's output takes over `samples` sequences
+/// (each [L, H_in] row-major, float32 as loaded), by layer index: what
+/// post-training quantization sizes each connection's fixed-point format
+/// from. Sequences run in parallel on `threads` threads.
+std::vector<double> calibrateRanges(const Model &model,
+                                    const std::vector<const float *> &samples,
+                                    int64_t length, int threads = 1);
 
 /// The float64 GELU used by every executor: x * Phi(x) with the exact erf.
 double gelu(double x);
