@@ -12,7 +12,8 @@ config.name = "SSMC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".ssm", ".test"]
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "lit.site.cfg.py", "Inputs", "unit", "corpus"]
+                   "lit.site.cfg.py", "Inputs", "unit", "corpus",
+                   "dsl.dict"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 
@@ -25,7 +26,8 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.ssmc_tools_dir, config.llvm_tools_dir]
-tools = ["ssmc-opt", "ssmc", "ssmc-run", "ssmc-fuzz-parser"]
+tools = ["ssmc-opt", "ssmc", "ssmc-run", "ssmc-fuzz-parser",
+         "ssmc-fuzz-frontend"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.ssmc_tools_dir, append_path=True)

@@ -47,7 +47,10 @@ namespace {
 constexpr int64_t kMaxChannels = 1 << 20;
 constexpr int64_t kMaxStateSize = 1 << 16;
 constexpr int64_t kMaxRepeat = 10000;
-constexpr int64_t kMaxTensorElements = int64_t(1) << 28;
+constexpr int64_t kMaxTensorElements = int64_t(1) << 26;
+/// All parameters of a model together (256 MiB of f32; a Loihi 2 chip holds
+/// about 120M synapses).
+constexpr int64_t kMaxModelParameters = int64_t(1) << 26;
 
 /// A name's stream. A null value marks a layer that failed to build: uses of
 /// it are skipped without a second error.
@@ -193,6 +196,10 @@ private:
                                                 SMLoc at);
   bool checkSize(ArrayRef<int64_t> shape, StringRef layer, StringRef param,
                  SMLoc at);
+  /// Counts a layer's parameters against the model's budget, before any are
+  /// allocated (a repeat of large layers can exceed it while each tensor
+  /// fits).
+  bool reserveParameters(int64_t count, StringRef layer, SMLoc at);
   ElementsAttr realParam(StringRef layer, StringRef param,
                          ArrayRef<int64_t> shape, ArrayRef<float> values) {
     return makeRealParam(&context, shape, values, layer.str() + "." + param.str());
@@ -213,6 +220,7 @@ private:
   llvm::StringMap<SMLoc> layerNames;
   unsigned numErrors = 0;
   int64_t numInputs = 0;
+  int64_t totalParameters = 0;
   const OutputStmtAST *outputStmt = nullptr;
   uint64_t seed = 0;
   std::unique_ptr<WeightFile> weights;
@@ -654,6 +662,16 @@ bool MLIRGenImpl::checkSize(ArrayRef<int64_t> shape, StringRef layer,
   return true;
 }
 
+bool MLIRGenImpl::reserveParameters(int64_t count, StringRef layer,
+                                    SMLoc at) {
+  totalParameters += count;
+  if (totalParameters <= kMaxModelParameters)
+    return true;
+  error(at) << "layer '" << layer << "' brings the model to " << totalParameters
+            << " parameters, more than the limit of " << kMaxModelParameters;
+  return false;
+}
+
 bool MLIRGenImpl::hasStoredWeights(StringRef layer, SMLoc at) {
   if (!weights)
     return false;
@@ -719,7 +737,8 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
                 << " channels, got " << out;
       return Value();
     }
-    if (!checkSize({out, in}, fullName, "weight", at))
+    if (!checkSize({out, in}, fullName, "weight", at) ||
+        !reserveParameters(out * in + out, fullName, at))
       return Value();
     std::vector<float> weight, bias;
     if (hasStoredWeights(fullName, at)) {
@@ -755,7 +774,8 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
       return Value();
     }
     int64_t modes = n / 2;
-    if (!checkSize({in, modes, 2}, fullName, "c", at))
+    if (!checkSize({in, modes, 2}, fullName, "c", at) ||
+        !reserveParameters(in * (2 + 6 * modes), fullName, at))
       return Value();
     S4DInit p;
     if (hasStoredWeights(fullName, at)) {
@@ -802,7 +822,9 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
     int64_t hidden = args.getInt("hidden");
     bool hasBias = args.getBool("bias");
     if (hidden > kMaxChannels ||
-        !checkSize({3 * hidden, std::max(in, hidden)}, fullName, "w", at))
+        !checkSize({3 * hidden, std::max(in, hidden)}, fullName, "w", at) ||
+        !reserveParameters(3 * hidden * (in + hidden + 1) + hidden, fullName,
+                           at))
       return Value();
     EGRUInit p;
     if (hasStoredWeights(fullName, at)) {

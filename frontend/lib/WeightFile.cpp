@@ -54,6 +54,9 @@ WeightFile::open(llvm::StringRef path) {
     return makeError("weights file '" + path + "' does not exist");
   if (llvm::sys::fs::is_directory(path))
     return makeError("weights file '" + path + "' is a directory");
+  // A FIFO or device (e.g. /dev/stdin) could block or never end.
+  if (!llvm::sys::fs::is_regular_file(path))
+    return makeError("weights file '" + path + "' is not a regular file");
   std::string pathStr = path.str();
   htri_t isHDF5 = H5Fis_hdf5(pathStr.c_str());
   if (isHDF5 <= 0)
