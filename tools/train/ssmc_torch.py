@@ -102,7 +102,7 @@ class S4DClassifier(nn.Module):
         import h5py
         with h5py.File(path, "w") as f:
             def put(name, tensor):
-                f.create_dataset(name, data=tensor.detach().cpu().double().numpy())
+                f.create_dataset(name, data=tensor.detach().cpu().float().numpy())
             put("encoder/weight", self.encoder.weight)
             put("encoder/bias", self.encoder.bias)
             for i, (ssm, mix) in enumerate(zip(self.ssm, self.mix)):

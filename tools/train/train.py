@@ -55,6 +55,9 @@ def parse_args(argv=None):
     p.add_argument("--checkpoint", default="",
                    help="checkpoint file (default: OUT with .pt)")
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--export-only", action="store_true",
+                   help="write OUT and its model card from the checkpoint "
+                        "(e.g. after stopping a run early), without training")
     return p.parse_args(argv)
 
 
@@ -94,7 +97,9 @@ def main(argv=None):
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
         optimizer, T_max=args.epochs * steps_per_epoch)
     history, start_epoch, elapsed = [], 0, 0.0
-    if args.resume and os.path.exists(checkpoint):
+    if args.export_only and not os.path.exists(checkpoint):
+        sys.exit(f"train.py: --export-only needs the checkpoint {checkpoint}")
+    if (args.resume or args.export_only) and os.path.exists(checkpoint):
         state = torch.load(checkpoint, map_location=device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
@@ -104,7 +109,7 @@ def main(argv=None):
 
     loss_fn = nn.CrossEntropyLoss()
     rng = np.random.default_rng(args.seed)
-    for epoch in range(start_epoch, args.epochs):
+    for epoch in range(start_epoch, start_epoch if args.export_only else args.epochs):
         start = time.time()
         model.train()
         order = rng.permutation(len(x_train))
@@ -135,6 +140,7 @@ def main(argv=None):
         "command": " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:]),
         "seed": args.seed,
         "epochs": len(history),
+        "planned_epochs": args.epochs,
         "wall_seconds": round(elapsed, 1),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"{args.threads} threads, {device}"
