@@ -96,6 +96,7 @@ def main(argv=None):
     steps_per_epoch = (len(x_train) + args.batch_size - 1) // args.batch_size
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
         optimizer, T_max=args.epochs * steps_per_epoch)
+    command = " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
     history, start_epoch, elapsed = [], 0, 0.0
     if args.export_only and not os.path.exists(checkpoint):
         sys.exit(f"train.py: --export-only needs the checkpoint {checkpoint}")
@@ -105,6 +106,8 @@ def main(argv=None):
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         history, start_epoch, elapsed = state["history"], state["epoch"], state["seconds"]
+        # The card names the command that trained the model, not the export.
+        command = state.get("command", command)
         print(f"resumed from {checkpoint} after epoch {start_epoch}")
 
     loss_fn = nn.CrossEntropyLoss()
@@ -132,12 +135,13 @@ def main(argv=None):
               f"test accuracy {accuracy:.4f}, {elapsed:.0f} s", flush=True)
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(), "history": history,
-                    "epoch": epoch + 1, "seconds": elapsed}, checkpoint)
+                    "epoch": epoch + 1, "seconds": elapsed,
+                    "command": command}, checkpoint)
 
     model.cpu().export_hdf5(args.out)
     card = {
         "task": args.task,
-        "command": " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:]),
+        "command": command,
         "seed": args.seed,
         "epochs": len(history),
         "planned_epochs": args.epochs,
