@@ -44,25 +44,35 @@ SmallVector<double> decodeScalars(const char *data, size_t count,
   return values;
 }
 
+/// The bytes of a dense_resource attribute, which must hold exactly
+/// `expected` of them (the blob is absent when the IR elided it).
+FailureOr<ArrayRef<char>> resourceBytes(DenseResourceElementsAttr attr,
+                                        size_t expected, std::string *error) {
+  AsmResourceBlob *blob = attr.getRawHandle().getBlob();
+  if (!blob)
+    return fail<ArrayRef<char>>(
+        error, llvm::formatv("dense_resource blob '{0}' has no data",
+                             attr.getRawHandle().getKey()));
+  ArrayRef<char> data = blob->getData();
+  if (data.size() != expected)
+    return fail<ArrayRef<char>>(
+        error, llvm::formatv("dense_resource blob '{0}' holds {1} bytes, "
+                             "expected {2}",
+                             attr.getRawHandle().getKey(), data.size(),
+                             expected));
+  return data;
+}
+
 /// Reads the raw scalars (complex numbers as interleaved pairs) of a
 /// dense_resource attribute whose element is `scalarType`.
 FailureOr<SmallVector<double>>
 readResourceScalars(DenseResourceElementsAttr attr, FloatType scalarType,
                     size_t scalarCount, std::string *error) {
-  AsmResourceBlob *blob = attr.getRawHandle().getBlob();
-  if (!blob)
-    return fail<SmallVector<double>>(
-        error, llvm::formatv("dense_resource blob '{0}' has no data",
-                             attr.getRawHandle().getKey()));
-  ArrayRef<char> data = blob->getData();
-  size_t expected = scalarCount * (scalarType.getWidth() / 8);
-  if (data.size() != expected)
-    return fail<SmallVector<double>>(
-        error, llvm::formatv("dense_resource blob '{0}' holds {1} bytes, "
-                             "expected {2}",
-                             attr.getRawHandle().getKey(), data.size(),
-                             expected));
-  return decodeScalars(data.data(), scalarCount, scalarType);
+  FailureOr<ArrayRef<char>> data =
+      resourceBytes(attr, scalarCount * (scalarType.getWidth() / 8), error);
+  if (failed(data))
+    return failure();
+  return decodeScalars(data->data(), scalarCount, scalarType);
 }
 
 template <typename T>
@@ -120,15 +130,12 @@ FailureOr<SmallVector<int64_t>> ssm::readIntegerElements(ElementsAttr attr,
   if (!resource)
     return fail<SmallVector<int64_t>>(error,
                                       "unsupported parameter attribute kind");
-  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
   const size_t bytes = (width + 7) / 8;
   const size_t count = resource.getNumElements();
-  if (!blob || blob->getData().size() != count * bytes)
-    return fail<SmallVector<int64_t>>(
-        error, llvm::formatv("dense_resource blob '{0}' is missing or holds "
-                             "the wrong number of bytes",
-                             resource.getRawHandle().getKey()));
-  const char *data = blob->getData().data();
+  FailureOr<ArrayRef<char>> blob = resourceBytes(resource, count * bytes, error);
+  if (failed(blob))
+    return failure();
+  const char *data = blob->data();
   values.resize(count);
   for (size_t i = 0; i < count; ++i) {
     uint64_t raw = 0;
