@@ -22,18 +22,25 @@ std::string ssm::dsl::modelBaseDir(llvm::StringRef path) {
   return dir.empty() ? "." : std::string(dir);
 }
 
-OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
-                                              MLIRContext &context,
-                                              const LoadOptions &options) {
-  context.loadDialect<SSMDialect, conv::ConvDialect>();
+bool ssm::dsl::addSourceFile(llvm::StringRef path,
+                             llvm::SourceMgr &sourceMgr) {
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &error);
   if (!buffer) {
     llvm::WithColor::error(llvm::errs()) << error << "\n";
-    return nullptr;
+    return false;
   }
-  llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  return true;
+}
+
+OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
+                                              MLIRContext &context,
+                                              const LoadOptions &options) {
+  context.loadDialect<SSMDialect, conv::ConvDialect>();
+  llvm::SourceMgr sourceMgr;
+  if (!addSourceFile(path, sourceMgr))
+    return nullptr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
   if (path.ends_with(".mlir")) {

@@ -23,7 +23,6 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -100,14 +99,9 @@ int main(int argc, char **argv) {
   }
 
   if (emit == Emit::AST) {
-    std::unique_ptr<llvm::MemoryBuffer> buffer =
-        mlir::openInputFile(inputFilename, &errorMessage);
-    if (!buffer) {
-      llvm::WithColor::error(llvm::errs(), "ssmc") << errorMessage << "\n";
-      return 1;
-    }
     llvm::SourceMgr sourceMgr;
-    sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+    if (!ssm::dsl::addSourceFile(inputFilename, sourceMgr))
+      return 1;
     ssm::dsl::Parser parser(sourceMgr, llvm::errs());
     std::unique_ptr<ssm::dsl::ModelAST> model = parser.parseModel();
     if (!model)

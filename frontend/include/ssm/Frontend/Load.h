@@ -14,12 +14,20 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
+
 namespace ssm::dsl {
 
 struct LoadOptions {
   /// Make weight-binding warnings errors (see MLIRGenOptions).
   bool strictWeights = false;
 };
+
+/// Reads `path` ("-" for stdin) into `sourceMgr` as its main buffer; prints
+/// an error and returns false when it cannot be read.
+bool addSourceFile(llvm::StringRef path, llvm::SourceMgr &sourceMgr);
 
 /// Loads `path` ("-" for stdin is read as DSL). Returns null after printing
 /// diagnostics. The context gets the ssm and conv dialects loaded.
