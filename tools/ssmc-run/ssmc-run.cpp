@@ -240,19 +240,18 @@ int main(int argc, char **argv) {
       dsl::loadModelFile(modelPath, context);
   if (!module)
     return 1;
-  mlir::FailureOr<ModelOp> sourceModel = getSingleModel(*module);
-  if (failed(sourceModel))
+  mlir::FailureOr<ModelOp> modelOp = getSingleModel(*module);
+  if (failed(modelOp))
     return 1;
-  const int64_t parameters = countParameters(*sourceModel);
+  // Counted before lowering: the conv form replaces S4D's parameters by
+  // derived ones. The pipeline rewrites the model in place.
+  const int64_t parameters = countParameters(*modelOp);
   if (target == Target::Conv) {
     mlir::PassManager pm(&context);
     buildConvPipeline(pm);
     if (failed(pm.run(*module)))
       return 1;
   }
-  mlir::FailureOr<ModelOp> modelOp = getSingleModel(*module);
-  if (failed(modelOp))
-    return 1;
   mlir::FailureOr<rt::Model> model = buildRuntimeModel(*modelOp);
   if (failed(model))
     return 1;
