@@ -74,7 +74,7 @@ struct ConvExecutor::Impl {
   ConvOptions options;
   int64_t nfft = 0; // 0: direct convolution
   std::vector<S4DKernel> kernels; // by layer index (empty for non-S4D)
-  std::vector<std::vector<float>> weights, biases; // dense/EGRU as float32
+  std::vector<std::vector<float>> weights, recurrent, biases; // float32
   std::vector<size_t> lastUse; // index of the last layer reading each layer
   uint64_t workingSet = 0;
   fftwf_plan r2c = nullptr, c2r = nullptr;
@@ -182,6 +182,7 @@ void ConvExecutor::Impl::prepare() {
   const auto &layers = model.layers;
   kernels.resize(layers.size());
   weights.resize(layers.size());
+  recurrent.resize(layers.size());
   biases.resize(layers.size());
   if (nfft) {
     RealBuffer in(fftwf_alloc_real(nfft));
@@ -198,6 +199,7 @@ void ConvExecutor::Impl::prepare() {
   for (size_t i = 0; i < layers.size(); ++i) {
     const Layer &layer = layers[i];
     weights[i].assign(layer.weight.begin(), layer.weight.end());
+    recurrent[i].assign(layer.recurrent.begin(), layer.recurrent.end());
     biases[i].assign(layer.bias.begin(), layer.bias.end());
     if (layer.kind != LayerKind::S4D)
       continue;
@@ -309,7 +311,7 @@ void ConvExecutor::Impl::egru(size_t i, const float *x, float *y,
   const Layer &layer = model.layers[i];
   const int64_t H = layer.outChannels, I = layer.inChannels, L = length;
   const float *W = weights[i].data();
-  const std::vector<double> &R = layer.recurrent;
+  const float *R = recurrent[i].data();
   const float *bias = biases[i].data();
 #pragma omp parallel for num_threads(options.threads) schedule(dynamic)
   for (int64_t b = 0; b < batch; ++b) {
@@ -326,14 +328,14 @@ void ConvExecutor::Impl::egru(size_t i, const float *x, float *y,
       for (int64_t h = 0; h < H; ++h) {
         float uRec = 0, rRec = 0;
         for (int64_t j = 0; j < H; ++j) {
-          uRec += static_cast<float>(R[h * H + j]) * prev[j];
-          rRec += static_cast<float>(R[(H + h) * H + j]) * prev[j];
+          uRec += R[h * H + j] * prev[j];
+          rRec += R[(H + h) * H + j] * prev[j];
         }
         const float update = static_cast<float>(sigmoid(gates[h] + uRec));
         const float reset = static_cast<float>(sigmoid(gates[H + h] + rRec));
         float zRec = 0;
         for (int64_t j = 0; j < H; ++j)
-          zRec += static_cast<float>(R[(2 * H + h) * H + j]) * reset * prev[j];
+          zRec += R[(2 * H + h) * H + j] * reset * prev[j];
         const float candidate = std::tanh(gates[2 * H + h] + zRec);
         yt[h] = update * candidate + (1 - update) * c[h] -
                 static_cast<float>(layer.theta[h]) * e[h];
