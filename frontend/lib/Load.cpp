@@ -2,6 +2,7 @@
 
 #include "ssm/Frontend/Load.h"
 #include "ssm/Dialect/Conv/ConvOps.h"
+#include "ssm/Dialect/NC/NCOps.h"
 #include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Frontend/Parser.h"
 
@@ -37,7 +38,7 @@ bool ssm::dsl::addSourceFile(llvm::StringRef path,
 OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
                                               MLIRContext &context,
                                               const LoadOptions &options) {
-  context.loadDialect<SSMDialect, conv::ConvDialect>();
+  context.loadDialect<SSMDialect, conv::ConvDialect, nc::NCDialect>();
   llvm::SourceMgr sourceMgr;
   if (!addSourceFile(path, sourceMgr))
     return nullptr;

@@ -6,9 +6,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Runtime/Reference.h"
+#include "ssm/Runtime/FixedPoint.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -30,7 +32,8 @@ struct LayerState {
 std::vector<double> ssm::rt::runReference(const Model &model,
                                           const std::vector<double> &input,
                                           size_t outputIndex,
-                                          const LayerObserver &observer) {
+                                          const LayerObserver &observer,
+                                          const StateObserver &stateObserver) {
   const int64_t inChannels = model.inputChannels();
   if (inChannels == 0 || input.size() % inChannels != 0)
     throw std::invalid_argument(
@@ -91,6 +94,8 @@ std::vector<double> ssm::rt::runReference(const Model &model,
           }
           out[h] = 2.0 * y + layer.d[h] * u;
         }
+        if (stateObserver)
+          stateObserver(i, s.x);
         break;
       case LayerKind::EGRU: {
         // Subramoney et al. 2023, Sec. 3.1; gates stacked [u; r; z].
@@ -171,24 +176,80 @@ std::vector<double>
 ssm::rt::calibrateRanges(const Model &model,
                          const std::vector<const float *> &samples,
                          int64_t length, int threads) {
+  return calibrate(model, samples, length, threads).outputs;
+}
+
+Calibration ssm::rt::calibrate(const Model &model,
+                         const std::vector<const float *> &samples,
+                         int64_t length, int threads) {
   const size_t layers = model.layers.size();
   const int64_t span = length * model.inputChannels();
-  std::vector<double> ranges(layers, 0.0);
+  Calibration result{std::vector<double>(layers, 0.0),
+                     std::vector<double>(layers, 0.0)};
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<double> local(layers, 0.0);
+    Calibration local{std::vector<double>(layers, 0.0),
+                      std::vector<double>(layers, 0.0)};
 #pragma omp for schedule(dynamic)
     for (size_t s = 0; s < samples.size(); ++s) {
       std::vector<double> input(samples[s], samples[s] + span);
-      runReference(model, input, 0,
-                   [&](size_t layer, const std::vector<double> &values) {
-                     for (double v : values)
-                       local[layer] = std::max(local[layer], std::abs(v));
-                   });
+      runReference(
+          model, input, 0,
+          [&](size_t layer, const std::vector<double> &values) {
+            double &m = local.outputs[layer];
+            for (double v : values)
+              m = std::max(m, std::abs(v));
+          },
+          [&](size_t layer, const std::vector<std::complex<double>> &x) {
+            double &m = local.states[layer];
+            for (const std::complex<double> &z : x)
+              m = std::max({m, std::abs(z.real()), std::abs(z.imag())});
+          });
     }
+    // Maxima do not depend on the order of the merge.
 #pragma omp critical
-    for (size_t l = 0; l < layers; ++l)
-      ranges[l] = std::max(ranges[l], local[l]);
+    for (size_t l = 0; l < layers; ++l) {
+      result.outputs[l] = std::max(result.outputs[l], local.outputs[l]);
+      result.states[l] = std::max(result.states[l], local.states[l]);
+    }
   }
-  return ranges;
+  return result;
+}
+
+std::vector<double> ssm::rt::activationSqnr(
+    const Model &model, const std::vector<const float *> &samples,
+    int64_t length, const std::vector<int> &fracs, unsigned bits,
+    int threads) {
+  const size_t layers = model.layers.size();
+  const int64_t span = length * model.inputChannels();
+  std::vector<std::vector<double>> signal(samples.size()),
+      noise(samples.size());
+#pragma omp parallel for num_threads(threads) schedule(dynamic)
+  for (size_t s = 0; s < samples.size(); ++s) {
+    signal[s].assign(layers, 0.0);
+    noise[s].assign(layers, 0.0);
+    std::vector<double> input(samples[s], samples[s] + span);
+    runReference(model, input, 0,
+                 [&](size_t layer, const std::vector<double> &values) {
+                   const fixed::Format format{bits, fracs[layer]};
+                   for (double v : values) {
+                     const double q =
+                         fixed::dequantize(fixed::quantize(v, format), format);
+                     signal[s][layer] += v * v;
+                     noise[s][layer] += (v - q) * (v - q);
+                   }
+                 });
+  }
+  // Summed in sample order, so the result does not depend on threads.
+  std::vector<double> sqnr(layers);
+  for (size_t l = 0; l < layers; ++l) {
+    double sig = 0, err = 0;
+    for (size_t s = 0; s < samples.size(); ++s) {
+      sig += signal[s][l];
+      err += noise[s][l];
+    }
+    sqnr[l] = err == 0 ? std::numeric_limits<double>::infinity()
+                       : 10.0 * std::log10(sig / err);
+  }
+  return sqnr;
 }

@@ -1,8 +1,8 @@
 //===- ssmc-run.cpp - run a model on a data set ---------------------------===//
 //
-// ssmc-run MODEL(.ssm|.mlir) --target=reference|conv --data=SPEC
+// ssmc-run MODEL(.ssm|.mlir) --target=reference|conv|loihi2 --data=SPEC
 //          [--limit=N] [--batch=N] [--threads=N] [--report=FILE.json]
-//          [--outputs=FILE.npy]
+//          [--outputs=FILE.npy] [--trace=FILE.csv]
 //
 // Compiles the model through the target's pipeline, runs every sample, and
 // prints a summary (accuracy when the data set has labels, throughput); the
@@ -13,11 +13,14 @@
 
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Frontend/Load.h"
+#include "ssm/Runtime/Bridge/FromNC.h"
 #include "ssm/Runtime/Bridge/FromSSM.h"
 #include "ssm/Runtime/ConvExecutor.h"
 #include "ssm/Runtime/CudaConvExecutor.h"
 #include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Reference.h"
+#include "ssm/Tools/Loihi2Flags.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -41,7 +44,7 @@ namespace cl = llvm::cl;
 using namespace ssm;
 
 namespace {
-enum class Target { Reference, Conv };
+enum class Target { Reference, Conv, Loihi2 };
 enum class Device { CPU, CUDA };
 
 cl::OptionCategory category("ssmc-run options");
@@ -53,7 +56,10 @@ cl::opt<Target> target(
     cl::values(clEnumValN(Target::Reference, "reference",
                           "float64 recurrent interpreter (the oracle)"),
                clEnumValN(Target::Conv, "conv",
-                          "S4D as FFT long convolution (float32; --device)")),
+                          "S4D as FFT long convolution (float32; --device)"),
+               clEnumValN(Target::Loihi2, "loihi2",
+                          "the event-driven neurocore runtime (fixed point, "
+                          "Loihi 2 cost estimate)")),
     cl::cat(category));
 cl::opt<Device> device(
     "device", cl::desc("Where the conv target runs"), cl::init(Device::CPU),
@@ -81,9 +87,26 @@ cl::opt<std::string> outputsPath(
     cl::desc("Write the last token's outputs, [samples, classes] float32"),
     cl::value_desc("file.npy"), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("No progress bar"), cl::cat(category));
+cl::opt<std::string> tracePath(
+    "trace",
+    cl::desc("loihi2: write per-step activity per neuron group of the first "
+             "--trace-samples samples (CSV: sample, step, group, model, "
+             "neurons, spikes, synops, active neurons, overflows)"),
+    cl::value_desc("file.csv"), cl::cat(category));
+cl::opt<int64_t> traceSamples("trace-samples",
+                              cl::desc("Samples --trace records"),
+                              cl::init(1), cl::cat(category));
 
 const char *targetName(Target t) {
-  return t == Target::Conv ? "conv" : "reference";
+  switch (t) {
+  case Target::Conv:
+    return "conv";
+  case Target::Loihi2:
+    return "loihi2";
+  case Target::Reference:
+    break;
+  }
+  return "reference";
 }
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second,
@@ -218,6 +241,134 @@ Results runConvTarget(const rt::Model &model, const rt::Dataset &data,
   return results;
 }
 
+/// Runs every sample through its own streaming session (samples in
+/// parallel, one session per thread); counters are summed in sample order,
+/// so the report does not depend on the thread count.
+Results runLoihi2Target(const rt::neuro::Network &network,
+                        const rt::Dataset &data, int numThreads,
+                        Progress &progress, std::string &table) {
+  Results results;
+  results.classes = network.outputChannels();
+  results.outputs.resize(data.samples * results.classes);
+  std::vector<rt::neuro::Counters> perSample(data.samples);
+  auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<llvm::raw_fd_ostream> trace;
+  if (!tracePath.empty()) {
+    std::error_code ec;
+    trace = std::make_unique<llvm::raw_fd_ostream>(tracePath, ec);
+    if (ec)
+      throw std::runtime_error("cannot write trace '" + tracePath +
+                               "': " + ec.message());
+    *trace << "sample,step,group,model,neurons,spikes,synops,active,"
+              "overflows\n";
+  }
+  const int64_t span = data.length * data.channels;
+  auto runSample = [&](rt::neuro::Session &session, int64_t i) {
+    session.reset();
+    const bool traced = trace && i < traceSamples;
+    auto record = [&](int64_t step) {
+      const std::vector<rt::neuro::GroupActivity> &act = session.lastStep();
+      for (size_t g = 0; g < act.size(); ++g) {
+        const rt::neuro::NeuronGroup &group = network.groups[g];
+        *trace << i << ',' << step << ',' << group.name << ','
+               << rt::neuro::neuronModelName(group.model) << ',' << group.size
+               << ',' << act[g].spikes << ',' << act[g].synops << ','
+               << act[g].active << ',' << act[g].overflows << '\n';
+      }
+    };
+    const float *x = data.sample(i);
+    for (int64_t t = 0; t < data.length; ++t) {
+      session.feed(x + t * data.channels);
+      if (traced)
+        record(t);
+    }
+    std::vector<double> y = session.finish();
+    if (traced) // the drain steps' activity is in the totals, not traced
+      record(session.totals().steps - 1);
+    std::copy(y.begin(), y.end(),
+              results.outputs.begin() + i * results.classes);
+    perSample[i] = session.totals();
+    (void)span;
+  };
+  // Traced samples run first, on one thread, so the CSV is in order.
+  rt::neuro::Session first(network);
+  const int64_t tracedCount = trace ? std::min(traceSamples.getValue(),
+                                               data.samples)
+                                    : 0;
+  for (int64_t i = 0; i < tracedCount; ++i)
+    runSample(first, i);
+  int64_t done = tracedCount;
+#pragma omp parallel num_threads(numThreads)
+  {
+    rt::neuro::Session session(network);
+#pragma omp for schedule(dynamic)
+    for (int64_t i = tracedCount; i < data.samples; ++i) {
+      runSample(session, i);
+#pragma omp critical
+      progress.update(++done);
+    }
+  }
+  results.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  rt::neuro::Counters totals;
+  for (const rt::neuro::Counters &c : perSample)
+    totals.add(c);
+  const int64_t tokens = data.samples * data.length;
+  rt::neuro::CostEstimate cost =
+      rt::neuro::estimateCost(network.hardware, totals, tokens);
+  int64_t neurons = 0;
+  for (const rt::neuro::NeuronGroup &g : network.groups)
+    if (g.model != rt::neuro::NeuronModel::Input)
+      neurons += g.size;
+  const double activity =
+      totals.steps > 0 ? double(totals.spikes) / (double(neurons) * totals.steps)
+                       : 0.0;
+  const double perToken = 1.0 / std::max<int64_t>(tokens, 1);
+  llvm::json::Object &extra = results.extra;
+  extra["setup_seconds"] = 0.0;
+  extra["run_seconds"] = results.seconds;
+  extra["hardware"] = network.hardware.name;
+  extra["cores"] = static_cast<int64_t>(network.cores.size());
+  extra["neurons"] = neurons;
+  extra["pipeline_depth"] = network.maxDepth;
+  extra["steps"] = totals.steps;
+  extra["synops"] = totals.synops;
+  extra["messages"] = totals.messages;
+  extra["spikes"] = totals.spikes;
+  extra["neuron_updates"] =
+      totals.neuronUpdatesActive + totals.neuronUpdatesInactive;
+  extra["neuron_updates_active"] = totals.neuronUpdatesActive;
+  extra["mesh_hops"] = totals.hopsX + totals.hopsY;
+  extra["overflows"] = totals.overflows;
+  extra["synops_per_token"] = totals.synops * perToken;
+  extra["messages_per_token"] = totals.messages * perToken;
+  extra["energy_per_token_uJ"] = cost.energyPerTokenUJ;
+  extra["latency_per_token_us"] = cost.latencyPerTokenUS;
+  extra["chip_tokens_per_second"] = cost.tokensPerSecond;
+  extra["activity"] = activity;
+  auto row = [&](const char *key, const std::string &value) {
+    table += fmt::format("  {:<18} {}\n", key, value);
+  };
+  row("cores", fmt::format("{} of {} ({} neurons, pipeline depth {})",
+                           network.cores.size(),
+                           network.hardware.chips * network.hardware.meshX *
+                               network.hardware.meshY,
+                           neurons, network.maxDepth));
+  row("activity", fmt::format("{:.3f} of neurons send per step", activity));
+  row("synops/token", fmt::format("{:.0f}", totals.synops * perToken));
+  row("energy/token", fmt::format("{:.3f} uJ (estimate, {})",
+                                  cost.energyPerTokenUJ,
+                                  network.hardware.name));
+  row("latency/token", fmt::format("{:.3f} us (estimate; chip {:.0f} tokens/s)",
+                                   cost.latencyPerTokenUS,
+                                   cost.tokensPerSecond));
+  if (totals.overflows)
+    row("overflows", fmt::format("{} saturations (see docs/event-runtime.md)",
+                                 totals.overflows));
+  return results;
+}
+
 int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "ssmc-run") << message << "\n";
   return 1;
@@ -226,7 +377,8 @@ int fail(const llvm::Twine &message) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  cl::HideUnrelatedOptions({&category, &tools::loihi2Category(),
+                            &cl::getGeneralCategory()});
   cl::ParseCommandLineOptions(argc, argv,
                               "ssmc-run: run an S4D / EGRU model on a data set\n");
   if (batchSize < 1)
@@ -240,36 +392,67 @@ int main(int argc, char **argv) {
       dsl::loadModelFile(modelPath, context);
   if (!module)
     return 1;
-  mlir::FailureOr<ModelOp> modelOp = getSingleModel(*module);
-  if (failed(modelOp))
-    return 1;
-  // Counted before lowering: the conv form replaces S4D's parameters by
-  // derived ones. The pipeline rewrites the model in place.
-  const int64_t parameters = countParameters(*modelOp);
-  if (target == Target::Conv) {
+  // A compiled nc network runs as it is; a model goes through its target's
+  // pipeline (which rewrites it in place).
+  const bool isNetwork = !module->getOps<nc::NetworkOp>().empty();
+  if (isNetwork && target != Target::Loihi2)
+    return fail("'" + modelPath + "' is an nc network; only --target=loihi2 "
+                "runs it");
+  int64_t parameters = -1;
+  if (!isNetwork) {
+    mlir::FailureOr<ModelOp> modelOp = getSingleModel(*module);
+    if (failed(modelOp))
+      return 1;
+    // Counted before lowering: the conv form replaces S4D's parameters by
+    // derived ones.
+    parameters = countParameters(*modelOp);
+  }
+  if (target != Target::Reference && !isNetwork) {
     mlir::PassManager pm(&context);
-    buildConvPipeline(pm);
+    if (target == Target::Conv)
+      buildConvPipeline(pm);
+    else
+      buildLoihi2Pipeline(pm, tools::loihi2OptionsFromFlags());
     if (failed(pm.run(*module)))
       return 1;
   }
-  mlir::FailureOr<rt::Model> model = buildRuntimeModel(*modelOp);
-  if (failed(model))
-    return 1;
-
+  std::optional<rt::Model> model;
+  std::optional<rt::neuro::Network> network;
+  if (target == Target::Loihi2) {
+    mlir::FailureOr<nc::NetworkOp> op = getSingleNetwork(*module);
+    if (failed(op))
+      return 1;
+    mlir::FailureOr<rt::neuro::Network> built = buildNeurocoreNetwork(*op);
+    if (failed(built))
+      return 1;
+    network = std::move(*built);
+  } else {
+    mlir::FailureOr<rt::Model> built =
+        buildRuntimeModel(*getSingleModel(*module));
+    if (failed(built))
+      return 1;
+    model = std::move(*built);
+  }
+  const std::string modelName = network ? network->name : model->name;
+  const int64_t inputChannels =
+      network ? network->inputChannels() : model->inputChannels();
   try {
     rt::Dataset data = rt::loadDataset(
         dataSpec, limit > 0 ? std::optional<int64_t>(limit) : std::nullopt);
-    if (data.channels != model->inputChannels())
-      return fail("model '" + model->name + "' takes " +
-                  llvm::Twine(model->inputChannels()) +
+    if (data.channels != inputChannels)
+      return fail("model '" + modelName + "' takes " +
+                  llvm::Twine(inputChannels) +
                   " input channels per token, but data set '" + dataSpec +
                   "' has " + llvm::Twine(data.channels));
 
     Progress progress(data.samples, !quiet);
-    Results results = target == Target::Conv
-                          ? runConvTarget(*model, data, numThreads, progress)
-                          : runReferenceTarget(*model, data, numThreads,
-                                               progress);
+    std::string targetRows;
+    Results results =
+        target == Target::Loihi2
+            ? runLoihi2Target(*network, data, numThreads, progress, targetRows)
+        : target == Target::Conv
+            ? runConvTarget(*model, data, numThreads, progress)
+            : runReferenceTarget(*model, data, numThreads, progress);
     predict(results);
 
     const int64_t tokens = data.samples * data.length;
@@ -279,9 +462,10 @@ int main(int argc, char **argv) {
       correct += results.predictions[i] == data.labels[i];
 
     std::string table = fmt::format(
-        "ssmc-run: model '{}' ({} parameters) on target '{}', {} thread{}\n",
-        model->name, parameters, targetName(target), numThreads,
-        numThreads == 1 ? "" : "s");
+        "ssmc-run: model '{}' ({}) on target '{}', {} thread{}\n", modelName,
+        parameters >= 0 ? fmt::format("{} parameters", parameters)
+                        : std::string("compiled nc network"),
+        targetName(target), numThreads, numThreads == 1 ? "" : "s");
     auto row = [&](const char *key, const std::string &value) {
       table += fmt::format("  {:<18} {}\n", key, value);
     };
@@ -294,7 +478,8 @@ int main(int argc, char **argv) {
                                       double(correct) / data.samples, correct,
                                       data.samples));
     row("wall time", fmt::format("{:.3f} s", results.seconds));
-    row("tokens/s", fmt::format("{:.0f}", tokensPerSecond));
+    row("tokens/s", fmt::format("{:.0f} (this machine)", tokensPerSecond));
+    table += targetRows;
     llvm::outs() << table;
 
     if (!outputsPath.empty())
@@ -303,8 +488,9 @@ int main(int argc, char **argv) {
     if (!reportPath.empty()) {
       llvm::json::Object report{
           {"target", targetName(target)},
-          {"model", model->name},
-          {"parameters", parameters},
+          {"model", modelName},
+          {"parameters", parameters >= 0 ? llvm::json::Value(parameters)
+                                         : llvm::json::Value(nullptr)},
           {"data", dataSpec},
           {"samples", data.samples},
           {"tokens", tokens},

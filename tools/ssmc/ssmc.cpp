@@ -1,6 +1,6 @@
 //===- ssmc.cpp - the ssmc compiler driver --------------------------------===//
 //
-// ssmc MODEL.ssm [--emit=ast|ssm|conv] [-o OUT]
+// ssmc MODEL.ssm [--emit=ast|ssm|conv|nc] [--target=conv|loihi2] [-o OUT]
 //
 // Reads a model written in the DSL (docs/dsl.md), checks it, binds its
 // weights, and prints a stage of the pipeline. Every error is printed as
@@ -20,6 +20,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "ssm/Tools/Loihi2Flags.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -30,7 +31,8 @@
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { AST, SSM, Conv };
+enum class Emit { AST, SSM, Conv, NC };
+enum class Target { None, Conv, Loihi2 };
 
 cl::OptionCategory category("ssmc options");
 
@@ -45,7 +47,23 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::SSM, "ssm", "the model in the ssm dialect"),
                clEnumValN(Emit::Conv, "conv",
                           "the conv form: S4D as kernel generation plus "
-                          "causal convolution")),
+                          "causal convolution"),
+               clEnumValN(Emit::NC, "nc",
+                          "the placed neurocore graph of the loihi2 target "
+                          "(after PTQ)")),
+    cl::cat(category));
+cl::opt<Target> target(
+    "target",
+    cl::desc("Target whose form to emit (the default --emit of a target: "
+             "conv -> conv, loihi2 -> nc)"),
+    cl::init(Target::None),
+    cl::values(clEnumValN(Target::Conv, "conv", "convolution kernels"),
+               clEnumValN(Target::Loihi2, "loihi2", "Loihi 2 neurocores")),
+    cl::cat(category));
+cl::opt<bool> report(
+    "report",
+    cl::desc("With --emit=nc: print the quantization table and the per-core "
+             "table (neurons, synapse bytes, utilization) to stdout"),
     cl::cat(category));
 cl::opt<bool> strictWeights(
     "strict-weights",
@@ -82,13 +100,26 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
-  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  cl::HideUnrelatedOptions({&category, &ssm::tools::loihi2Category(),
+                            &cl::getGeneralCategory()});
   cl::ParseCommandLineOptions(argc, argv,
                               "ssmc: compile S4D / EGRU models written in the "
                               "ssmc DSL\n");
   if (listLayers) {
     printLayers(llvm::outs());
     return 0;
+  }
+  // A target picks its form unless --emit names one.
+  if (emit.getNumOccurrences() == 0 && target == Target::Conv)
+    emit = Emit::Conv;
+  if (emit.getNumOccurrences() == 0 && target == Target::Loihi2)
+    emit = Emit::NC;
+  if ((target == Target::Conv && emit == Emit::NC) ||
+      (target == Target::Loihi2 && emit == Emit::Conv)) {
+    llvm::WithColor::error(llvm::errs(), "ssmc")
+        << "--emit=" << (emit == Emit::NC ? "nc" : "conv")
+        << " is the form of the other target\n";
+    return 1;
   }
 
   std::string errorMessage;
@@ -118,9 +149,16 @@ int main(int argc, char **argv) {
       ssm::dsl::loadModelFile(inputFilename, context, options);
   if (!module)
     return 1;
-  if (emit == Emit::Conv) {
+  if (emit == Emit::Conv || emit == Emit::NC) {
     mlir::PassManager pm(&context);
-    ssm::buildConvPipeline(pm);
+    if (emit == Emit::Conv) {
+      ssm::buildConvPipeline(pm);
+    } else {
+      ssm::Loihi2PipelineOptions options = ssm::tools::loihi2OptionsFromFlags();
+      if (report)
+        options.quantizationReport = options.coreReport = "-";
+      ssm::buildLoihi2Pipeline(pm, options);
+    }
     if (failed(pm.run(*module)))
       return 1;
   }

@@ -10,7 +10,9 @@ everything else at --lr with --weight-decay, cosine schedule. Uses a GPU when
 one is present.
 
 Each epoch ends with a test-set evaluation and a checkpoint (--checkpoint,
-resumable with --resume). At the end it writes the HDF5 weights ssmc binds
+resumable with --resume; --resume with a different --epochs re-plans the
+cosine schedule to anneal from the current learning rate to zero by the new
+last epoch). At the end it writes the HDF5 weights ssmc binds
 (--out) and a model card next to them (command, seed, epochs, wall time,
 machine, float test accuracy).
 
@@ -106,6 +108,18 @@ def main(argv=None):
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         history, start_epoch, elapsed = state["history"], state["epoch"], state["seconds"]
+        remaining = (args.epochs - start_epoch) * steps_per_epoch
+        planned = state.get("planned_epochs", scheduler.T_max // steps_per_epoch)
+        if args.resume and remaining > 0 and planned != args.epochs:
+            # A new plan: anneal from where the run is now to zero by the new
+            # last epoch (the constructor takes each group's current lr as its
+            # starting point once the old one is dropped).
+            for group in optimizer.param_groups:
+                group.pop("initial_lr", None)
+            scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
+                optimizer, T_max=remaining)
+            print(f"re-planned the schedule: cosine to zero over epochs "
+                  f"{start_epoch + 1}..{args.epochs}")
         # The card names the command that trained the model, not the export.
         command = state.get("command", command)
         print(f"resumed from {checkpoint} after epoch {start_epoch}")
@@ -136,6 +150,7 @@ def main(argv=None):
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(), "history": history,
                     "epoch": epoch + 1, "seconds": elapsed,
+                    "planned_epochs": args.epochs,
                     "command": command}, checkpoint)
 
     model.cpu().export_hdf5(args.out)

@@ -85,20 +85,27 @@ LogicalResult SynapsesOp::verify() {
   return success();
 }
 
+int64_t ssm::nc::synapseTableBytes(int64_t rows, int64_t cols,
+                                   int64_t nonZero, unsigned weightBits,
+                                   bool sparse) {
+  if (!sparse)
+    return (rows * cols * weightBits + 7) / 8;
+  const unsigned indexBits = static_cast<unsigned>(
+      std::ceil(std::log2(static_cast<double>(std::max<int64_t>(cols, 2)))));
+  return (nonZero * (weightBits + indexBits) + 7) / 8;
+}
+
 int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
   auto type = cast<ShapedType>(getWeights().getShapedType());
-  const int64_t in = type.getDimSize(1);
-  int64_t entries = type.getNumElements();
-  unsigned bitsPerEntry = weightBits;
-  if (getLayout() == SynapseLayout::Sparse) {
-    // Non-zero weights only, each with the index of its source neuron.
-    FailureOr<SmallVector<int64_t>> values = readIntegerElements(getWeights());
-    if (succeeded(values))
-      entries = llvm::count_if(*values, [](int64_t w) { return w != 0; });
-    bitsPerEntry += static_cast<unsigned>(
-        std::ceil(std::log2(static_cast<double>(std::max<int64_t>(in, 2)))));
-  }
-  return (entries * bitsPerEntry + 7) / 8;
+  const bool sparse = getLayout() == SynapseLayout::Sparse;
+  int64_t nonZero = type.getNumElements();
+  if (sparse)
+    if (FailureOr<SmallVector<int64_t>> values =
+            readIntegerElements(getWeights());
+        succeeded(values))
+      nonZero = llvm::count_if(*values, [](int64_t w) { return w != 0; });
+  return synapseTableBytes(type.getDimSize(0), type.getDimSize(1), nonZero,
+                           weightBits, sparse);
 }
 
 //===----------------------------------------------------------------------===//
@@ -137,9 +144,27 @@ LogicalResult NeuronsOp::verify() {
                            << cast<CurrentType>(input.getType()).getSize();
   if ((getModel() == NeuronModel::S4DMode ||
        getModel() == NeuronModel::EGRUUnit) &&
-      !getFracBits())
+      !getParamFracBits())
     return emitOpError() << "model '" << stringifyNeuronModel(getModel())
-                         << "' needs 'frac_bits'";
+                         << "' needs 'param_frac_bits'";
+  if (std::optional<int64_t> frac = getFracBits();
+      frac && (*frac < -64 || *frac > 64))
+    return emitOpError() << "fractional bits must be within [-64, 64], got "
+                         << *frac;
+  if (std::optional<ArrayRef<int64_t>> fracs = getParamFracBits()) {
+    const size_t expected = getModel() == NeuronModel::S4DMode ? 3 : 1;
+    if (fracs->size() != expected)
+      return emitOpError() << "'param_frac_bits' of model '"
+                           << stringifyNeuronModel(getModel()) << "' needs "
+                           << expected << " entries, got " << fracs->size();
+    for (int64_t f : *fracs)
+      if (f < 0 || f > 62)
+        return emitOpError()
+               << "parameter fractional bits must be within [0, 62], got "
+               << f;
+  }
+  if ((*this)->hasAttr("last") && getModel() != NeuronModel::Accumulator)
+    return emitOpError() << "'last' applies only to accumulator groups";
   SmallVector<StringRef> params(requiredParams(getModel()).begin(),
                                 requiredParams(getModel()).end());
   for (StringRef name : params) {
@@ -173,6 +198,7 @@ struct Limits {
   StringRef name;
   int64_t chips, meshX, meshY, neuronsPerCore, synapseBytesPerCore;
   int64_t stateBits, messageBits, weightBits, exponentMin, exponentMax;
+  int64_t maxDelay;
 };
 
 FailureOr<Limits> readLimits(NetworkOp network) {
@@ -210,6 +236,9 @@ FailureOr<Limits> readLimits(NetworkOp network) {
       failed(integer("weight_bits", limits.weightBits)) ||
       failed(pair("weight_exponent", limits.exponentMin, limits.exponentMax)))
     return failure();
+  limits.maxDelay = 0;
+  if (auto delay = hw.getAs<IntegerAttr>("max_delay"))
+    limits.maxDelay = delay.getInt();
   return limits;
 }
 } // namespace
@@ -259,6 +288,10 @@ LogicalResult NetworkOp::verifyRegions() {
                << "exponent " << exponent << " is outside "
                << hw.name << "'s range [" << hw.exponentMin << ", "
                << hw.exponentMax << "]";
+      if (static_cast<int64_t>(table.getDelay()) > hw.maxDelay)
+        return table.emitOpError()
+               << "delay " << table.getDelay() << " exceeds " << hw.name
+               << "'s maximum synaptic delay of " << hw.maxDelay;
       if (!table->hasOneUse() || !isa<NeuronsOp>(*table->user_begin()))
         return table.emitOpError() << "must feed exactly one neuron group "
                                       "(it is stored on that group's core)";

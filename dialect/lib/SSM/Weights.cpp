@@ -198,3 +198,24 @@ ElementsAttr ssm::makeComplexParam(MLIRContext *ctx, ArrayRef<int64_t> shape,
   return makeParam(ctx, shape, values,
                    ComplexType::get(Float64Type::get(ctx)), blobName);
 }
+
+ElementsAttr ssm::makeIntegerParam(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                                   ArrayRef<int64_t> values, unsigned bits,
+                                   StringRef blobName) {
+  Type type = IntegerType::get(ctx, bits);
+  auto narrow = [&](auto tag) {
+    using T = decltype(tag);
+    SmallVector<T> converted(values.begin(), values.end());
+    return makeParam(ctx, shape, ArrayRef<T>(converted), type, blobName);
+  };
+  switch (bits) {
+  case 8:
+    return narrow(int8_t());
+  case 16:
+    return narrow(int16_t());
+  case 32:
+    return narrow(int32_t());
+  default:
+    return makeParam(ctx, shape, values, type, blobName);
+  }
+}

@@ -12,7 +12,55 @@ void ssm::buildConvPipeline(mlir::OpPassManager &pm) {
   model.addPass(createConvertSSMToConv());
 }
 
+void ssm::buildLoihi2Pipeline(mlir::OpPassManager &pm,
+                              const Loihi2PipelineOptions &options) {
+  mlir::OpPassManager &model = pm.nest<ModelOp>();
+  model.addPass(createSSMDiscretize());
+  SSMQuantizeOptions quantize;
+  quantize.calibration = options.calibration;
+  quantize.samples = options.samples;
+  quantize.sigmaDelta = options.sigmaDelta;
+  quantize.hardware = options.hardware;
+  quantize.report = options.quantizationReport;
+  quantize.threads = options.threads;
+  model.addPass(createSSMQuantize(quantize));
+  ConvertSSMToNeurocoreOptions convert;
+  convert.hardware = options.hardware;
+  convert.report = options.coreReport;
+  pm.addPass(createConvertSSMToNeurocore(convert));
+}
+
+namespace {
+struct Loihi2CommandLineOptions
+    : mlir::PassPipelineOptions<Loihi2CommandLineOptions> {
+  Option<std::string> hardware{*this, "hw",
+                               llvm::cl::desc("Hardware description JSON")};
+  Option<std::string> calibration{
+      *this, "calibration", llvm::cl::desc("Calibration data spec"),
+      llvm::cl::init("mnist:train")};
+  Option<int64_t> samples{*this, "samples",
+                          llvm::cl::desc("Calibration sequences"),
+                          llvm::cl::init(256)};
+  Option<double> sigmaDelta{
+      *this, "sigma-delta",
+      llvm::cl::desc("Sigma-delta threshold, fraction of each range"),
+      llvm::cl::init(ssm::Loihi2PipelineOptions::kDefaultSigmaDelta)};
+};
+} // namespace
+
 void ssm::registerSSMPipelines() {
+  mlir::PassPipelineRegistration<Loihi2CommandLineOptions>(
+      "ssm-to-nc",
+      "Lower a model to a placed nc.network for the loihi2 target "
+      "(ssm-discretize, ssm-quantize, convert-ssm-to-neurocore)",
+      [](mlir::OpPassManager &pm, const Loihi2CommandLineOptions &o) {
+        ssm::Loihi2PipelineOptions options;
+        options.hardware = o.hardware;
+        options.calibration = o.calibration;
+        options.samples = o.samples;
+        options.sigmaDelta = o.sigmaDelta;
+        buildLoihi2Pipeline(pm, options);
+      });
   mlir::PassPipelineRegistration<>(
       "ssm-to-conv",
       "Lower models to the conv form (ssm-discretize, convert-ssm-to-conv)",

@@ -105,7 +105,9 @@ FailureOr<ModelOp> ssm::getSingleModel(ModuleOp module) {
   return *models.begin();
 }
 
-FailureOr<rt::Model> ssm::buildRuntimeModel(ModelOp modelOp) {
+FailureOr<rt::Model>
+ssm::buildRuntimeModel(ModelOp modelOp,
+                       SmallVectorImpl<Operation *> *layerOps) {
   rt::Model model;
   model.name = modelOp.getSymName().str();
 
@@ -251,6 +253,8 @@ FailureOr<rt::Model> ssm::buildRuntimeModel(ModelOp modelOp) {
     }
     layerOf[op->getResult(0)] = model.layers.size();
     model.layers.push_back(std::move(layer));
+    if (layerOps)
+      layerOps->push_back(op);
   }
   return model;
 }

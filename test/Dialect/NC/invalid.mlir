@@ -3,28 +3,28 @@
 // Every verifier rule of the nc dialect, one case each (a 4 x 2 mesh with
 // 16 neurons and 64 bytes of synapses per core keeps the limits small).
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
 // expected-error @+1 {{spike stream needs at least one neuron, got 0}}
   %u = nc.input 0 : !nc.spikes<0, bits = 24>
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
 // expected-error @+1 {{graded-spike payload must be 0 (binary) to 32 bits, got 40}}
   %u = nc.input 0 : !nc.spikes<2, bits = 40>
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
 // expected-error @+1 {{'nc.core' op position must be [chip, x, y] with non-negative entries}}
   nc.core @c0 at [0, -1, 0]
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
 // expected-error @+1 {{'nc.synapses' op weights must be an integer tensor}}
   %s = nc.synapses %u {weights = dense<1.0> : tensor<2x2xf32>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
@@ -32,7 +32,7 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
 // expected-error @+1 {{'nc.synapses' op weights must have shape [OUT, IN] = [2, 2], got [2, 3]}}
   %s = nc.synapses %u {weights = dense<1> : tensor<2x3xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
@@ -40,7 +40,7 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
@@ -50,37 +50,37 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
 // expected-error @+1 {{'nc.neurons' op every input current must have 6 entries, got 2}}
-  %y = nc.neurons @g on @c0 egru_unit(%s) {size = 2 : i64, frac_bits = 12 : i64, theta = dense<1> : tensor<2xi32>} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
+  %y = nc.neurons @g on @c0 egru_unit(%s) {size = 2 : i64, param_frac_bits = array<i64: 12>, theta = dense<1> : tensor<2xi32>} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
-// expected-error @+1 {{'nc.neurons' op model 's4d_mode' needs 'frac_bits'}}
+// expected-error @+1 {{'nc.neurons' op model 's4d_mode' needs 'param_frac_bits'}}
   %y = nc.neurons @g on @c0 s4d_mode(%s) {size = 2 : i64} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
 // expected-error @+1 {{'nc.neurons' op model 's4d_mode' needs parameter 'a_bar_re'}}
-  %y = nc.neurons @g on @c0 s4d_mode(%s) {size = 2 : i64, frac_bits = 12 : i64} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
+  %y = nc.neurons @g on @c0 s4d_mode(%s) {size = 2 : i64, param_frac_bits = array<i64: 12, 12, 12>} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
@@ -91,27 +91,27 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 // -----
 
 // expected-error @+1 {{'nc.network' op hardware description needs a positive integer 'neurons_per_core'}}
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
 }
 
 // -----
 
 // expected-error @+1 {{'nc.network' op hardware description needs 'mesh' as a pair of integers}}
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
 // expected-error @+1 {{'nc.core' op position [0, 4, 0] is outside the 1 chip(s) of 4 x 2 cores of loihi2}}
   nc.core @c0 at [0, 4, 0]
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @a at [0, 1, 1]
 // expected-error @+1 {{'nc.core' op shares its position with @a}}
   nc.core @b at [0, 1, 1]
@@ -119,14 +119,14 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
 // expected-error @+1 {{'nc.input' op sends 32-bit payloads, but loihi2 messages carry at most 24}}
   %u = nc.input 0 : !nc.spikes<2, bits = 32>
 }
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
 // expected-error @+1 {{'nc.synapses' op has 16-bit weights, but loihi2 stores 8}}
@@ -136,7 +136,7 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
 // expected-error @+1 {{'nc.synapses' op exponent 9 is outside loihi2's range [-8, 7]}}
@@ -146,7 +146,7 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
 // expected-error @+1 {{'nc.synapses' op must feed exactly one neuron group (it is stored on that group's core)}}
@@ -155,7 +155,7 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
 // expected-error @+1 {{'nc.neurons' op runs on unknown core @c9}}
@@ -164,7 +164,7 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
 // expected-error @+1 {{'nc.core' op holds 20 neurons, more than the 16 a core of loihi2 has}}
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
@@ -174,10 +174,30 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7]}} {
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
 // expected-error @+1 {{'nc.core' op holds 80 bytes of synapses, more than the 64 a core of loihi2 has}}
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<10, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<8x10xi8>, exponent = 0 : i64} : (!nc.spikes<10, bits = 24>) -> !nc.current<8>
   %y = nc.neurons @g on @c0 sigma_delta_relu(%s) {size = 8 : i64} : (!nc.current<8>) -> !nc.spikes<8, bits = 24>
+}
+
+// -----
+
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
+  nc.core @c0 at [0, 0, 0]
+  %u = nc.input 0 : !nc.spikes<2, bits = 24>
+// expected-error @+1 {{'nc.synapses' op delay 63 exceeds loihi2's maximum synaptic delay of 62}}
+  %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64, delay = 63 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
+  %y = nc.neurons @g on @c0 sigma_delta(%s) {size = 2 : i64} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
+}
+
+// -----
+
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
+  nc.core @c0 at [0, 0, 0]
+  %u = nc.input 0 : !nc.spikes<2, bits = 24>
+  %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
+// expected-error @+1 {{'nc.neurons' op 'last' applies only to accumulator groups}}
+  %y = nc.neurons @g on @c0 sigma_delta(%s) {size = 2 : i64, last} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
 }

@@ -9,6 +9,8 @@
 
 #include "mlir/Pass/Pass.h"
 #include "ssm/Dialect/Conv/ConvOps.h"
+#include "ssm/Dialect/NC/NCOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "ssm/Dialect/SSM/SSMOps.h"
 
 namespace ssm {

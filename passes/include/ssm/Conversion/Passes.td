@@ -28,4 +28,39 @@ def ConvertSSMToConv : Pass<"convert-ssm-to-conv", "::ssm::ModelOp"> {
   let dependentDialects = ["::ssm::conv::ConvDialect"];
 }
 
+def ConvertSSMToNeurocore : Pass<"convert-ssm-to-neurocore", "::mlir::ModuleOp"> {
+  let summary = "Lower a quantized ssm.model to a placed nc.network";
+  let description = [{
+    Replaces the module's `ssm.model` (after `ssm-discretize` and
+    `ssm-quantize`) by an `nc.network` for the hardware description `hw`:
+
+    - every value that must travel as spikes becomes a neuron group in its
+      connection's fixed-point format: inputs (`nc.input`), ReLU
+      (`sigma_delta_relu`), S4D modes (`s4d_mode`), readouts
+      (`accumulator`), and linear results that are read more than once, by
+      an S4D layer, or leave the model (`sigma_delta`);
+    - linear layers fold into the synapse tables of the group that reads
+      them: dense (W, bias on the group), add (both operands' tables), the
+      S4D layer's reduce table (modes to channel) and its `D` skip table;
+      each S4D layer also gets an expand table (channel to its N/2 modes);
+    - weights become int8 with a shared exponent per table
+      (ssm/Runtime/Quantize.h), tables sparse when that is smaller;
+    - synaptic delays line up paths of different length (D skip, residual),
+      so every group sees all its inputs from the same token;
+    - groups larger than a core (neurons or synapse memory) are split into
+      parts of one core each; parts are placed on the mesh (Boost.Graph;
+      docs/loihi2-compile.md has the algorithm); a model that does not fit
+      is an error naming the layer, what it needs and what is left.
+
+    `report` (a path, `-` for stdout) writes the per-core table.
+  }];
+  let options = [
+    Option<"hardware", "hw", "std::string", /*default=*/"\"\"",
+           "Hardware description JSON (default: the built-in loihi2.json)">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "Write the per-core resource table here (- for stdout)">
+  ];
+  let dependentDialects = ["::ssm::nc::NCDialect"];
+}
+
 #endif // SSM_CONVERSION_PASSES_TD

@@ -50,4 +50,43 @@ def SSMDiscretize : Pass<"ssm-discretize", "::ssm::ModelOp"> {
   }];
 }
 
+def SSMQuantize : Pass<"ssm-quantize", "::ssm::ModelOp"> {
+  let summary = "Post-training quantization (PTQ) for the loihi2 target";
+  let description = [{
+    Calibrates every connection's range by running the float64 reference
+    interpreter on `samples` sequences of the `calibration` data spec
+    (ssmc-run's specs: `mnist:train`, `pmnist:train`, `file:X.npy`, ...),
+    then types each connection as a graded-spike stream of the hardware's
+    message width,
+
+    ```mlir
+    !ssm.stream<64x!ssm.fixed<24, 19>, graded<24>, threshold = 1.2e-02>
+    ```
+
+    with the format that holds twice the calibrated max |value| (one bit of
+    headroom) and a sigma-delta threshold of `sigma-delta` times that max
+    (0 sends every change). Each S4D layer also gets `ssm.state_frac`, the
+    fractional bits of its mode neurons (holding input, states and outputs;
+    ssm/Runtime/Quantize.h). Weights stay float here:
+    `convert-ssm-to-neurocore` quantizes them against these formats.
+    `report` (a path, `-` for stdout) writes per layer the range, format,
+    threshold and the SQNR of quantizing its activations (over the first
+    32 calibration sequences). Run `ssm-discretize` first.
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"mnist:train\"",
+           "Data spec of the calibration sequences">,
+    Option<"samples", "samples", "int64_t", /*default=*/"256",
+           "Number of calibration sequences (from the start of the data)">,
+    Option<"sigmaDelta", "sigma-delta", "double", /*default=*/"0.0",
+           "Sigma-delta threshold as a fraction of each connection's range">,
+    Option<"hardware", "hw", "std::string", /*default=*/"\"\"",
+           "Hardware description JSON (default: the built-in loihi2.json)">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "Write the per-layer quantization report here (- for stdout)">,
+    Option<"threads", "threads", "int", /*default=*/"2",
+           "Threads for calibration">
+  ];
+}
+
 #endif // SSM_TRANSFORMS_PASSES_TD

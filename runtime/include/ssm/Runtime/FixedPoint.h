@@ -48,6 +48,21 @@ Format formatFor(double maxAbs, unsigned bits);
 /// shift.
 int64_t mulShiftRound(int64_t a, int64_t b, unsigned shift);
 
+/// v * 2^-shift rounded to nearest, ties away from zero (shift > 0), or
+/// v * 2^-shift exactly (shift <= 0; the caller keeps it within 64 bits).
+/// The event runtime's every rescaling goes through this.
+inline int64_t shiftRound(int64_t v, int shift) {
+  if (shift <= 0)
+    return static_cast<int64_t>(static_cast<uint64_t>(v) << -shift);
+  const int64_t half = int64_t(1) << (shift - 1);
+  return v >= 0 ? (v + half) >> shift : -((-v + half) >> shift);
+}
+
+/// a / b rounded to nearest, ties away from zero; b > 0.
+inline int64_t divRound(int64_t a, int64_t b) {
+  return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b);
+}
+
 /// Integer weights with one shared exponent: w ~ q * 2^exponent.
 struct SharedExponentWeights {
   std::vector<int64_t> q;

@@ -12,6 +12,7 @@
 
 #include "ssm/Runtime/Model.h"
 
+#include <complex>
 #include <functional>
 #include <vector>
 
@@ -22,13 +23,19 @@ namespace ssm::rt {
 using LayerObserver =
     std::function<void(size_t layer, const std::vector<double> &values)>;
 
+/// Called after every S4D layer at every token with its complex states
+/// [H, N/2] (e.g. to size the state registers of its mode neurons).
+using StateObserver = std::function<void(
+    size_t layer, const std::vector<std::complex<double>> &states)>;
+
 /// Output of output `index` for every token of one sequence, [L, O]
 /// row-major. `input` is [L, H_in] row-major. Throws std::invalid_argument
 /// when the input size is not a multiple of the input channels.
 std::vector<double> runReference(const Model &model,
                                  const std::vector<double> &input,
                                  size_t outputIndex = 0,
-                                 const LayerObserver &observer = nullptr);
+                                 const LayerObserver &observer = nullptr,
+                                 const StateObserver &stateObserver = nullptr);
 
 /// The largest |value| each layer's output takes over `samples` sequences
 /// (each [L, H_in] row-major, float32 as loaded), by layer index: what
@@ -37,6 +44,26 @@ std::vector<double> runReference(const Model &model,
 std::vector<double> calibrateRanges(const Model &model,
                                     const std::vector<const float *> &samples,
                                     int64_t length, int threads = 1);
+
+/// What PTQ calibration measures, by layer index.
+struct Calibration {
+  std::vector<double> outputs; // max |output value|
+  std::vector<double> states;  // S4D layers: max |Re x|, |Im x|; else 0
+};
+
+/// calibrateRanges plus the S4D state ranges.
+Calibration calibrate(const Model &model,
+                      const std::vector<const float *> &samples,
+                      int64_t length, int threads = 1);
+
+/// Per layer, the SQNR (dB) of quantizing its outputs over `samples` to
+/// q * 2^-fracs[layer] of `bits` (rounding and saturation): how much of the
+/// signal the chosen formats keep.
+std::vector<double> activationSqnr(const Model &model,
+                                   const std::vector<const float *> &samples,
+                                   int64_t length,
+                                   const std::vector<int> &fracs,
+                                   unsigned bits, int threads = 1);
 
 /// The float64 GELU used by every executor: x * Phi(x) with the exact erf.
 double gelu(double x);

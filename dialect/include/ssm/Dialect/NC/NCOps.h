@@ -25,4 +25,12 @@
 #define GET_OP_CLASSES
 #include "ssm/Dialect/NC/NCOps.h.inc"
 
+namespace ssm::nc {
+/// Bytes a synapse table occupies in core memory: every weight (dense), or
+/// each non-zero weight with the index of its source neuron (sparse). The
+/// verifier and convert-ssm-to-neurocore's splitting both count with this.
+int64_t synapseTableBytes(int64_t rows, int64_t cols, int64_t nonZero,
+                          unsigned weightBits, bool sparse);
+} // namespace ssm::nc
+
 #endif // SSM_DIALECT_NC_NCOPS_H

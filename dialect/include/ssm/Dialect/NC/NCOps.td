@@ -100,9 +100,11 @@ def NC_NetworkOp : NC_Op<"network", [
     `hardware` describes the chip (from the hardware description JSON):
     `name`, `chips`, `mesh` [x, y], `neurons_per_core`,
     `synapse_bytes_per_core`, `state_bits`, `message_bits`, `weight_bits`,
-    `weight_exponent` [min, max]. The verifier checks every core, group and
-    table against it: coordinates on the mesh, neurons and synapse memory per
-    core, payload and weight widths, exponent range.
+    `weight_exponent` [min, max], `max_delay`, and the cost model's
+    `energy_pj` and `time_ns` tables (docs/cost-model.md). The verifier
+    checks every core, group and table against it: coordinates on the mesh,
+    neurons and synapse memory per core, payload and weight widths, exponent
+    range, delays.
 
     Example:
     ```mlir
@@ -141,10 +143,14 @@ def NC_CoreOp : NC_Op<"core", [Symbol, HasParent<"NetworkOp">]> {
 def NC_InputOp : NC_Op<"input", [Pure, HasParent<"NetworkOp">]> {
   let summary = "messages arriving from outside the chip";
   let description = [{
-    The `index`-th input stream, one message per token and channel.
+    The `index`-th input stream: the host quantizes each token's values to
+    `q * 2^-frac_bits` (the payload width of the result type) and sends
+    them sigma-delta with `threshold` (payload units, default 0).
   }];
   let arguments = (ins ConfinedAttr<I64Attr, [IntNonNegative]>:$index,
-                       OptionalAttr<StrAttr>:$name);
+                       OptionalAttr<StrAttr>:$name,
+                       OptionalAttr<I64Attr>:$frac_bits,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$threshold);
   let results = (outs NC_SpikesType:$output);
   let assemblyFormat = "$index attr-dict `:` qualified(type($output))";
 }
@@ -158,11 +164,21 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
     table lives in the memory of that group's core: `dense` stores every
     weight, `sparse` only the non-zero ones with their index. `weights` is
     [OUT, sum of input sizes] of i8 (the hardware's weight bits).
+
+    The products are summed in a wide integer accumulator per target neuron
+    (the sigma of sigma-delta: messages carry changes, so the accumulator
+    holds `sum_j w[i, j] * p_j` of the latest payloads), and the group sees
+    that sum shifted by `exponent` (left when positive, right with rounding
+    when negative). `delay` holds messages back that many extra steps
+    (Loihi 2's synaptic delay), which `convert-ssm-to-neurocore` uses to line
+    up paths of different length (the S4D `D` skip, residual adds).
   }];
   let arguments = (ins Variadic<NC_SpikesType>:$inputs, ElementsAttr:$weights,
                        I64Attr:$exponent,
                        DefaultValuedAttr<NC_SynapseLayout,
                                          "::ssm::nc::SynapseLayout::Dense">:$layout,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntNonNegative]>,
+                                         "0">:$delay,
                        OptionalAttr<StrAttr>:$name);
   let results = (outs NC_CurrentType:$output);
   let assemblyFormat = "$inputs (`layout` $layout^)? attr-dict `:` `(` "
@@ -178,25 +194,38 @@ def NC_NeuronsOp : NC_Op<"neurons", [Symbol, HasParent<"NetworkOp">]> {
   let summary = "a group of neurons running one microcode model on a core";
   let description = [{
     `size` neurons of `model` on `core`, fed by the sum of `inputs` (the
-    synapse tables into this group; all of `size`). Model parameters are
-    attributes with integer (fixed-point) values of `size` elements:
+    synapse tables into this group; all of `size`). The group's values (its
+    input current, state registers and message payloads) are signed
+    integers read as `q * 2^-frac_bits`; model parameters are attributes
+    with integer values of `size` elements, in the formats
+    `param_frac_bits` lists per parameter kind:
 
-    - `s4d_mode`: complex state (re, im registers); `a_bar_re`, `a_bar_im`,
-      `b_bar_re`, `b_bar_im`, `c_re`, `c_im` with `frac_bits`; sends
-      `Re(C x)` (Meyer et al. 2024, Sec. 3).
-    - `sigma_delta_relu` / `sigma_delta`: sends relu(input + bias) / input +
-      bias when it changed by more than `threshold` since it last sent.
-    - `accumulator`: running sum of its input (readouts).
-    - `egru_unit`: the EGRU cell, sending c when c exceeds theta.
+    - `s4d_mode`: one complex S4D mode per neuron with two state registers
+      (re, im): `x = A_bar x + B_bar u`, sends `Re(C x)` (the factor 2 of
+      the conjugate pair folded into C); parameters `a_bar_re`, `a_bar_im`,
+      `b_bar_re`, `b_bar_im`, `c_re`, `c_im` and `param_frac_bits =
+      array<i64: fA, fB, fC>` (Meyer et al. 2024, Sec. 3). Each product is
+      rounded back to the value format: `x' = round(A x / 2^fA) +
+      round(B u / 2^fB)`, `y = round(Re(C x') / 2^fC)`.
+    - `sigma_delta_relu` / `sigma_delta`: relu(input + bias) / input + bias.
+    - `accumulator`: sums its input over the sequence and, after the last
+      token, sends the mean (mean readout); with the unit attribute `last`
+      it keeps the last token's input instead (last-token readout).
+    - `egru_unit`: the EGRU cell (three stacked gate inputs), sending c
+      when c exceeds `theta` (`param_frac_bits = array<i64: fTheta>`).
 
-    Optional `threshold` (sigma-delta, in payload units) and `bias`.
+    Every model sends sigma-delta: a neuron sends the change of its value
+    when it differs from what it last sent by more than `threshold` (in
+    payload units; default 0, i.e. on any change). Optional `bias` is in the
+    value format.
   }];
   let arguments = (ins Variadic<NC_CurrentType>:$inputs,
                        SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$core,
                        NC_NeuronModel:$model,
                        ConfinedAttr<I64Attr, [IntPositive]>:$size,
-                       OptionalAttr<I64Attr>:$threshold,
-                       OptionalAttr<I64Attr>:$frac_bits);
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$threshold,
+                       OptionalAttr<I64Attr>:$frac_bits,
+                       OptionalAttr<DenseI64ArrayAttr>:$param_frac_bits);
   let results = (outs NC_SpikesType:$output);
   let assemblyFormat = "$sym_name `on` $core $model `(` $inputs `)` attr-dict "
                        "`:` `(` qualified(type($inputs)) `)` `->` "

@@ -54,6 +54,14 @@ mlir::ElementsAttr makeComplexParam(mlir::MLIRContext *ctx,
                                     llvm::ArrayRef<std::complex<double>> values,
                                     llvm::StringRef blobName);
 
+/// Makes a signed integer tensor of `bits` (8, 16, 32 or 64) from row-major
+/// `values`, which must fit; storage rules as makeRealParam. The nc
+/// dialect's synapse tables (i8) and neuron parameters (i32) use it.
+mlir::ElementsAttr makeIntegerParam(mlir::MLIRContext *ctx,
+                                    llvm::ArrayRef<int64_t> shape,
+                                    llvm::ArrayRef<int64_t> values,
+                                    unsigned bits, llvm::StringRef blobName);
+
 /// Tensors up to this many elements are printed inline as dense<...>.
 constexpr int64_t kInlineLimit = 16;
 

@@ -20,7 +20,10 @@ namespace ssm {
 /// Builds the runtime model. Fails with a diagnostic on the offending op
 /// when an op is not supported by the executors or a parameter cannot be
 /// read (e.g. a dense_resource blob without data).
-mlir::FailureOr<rt::Model> buildRuntimeModel(ModelOp model);
+/// When `layerOps` is given, it receives the op of each layer (same index).
+mlir::FailureOr<rt::Model>
+buildRuntimeModel(ModelOp model,
+                  llvm::SmallVectorImpl<mlir::Operation *> *layerOps = nullptr);
 
 /// Reads the continuous parameters of an S4D layer as float64; emits a
 /// diagnostic on `op` and fails when a parameter cannot be read.

@@ -1,0 +1,135 @@
+//===- Placement.cpp - mapping neuron groups onto a core mesh -------------===//
+
+#include "Placement.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/topological_sort.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <sstream>
+
+using namespace ssm::placement;
+
+namespace {
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+
+/// Items in topological order of the traffic graph (self-loops are
+/// recurrent and do not order anything); a cycle through several items
+/// falls back to the given order.
+std::vector<int> topologicalOrder(size_t count,
+                                  const std::vector<Traffic> &traffic) {
+  Graph graph(count);
+  for (const Traffic &t : traffic)
+    if (t.from != t.to)
+      boost::add_edge(t.from, t.to, graph);
+  std::vector<Graph::vertex_descriptor> reversed;
+  std::vector<int> order;
+  try {
+    boost::topological_sort(graph, std::back_inserter(reversed));
+    for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
+      order.push_back(static_cast<int>(*it));
+  } catch (const boost::not_a_dag &) {
+    for (size_t i = 0; i < count; ++i)
+      order.push_back(static_cast<int>(i));
+  }
+  return order;
+}
+} // namespace
+
+std::optional<Placement> ssm::placement::place(
+    const std::vector<Item> &items, const std::vector<Traffic> &traffic,
+    const Mesh &mesh, std::string &error) {
+  const int64_t available = mesh.chips * mesh.x * mesh.y;
+  const std::vector<int> order = topologicalOrder(items.size(), traffic);
+  Placement result;
+  result.coreOf.assign(items.size(), -1);
+
+  // Cores: one item each while they last (the most parallel mapping: a
+  // step takes as long as its slowest core), else first-fit packing.
+  const bool pack = static_cast<int64_t>(items.size()) > available;
+  std::vector<int64_t> neurons, bytes;
+  for (int item : order) {
+    const Item &it = items[item];
+    int core = -1;
+    if (pack)
+      for (size_t c = 0; c < neurons.size() && core < 0; ++c)
+        if (neurons[c] + it.neurons <= mesh.neuronsPerCore &&
+            bytes[c] + it.synapseBytes <= mesh.synapseBytesPerCore)
+          core = static_cast<int>(c);
+    if (core < 0) {
+      if (static_cast<int64_t>(neurons.size()) == available) {
+        int64_t usedNeurons = 0;
+        for (int64_t n : neurons)
+          usedNeurons += n;
+        std::ostringstream os;
+        os << "the model does not fit " << mesh.name << ": layer '"
+           << it.layer << "' needs a core for '" << it.name << "' ("
+           << it.neurons << " neurons, " << it.synapseBytes
+           << " bytes of synapses), but all " << available
+           << " cores are in use (" << usedNeurons << " of "
+           << available * mesh.neuronsPerCore << " neurons placed) and none "
+           << "has room left";
+        error = os.str();
+        return std::nullopt;
+      }
+      core = static_cast<int>(neurons.size());
+      neurons.push_back(0);
+      bytes.push_back(0);
+    }
+    neurons[core] += it.neurons;
+    bytes[core] += it.synapseBytes;
+    result.coreOf[item] = core;
+  }
+
+  // Positions: greedy, in core order, minimizing traffic x hops to the
+  // cores already placed (a hop between chips counts as a mesh crossing).
+  const size_t cores = neurons.size();
+  std::map<std::pair<int, int>, double> coreTraffic;
+  for (const Traffic &t : traffic) {
+    const int a = result.coreOf[t.from], b = result.coreOf[t.to];
+    if (a != b)
+      coreTraffic[{std::min(a, b), std::max(a, b)}] += t.weight;
+  }
+  std::vector<std::vector<std::pair<int, double>>> neighbours(cores);
+  for (const auto &[pair, weight] : coreTraffic) {
+    neighbours[pair.first].push_back({pair.second, weight});
+    neighbours[pair.second].push_back({pair.first, weight});
+  }
+  std::vector<bool> taken(static_cast<size_t>(available), false);
+  auto positionOf = [&](int64_t slot) -> std::array<int64_t, 3> {
+    const int64_t perChip = mesh.x * mesh.y;
+    const int64_t chip = slot / perChip, within = slot % perChip;
+    return {chip, within % mesh.x, within / mesh.x};
+  };
+  result.positions.resize(cores);
+  std::vector<bool> placed(cores, false);
+  for (size_t c = 0; c < cores; ++c) {
+    int64_t best = -1;
+    double bestCost = std::numeric_limits<double>::infinity();
+    for (int64_t slot = 0; slot < available; ++slot) {
+      if (taken[slot])
+        continue;
+      const std::array<int64_t, 3> p = positionOf(slot);
+      double cost = 0;
+      for (const auto &[other, weight] : neighbours[c]) {
+        if (!placed[other])
+          continue;
+        const std::array<int64_t, 3> &q = result.positions[other];
+        const int64_t hops = std::abs(p[1] - q[1]) + std::abs(p[2] - q[2]) +
+                             (p[0] != q[0] ? mesh.x + mesh.y : 0);
+        cost += weight * static_cast<double>(hops);
+      }
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = slot;
+      }
+    }
+    taken[best] = true;
+    placed[c] = true;
+    result.positions[c] = positionOf(best);
+  }
+  return result;
+}

@@ -1,0 +1,58 @@
+//===- Placement.h - mapping neuron groups onto a core mesh -----*- C++ -*-===//
+//
+// The placement step of convert-ssm-to-neurocore, free of MLIR so it can be
+// read (and tested) on its own. docs/loihi2-compile.md describes the
+// algorithm.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_CONVERSION_SSMTONEUROCORE_PLACEMENT_H
+#define SSM_CONVERSION_SSMTONEUROCORE_PLACEMENT_H
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ssm::placement {
+
+/// One group part that needs a place on a core.
+struct Item {
+  std::string layer; // the ssm layer it comes from, for errors
+  std::string name;
+  int64_t neurons = 0;
+  int64_t synapseBytes = 0;
+};
+
+/// Messages per step (an upper bound: the source's size) from one item to
+/// another.
+struct Traffic {
+  int from = 0, to = 0;
+  double weight = 0;
+};
+
+struct Mesh {
+  std::string name;
+  int64_t chips = 1, x = 1, y = 1;
+  int64_t neuronsPerCore = 0, synapseBytesPerCore = 0;
+};
+
+struct Placement {
+  std::vector<int> coreOf;                       // per item
+  std::vector<std::array<int64_t, 3>> positions; // per core: chip, x, y
+};
+
+/// Places `items` (each must fit one core) on the mesh: items in topological
+/// order of the traffic graph, one per core while cores last, otherwise
+/// packed first-fit in that order; then each core, in order, at the free
+/// position with the least traffic-weighted Manhattan distance to the cores
+/// placed before it. Returns std::nullopt with `error` naming the layer,
+/// what it needs and what is left when the mesh is full.
+std::optional<Placement> place(const std::vector<Item> &items,
+                               const std::vector<Traffic> &traffic,
+                               const Mesh &mesh, std::string &error);
+
+} // namespace ssm::placement
+
+#endif // SSM_CONVERSION_SSMTONEUROCORE_PLACEMENT_H

@@ -1,0 +1,756 @@
+//===- SSMToNeurocore.cpp - lower a quantized ssm.model to nc -------------===//
+//
+// convert-ssm-to-neurocore (Passes.td has the contract). The lowering runs
+// in five steps over a small graph of its own, because the ssm graph and
+// the neurocore graph do not correspond op for op:
+//
+//  1. lower: every ssm value becomes either a neuron group or a *linear
+//     form* (a sum of matrices applied to groups, plus a bias) that folds
+//     into the synapse tables of whichever group reads it;
+//  2. quantize the tables and parameters against the connection formats
+//     ssm-quantize chose (ssm/Runtime/Quantize.h);
+//  3. pipeline: depths and the synaptic delays that align every group's
+//     inputs on one token;
+//  4. split groups that exceed a core and place the parts (Placement.h);
+//  5. emit the nc.network.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Placement.h"
+
+#include "ssm/Conversion/Passes.h"
+#include "ssm/Dialect/NC/Hardware.h"
+#include "ssm/Dialect/NC/NCOps.h"
+#include "ssm/Dialect/SSM/SSMOps.h"
+#include "ssm/Dialect/SSM/SSMTypes.h"
+#include "ssm/Dialect/SSM/Weights.h"
+#include "ssm/Runtime/Quantize.h"
+
+#include "mlir/Analysis/TopologicalSortUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <optional>
+
+namespace ssm {
+#define GEN_PASS_DEF_CONVERTSSMTONEUROCORE
+#include "ssm/Conversion/Passes.h.inc"
+} // namespace ssm
+
+using namespace mlir;
+using namespace ssm;
+
+namespace {
+
+/// A real matrix [rows, cols] applied to the messages of group `source`.
+struct Term {
+  int source = -1;
+  int64_t rows = 0, cols = 0;
+  std::vector<double> weights; // row-major
+};
+
+/// sum of terms + bias: a value that has not become a group (yet).
+struct Form {
+  int64_t size = 0;
+  std::vector<Term> terms;
+  std::vector<double> bias;
+};
+
+/// A synapse table after quantization.
+struct Table {
+  int source = -1;
+  int64_t rows = 0, cols = 0;
+  std::vector<int64_t> q; // row-major
+  int exponent = 0;
+  int64_t delay = 0;
+};
+
+/// A neuron group of the lowered graph (before splitting).
+struct Group {
+  std::string name;  // unique symbol
+  std::string layer; // the ssm layer it implements
+  Operation *origin = nullptr;
+  nc::NeuronModel model = nc::NeuronModel::SigmaDelta;
+  bool isInput = false;
+  int64_t inputIndex = 0;
+  int64_t size = 0;
+  int frac = 0;
+  int64_t threshold = 0; // payload units
+  Form input;            // what feeds it (terms and bias)
+  std::optional<rt::quant::S4DModeParams> s4d;
+  bool last = false;
+  // Steps 2 and 3.
+  std::vector<Table> tables;
+  std::vector<int64_t> bias;
+  int64_t depth = 0;
+  // Step 4: part p covers neurons [partStart[p], partStart[p + 1]).
+  std::vector<int64_t> partStart;
+  std::vector<Value> partValues;
+};
+
+struct Limits {
+  std::string name;
+  int64_t chips, meshX, meshY, neuronsPerCore, synapseBytesPerCore;
+  unsigned stateBits, messageBits, weightBits;
+  int minExponent, maxExponent;
+  int64_t maxDelay;
+};
+
+Limits readLimits(DictionaryAttr hw) {
+  auto i = [&](StringRef key) { return hw.getAs<IntegerAttr>(key).getInt(); };
+  auto pair = [&](StringRef key, unsigned index) {
+    return cast<IntegerAttr>(hw.getAs<ArrayAttr>(key)[index]).getInt();
+  };
+  Limits l;
+  l.name = hw.getAs<StringAttr>("name").str();
+  l.chips = i("chips");
+  l.meshX = pair("mesh", 0);
+  l.meshY = pair("mesh", 1);
+  l.neuronsPerCore = i("neurons_per_core");
+  l.synapseBytesPerCore = i("synapse_bytes_per_core");
+  l.stateBits = static_cast<unsigned>(i("state_bits"));
+  l.messageBits = static_cast<unsigned>(i("message_bits"));
+  l.weightBits = static_cast<unsigned>(i("weight_bits"));
+  l.minExponent = static_cast<int>(pair("weight_exponent", 0));
+  l.maxExponent = static_cast<int>(pair("weight_exponent", 1));
+  l.maxDelay = i("max_delay");
+  return l;
+}
+
+std::string layerName(Operation *op) {
+  if (auto name = op->getAttrOfType<StringAttr>("name"))
+    return name.str();
+  return op->getName().stripDialect().str();
+}
+
+/// A symbol-safe version of `name`.
+std::string symbolFor(StringRef name) {
+  std::string s;
+  for (char c : name)
+    s.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+                        c == '.'
+                    ? c
+                    : '_');
+  return s.empty() ? "g" : s;
+}
+
+class Lowering {
+public:
+  Lowering(ModelOp model, const Limits &limits)
+      : model(model), limits(limits) {}
+
+  LogicalResult lower();
+  LogicalResult quantize();
+  LogicalResult pipeline();
+  LogicalResult splitAndPlace();
+  nc::NetworkOp emit(ModuleOp module, DictionaryAttr hardware);
+  void writeReport(llvm::raw_ostream &os);
+
+private:
+  ModelOp model;
+  const Limits &limits;
+  std::vector<Group> groups;
+  llvm::DenseMap<Value, int> groupOf;
+  llvm::DenseMap<Value, Form> formOf;
+  llvm::DenseSet<Value> needsGroup;
+  llvm::StringSet<> usedNames;
+  std::vector<int> outputs;
+  // Placement: per group part (flattened in group order), its core.
+  std::vector<int> partCore;
+  std::vector<std::array<int64_t, 3>> corePositions;
+
+  /// The stream's fixed-point format and sigma-delta threshold in payload
+  /// units; fails unless ssm-quantize typed it.
+  LogicalResult formatOf(Operation *op, Value v, int &frac,
+                         int64_t &threshold);
+  int newGroup(Group group);
+  Form formFor(Value v);
+  FailureOr<int> materialize(Value v);
+  void define(Value v, Form form);
+  LogicalResult lowerS4D(S4DOp op);
+};
+
+LogicalResult Lowering::formatOf(Operation *op, Value v, int &frac,
+                                 int64_t &threshold) {
+  auto type = cast<StreamType>(v.getType());
+  auto fixed = dyn_cast<FixedType>(type.getElementType());
+  if (!fixed || type.getEncoding() != Encoding::Graded)
+    return op->emitOpError()
+           << "has a float connection; run ssm-quantize before "
+              "convert-ssm-to-neurocore";
+  if (type.getPayloadBits() > limits.messageBits)
+    return op->emitOpError()
+           << "sends " << type.getPayloadBits() << "-bit payloads, but "
+           << limits.name << " messages carry " << limits.messageBits;
+  frac = fixed.getFracBits();
+  threshold = static_cast<int64_t>(
+      std::floor(std::ldexp(type.getThresholdValue().value_or(0.0), frac)));
+  return success();
+}
+
+int Lowering::newGroup(Group group) {
+  std::string base = symbolFor(group.name), name = base;
+  for (int k = 1; usedNames.contains(name); ++k)
+    name = base + "_" + std::to_string(k);
+  usedNames.insert(name);
+  group.name = name;
+  groups.push_back(std::move(group));
+  return static_cast<int>(groups.size()) - 1;
+}
+
+/// The value as a linear form: a group's messages through the identity, or
+/// its pending form.
+Form Lowering::formFor(Value v) {
+  auto it = groupOf.find(v);
+  if (it == groupOf.end())
+    return formOf.lookup(v);
+  const int64_t n = groups[it->second].size;
+  Term identity{it->second, n, n, std::vector<double>(n * n, 0.0)};
+  for (int64_t i = 0; i < n; ++i)
+    identity.weights[i * n + i] = 1.0;
+  return {n, {std::move(identity)}, std::vector<double>(n, 0.0)};
+}
+
+/// Makes `v` a group (a sigma-delta neuron per channel fed by its form)
+/// unless it is one.
+FailureOr<int> Lowering::materialize(Value v) {
+  if (auto it = groupOf.find(v); it != groupOf.end())
+    return it->second;
+  Operation *def = v.getDefiningOp();
+  Group g;
+  g.layer = layerName(def);
+  g.name = g.layer;
+  g.origin = def;
+  g.model = nc::NeuronModel::SigmaDelta;
+  if (failed(formatOf(def, v, g.frac, g.threshold)))
+    return failure();
+  g.input = formOf.lookup(v);
+  g.size = g.input.size;
+  int id = newGroup(std::move(g));
+  groupOf[v] = id;
+  return id;
+}
+
+void Lowering::define(Value v, Form form) {
+  formOf[v] = std::move(form);
+  if (needsGroup.contains(v))
+    (void)materialize(v);
+}
+
+LogicalResult Lowering::lowerS4D(S4DOp op) {
+  FailureOr<int> u = materialize(op.getInput());
+  if (failed(u))
+    return failure();
+  auto stateFrac = op->getAttrOfType<IntegerAttr>("ssm.state_frac");
+  if (!stateFrac)
+    return op.emitOpError() << "has no 'ssm.state_frac'; run ssm-quantize "
+                               "before convert-ssm-to-neurocore";
+  std::string error;
+  auto aBar = op.getABarAttr()
+                  ? readComplexElements(op.getABarAttr(), &error)
+                  : FailureOr<SmallVector<std::complex<double>>>(failure());
+  auto bBar = op.getBBarAttr()
+                  ? readComplexElements(op.getBBarAttr(), &error)
+                  : FailureOr<SmallVector<std::complex<double>>>(failure());
+  auto c = readComplexElements(op.getC(), &error);
+  if (failed(aBar) || failed(bBar) || failed(c))
+    return op.emitOpError() << "needs discretized parameters (run "
+                               "ssm-discretize): "
+                            << error;
+  std::vector<double> d;
+  if (op.getD()) {
+    auto values = readRealElements(op.getD(), &error);
+    if (failed(values))
+      return op.emitOpError() << "parameter 'd': " << error;
+    d.assign(values->begin(), values->end());
+  }
+  const int64_t H = groups[*u].size;
+  const int64_t modes = static_cast<int64_t>(aBar->size()) / H;
+  rt::S4DDiscrete discrete;
+  discrete.aBar.assign(aBar->begin(), aBar->end());
+  discrete.bBar.assign(bBar->begin(), bBar->end());
+  std::vector<std::complex<double>> cv(c->begin(), c->end());
+
+  // Modes: one s4d_mode neuron per (channel, mode), fed by the expand table.
+  Group m;
+  m.layer = layerName(op);
+  m.name = m.layer + ".modes";
+  m.origin = op;
+  m.model = nc::NeuronModel::S4DMode;
+  m.size = H * modes;
+  m.frac = static_cast<int>(stateFrac.getInt());
+  m.s4d = rt::quant::quantizeS4DModes(discrete, cv, limits.stateBits);
+  int outFrac;
+  int64_t outThreshold;
+  if (failed(formatOf(op, op.getResult(), outFrac, outThreshold)))
+    return failure();
+  // The output's threshold, spread over the modes that sum into a channel.
+  m.threshold = static_cast<int64_t>(std::floor(
+      std::ldexp(static_cast<double>(outThreshold), m.frac - outFrac) /
+      static_cast<double>(modes)));
+  Term expand{*u, m.size, H, std::vector<double>(m.size * H, 0.0)};
+  for (int64_t h = 0; h < H; ++h)
+    for (int64_t n = 0; n < modes; ++n)
+      expand.weights[(h * modes + n) * H + h] = 1.0;
+  m.input = {m.size, {std::move(expand)}, std::vector<double>(m.size, 0.0)};
+  const int modesGroup = newGroup(std::move(m));
+
+  // Output: reduce (modes to channel; 2C is in the neurons) + D u.
+  Form out{H, {}, std::vector<double>(H, 0.0)};
+  Term reduce{modesGroup, H, H * modes, std::vector<double>(H * H * modes, 0.0)};
+  for (int64_t h = 0; h < H; ++h)
+    for (int64_t n = 0; n < modes; ++n)
+      reduce.weights[h * H * modes + h * modes + n] = 1.0;
+  out.terms.push_back(std::move(reduce));
+  if (llvm::any_of(d, [](double v) { return v != 0; })) {
+    Term skip{*u, H, H, std::vector<double>(H * H, 0.0)};
+    for (int64_t h = 0; h < H; ++h)
+      skip.weights[h * H + h] = d[h];
+    out.terms.push_back(std::move(skip));
+  }
+  define(op.getResult(), std::move(out));
+  return success();
+}
+
+LogicalResult Lowering::lower() {
+  SmallVector<Operation *> ops;
+  for (Operation &op : model.getBody().front())
+    ops.push_back(&op);
+  if (!computeTopologicalSorting(ops))
+    return model.emitOpError() << "has a cycle; cannot be lowered";
+
+  // Values read as spikes (by S4D or dense layers, or leaving the model) or
+  // read more than once become groups; the rest fold into their reader.
+  for (Operation *op : ops)
+    for (Value result : op->getResults()) {
+      const bool many = !result.hasOneUse() && !result.use_empty();
+      const bool spikes = llvm::any_of(result.getUsers(), [](Operation *u) {
+        return isa<S4DOp, DenseOp, OutputOp>(u);
+      });
+      if (many || spikes)
+        needsGroup.insert(result);
+    }
+
+  for (Operation *op : ops) {
+    LogicalResult result =
+        llvm::TypeSwitch<Operation *, LogicalResult>(op)
+            .Case([&](InputOp input) -> LogicalResult {
+              Group g;
+              g.layer = layerName(input);
+              g.name = g.layer;
+              g.origin = input;
+              g.isInput = true;
+              g.inputIndex = input.getIndex();
+              g.size = cast<StreamType>(input.getType()).getChannels();
+              if (failed(formatOf(input, input.getResult(), g.frac,
+                                  g.threshold)))
+                return failure();
+              groupOf[input.getResult()] = newGroup(std::move(g));
+              return success();
+            })
+            .Case([&](DenseOp dense) -> LogicalResult {
+              FailureOr<int> x = materialize(dense.getInput());
+              if (failed(x))
+                return failure();
+              std::string error;
+              auto w = readRealElements(dense.getWeight(), &error);
+              if (failed(w))
+                return dense.emitOpError() << "parameter 'weight': " << error;
+              const int64_t out =
+                  cast<StreamType>(dense.getType()).getChannels();
+              Form f{out,
+                     {Term{*x, out, groups[*x].size,
+                           std::vector<double>(w->begin(), w->end())}},
+                     std::vector<double>(out, 0.0)};
+              if (dense.getBias()) {
+                auto b = readRealElements(*dense.getBias(), &error);
+                if (failed(b))
+                  return dense.emitOpError() << "parameter 'bias': " << error;
+                f.bias.assign(b->begin(), b->end());
+              }
+              define(dense.getResult(), std::move(f));
+              return success();
+            })
+            .Case([&](AddOp add) -> LogicalResult {
+              Form f = formFor(add->getOperand(0));
+              Form g = formFor(add->getOperand(1));
+              for (Term &t : g.terms)
+                f.terms.push_back(std::move(t));
+              for (int64_t i = 0; i < f.size; ++i)
+                f.bias[i] += g.bias[i];
+              define(add.getResult(), std::move(f));
+              return success();
+            })
+            .Case([&](ReluOp relu) -> LogicalResult {
+              Group g;
+              g.layer = layerName(relu);
+              g.name = g.layer;
+              g.origin = relu;
+              g.model = nc::NeuronModel::SigmaDeltaRelu;
+              g.input = formFor(relu.getInput());
+              g.size = g.input.size;
+              if (failed(formatOf(relu, relu.getResult(), g.frac,
+                                  g.threshold)))
+                return failure();
+              groupOf[relu.getResult()] = newGroup(std::move(g));
+              return success();
+            })
+            .Case([&](ReadoutOp readout) -> LogicalResult {
+              Group g;
+              g.layer = layerName(readout);
+              g.name = g.layer;
+              g.origin = readout;
+              g.model = nc::NeuronModel::Accumulator;
+              g.last = readout.getMode() == ReadoutMode::Last;
+              g.input = formFor(readout.getInput());
+              g.size = g.input.size;
+              // It adds up per-token inputs, whose range (not the mean's)
+              // sizes its format.
+              int meanFrac, inputFrac;
+              int64_t inputThreshold;
+              if (failed(formatOf(readout, readout.getResult(), meanFrac,
+                                  g.threshold)) ||
+                  failed(formatOf(readout, readout.getInput(), inputFrac,
+                                  inputThreshold)))
+                return failure();
+              g.frac = std::min(meanFrac, inputFrac);
+              g.threshold = static_cast<int64_t>(std::floor(std::ldexp(
+                  static_cast<double>(g.threshold), g.frac - meanFrac)));
+              groupOf[readout.getResult()] = newGroup(std::move(g));
+              return success();
+            })
+            .Case([&](S4DOp s4d) { return lowerS4D(s4d); })
+            .Case([&](OutputOp output) -> LogicalResult {
+              for (Value v : output.getOutputs()) {
+                FailureOr<int> g = materialize(v);
+                if (failed(g))
+                  return failure();
+                outputs.push_back(*g);
+              }
+              return success();
+            })
+            .Default([&](Operation *other) {
+              return other->emitOpError()
+                     << "has no neurocore lowering; the loihi2 target runs "
+                        "dense, s4d, relu, add, readout (use the conv or "
+                        "reference target for this model)";
+            });
+    if (failed(result))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult Lowering::quantize() {
+  for (Group &g : groups) {
+    if (g.isInput)
+      continue;
+    for (const Term &t : g.input.terms) {
+      rt::quant::TableWeights w = rt::quant::quantizeTable(
+          t.weights, groups[t.source].frac, g.frac, limits.weightBits,
+          limits.minExponent, limits.maxExponent);
+      g.tables.push_back({t.source, t.rows, t.cols, std::move(w.q),
+                          w.exponent, 0});
+    }
+    g.bias = rt::quant::quantizeValues(g.input.bias, g.frac, limits.stateBits);
+    g.input = Form(); // the float terms are no longer needed
+  }
+  return success();
+}
+
+LogicalResult Lowering::pipeline() {
+  // Groups were created in topological order, so sources come first.
+  for (Group &g : groups) {
+    if (g.isInput)
+      continue;
+    int64_t depth = 0;
+    for (const Table &t : g.tables)
+      depth = std::max(depth, groups[t.source].depth + 1);
+    g.depth = depth;
+    for (Table &t : g.tables) {
+      t.delay = depth - groups[t.source].depth - 1;
+      if (t.delay > limits.maxDelay)
+        return g.origin->emitOpError()
+               << "needs a synaptic delay of " << t.delay << " steps to line "
+               << "up its inputs, more than " << limits.name << "'s "
+               << limits.maxDelay;
+    }
+  }
+  return success();
+}
+
+/// Bytes of the rows [begin, end) of a table, in the cheaper layout.
+int64_t tableBytes(const Table &t, int64_t begin, int64_t end,
+                   unsigned weightBits, bool *sparse = nullptr) {
+  int64_t nonZero = 0;
+  for (int64_t i = begin * t.cols; i < end * t.cols; ++i)
+    nonZero += t.q[i] != 0;
+  const int64_t dense =
+      nc::synapseTableBytes(end - begin, t.cols, nonZero, weightBits, false);
+  const int64_t packed =
+      nc::synapseTableBytes(end - begin, t.cols, nonZero, weightBits, true);
+  if (sparse)
+    *sparse = packed < dense;
+  return std::min(dense, packed);
+}
+
+LogicalResult Lowering::splitAndPlace() {
+  std::vector<placement::Item> items;
+  std::vector<int> firstItem(groups.size(), -1);
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    Group &g = groups[gi];
+    if (g.isInput)
+      continue;
+    auto bytesOf = [&](int64_t begin, int64_t end) {
+      int64_t bytes = 0;
+      for (const Table &t : g.tables)
+        bytes += tableBytes(t, begin, end, limits.weightBits);
+      return bytes;
+    };
+    // The fewest equal parts of which each fits a core.
+    int64_t parts = (g.size + limits.neuronsPerCore - 1) / limits.neuronsPerCore;
+    for (;; ++parts) {
+      if (parts > g.size)
+        return g.origin->emitOpError()
+               << "cannot be placed on " << limits.name << ": one neuron of '"
+               << g.name << "' needs " << bytesOf(0, 1)
+               << " bytes of synapses, a core has "
+               << limits.synapseBytesPerCore;
+      g.partStart.clear();
+      bool fits = true;
+      for (int64_t p = 0; p <= parts; ++p)
+        g.partStart.push_back(g.size * p / parts);
+      for (int64_t p = 0; p < parts && fits; ++p)
+        fits = bytesOf(g.partStart[p], g.partStart[p + 1]) <=
+               limits.synapseBytesPerCore;
+      if (fits)
+        break;
+    }
+    firstItem[gi] = static_cast<int>(items.size());
+    for (int64_t p = 0; p < parts; ++p) {
+      placement::Item item;
+      item.layer = g.layer;
+      item.name = parts == 1 ? g.name : g.name + "." + std::to_string(p);
+      item.neurons = g.partStart[p + 1] - g.partStart[p];
+      item.synapseBytes = bytesOf(g.partStart[p], g.partStart[p + 1]);
+      items.push_back(std::move(item));
+    }
+  }
+  std::vector<placement::Traffic> traffic;
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    const Group &g = groups[gi];
+    for (const Table &t : g.tables) {
+      const Group &src = groups[t.source];
+      if (src.isInput)
+        continue;
+      for (size_t p = 0; p + 1 < g.partStart.size(); ++p)
+        for (size_t q = 0; q + 1 < src.partStart.size(); ++q)
+          traffic.push_back(
+              {firstItem[gi] + static_cast<int>(p),
+               firstItem[t.source] + static_cast<int>(q),
+               static_cast<double>(src.partStart[q + 1] - src.partStart[q])});
+    }
+  }
+  // Traffic edges run source -> target.
+  for (placement::Traffic &t : traffic)
+    std::swap(t.from, t.to);
+  placement::Mesh mesh{limits.name,           limits.chips,
+                       limits.meshX,          limits.meshY,
+                       limits.neuronsPerCore, limits.synapseBytesPerCore};
+  std::string error;
+  std::optional<placement::Placement> placed =
+      placement::place(items, traffic, mesh, error);
+  if (!placed)
+    return model.emitOpError() << error;
+  partCore = placed->coreOf;
+  corePositions = placed->positions;
+  return success();
+}
+
+nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(module.getBody());
+  auto network = b.create<nc::NetworkOp>(model.getLoc(),
+                                         b.getStringAttr(model.getSymName()),
+                                         hardware);
+  Block *body = new Block();
+  network.getBody().push_back(body);
+  b.setInsertionPointToStart(body);
+  std::vector<std::string> coreNames;
+  for (size_t c = 0; c < corePositions.size(); ++c) {
+    coreNames.push_back("core" + std::to_string(c));
+    const auto &p = corePositions[c];
+    b.create<nc::CoreOp>(model.getLoc(), coreNames.back(),
+                         b.getDenseI64ArrayAttr({p[0], p[1], p[2]}));
+  }
+  const unsigned storageBits = limits.weightBits <= 8 ? 8 : 16;
+  auto spikes = [&](int64_t n) {
+    return nc::SpikesType::get(ctx, n, limits.messageBits);
+  };
+  int item = 0;
+  for (Group &g : groups) {
+    Location loc = g.origin->getLoc();
+    if (g.isInput) {
+      auto input = b.create<nc::InputOp>(
+          loc, spikes(g.size), b.getI64IntegerAttr(g.inputIndex),
+          b.getStringAttr(g.name), b.getI64IntegerAttr(g.frac),
+          g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr());
+      g.partValues = {input.getOutput()};
+      continue;
+    }
+    for (size_t p = 0; p + 1 < g.partStart.size(); ++p, ++item) {
+      const int64_t begin = g.partStart[p], end = g.partStart[p + 1];
+      const int64_t n = end - begin;
+      const std::string name =
+          g.partStart.size() == 2 ? g.name : g.name + "." + std::to_string(p);
+      SmallVector<Value> currents;
+      for (const Table &t : g.tables) {
+        bool sparse = false;
+        tableBytes(t, begin, end, limits.weightBits, &sparse);
+        std::vector<int64_t> rows(t.q.begin() + begin * t.cols,
+                                  t.q.begin() + end * t.cols);
+        const std::string tableName = name + ".from." + groups[t.source].name;
+        auto table = b.create<nc::SynapsesOp>(
+            loc, nc::CurrentType::get(ctx, n), groups[t.source].partValues,
+            makeIntegerParam(ctx, {n, t.cols}, rows, storageBits, tableName),
+            b.getI64IntegerAttr(t.exponent),
+            nc::SynapseLayoutAttr::get(ctx, sparse ? nc::SynapseLayout::Sparse
+                                                   : nc::SynapseLayout::Dense),
+            b.getI64IntegerAttr(t.delay), b.getStringAttr(tableName));
+        currents.push_back(table.getOutput());
+      }
+      auto group = b.create<nc::NeuronsOp>(
+          loc, spikes(n), currents, b.getStringAttr(name),
+          FlatSymbolRefAttr::get(ctx, coreNames[partCore[item]]),
+          nc::NeuronModelAttr::get(ctx, g.model), b.getI64IntegerAttr(n),
+          g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr(),
+          b.getI64IntegerAttr(g.frac), DenseI64ArrayAttr());
+      auto slice = [&](const std::vector<int64_t> &v) {
+        return makeIntegerParam(
+            ctx, {n}, ArrayRef<int64_t>(v).slice(begin, n), 32, name);
+      };
+      if (llvm::any_of(g.bias, [](int64_t v) { return v != 0; }))
+        group->setAttr("bias", slice(g.bias));
+      if (g.s4d) {
+        group.setParamFracBitsAttr(b.getDenseI64ArrayAttr(
+            {g.s4d->aFrac, g.s4d->bFrac, g.s4d->cFrac}));
+        group->setAttr("a_bar_re", slice(g.s4d->aRe));
+        group->setAttr("a_bar_im", slice(g.s4d->aIm));
+        group->setAttr("b_bar_re", slice(g.s4d->bRe));
+        group->setAttr("b_bar_im", slice(g.s4d->bIm));
+        group->setAttr("c_re", slice(g.s4d->cRe));
+        group->setAttr("c_im", slice(g.s4d->cIm));
+      }
+      if (g.last)
+        group->setAttr("last", b.getUnitAttr());
+      g.partValues.push_back(group.getOutput());
+    }
+  }
+  SmallVector<Value> outs;
+  for (int g : outputs)
+    llvm::append_range(outs, groups[g].partValues);
+  b.create<nc::OutputOp>(model.getLoc(), outs);
+  return network;
+}
+
+void Lowering::writeReport(llvm::raw_ostream &os) {
+  const size_t cores = corePositions.size();
+  std::vector<int64_t> neurons(cores, 0), bytes(cores, 0);
+  std::vector<std::string> names(cores);
+  int item = 0;
+  for (const Group &g : groups) {
+    if (g.isInput)
+      continue;
+    for (size_t p = 0; p + 1 < g.partStart.size(); ++p, ++item) {
+      const int c = partCore[item];
+      neurons[c] += g.partStart[p + 1] - g.partStart[p];
+      for (const Table &t : g.tables)
+        bytes[c] += tableBytes(t, g.partStart[p], g.partStart[p + 1],
+                               limits.weightBits);
+      if (!names[c].empty())
+        names[c] += ", ";
+      names[c] += g.partStart.size() == 2 ? g.name
+                                          : g.name + "." + std::to_string(p);
+    }
+  }
+  os << llvm::formatv("nc.network @{0} on {1}: {2} of {3} cores\n",
+                      model.getSymName(), limits.name, cores,
+                      limits.chips * limits.meshX * limits.meshY);
+  os << llvm::formatv("{0,-7} {1,-12} {2,8} {3,7} {4,14} {5,7}  {6}\n", "core",
+                      "[chip,x,y]", "neurons", "util", "synapse bytes",
+                      "util", "groups");
+  int64_t totalNeurons = 0, totalBytes = 0;
+  for (size_t c = 0; c < cores; ++c) {
+    const auto &p = corePositions[c];
+    os << llvm::formatv(
+        "{0,-7} {1,-12} {2,8} {3,6:f1}% {4,14} {5,6:f1}%  {6}\n",
+        "core" + std::to_string(c),
+        llvm::formatv("[{0},{1},{2}]", p[0], p[1], p[2]).str(), neurons[c],
+        100.0 * neurons[c] / limits.neuronsPerCore, bytes[c],
+        100.0 * bytes[c] / limits.synapseBytesPerCore, names[c]);
+    totalNeurons += neurons[c];
+    totalBytes += bytes[c];
+  }
+  int64_t maxDepth = 0;
+  for (const Group &g : groups)
+    maxDepth = std::max(maxDepth, g.depth);
+  os << llvm::formatv("total   {0,-12} {1,8} {2,6:f1}% {3,14} {4,6:f1}%  "
+                      "pipeline depth {5} steps\n",
+                      "", totalNeurons,
+                      100.0 * totalNeurons / (cores * limits.neuronsPerCore),
+                      totalBytes,
+                      100.0 * totalBytes / (cores * limits.synapseBytesPerCore),
+                      maxDepth);
+}
+
+struct ConvertSSMToNeurocorePass
+    : ssm::impl::ConvertSSMToNeurocoreBase<ConvertSSMToNeurocorePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<ModelOp> models(module.getOps<ModelOp>());
+    if (models.size() != 1) {
+      module.emitError() << "convert-ssm-to-neurocore expects exactly one "
+                            "ssm.model, found "
+                         << models.size();
+      return signalPassFailure();
+    }
+    llvm::Expected<DictionaryAttr> hw =
+        nc::loadHardwareDescription(&getContext(), hardware);
+    if (!hw) {
+      module.emitError() << llvm::toString(hw.takeError());
+      return signalPassFailure();
+    }
+    Limits limits = readLimits(*hw);
+    Lowering lowering(models.front(), limits);
+    if (failed(lowering.lower()) || failed(lowering.quantize()) ||
+        failed(lowering.pipeline()) || failed(lowering.splitAndPlace()))
+      return signalPassFailure();
+    lowering.emit(module, *hw);
+    if (!report.empty()) {
+      std::error_code ec;
+      if (report == "-") {
+        lowering.writeReport(llvm::outs());
+      } else {
+        llvm::raw_fd_ostream os(report, ec);
+        if (ec) {
+          module.emitError() << "cannot write report '" << report
+                             << "': " << ec.message();
+          return signalPassFailure();
+        }
+        lowering.writeReport(os);
+      }
+    }
+    models.front().erase();
+  }
+};
+
+} // namespace

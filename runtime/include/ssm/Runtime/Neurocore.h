@@ -1,0 +1,225 @@
+//===- Neurocore.h - the event-driven neurocore runtime ---------*- C++ -*-===//
+//
+// Executes a neurocore graph (the nc dialect, built by the FromNC bridge)
+// the way Loihi 2 does (DESIGN.md, "Event-driven runtime"): time steps; in
+// each step every core takes the messages sent to it in the previous step
+// (or `delay` steps earlier), accumulates them through its synapse tables,
+// updates its neurons in integer arithmetic of the hardware's widths and
+// sends graded spikes sigma-delta. Only non-zero messages travel, so work
+// follows activity. Cores run in parallel within a step; every result is
+// bit-identical for any thread count because a core only writes its own
+// state and reads messages of the previous steps.
+//
+// Pipelining: a message takes one step per edge, so the group at pipeline
+// depth d processes token t at step d + t. Groups are active only for their
+// own tokens, which makes the quantized network compute exactly the
+// layer-by-layer recurrence of the model (see docs/event-runtime.md).
+//
+// MLIR-free: std and Boost.Graph; errors are exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_RUNTIME_NEUROCORE_H
+#define SSM_RUNTIME_NEUROCORE_H
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ssm::rt::neuro {
+
+/// Per-operation costs of the cost model, one table for energy (pJ) and one
+/// for time (ns); docs/cost-model.md gives the sources of the defaults.
+struct OpCosts {
+  double synop = 0;          // one synaptic operation (weight x payload)
+  double neuronActive = 0;   // a neuron update with input or live state
+  double neuronInactive = 0; // a neuron swept without either
+  double message = 0;        // a spike message leaving its core
+  double hopX = 0, hopY = 0; // one mesh hop east-west / north-south
+  double barrier = 0;        // the end-of-step barrier
+};
+
+/// A hardware description (the `hardware` attribute of nc.network).
+struct Hardware {
+  std::string name = "loihi2";
+  int64_t chips = 1, meshX = 8, meshY = 16;
+  int64_t neuronsPerCore = 8192, synapseBytesPerCore = 196608;
+  unsigned stateBits = 24, messageBits = 24, weightBits = 8;
+  int minExponent = -8, maxExponent = 7, maxDelay = 62;
+  OpCosts energyPJ, timeNS;
+  double staticPowerMW = 0;
+};
+
+enum class NeuronModel {
+  Input, // a host input stream (no core)
+  S4DMode,
+  SigmaDeltaRelu,
+  SigmaDelta,
+  Accumulator,
+  EGRUUnit
+};
+
+const char *neuronModelName(NeuronModel model);
+
+struct Core {
+  std::string name;
+  int64_t chip = 0, x = 0, y = 0;
+};
+
+/// A group of neurons running one model on one core. Values (current,
+/// state, payload) are integers read as q * 2^-frac; S4D parameters as
+/// q * 2^-paramFrac[k] for k = A_bar, B_bar, C.
+struct NeuronGroup {
+  std::string name;
+  NeuronModel model = NeuronModel::SigmaDelta;
+  int64_t size = 0;
+  int core = -1;   // index into Network::cores; -1 for inputs
+  int input = -1;  // host stream index for NeuronModel::Input
+  int frac = 0;
+  std::array<int, 3> paramFrac = {0, 0, 0};
+  unsigned payloadBits = 24;
+  int64_t threshold = 0;         // sigma-delta, payload units
+  std::vector<int64_t> bias;     // [size] or empty
+  std::vector<int64_t> aRe, aIm, bRe, bIm, cRe, cIm; // S4D mode [size]
+  bool last = false;             // accumulator: last token, not the mean
+  std::vector<int> tables;       // synapse tables feeding this group
+};
+
+/// One source of a synapse table: `size` consecutive columns come from
+/// group `group`.
+struct TableSource {
+  int group = -1;
+  int64_t size = 0;
+};
+
+/// A synapse table, stored column by column (per source neuron) so a
+/// message touches only its own weights: CSR over columns of the non-zero
+/// weights.
+struct SynapseTable {
+  std::string name;
+  std::vector<TableSource> sources;
+  int target = -1;
+  int64_t rows = 0, cols = 0;
+  int exponent = 0;
+  int delay = 0;
+  bool sparse = false;
+  unsigned weightBits = 8;
+  std::vector<int64_t> columnStart; // [cols + 1]
+  std::vector<int32_t> rowIndex;    // non-zero entries
+  std::vector<int32_t> weight;
+
+  /// Builds the CSR form from a row-major [rows, cols] weight matrix.
+  void setWeights(const std::vector<int64_t> &rowMajor);
+};
+
+struct Network {
+  std::string name;
+  Hardware hardware;
+  std::vector<Core> cores;
+  std::vector<NeuronGroup> groups; // inputs are groups too
+  std::vector<SynapseTable> tables;
+  std::vector<int> inputs;  // group index of input stream 0, 1, ...
+  std::vector<int> outputs; // groups whose messages leave the chip
+
+  /// Checks every index, size, width and delay against the hardware, the
+  /// graph's pipelining (every input of a group must deliver the same
+  /// token), and computes the groups' pipeline depths. Throws
+  /// std::invalid_argument naming the group or table.
+  void validate();
+
+  /// Pipeline depth of each group (valid after validate()).
+  std::vector<int64_t> depth;
+  int64_t maxDepth = 0;
+  int64_t outputChannels() const;
+  int64_t inputChannels() const;
+};
+
+/// What happened in one step, or summed over many.
+struct Counters {
+  int64_t steps = 0;
+  int64_t synops = 0;
+  int64_t neuronUpdatesActive = 0, neuronUpdatesInactive = 0;
+  int64_t messages = 0;       // one per (sending neuron, destination core)
+  int64_t spikes = 0;         // neurons that sent
+  int64_t hopsX = 0, hopsY = 0;
+  int64_t overflows = 0;      // saturations of state, current or payload
+  double energyPJ = 0;        // dynamic energy of these steps
+  double timeNS = 0;          // sum over steps of the slowest core + mesh + barrier
+  void add(const Counters &other);
+};
+
+/// Per-group activity of the last step, for traces.
+struct GroupActivity {
+  int64_t spikes = 0, synops = 0, active = 0, overflows = 0;
+};
+
+/// A streaming session on one network: feed tokens one at a time, finish
+/// the sequence, read the outputs, reset. Not thread-safe itself; it uses
+/// up to `threads` threads inside each step (bit-identical results for any
+/// count).
+class Session {
+public:
+  Session(const Network &network, int threads = 1);
+  ~Session();
+  Session(Session &&) noexcept;
+
+  /// Back to the state before the first token.
+  void reset();
+
+  /// Runs the step that takes in token `tokens()` (`inputChannels` floats,
+  /// quantized to the input's format) and returns that step's counters.
+  const Counters &feed(const float *token);
+
+  /// Ends the sequence: runs the steps that drain the pipeline, so every
+  /// group has processed the last token, and returns the output groups'
+  /// values (concatenated, as the host reconstructs them from the messages
+  /// it received) in float64.
+  std::vector<double> finish();
+
+  /// The outputs as the host sees them now: for a network without a
+  /// readout, the output of token `tokens() - 1 - outputLatency()`.
+  std::vector<double> outputs() const;
+
+  /// Steps from a token's input to its output (the pipeline depth).
+  int64_t outputLatency() const;
+
+  int64_t tokens() const;
+  /// Counters summed since the last reset().
+  const Counters &totals() const;
+  /// Per-group activity of the last step (index = group).
+  const std::vector<GroupActivity> &lastStep() const;
+  const Network &network() const;
+
+private:
+  struct State;
+  std::unique_ptr<State> state;
+  void step(const float *token);
+};
+
+/// The quantized model evaluated in float64: the network's integer
+/// weights and parameters read as real numbers (q * 2^-frac), activations
+/// and states left unrounded and unsaturated, thresholds zero, every group
+/// processing each token in topological order. The event runtime's outputs
+/// differ from these only by activation rounding, saturation and
+/// sigma-delta thresholds (docs/event-runtime.md gives the bound).
+/// `tokens` is [length, inputChannels]; returns the outputs after the last
+/// token, as Session::finish() does.
+std::vector<double> evaluateQuantizedFloat(const Network &network,
+                                           const float *tokens,
+                                           int64_t length);
+
+/// Energy, latency and throughput per token from counters summed over
+/// `tokens` tokens (docs/cost-model.md).
+struct CostEstimate {
+  double energyPerTokenUJ = 0;  // dynamic + static
+  double latencyPerTokenUS = 0; // mean step time
+  double tokensPerSecond = 0;   // on the chip, one token per step
+};
+CostEstimate estimateCost(const Hardware &hardware, const Counters &totals,
+                          int64_t tokens);
+
+} // namespace ssm::rt::neuro
+
+#endif // SSM_RUNTIME_NEUROCORE_H

@@ -1,0 +1,219 @@
+//===- FromNC.cpp - build an event-runtime network from nc ----------------===//
+
+#include "ssm/Runtime/Bridge/FromNC.h"
+#include "ssm/Dialect/NC/Hardware.h"
+#include "ssm/Dialect/SSM/Weights.h"
+
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <stdexcept>
+
+using namespace mlir;
+using namespace ssm;
+namespace neuro = ssm::rt::neuro;
+
+FailureOr<nc::NetworkOp> ssm::getSingleNetwork(ModuleOp module) {
+  auto networks = module.getOps<nc::NetworkOp>();
+  if (std::distance(networks.begin(), networks.end()) != 1)
+    return module.emitError()
+           << "expected exactly one nc.network in the module";
+  return *networks.begin();
+}
+
+FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
+  DictionaryAttr dict = network.getHardware();
+  neuro::Hardware hw;
+  auto integer = [&](StringRef key, auto &out) {
+    if (auto attr = dict.getAs<IntegerAttr>(key))
+      out = static_cast<std::decay_t<decltype(out)>>(attr.getInt());
+  };
+  auto pair = [&](StringRef key, auto &a, auto &b) {
+    if (auto attr = dict.getAs<ArrayAttr>(key); attr && attr.size() == 2) {
+      a = static_cast<std::decay_t<decltype(a)>>(
+          cast<IntegerAttr>(attr[0]).getInt());
+      b = static_cast<std::decay_t<decltype(b)>>(
+          cast<IntegerAttr>(attr[1]).getInt());
+    }
+  };
+  if (auto name = dict.getAs<StringAttr>("name"))
+    hw.name = name.str();
+  integer("chips", hw.chips);
+  pair("mesh", hw.meshX, hw.meshY);
+  integer("neurons_per_core", hw.neuronsPerCore);
+  integer("synapse_bytes_per_core", hw.synapseBytesPerCore);
+  integer("state_bits", hw.stateBits);
+  integer("message_bits", hw.messageBits);
+  integer("weight_bits", hw.weightBits);
+  pair("weight_exponent", hw.minExponent, hw.maxExponent);
+  hw.maxDelay = 0;
+  integer("max_delay", hw.maxDelay);
+  // Cost tables are optional in hand-written networks (then all costs are
+  // zero); when present every key must be a number.
+  for (auto [key, table] : {std::pair{"energy_pj", &hw.energyPJ},
+                            std::pair{"time_ns", &hw.timeNS}}) {
+    auto costs = dict.getAs<DictionaryAttr>(key);
+    if (!costs)
+      continue;
+    double *fields[] = {&table->synop,   &table->neuronActive,
+                        &table->neuronInactive, &table->message,
+                        &table->hopX,    &table->hopY,
+                        &table->barrier};
+    for (auto [i, name] : llvm::enumerate(nc::costKeys())) {
+      auto value = costs.getAs<FloatAttr>(name);
+      if (!value)
+        return network.emitOpError()
+               << "hardware cost table '" << key << "' needs a number '"
+               << name << "'";
+      *fields[i] = value.getValueAsDouble();
+    }
+  }
+  if (auto power = dict.getAs<FloatAttr>("static_power_mw"))
+    hw.staticPowerMW = power.getValueAsDouble();
+  return hw;
+}
+
+namespace {
+neuro::NeuronModel convertModel(nc::NeuronModel model) {
+  switch (model) {
+  case nc::NeuronModel::S4DMode:
+    return neuro::NeuronModel::S4DMode;
+  case nc::NeuronModel::SigmaDeltaRelu:
+    return neuro::NeuronModel::SigmaDeltaRelu;
+  case nc::NeuronModel::SigmaDelta:
+    return neuro::NeuronModel::SigmaDelta;
+  case nc::NeuronModel::Accumulator:
+    return neuro::NeuronModel::Accumulator;
+  case nc::NeuronModel::EGRUUnit:
+    return neuro::NeuronModel::EGRUUnit;
+  }
+  return neuro::NeuronModel::SigmaDelta;
+}
+
+LogicalResult readParam(Operation *op, StringRef name,
+                        std::vector<int64_t> &out) {
+  auto attr = op->getAttrOfType<ElementsAttr>(name);
+  if (!attr)
+    return success();
+  std::string error;
+  FailureOr<SmallVector<int64_t>> values = readIntegerElements(attr, &error);
+  if (failed(values))
+    return op->emitOpError() << "parameter '" << name << "': " << error;
+  out.assign(values->begin(), values->end());
+  return success();
+}
+} // namespace
+
+FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
+  // The op verifier enforces structure and the hardware's limits; run it so
+  // a network built in memory gets the same checks as a parsed one.
+  if (failed(mlir::verify(network)))
+    return failure();
+  FailureOr<neuro::Hardware> hw = readHardware(network);
+  if (failed(hw))
+    return failure();
+  neuro::Network net;
+  net.name = network.getSymName().str();
+  net.hardware = *hw;
+
+  llvm::StringMap<int> coreIndex;
+  llvm::DenseMap<Value, int> groupOf;
+  for (nc::CoreOp core : network.getBody().getOps<nc::CoreOp>()) {
+    coreIndex[core.getSymName()] = static_cast<int>(net.cores.size());
+    ArrayRef<int64_t> p = core.getPosition();
+    net.cores.push_back({core.getSymName().str(), p[0], p[1], p[2]});
+  }
+  // Groups first (tables may come before the groups they read: graph region).
+  for (Operation &op : network.getBody().front()) {
+    if (auto input = dyn_cast<nc::InputOp>(op)) {
+      neuro::NeuronGroup g;
+      g.model = neuro::NeuronModel::Input;
+      g.name = input.getName() ? input.getName()->str()
+                               : "input" + std::to_string(input.getIndex());
+      g.size = input.getOutput().getType().getSize();
+      g.payloadBits = input.getOutput().getType().getPayloadBits();
+      g.input = static_cast<int>(input.getIndex());
+      g.frac = static_cast<int>(input.getFracBits().value_or(0));
+      g.threshold = input.getThreshold().value_or(0);
+      groupOf[input.getOutput()] = static_cast<int>(net.groups.size());
+      if (net.inputs.size() <= input.getIndex())
+        net.inputs.resize(input.getIndex() + 1, -1);
+      if (net.inputs[input.getIndex()] != -1)
+        return input.emitOpError() << "input " << input.getIndex()
+                                   << " is defined twice";
+      net.inputs[input.getIndex()] = static_cast<int>(net.groups.size());
+      net.groups.push_back(std::move(g));
+    } else if (auto group = dyn_cast<nc::NeuronsOp>(op)) {
+      neuro::NeuronGroup g;
+      g.name = group.getSymName().str();
+      g.model = convertModel(group.getModel());
+      g.size = group.getSize();
+      g.core = coreIndex.lookup(group.getCore());
+      g.payloadBits = group.getOutput().getType().getPayloadBits();
+      g.frac = static_cast<int>(group.getFracBits().value_or(0));
+      if (std::optional<ArrayRef<int64_t>> fracs = group.getParamFracBits())
+        for (auto [i, f] : llvm::enumerate(*fracs))
+          if (i < g.paramFrac.size())
+            g.paramFrac[i] = static_cast<int>(f);
+      g.threshold = group.getThreshold().value_or(0);
+      g.last = group->hasAttr("last");
+      if (failed(readParam(group, "bias", g.bias)) ||
+          failed(readParam(group, "a_bar_re", g.aRe)) ||
+          failed(readParam(group, "a_bar_im", g.aIm)) ||
+          failed(readParam(group, "b_bar_re", g.bRe)) ||
+          failed(readParam(group, "b_bar_im", g.bIm)) ||
+          failed(readParam(group, "c_re", g.cRe)) ||
+          failed(readParam(group, "c_im", g.cIm)))
+        return failure();
+      groupOf[group.getOutput()] = static_cast<int>(net.groups.size());
+      net.groups.push_back(std::move(g));
+    }
+  }
+  for (size_t i = 0; i < net.inputs.size(); ++i)
+    if (net.inputs[i] < 0)
+      return network.emitOpError() << "input " << i << " is missing";
+
+  for (Operation &op : network.getBody().front()) {
+    if (auto out = dyn_cast<nc::OutputOp>(op)) {
+      for (Value v : out.getOutputs())
+        net.outputs.push_back(groupOf.lookup(v));
+      continue;
+    }
+    auto table = dyn_cast<nc::SynapsesOp>(op);
+    if (!table)
+      continue;
+    neuro::SynapseTable t;
+    t.name = table.getName() ? table.getName()->str()
+                             : "table" + std::to_string(net.tables.size());
+    for (Value v : table.getInputs()) {
+      auto it = groupOf.find(v);
+      if (it == groupOf.end())
+        return table.emitOpError() << "reads a value that no group sends";
+      t.sources.push_back({it->second, net.groups[it->second].size});
+    }
+    auto user = cast<nc::NeuronsOp>(*table->user_begin());
+    t.target = groupOf.lookup(user.getOutput());
+    auto shape = table.getWeights().getShapedType().getShape();
+    t.rows = shape[0];
+    t.cols = shape[1];
+    t.exponent = static_cast<int>(table.getExponent());
+    t.delay = static_cast<int>(table.getDelay());
+    t.sparse = table.getLayout() == nc::SynapseLayout::Sparse;
+    std::vector<int64_t> weights;
+    if (failed(readParam(table, "weights", weights)))
+      return failure();
+    try {
+      t.setWeights(weights);
+    } catch (const std::exception &e) {
+      return table.emitOpError() << e.what();
+    }
+    net.tables.push_back(std::move(t));
+  }
+  try {
+    net.validate();
+  } catch (const std::exception &e) {
+    return network.emitOpError() << e.what();
+  }
+  return net;
+}
