@@ -12,24 +12,6 @@
 
 using namespace ssm::rt::fixed;
 
-int64_t ssm::rt::fixed::maxInt(unsigned bits) {
-  return (int64_t(1) << (bits - 1)) - 1;
-}
-
-int64_t ssm::rt::fixed::minInt(unsigned bits) {
-  return -(int64_t(1) << (bits - 1));
-}
-
-int64_t ssm::rt::fixed::saturate(int64_t value, unsigned bits, bool *overflow) {
-  const int64_t hi = maxInt(bits), lo = minInt(bits);
-  if (value > hi || value < lo) {
-    if (overflow)
-      *overflow = true;
-    return value > hi ? hi : lo;
-  }
-  return value;
-}
-
 int64_t ssm::rt::fixed::quantize(double x, Format format, bool *overflow) {
   const double scaled = std::ldexp(x, format.frac);
   const double rounded = std::round(scaled); // ties away from zero

@@ -143,8 +143,9 @@ void Network::validate() {
       invalid(fmt::format("{}: bias has {} entries, expected {}", where,
                           g.bias.size(), g.size));
     if (g.model == NeuronModel::S4DMode) {
-      for (const std::vector<int64_t> *p :
-           {&g.aRe, &g.aIm, &g.bRe, &g.bIm, &g.cRe, &g.cIm}) {
+      for (const std::vector<int32_t> *p :
+           {&g.s4d.aRe, &g.s4d.aIm, &g.s4d.bRe, &g.s4d.bIm, &g.s4d.cRe,
+            &g.s4d.cIm}) {
         if (static_cast<int64_t>(p->size()) != g.size)
           invalid(fmt::format("{}: an S4D parameter has {} entries, "
                               "expected {}",
@@ -267,9 +268,12 @@ void Network::validate() {
 //===----------------------------------------------------------------------===//
 
 namespace {
-struct Message {
-  int32_t neuron;
-  int64_t delta;
+/// The messages a group sent in one step: neuron indices and payloads
+/// (changes), preallocated to the group's size.
+struct Outbox {
+  std::vector<int32_t> neuron;
+  std::vector<int64_t> delta;
+  int64_t count = 0;
 };
 
 /// A destination core of a group's messages and the route's length.
@@ -291,7 +295,8 @@ struct Session::State {
   std::vector<std::vector<int64_t>> xRe, xIm; // S4D registers
   std::vector<std::vector<int64_t>> sum;    // accumulators
   std::vector<std::vector<int64_t>> prevCurrent;
-  std::vector<std::vector<std::vector<Message>>> outbox; // [group][slot]
+  std::vector<std::vector<int64_t>> current, value; // this step's
+  std::vector<std::vector<Outbox>> outbox;           // [group][slot]
   std::vector<std::vector<Route>> routes;
   // Per table: the sigma of the received deltas.
   std::vector<std::vector<int64_t>> acc;
@@ -302,7 +307,6 @@ struct Session::State {
   std::vector<double> coreRouteTime;
   std::vector<GroupActivity> activity;
   Counters lastCounters, totals;
-  std::vector<int64_t> scratch;
 
   State(const Network &n, int t) : net(n), threads(std::max(1, t)) {
     int maxDelay = 0;
@@ -315,6 +319,8 @@ struct Session::State {
     xIm.resize(G);
     sum.resize(G);
     prevCurrent.resize(G);
+    current.resize(G);
+    value.resize(G);
     outbox.resize(G);
     routes.resize(G);
     activity.resize(G);
@@ -361,13 +367,16 @@ struct Session::State {
       const NeuronGroup &group = net.groups[g];
       last[g].assign(group.size, 0);
       prevCurrent[g].assign(group.size, 0);
+      current[g].assign(group.size, 0);
+      value[g].assign(group.size, 0);
       if (group.model == NeuronModel::S4DMode) {
         xRe[g].assign(group.size, 0);
         xIm[g].assign(group.size, 0);
       }
       if (group.model == NeuronModel::Accumulator)
         sum[g].assign(group.size, 0);
-      outbox[g].assign(ring, {});
+      outbox[g].assign(ring, Outbox{std::vector<int32_t>(group.size),
+                                    std::vector<int64_t>(group.size), 0});
     }
     for (size_t t = 0; t < net.tables.size(); ++t)
       acc[t].assign(net.tables[t].rows, 0);
@@ -378,19 +387,32 @@ struct Session::State {
     lastCounters = Counters();
   }
 
-  /// Sends the sigma-delta change of `value` for neuron i of group g.
-  void send(int g, int64_t i, int64_t value, std::vector<Message> &out,
-            int64_t &overflows) {
+  /// Sends, sigma-delta, the change of each neuron's value since it last
+  /// sent, when larger than the threshold; returns the messages sent.
+  int64_t send(int g, const int64_t *values, Outbox &out, int64_t &overflows) {
     const NeuronGroup &group = net.groups[g];
-    int64_t &prev = last[g][i];
-    int64_t delta = value - prev;
-    if (delta == 0 || std::abs(delta) <= group.threshold)
-      return;
-    bool over = false;
-    delta = saturate(delta, group.payloadBits, &over);
-    overflows += over;
-    prev += delta;
-    out.push_back({static_cast<int32_t>(i), delta});
+    const int64_t threshold = group.threshold;
+    const int64_t hi = fixed::maxInt(group.payloadBits),
+                  lo = fixed::minInt(group.payloadBits);
+    int64_t *prev = last[g].data();
+    int32_t *neuron = out.neuron.data();
+    int64_t *delta = out.delta.data();
+    int64_t n = 0;
+    // Branch-free compaction: every neuron writes its slot, only senders
+    // advance the count (most steps, most S4D modes send; ReLUs rarely).
+    for (int64_t i = 0; i < group.size; ++i) {
+      int64_t d = values[i] - prev[i];
+      const bool sendIt = d > threshold || -d > threshold;
+      const int64_t clamped = d > hi ? hi : (d < lo ? lo : d);
+      overflows += sendIt & (clamped != d); // a jump wider than a payload
+      d = sendIt ? clamped : 0;
+      prev[i] += d;
+      neuron[n] = static_cast<int32_t>(i);
+      delta[n] = d;
+      n += sendIt;
+    }
+    out.count = n;
+    return n;
   }
 
   /// Delivers the messages due at step s into group g's tables.
@@ -401,17 +423,35 @@ struct Session::State {
       const int64_t from = s - 1 - table.delay;
       if (from < 0)
         continue;
-      std::vector<int64_t> &a = acc[t];
+      int64_t *a = acc[t].data();
+      const int64_t *start = table.columnStart.data();
+      const int32_t *rows = table.rowIndex.data();
+      const int32_t *weights = table.weight.data();
       int64_t offset = 0;
       for (const TableSource &src : table.sources) {
-        for (const Message &m : outbox[src.group][from % ring]) {
-          const int64_t col = offset + m.neuron;
-          const int64_t begin = table.columnStart[col],
-                        end = table.columnStart[col + 1];
-          for (int64_t k = begin; k < end; ++k)
-            a[table.rowIndex[k]] += int64_t(table.weight[k]) * m.delta;
+        const Outbox &in = outbox[src.group][from % ring];
+        // Consecutive synapses into the same row (the S4D reduce table:
+        // N/2 modes per channel) add up in a register, not through memory.
+        int64_t row = -1, pending = 0;
+        for (int64_t m = 0; m < in.count; ++m) {
+          const int64_t col = offset + in.neuron[m];
+          const int64_t d = in.delta[m];
+          const int64_t begin = start[col], end = start[col + 1];
+          for (int64_t k = begin; k < end; ++k) {
+            const int64_t r = rows[k], v = int64_t(weights[k]) * d;
+            if (r == row) {
+              pending += v;
+            } else {
+              if (row >= 0)
+                a[row] += pending;
+              row = r;
+              pending = v;
+            }
+          }
           synops += end - begin;
         }
+        if (row >= 0)
+          a[row] += pending;
         offset += src.size;
       }
     }
@@ -428,8 +468,8 @@ struct Session::State {
   void updateGroup(int g, int64_t s, Counters &c) {
     const NeuronGroup &group = net.groups[g];
     const Hardware &hw = net.hardware;
-    std::vector<Message> &out = outbox[g][s % ring];
-    out.clear();
+    Outbox &out = outbox[g][s % ring];
+    out.count = 0;
     GroupActivity &act = activity[g];
     act = GroupActivity();
     act.synops = deliver(g, s);
@@ -439,23 +479,34 @@ struct Session::State {
       c.neuronUpdatesInactive += group.size;
       return;
     }
-    // Dendritic input: each table's sigma, rescaled by its exponent.
-    std::vector<int64_t> &current = scratch;
-    current.assign(group.size, 0);
+    const int64_t n = group.size;
+    // Dendritic input: each table's sigma, rescaled by its exponent, plus
+    // the bias, in the state register's width.
+    int64_t *cur = current[g].data();
+    std::fill(cur, cur + n, 0);
     for (int t : group.tables) {
-      const SynapseTable &table = net.tables[t];
-      const std::vector<int64_t> &a = acc[t];
-      for (int64_t i = 0; i < group.size; ++i)
-        current[i] += shiftRound(a[i], -table.exponent);
+      const int shift = -net.tables[t].exponent;
+      const int64_t *a = acc[t].data();
+      for (int64_t i = 0; i < n; ++i)
+        cur[i] += shiftRound(a[i], shift);
     }
     int64_t overflows = 0, active = 0;
-    std::vector<int64_t> &prev = prevCurrent[g];
-    for (int64_t i = 0; i < group.size; ++i) {
-      bool over = false;
-      int64_t v = current[i] + (group.bias.empty() ? 0 : group.bias[i]);
-      current[i] = saturate(v, hw.stateBits, &over);
-      overflows += over;
-    }
+    const int64_t stateHi = fixed::maxInt(hw.stateBits),
+                  stateLo = fixed::minInt(hw.stateBits);
+    const int64_t payHi = fixed::maxInt(group.payloadBits),
+                  payLo = fixed::minInt(group.payloadBits);
+    // Branch-free saturation (the loops below vectorize); each clamp that
+    // changed a value counts as one overflow.
+    auto clamp = [&overflows](int64_t v, int64_t lo, int64_t hi) {
+      const int64_t c = v < lo ? lo : (v > hi ? hi : v);
+      overflows += c != v;
+      return c;
+    };
+    for (int64_t i = 0; i < n; ++i)
+      cur[i] = clamp(cur[i] + (group.bias.empty() ? 0 : group.bias[i]),
+                     stateLo, stateHi);
+    int64_t *val = value[g].data();
+    bool sends = true;
     switch (group.model) {
     case NeuronModel::S4DMode: {
       // x <- A_bar x + B_bar u ; y = Re(C x), Meyer et al. 2024, Sec. 3.
@@ -463,73 +514,68 @@ struct Session::State {
       // value format (at most one LSB of error per register and step).
       const int fa = group.paramFrac[0], fb = group.paramFrac[1],
                 fc = group.paramFrac[2];
-      std::vector<int64_t> &xr = xRe[g], &xi = xIm[g];
-      for (int64_t i = 0; i < group.size; ++i) {
-        const int64_t u = current[i];
-        const int64_t re =
-            shiftRound(group.aRe[i] * xr[i] - group.aIm[i] * xi[i], fa) +
-            shiftRound(group.bRe[i] * u, fb);
-        const int64_t im =
-            shiftRound(group.aRe[i] * xi[i] + group.aIm[i] * xr[i], fa) +
-            shiftRound(group.bIm[i] * u, fb);
-        bool o1 = false, o2 = false, o3 = false;
-        xr[i] = saturate(re, hw.stateBits, &o1);
-        xi[i] = saturate(im, hw.stateBits, &o2);
-        active += (xr[i] | xi[i] | u) != 0;
-        const int64_t y = saturate(
-            shiftRound(group.cRe[i] * xr[i] - group.cIm[i] * xi[i], fc),
-            group.payloadBits, &o3);
-        overflows += o1 + o2 + o3;
-        send(g, i, y, out, overflows);
+      int64_t *xr = xRe[g].data(), *xi = xIm[g].data();
+      const int32_t *aRe = group.s4d.aRe.data(), *aIm = group.s4d.aIm.data(),
+                    *bRe = group.s4d.bRe.data(), *bIm = group.s4d.bIm.data(),
+                    *cRe = group.s4d.cRe.data(), *cIm = group.s4d.cIm.data();
+      int64_t live = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t u = cur[i];
+        const int64_t re = shiftRound(aRe[i] * xr[i] - aIm[i] * xi[i], fa) +
+                           shiftRound(bRe[i] * u, fb);
+        const int64_t im = shiftRound(aRe[i] * xi[i] + aIm[i] * xr[i], fa) +
+                           shiftRound(bIm[i] * u, fb);
+        xr[i] = clamp(re, stateLo, stateHi);
+        xi[i] = clamp(im, stateLo, stateHi);
+        live += (xr[i] | xi[i] | u) != 0;
+        val[i] = clamp(shiftRound(cRe[i] * xr[i] - cIm[i] * xi[i], fc), payLo,
+                       payHi);
       }
+      active = live;
       break;
     }
     case NeuronModel::SigmaDelta:
     case NeuronModel::SigmaDeltaRelu: {
       const bool relu = group.model == NeuronModel::SigmaDeltaRelu;
-      for (int64_t i = 0; i < group.size; ++i) {
-        active += current[i] != prev[i];
-        prev[i] = current[i];
-        bool over = false;
-        int64_t v = saturate(current[i], group.payloadBits, &over);
-        overflows += over;
-        send(g, i, relu ? std::max<int64_t>(v, 0) : v, out, overflows);
+      int64_t *prev = prevCurrent[g].data();
+      for (int64_t i = 0; i < n; ++i) {
+        active += cur[i] != prev[i];
+        prev[i] = cur[i];
+        const int64_t v = clamp(cur[i], payLo, payHi);
+        val[i] = relu && v < 0 ? 0 : v;
       }
       break;
     }
     case NeuronModel::Accumulator: {
       // Sums over the sequence in a double-width register; after the last
       // token it sends the mean (or, with `last`, the last input).
-      const bool final = sequenceLength >= 0 && k == sequenceLength - 1;
-      std::vector<int64_t> &total = sum[g];
-      for (int64_t i = 0; i < group.size; ++i) {
-        active += current[i] != 0;
+      sends = sequenceLength >= 0 && k == sequenceLength - 1;
+      int64_t *total = sum[g].data();
+      for (int64_t i = 0; i < n; ++i) {
+        active += cur[i] != 0;
         bool over = false;
-        total[i] = group.last ? current[i]
-                              : saturate(total[i] + current[i],
-                                         2 * hw.stateBits, &over);
+        total[i] = group.last
+                       ? cur[i]
+                       : saturate(total[i] + cur[i], 2 * hw.stateBits, &over);
         overflows += over;
-        if (final) {
-          int64_t v = group.last ? total[i]
-                                 : fixed::divRound(total[i], sequenceLength);
-          bool o = false;
-          v = saturate(v, group.payloadBits, &o);
-          overflows += o;
-          send(g, i, v, out, overflows);
-        }
+        if (sends)
+          val[i] = clamp(group.last ? total[i]
+                                    : fixed::divRound(total[i], sequenceLength),
+                         payLo, payHi);
       }
       break;
     }
     case NeuronModel::Input:
     case NeuronModel::EGRUUnit:
-      break; // rejected by validate()
+      sends = false; // rejected by validate()
+      break;
     }
-    const int64_t spikes = static_cast<int64_t>(out.size());
+    const int64_t spikes = sends ? send(g, val, out, overflows) : 0;
     act.spikes = spikes;
     act.active = active;
     act.overflows = overflows;
     c.neuronUpdatesActive += active;
-    c.neuronUpdatesInactive += group.size - active;
+    c.neuronUpdatesInactive += n - active;
     c.overflows += overflows;
     c.spikes += spikes;
     for (const Route &r : routes[g]) {
@@ -543,28 +589,28 @@ struct Session::State {
     int64_t offset = 0;
     for (int g : net.inputs) {
       const NeuronGroup &group = net.groups[g];
-      std::vector<Message> &out = outbox[g][s % ring];
-      out.clear();
+      Outbox &out = outbox[g][s % ring];
+      out.count = 0;
       activity[g] = GroupActivity();
       if (!token) {
         offset += group.size;
         continue;
       }
       int64_t overflows = 0;
+      int64_t *val = value[g].data();
       for (int64_t i = 0; i < group.size; ++i) {
         bool over = false;
-        const int64_t q = fixed::quantize(token[offset + i],
-                                          {group.payloadBits, group.frac},
-                                          &over);
+        val[i] = fixed::quantize(token[offset + i],
+                                 {group.payloadBits, group.frac}, &over);
         overflows += over;
-        send(g, i, q, out, overflows);
       }
-      activity[g].spikes = static_cast<int64_t>(out.size());
+      const int64_t spikes = send(g, val, out, overflows);
+      activity[g].spikes = spikes;
+      activity[g].overflows = overflows;
       lastCounters.overflows += overflows;
-      lastCounters.spikes += activity[g].spikes;
+      lastCounters.spikes += spikes;
       // Host messages enter the mesh at their destination cores.
-      lastCounters.messages +=
-          activity[g].spikes * static_cast<int64_t>(routes[g].size());
+      lastCounters.messages += spikes * static_cast<int64_t>(routes[g].size());
       offset += group.size;
     }
   }
@@ -732,12 +778,13 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
       switch (group.model) {
       case NeuronModel::S4DMode:
         for (int64_t i = 0; i < group.size; ++i) {
-          const std::complex<double> a(real(group.aRe[i], group.paramFrac[0]),
-                                       real(group.aIm[i], group.paramFrac[0]));
-          const std::complex<double> b(real(group.bRe[i], group.paramFrac[1]),
-                                       real(group.bIm[i], group.paramFrac[1]));
-          const std::complex<double> c(real(group.cRe[i], group.paramFrac[2]),
-                                       real(group.cIm[i], group.paramFrac[2]));
+          const S4DModeRegisters &p = group.s4d;
+          const std::complex<double> a(real(p.aRe[i], group.paramFrac[0]),
+                                       real(p.aIm[i], group.paramFrac[0]));
+          const std::complex<double> b(real(p.bRe[i], group.paramFrac[1]),
+                                       real(p.bIm[i], group.paramFrac[1]));
+          const std::complex<double> c(real(p.cRe[i], group.paramFrac[2]),
+                                       real(p.cIm[i], group.paramFrac[2]));
           const std::complex<double> x =
               a * std::complex<double>(xr[g][i], xi[g][i]) + b * current[i];
           xr[g][i] = x.real();

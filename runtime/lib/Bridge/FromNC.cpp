@@ -158,14 +158,24 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
             g.paramFrac[i] = static_cast<int>(f);
       g.threshold = group.getThreshold().value_or(0);
       g.last = group->hasAttr("last");
-      if (failed(readParam(group, "bias", g.bias)) ||
-          failed(readParam(group, "a_bar_re", g.aRe)) ||
-          failed(readParam(group, "a_bar_im", g.aIm)) ||
-          failed(readParam(group, "b_bar_re", g.bRe)) ||
-          failed(readParam(group, "b_bar_im", g.bIm)) ||
-          failed(readParam(group, "c_re", g.cRe)) ||
-          failed(readParam(group, "c_im", g.cIm)))
+      if (failed(readParam(group, "bias", g.bias)))
         return failure();
+      const std::pair<StringRef, std::vector<int32_t> *> s4dParams[] = {
+          {"a_bar_re", &g.s4d.aRe}, {"a_bar_im", &g.s4d.aIm},
+          {"b_bar_re", &g.s4d.bRe}, {"b_bar_im", &g.s4d.bIm},
+          {"c_re", &g.s4d.cRe},     {"c_im", &g.s4d.cIm}};
+      for (auto [name, out] : s4dParams) {
+        std::vector<int64_t> values;
+        if (failed(readParam(group, name, values)))
+          return failure();
+        for (int64_t v : values) {
+          if (v < INT32_MIN || v > INT32_MAX)
+            return group.emitOpError()
+                   << "parameter '" << name << "' value " << v
+                   << " does not fit a 32-bit register";
+          out->push_back(static_cast<int32_t>(v));
+        }
+      }
       groupOf[group.getOutput()] = static_cast<int>(net.groups.size());
       net.groups.push_back(std::move(g));
     }

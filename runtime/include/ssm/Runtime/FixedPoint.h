@@ -27,11 +27,20 @@ struct Format {
 };
 
 /// Largest and smallest representable integer of `bits`.
-int64_t maxInt(unsigned bits);
-int64_t minInt(unsigned bits);
+inline int64_t maxInt(unsigned bits) { return (int64_t(1) << (bits - 1)) - 1; }
+inline int64_t minInt(unsigned bits) { return -(int64_t(1) << (bits - 1)); }
 
-/// Clamps `value` to `bits`; sets *overflow when it had to.
-int64_t saturate(int64_t value, unsigned bits, bool *overflow = nullptr);
+/// Clamps `value` to `bits`; sets *overflow when it had to. (Inline: the
+/// event runtime calls it for every register write.)
+inline int64_t saturate(int64_t value, unsigned bits, bool *overflow = nullptr) {
+  const int64_t hi = maxInt(bits), lo = minInt(bits);
+  if (value > hi || value < lo) {
+    if (overflow)
+      *overflow = true;
+    return value > hi ? hi : lo;
+  }
+  return value;
+}
 
 /// Rounds x * 2^frac to nearest (ties away from zero) and saturates.
 int64_t quantize(double x, Format format, bool *overflow = nullptr);
@@ -54,8 +63,12 @@ int64_t mulShiftRound(int64_t a, int64_t b, unsigned shift);
 inline int64_t shiftRound(int64_t v, int shift) {
   if (shift <= 0)
     return static_cast<int64_t>(static_cast<uint64_t>(v) << -shift);
-  const int64_t half = int64_t(1) << (shift - 1);
-  return v >= 0 ? (v + half) >> shift : -((-v + half) >> shift);
+  // Branch-free |v|, round, restore the sign (vectorizes in the S4D loop).
+  const int64_t sign = v >> 63;
+  const uint64_t magnitude = static_cast<uint64_t>((v ^ sign) - sign);
+  const int64_t rounded = static_cast<int64_t>(
+      (magnitude + (uint64_t(1) << (shift - 1))) >> shift);
+  return (rounded ^ sign) - sign;
 }
 
 /// a / b rounded to nearest, ties away from zero; b > 0.

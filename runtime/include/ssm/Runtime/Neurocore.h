@@ -68,6 +68,13 @@ struct Core {
   int64_t chip = 0, x = 0, y = 0;
 };
 
+/// The parameters of S4D mode neurons, [size] each. 32-bit storage: the
+/// registers are at most 32 bits wide (validate() checks them against the
+/// hardware's state width), and 32 x 64-bit products vectorize.
+struct S4DModeRegisters {
+  std::vector<int32_t> aRe, aIm, bRe, bIm, cRe, cIm;
+};
+
 /// A group of neurons running one model on one core. Values (current,
 /// state, payload) are integers read as q * 2^-frac; S4D parameters as
 /// q * 2^-paramFrac[k] for k = A_bar, B_bar, C.
@@ -82,7 +89,7 @@ struct NeuronGroup {
   unsigned payloadBits = 24;
   int64_t threshold = 0;         // sigma-delta, payload units
   std::vector<int64_t> bias;     // [size] or empty
-  std::vector<int64_t> aRe, aIm, bRe, bIm, cRe, cIm; // S4D mode [size]
+  S4DModeRegisters s4d;          // S4D mode
   bool last = false;             // accumulator: last token, not the mean
   std::vector<int> tables;       // synapse tables feeding this group
 };
