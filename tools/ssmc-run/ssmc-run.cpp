@@ -22,7 +22,9 @@
 #include "ssm/Runtime/Reference.h"
 #include "ssm/Tools/Loihi2Flags.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/SourceMgr.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -392,6 +394,10 @@ int main(int argc, char **argv) {
       dsl::loadModelFile(modelPath, context);
   if (!module)
     return 1;
+  // Diagnostics from here on (pipelines, bridges) as file:line:col with the
+  // source line.
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   // A compiled nc network runs as it is; a model goes through its target's
   // pipeline (which rewrites it in place).
   const bool isNetwork = !module->getOps<nc::NetworkOp>().empty();

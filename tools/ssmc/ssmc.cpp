@@ -150,6 +150,9 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   if (emit == Emit::Conv || emit == Emit::NC) {
+    // Pass diagnostics as file:line:col with the source line.
+    llvm::SourceMgr sourceMgr;
+    mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
     mlir::PassManager pm(&context);
     if (emit == Emit::Conv) {
       ssm::buildConvPipeline(pm);

@@ -30,7 +30,7 @@ struct Loihi2PipelineOptions {
 
   /// Default sigma-delta threshold, as a fraction of each connection's
   /// calibrated range (docs/loihi2-compile.md has the measurements).
-  static constexpr double kDefaultSigmaDelta = 0.0;
+  static constexpr double kDefaultSigmaDelta = 0.002;
 };
 
 /// Lowers a module with one ssm.model to one nc.network.

@@ -78,7 +78,7 @@ def SSMQuantize : Pass<"ssm-quantize", "::ssm::ModelOp"> {
            "Data spec of the calibration sequences">,
     Option<"samples", "samples", "int64_t", /*default=*/"256",
            "Number of calibration sequences (from the start of the data)">,
-    Option<"sigmaDelta", "sigma-delta", "double", /*default=*/"0.0",
+    Option<"sigmaDelta", "sigma-delta", "double", /*default=*/"0.002",
            "Sigma-delta threshold as a fraction of each connection's range">,
     Option<"hardware", "hw", "std::string", /*default=*/"\"\"",
            "Hardware description JSON (default: the built-in loihi2.json)">,

@@ -26,15 +26,23 @@ std::vector<int> topologicalOrder(size_t count,
     if (t.from != t.to)
       boost::add_edge(t.from, t.to, graph);
   std::vector<Graph::vertex_descriptor> reversed;
-  std::vector<int> order;
+  std::vector<int> order(count);
+  for (size_t i = 0; i < count; ++i)
+    order[i] = static_cast<int>(i);
   try {
     boost::topological_sort(graph, std::back_inserter(reversed));
-    for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
-      order.push_back(static_cast<int>(*it));
   } catch (const boost::not_a_dag &) {
-    for (size_t i = 0; i < count; ++i)
-      order.push_back(static_cast<int>(i));
+    return order;
   }
+  // Level = longest path from a source; items of one level (the parts of a
+  // split group) keep their given order.
+  std::vector<int64_t> level(count, 0);
+  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
+    for (auto [e, end] = boost::out_edges(*it, graph); e != end; ++e)
+      level[boost::target(*e, graph)] =
+          std::max(level[boost::target(*e, graph)], level[*it] + 1);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return level[a] < level[b]; });
   return order;
 }
 } // namespace

@@ -632,21 +632,23 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
           nc::NeuronModelAttr::get(ctx, g.model), b.getI64IntegerAttr(n),
           g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr(),
           b.getI64IntegerAttr(g.frac), DenseI64ArrayAttr());
-      auto slice = [&](const std::vector<int64_t> &v) {
-        return makeIntegerParam(
-            ctx, {n}, ArrayRef<int64_t>(v).slice(begin, n), 32, name);
+      // This part's slice of a per-neuron parameter, as an i32 tensor.
+      auto setParam = [&](StringRef key, const std::vector<int64_t> &v) {
+        group->setAttr(key, makeIntegerParam(
+                                ctx, {n}, ArrayRef<int64_t>(v).slice(begin, n),
+                                32, name + "." + key.str()));
       };
       if (llvm::any_of(g.bias, [](int64_t v) { return v != 0; }))
-        group->setAttr("bias", slice(g.bias));
+        setParam("bias", g.bias);
       if (g.s4d) {
         group.setParamFracBitsAttr(b.getDenseI64ArrayAttr(
             {g.s4d->aFrac, g.s4d->bFrac, g.s4d->cFrac}));
-        group->setAttr("a_bar_re", slice(g.s4d->aRe));
-        group->setAttr("a_bar_im", slice(g.s4d->aIm));
-        group->setAttr("b_bar_re", slice(g.s4d->bRe));
-        group->setAttr("b_bar_im", slice(g.s4d->bIm));
-        group->setAttr("c_re", slice(g.s4d->cRe));
-        group->setAttr("c_im", slice(g.s4d->cIm));
+        setParam("a_bar_re", g.s4d->aRe);
+        setParam("a_bar_im", g.s4d->aIm);
+        setParam("b_bar_re", g.s4d->bRe);
+        setParam("b_bar_im", g.s4d->bIm);
+        setParam("c_re", g.s4d->cRe);
+        setParam("c_im", g.s4d->cIm);
       }
       if (g.last)
         group->setAttr("last", b.getUnitAttr());
