@@ -686,12 +686,16 @@ const Counters &Session::feed(const float *token) {
   return state->lastCounters;
 }
 
-std::vector<double> Session::finish() {
+std::vector<double>
+Session::finish(const std::function<void(int64_t step)> &afterStep) {
   State &st = *state;
   if (st.sequenceLength < 0) {
     st.sequenceLength = st.fed;
-    while (st.stepIndex < st.sequenceLength + st.net.maxDepth)
+    while (st.stepIndex < st.sequenceLength + st.net.maxDepth) {
       step(nullptr);
+      if (afterStep)
+        afterStep(st.stepIndex - 1);
+    }
   }
   return outputs();
 }

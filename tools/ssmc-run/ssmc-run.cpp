@@ -264,7 +264,6 @@ Results runLoihi2Target(const rt::neuro::Network &network,
     *trace << "sample,step,group,model,neurons,spikes,synops,active,"
               "overflows\n";
   }
-  const int64_t span = data.length * data.channels;
   auto runSample = [&](rt::neuro::Session &session, int64_t i) {
     session.reset();
     const bool traced = trace && i < traceSamples;
@@ -284,13 +283,11 @@ Results runLoihi2Target(const rt::neuro::Network &network,
       if (traced)
         record(t);
     }
-    std::vector<double> y = session.finish();
-    if (traced) // the drain steps' activity is in the totals, not traced
-      record(session.totals().steps - 1);
+    std::vector<double> y =
+        traced ? session.finish(record) : session.finish();
     std::copy(y.begin(), y.end(),
               results.outputs.begin() + i * results.classes);
     perSample[i] = session.totals();
-    (void)span;
   };
   // Traced samples run first, on one thread, so the CSV is in order.
   rt::neuro::Session first(network);

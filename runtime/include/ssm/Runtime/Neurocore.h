@@ -24,6 +24,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -183,7 +184,9 @@ public:
   /// group has processed the last token, and returns the output groups'
   /// values (concatenated, as the host reconstructs them from the messages
   /// it received) in float64.
-  std::vector<double> finish();
+  /// `afterStep`, when given, is called after each drain step (traces).
+  std::vector<double>
+  finish(const std::function<void(int64_t step)> &afterStep = nullptr);
 
   /// The outputs as the host sees them now: for a network without a
   /// readout, the output of token `tokens() - 1 - outputLatency()`.
