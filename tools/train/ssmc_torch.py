@@ -20,6 +20,27 @@ import torch
 from torch import nn
 
 
+def fake_quant(x, bits):
+    """x rounded to `bits`-bit integers with one power-of-two scale (the
+    smallest at which max |x| does not saturate), ties away from zero, as
+    ssm/Runtime/FixedPoint.h quantizes; the gradient passes straight through
+    (Bengio et al. 2013). Used for quantization-aware fine-tuning (QAFT)."""
+    top = 2 ** (bits - 1) - 1
+    largest = x.detach().abs().max()
+    if largest == 0:
+        return x
+    scale = 2.0 ** torch.ceil(torch.log2(largest / top))
+    q = torch.sign(x) * torch.floor(x.abs() / scale + 0.5)
+    q = q.clamp(-top - 1, top) * scale
+    return x + (q - x).detach()
+
+
+def fake_quant_complex(z, bits):
+    """fake_quant of a complex tensor's real and imaginary parts together."""
+    parts = fake_quant(torch.view_as_real(z), bits)
+    return torch.view_as_complex(parts.contiguous())
+
+
 class S4D(nn.Module):
     """One S4D layer over H channels with state size N (N/2 complex modes).
 
@@ -30,6 +51,9 @@ class S4D(nn.Module):
     def __init__(self, channels, state_size=64, discretization="zoh",
                  dt_min=1e-3, dt_max=1e-1, init="lin"):
         super().__init__()
+        # QAFT: simulate the loihi2 target's parameter formats in forward.
+        self.qaft = False
+        self.weight_bits, self.state_bits = 8, 24
         if state_size % 2:
             raise ValueError(f"state_size must be even, got {state_size}")
         h, m = channels, state_size // 2
@@ -58,9 +82,16 @@ class S4D(nn.Module):
         return (1.0 + dt * a / 2.0) / denom, dt * b / denom
 
     def kernel(self, length):
-        """K (H, L): the Vandermonde product, as in s4d.py."""
+        """K (H, L): the Vandermonde product, as in s4d.py. Under QAFT,
+        A_bar, B_bar and 2C take their state-width formats (one per kind, as
+        ssm/Runtime/Quantize.h's quantizeS4DModes)."""
         a_bar, b_bar = self.discrete()
-        c = torch.view_as_complex(self.c) * b_bar
+        c = torch.view_as_complex(self.c)
+        if self.qaft:
+            a_bar = fake_quant_complex(a_bar, self.state_bits)
+            b_bar = fake_quant_complex(b_bar, self.state_bits)
+            c = fake_quant_complex(2 * c, self.state_bits) / 2
+        c = c * b_bar
         powers = torch.exp(torch.log(a_bar)[:, :, None] *
                            torch.arange(length, device=a_bar.device))
         return 2 * torch.einsum("hn,hnl->hl", c, powers).real
@@ -71,7 +102,8 @@ class S4D(nn.Module):
         u_t = u.transpose(1, 2)                       # (B, H, L)
         n = 2 * length
         y = torch.fft.irfft(torch.fft.rfft(u_t, n=n) * torch.fft.rfft(k, n=n), n=n)
-        y = y[..., :length] + u_t * self.d[:, None]
+        d = fake_quant(self.d, self.weight_bits) if self.qaft else self.d
+        y = y[..., :length] + u_t * d[:, None]
         return y.transpose(1, 2)
 
 
@@ -90,12 +122,32 @@ class S4DClassifier(nn.Module):
                                  for _ in range(n_layers))
         self.mix = nn.ModuleList(nn.Linear(d_model, d_model) for _ in range(n_layers))
         self.decoder = nn.Linear(d_model, n_classes)
+        self.qaft = False
+        self.weight_bits = 8
+
+    def set_qaft(self, enabled, weight_bits=8, state_bits=24):
+        """Quantization-aware fine-tuning: forward passes use the loihi2
+        target's formats (int8 synapse tables with a power-of-two scale,
+        S4D parameters in `state_bits`) with straight-through gradients, as
+        Meyer et al. 2024 (Sec. 3) fine-tuned S4D for Loihi 2. Activations
+        stay float: at 24 bits their rounding is below 1e-4 of the outputs
+        (test/unit/Loihi2/EventRuntimeTest.cpp)."""
+        self.qaft = enabled
+        self.weight_bits = weight_bits
+        for ssm in self.ssm:
+            ssm.qaft, ssm.weight_bits, ssm.state_bits = enabled, weight_bits, state_bits
+
+    def _linear(self, layer, x):
+        if not self.qaft:
+            return layer(x)
+        return nn.functional.linear(x, fake_quant(layer.weight, self.weight_bits),
+                                    layer.bias)
 
     def forward(self, u):
-        x = self.encoder(u)
+        x = self._linear(self.encoder, u)
         for ssm, mix in zip(self.ssm, self.mix):
-            x = mix(torch.relu(ssm(x))) + x
-        return self.decoder(x.mean(dim=1))
+            x = self._linear(mix, torch.relu(ssm(x))) + x
+        return self._linear(self.decoder, x.mean(dim=1))
 
     def export_hdf5(self, path):
         """Writes the parameters in the layout ssmc binds (docs/dsl.md)."""

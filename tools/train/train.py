@@ -57,6 +57,13 @@ def parse_args(argv=None):
     p.add_argument("--checkpoint", default="",
                    help="checkpoint file (default: OUT with .pt)")
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--qaft", action="store_true",
+                   help="quantization-aware fine-tuning: simulate the loihi2 "
+                        "target's int8 tables and 24-bit S4D parameters in the "
+                        "forward pass (straight-through); with --resume, the "
+                        "added epochs restart at --qaft-lr-scale x the base "
+                        "learning rates")
+    p.add_argument("--qaft-lr-scale", type=float, default=0.1)
     p.add_argument("--export-only", action="store_true",
                    help="write OUT and its model card from the checkpoint "
                         "(e.g. after stopping a run early), without training")
@@ -100,6 +107,7 @@ def main(argv=None):
         optimizer, T_max=args.epochs * steps_per_epoch)
     command = " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
     history, start_epoch, elapsed = [], 0, 0.0
+    commands = [command]
     if args.export_only and not os.path.exists(checkpoint):
         sys.exit(f"train.py: --export-only needs the checkpoint {checkpoint}")
     if (args.resume or args.export_only) and os.path.exists(checkpoint):
@@ -110,6 +118,11 @@ def main(argv=None):
         history, start_epoch, elapsed = state["history"], state["epoch"], state["seconds"]
         remaining = (args.epochs - start_epoch) * steps_per_epoch
         planned = state.get("planned_epochs", scheduler.T_max // steps_per_epoch)
+        if args.resume and remaining > 0 and args.qaft and not state.get("qaft"):
+            # Fine-tuning a float model: fresh, smaller learning rates.
+            for group, base in zip(optimizer.param_groups, (args.lr, args.ssm_lr)):
+                group["lr"] = base * args.qaft_lr_scale
+            planned = -1  # re-plan below
         if args.resume and remaining > 0 and planned != args.epochs:
             # A new plan: anneal from where the run is now to zero by the new
             # last epoch (the constructor takes each group's current lr as its
@@ -120,10 +133,15 @@ def main(argv=None):
                 optimizer, T_max=remaining)
             print(f"re-planned the schedule: cosine to zero over epochs "
                   f"{start_epoch + 1}..{args.epochs}")
-        # The card names the command that trained the model, not the export.
-        command = state.get("command", command)
+        # The card names the commands that trained the model, not the export.
+        earlier = state.get("commands", [state.get("command", command)])
+        commands = earlier + ([command] if remaining > 0 and not args.export_only
+                              else [])
         print(f"resumed from {checkpoint} after epoch {start_epoch}")
 
+    model.set_qaft(args.qaft)
+    if args.qaft:
+        print("QAFT: forward passes use the loihi2 formats")
     loss_fn = nn.CrossEntropyLoss()
     rng = np.random.default_rng(args.seed)
     for epoch in range(start_epoch, start_epoch if args.export_only else args.epochs):
@@ -143,22 +161,25 @@ def main(argv=None):
             total += loss.item()
         accuracy = evaluate(model, x_test, y_test, device)
         elapsed += time.time() - start
-        history.append({"epoch": epoch + 1, "loss": total / steps_per_epoch,
+        history.append({"epoch": epoch + 1, "qaft": args.qaft,
+                        "loss": total / steps_per_epoch,
                         "test_accuracy": float(accuracy), "seconds": elapsed})
         print(f"epoch {epoch + 1}/{args.epochs}: loss {total / steps_per_epoch:.4f}, "
               f"test accuracy {accuracy:.4f}, {elapsed:.0f} s", flush=True)
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(), "history": history,
                     "epoch": epoch + 1, "seconds": elapsed,
-                    "planned_epochs": args.epochs,
-                    "command": command}, checkpoint)
+                    "planned_epochs": args.epochs, "qaft": args.qaft,
+                    "command": commands[0], "commands": commands}, checkpoint)
 
     model.cpu().export_hdf5(args.out)
     card = {
         "task": args.task,
-        "command": command,
+        "command": commands[-1],
+        "commands": commands,
         "seed": args.seed,
         "epochs": len(history),
+        "qaft": args.qaft,
         "planned_epochs": args.epochs,
         "wall_seconds": round(elapsed, 1),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
