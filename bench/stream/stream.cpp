@@ -1,0 +1,109 @@
+//===- stream.cpp - token-by-token throughput of the event runtime --------===//
+//
+// Google Benchmark: one streaming session (batch 1) over a compiled nc
+// network (SSMC_BENCH_NC=FILE.mlir), fed sequences of SSMC_BENCH_LENGTH
+// tokens (default 784) whose input changes on 100%, 30% or 10% of the tokens
+// (held otherwise: sigma-delta sends nothing for a held input), with 1 or 2
+// threads inside each step. Reports tokens/s (items_per_second) and the
+// cost model's counters per token. bench/stream/run.py compares it with
+// PyTorch's recurrent step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Runtime/Bridge/FromNC.h"
+#include "ssm/Runtime/Neurocore.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <memory>
+#include <random>
+
+using namespace ssm;
+namespace neuro = ssm::rt::neuro;
+
+namespace {
+const neuro::Network &network() {
+  static std::unique_ptr<neuro::Network> net = [] {
+    const char *path = std::getenv("SSMC_BENCH_NC");
+    if (!path) {
+      std::fprintf(stderr, "bench-stream: set SSMC_BENCH_NC to a compiled "
+                           "nc network (ssmc MODEL.ssm --target=loihi2)\n");
+      std::exit(2);
+    }
+    mlir::MLIRContext context;
+    context.loadDialect<nc::NCDialect>();
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::parseSourceFile<mlir::ModuleOp>(path, &context);
+    if (!module)
+      std::exit(1);
+    mlir::FailureOr<neuro::Network> built =
+        buildNeurocoreNetwork(*getSingleNetwork(*module));
+    if (mlir::failed(built))
+      std::exit(1);
+    return std::make_unique<neuro::Network>(std::move(*built));
+  }();
+  return *net;
+}
+
+int64_t sequenceLength() {
+  const char *length = std::getenv("SSMC_BENCH_LENGTH");
+  return length ? std::atoll(length) : 784;
+}
+
+/// A sequence whose value changes on `percent` of the tokens.
+std::vector<float> sequence(int64_t length, int percent, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> value(0.05f, 1.0f);
+  std::uniform_int_distribution<int> coin(0, 99);
+  std::vector<float> x(length);
+  float held = value(rng);
+  for (float &v : x) {
+    if (coin(rng) < percent)
+      held = value(rng);
+    v = held;
+  }
+  return x;
+}
+
+void BM_EventStream(benchmark::State &state) {
+  const neuro::Network &net = network();
+  const int threads = static_cast<int>(state.range(0));
+  const int percent = static_cast<int>(state.range(1));
+  const int64_t length = sequenceLength();
+  neuro::Session session(net, threads);
+  int64_t tokens = 0, synops = 0, messages = 0;
+  double energy = 0;
+  uint32_t seed = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<float> x = sequence(length, percent, ++seed);
+    session.reset();
+    state.ResumeTiming();
+    for (int64_t t = 0; t < length; ++t)
+      session.feed(&x[t]);
+    benchmark::DoNotOptimize(session.finish());
+    tokens += length;
+    synops += session.totals().synops;
+    messages += session.totals().messages;
+    energy += session.totals().energyPJ;
+  }
+  state.SetItemsProcessed(tokens);
+  state.counters["synops_per_token"] = double(synops) / tokens;
+  state.counters["messages_per_token"] = double(messages) / tokens;
+  state.counters["energy_uJ_per_token"] = energy * 1e-6 / tokens;
+}
+BENCHMARK(BM_EventStream)
+    ->ArgNames({"threads", "activity"})
+    ->Args({1, 100})
+    ->Args({2, 100})
+    ->Args({1, 30})
+    ->Args({1, 10})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+} // namespace
+
+BENCHMARK_MAIN();
