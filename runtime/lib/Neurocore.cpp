@@ -59,6 +59,17 @@ void SynapseTable::setWeights(const std::vector<int64_t> &rowMajor) {
       }
     columnStart[c + 1] = static_cast<int64_t>(rowIndex.size());
   }
+  rowStart.assign(rows + 1, 0);
+  columnIndex.clear();
+  rowWeight.clear();
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c)
+      if (int64_t w = rowMajor[r * cols + c]) {
+        columnIndex.push_back(static_cast<int32_t>(c));
+        rowWeight.push_back(static_cast<int32_t>(w));
+      }
+    rowStart[r + 1] = static_cast<int64_t>(columnIndex.size());
+  }
 }
 
 void Counters::add(const Counters &o) {
@@ -274,6 +285,7 @@ struct Outbox {
   std::vector<int32_t> neuron;
   std::vector<int64_t> delta;
   int64_t count = 0;
+  std::vector<int64_t> dense; // delta per neuron, 0 where none was sent
 };
 
 /// A destination core of a group's messages and the route's length.
@@ -298,8 +310,9 @@ struct Session::State {
   std::vector<std::vector<int64_t>> current, value; // this step's
   std::vector<std::vector<Outbox>> outbox;           // [group][slot]
   std::vector<std::vector<Route>> routes;
-  // Per table: the sigma of the received deltas.
-  std::vector<std::vector<int64_t>> acc;
+  // Per table: the sigma of the received deltas, and its sources' deltas
+  // side by side for the row-wise product.
+  std::vector<std::vector<int64_t>> acc, denseInput;
   // Per core: its groups in depth order, and this step's counters.
   std::vector<std::vector<int>> coreGroups;
   std::vector<Counters> coreCounters;
@@ -325,6 +338,9 @@ struct Session::State {
     routes.resize(G);
     activity.resize(G);
     acc.resize(net.tables.size());
+    denseInput.resize(net.tables.size());
+    for (size_t t = 0; t < net.tables.size(); ++t)
+      denseInput[t].assign(net.tables[t].cols, 0);
     coreGroups.resize(net.cores.size());
     coreCounters.resize(net.cores.size());
     coreTime.resize(net.cores.size());
@@ -376,7 +392,8 @@ struct Session::State {
       if (group.model == NeuronModel::Accumulator)
         sum[g].assign(group.size, 0);
       outbox[g].assign(ring, Outbox{std::vector<int32_t>(group.size),
-                                    std::vector<int64_t>(group.size), 0});
+                                    std::vector<int64_t>(group.size), 0,
+                                    std::vector<int64_t>(group.size, 0)});
     }
     for (size_t t = 0; t < net.tables.size(); ++t)
       acc[t].assign(net.tables[t].rows, 0);
@@ -397,25 +414,33 @@ struct Session::State {
     int64_t *prev = last[g].data();
     int32_t *neuron = out.neuron.data();
     int64_t *delta = out.delta.data();
+    int64_t *dense = out.dense.data();
     int64_t n = 0;
     // Branch-free compaction: every neuron writes its slot, only senders
     // advance the count (most steps, most S4D modes send; ReLUs rarely).
     for (int64_t i = 0; i < group.size; ++i) {
-      int64_t d = values[i] - prev[i];
-      const bool sendIt = d > threshold || -d > threshold;
-      const int64_t clamped = d > hi ? hi : (d < lo ? lo : d);
-      overflows += sendIt & (clamped != d); // a jump wider than a payload
-      d = sendIt ? clamped : 0;
-      prev[i] += d;
+      const int64_t d = values[i] - prev[i];
+      // Masks, min and max instead of branches: whether a neuron sends is
+      // data-dependent and would mispredict.
+      const int64_t magnitude = std::max(d, -d);
+      const int64_t sends = magnitude > threshold;
+      const int64_t mask = -sends;
+      const int64_t clamped = std::min(std::max(d, lo), hi);
+      overflows += sends & (clamped != d); // a jump wider than a payload
+      const int64_t sent = clamped & mask;
+      prev[i] += sent;
+      dense[i] = sent;
       neuron[n] = static_cast<int32_t>(i);
-      delta[n] = d;
-      n += sendIt;
+      delta[n] = sent;
+      n += sends;
     }
     out.count = n;
     return n;
   }
 
-  /// Delivers the messages due at step s into group g's tables.
+  /// Delivers the messages due at step s into group g's tables: message by
+  /// message when few sources sent, row by row over the dense deltas when
+  /// most did (same sums, same synop count).
   int64_t deliver(int g, int64_t s) {
     int64_t synops = 0;
     for (int t : net.groups[g].tables) {
@@ -423,35 +448,52 @@ struct Session::State {
       const int64_t from = s - 1 - table.delay;
       if (from < 0)
         continue;
+      int64_t messages = 0;
+      for (const TableSource &src : table.sources)
+        messages += outbox[src.group][from % ring].count;
+      if (messages == 0)
+        continue;
       int64_t *a = acc[t].data();
       const int64_t *start = table.columnStart.data();
+      if (4 * messages >= table.cols) {
+        int64_t *x = denseInput[t].data();
+        int64_t offset = 0;
+        for (const TableSource &src : table.sources) {
+          const Outbox &in = outbox[src.group][from % ring];
+          if (in.count == 0)
+            std::fill(x + offset, x + offset + src.size, 0);
+          else
+            std::copy(in.dense.begin(), in.dense.end(), x + offset);
+          for (int64_t m = 0; m < in.count; ++m) {
+            const int64_t col = offset + in.neuron[m];
+            synops += start[col + 1] - start[col];
+          }
+          offset += src.size;
+        }
+        const int64_t *rowStart = table.rowStart.data();
+        const int32_t *cols = table.columnIndex.data();
+        const int32_t *weights = table.rowWeight.data();
+        for (int64_t r = 0; r < table.rows; ++r) {
+          int64_t sum = 0;
+          for (int64_t k = rowStart[r]; k < rowStart[r + 1]; ++k)
+            sum += int64_t(weights[k]) * x[cols[k]];
+          a[r] += sum;
+        }
+        continue;
+      }
       const int32_t *rows = table.rowIndex.data();
       const int32_t *weights = table.weight.data();
       int64_t offset = 0;
       for (const TableSource &src : table.sources) {
         const Outbox &in = outbox[src.group][from % ring];
-        // Consecutive synapses into the same row (the S4D reduce table:
-        // N/2 modes per channel) add up in a register, not through memory.
-        int64_t row = -1, pending = 0;
         for (int64_t m = 0; m < in.count; ++m) {
           const int64_t col = offset + in.neuron[m];
           const int64_t d = in.delta[m];
           const int64_t begin = start[col], end = start[col + 1];
-          for (int64_t k = begin; k < end; ++k) {
-            const int64_t r = rows[k], v = int64_t(weights[k]) * d;
-            if (r == row) {
-              pending += v;
-            } else {
-              if (row >= 0)
-                a[row] += pending;
-              row = r;
-              pending = v;
-            }
-          }
+          for (int64_t k = begin; k < end; ++k)
+            a[rows[k]] += int64_t(weights[k]) * d;
           synops += end - begin;
         }
-        if (row >= 0)
-          a[row] += pending;
         offset += src.size;
       }
     }
