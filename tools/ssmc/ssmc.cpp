@@ -20,6 +20,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "ssm/Tools/Loihi2Flags.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
@@ -100,8 +101,12 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions(); // --mlir-timing, IR printing
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions({&category, &ssm::tools::loihi2Category(),
                             &cl::getGeneralCategory()});
+  // (MLIR's pass-manager and timing flags stay usable, listed under
+  // --help-hidden.)
   cl::ParseCommandLineOptions(argc, argv,
                               "ssmc: compile S4D / EGRU models written in the "
                               "ssmc DSL\n");
@@ -154,6 +159,12 @@ int main(int argc, char **argv) {
     llvm::SourceMgr sourceMgr;
     mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
     mlir::PassManager pm(&context);
+    if (failed(mlir::applyPassManagerCLOptions(pm)))
+      return 1;
+    mlir::DefaultTimingManager timing; // --mlir-timing
+    mlir::applyDefaultTimingManagerCLOptions(timing);
+    mlir::TimingScope rootTiming = timing.getRootScope();
+    pm.enableTiming(rootTiming);
     if (emit == Emit::Conv) {
       ssm::buildConvPipeline(pm);
     } else {
