@@ -350,7 +350,10 @@ void ConvExecutor::Impl::egru(size_t i, const float *x, float *y,
   }
 }
 
-Batch ConvExecutor::run(const Batch &input) {
+Batch ConvExecutor::run(const Batch &input) { return run(input, nullptr); }
+
+Batch ConvExecutor::run(const Batch &input,
+                        const LayerObserver &observer) {
   const Model &model = impl->model;
   const int64_t L = impl->length;
   if (input.length != L || input.channels != model.inputChannels() ||
@@ -436,6 +439,8 @@ Batch ConvExecutor::run(const Batch &input) {
         break;
       }
     }
+    if (observer)
+      observer(i, out.data(), count);
     for (size_t j = 0; j < i; ++j)
       if (impl->lastUse[j] == i)
         impl->release(values[j]);

@@ -172,48 +172,62 @@ std::vector<double> ssm::rt::runReference(const Model &model,
   return result;
 }
 
+namespace {
+/// Runs the reference on `samples` in parallel and merges per-layer maxima
+/// of what `track` reports (order-independent).
+template <typename Track>
+std::vector<double> maxOverSamples(const Model &model,
+                                   const std::vector<const float *> &samples,
+                                   int64_t length, int threads, Track track) {
+  const size_t layers = model.layers.size();
+  const int64_t span = length * model.inputChannels();
+  std::vector<double> result(layers, 0.0);
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> local(layers, 0.0);
+#pragma omp for schedule(dynamic)
+    for (size_t s = 0; s < samples.size(); ++s) {
+      std::vector<double> input(samples[s], samples[s] + span);
+      track(input, local);
+    }
+#pragma omp critical
+    for (size_t l = 0; l < layers; ++l)
+      result[l] = std::max(result[l], local[l]);
+  }
+  return result;
+}
+} // namespace
+
 std::vector<double>
 ssm::rt::calibrateRanges(const Model &model,
                          const std::vector<const float *> &samples,
                          int64_t length, int threads) {
-  return calibrate(model, samples, length, threads).outputs;
+  return maxOverSamples(
+      model, samples, length, threads,
+      [&](const std::vector<double> &input, std::vector<double> &local) {
+        runReference(model, input, 0,
+                     [&](size_t layer, const std::vector<double> &values) {
+                       for (double v : values)
+                         local[layer] = std::max(local[layer], std::abs(v));
+                     });
+      });
 }
 
-Calibration ssm::rt::calibrate(const Model &model,
+std::vector<double>
+ssm::rt::calibrateStates(const Model &model,
                          const std::vector<const float *> &samples,
                          int64_t length, int threads) {
-  const size_t layers = model.layers.size();
-  const int64_t span = length * model.inputChannels();
-  Calibration result{std::vector<double>(layers, 0.0),
-                     std::vector<double>(layers, 0.0)};
-#pragma omp parallel num_threads(threads)
-  {
-    Calibration local{std::vector<double>(layers, 0.0),
-                      std::vector<double>(layers, 0.0)};
-#pragma omp for schedule(dynamic)
-    for (size_t s = 0; s < samples.size(); ++s) {
-      std::vector<double> input(samples[s], samples[s] + span);
-      runReference(
-          model, input, 0,
-          [&](size_t layer, const std::vector<double> &values) {
-            double &m = local.outputs[layer];
-            for (double v : values)
-              m = std::max(m, std::abs(v));
-          },
-          [&](size_t layer, const std::vector<std::complex<double>> &x) {
-            double &m = local.states[layer];
-            for (const std::complex<double> &z : x)
-              m = std::max({m, std::abs(z.real()), std::abs(z.imag())});
-          });
-    }
-    // Maxima do not depend on the order of the merge.
-#pragma omp critical
-    for (size_t l = 0; l < layers; ++l) {
-      result.outputs[l] = std::max(result.outputs[l], local.outputs[l]);
-      result.states[l] = std::max(result.states[l], local.states[l]);
-    }
-  }
-  return result;
+  return maxOverSamples(
+      model, samples, length, threads,
+      [&](const std::vector<double> &input, std::vector<double> &local) {
+        runReference(
+            model, input, 0, nullptr,
+            [&](size_t layer, const std::vector<std::complex<double>> &x) {
+              double &m = local[layer];
+              for (const std::complex<double> &z : x)
+                m = std::max({m, std::abs(z.real()), std::abs(z.imag())});
+            });
+      });
 }
 
 std::vector<double> ssm::rt::activationSqnr(

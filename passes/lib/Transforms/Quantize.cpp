@@ -88,9 +88,9 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
     std::vector<const float *> sequences;
     for (int64_t i = 0; i < data.samples; ++i)
       sequences.push_back(data.sample(i));
-    rt::Calibration ranges;
+    rt::quant::Calibration ranges;
     try {
-      ranges = rt::calibrate(*rtModel, sequences, data.length, threads);
+      ranges = rt::quant::calibrate(*rtModel, sequences, data.length, threads);
     } catch (const std::exception &e) {
       return model.emitError() << "ssm-quantize: calibration: " << e.what();
     }

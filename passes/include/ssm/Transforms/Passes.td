@@ -53,11 +53,12 @@ def SSMDiscretize : Pass<"ssm-discretize", "::ssm::ModelOp"> {
 def SSMQuantize : Pass<"ssm-quantize", "::ssm::ModelOp"> {
   let summary = "Post-training quantization (PTQ) for the loihi2 target";
   let description = [{
-    Calibrates every connection's range by running the float64 reference
-    interpreter on `samples` sequences of the `calibration` data spec
-    (ssmc-run's specs: `mnist:train`, `pmnist:train`, `file:X.npy`, ...),
-    then types each connection as a graded-spike stream of the hardware's
-    message width,
+    Calibrates every connection's range on `samples` sequences of the
+    `calibration` data spec (ssmc-run's specs: `mnist:train`,
+    `pmnist:train`, `file:X.npy`, ...) — layer outputs with the conv
+    executor (whole sequences in batches), S4D states with the float64
+    reference interpreter on the first 16 — then types each connection as a
+    graded-spike stream of the hardware's message width,
 
     ```mlir
     !ssm.stream<64x!ssm.fixed<24, 19>, graded<24>, threshold = 1.2e-02>

@@ -16,6 +16,7 @@
 #include "ssm/Runtime/Model.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace ssm::rt {
@@ -46,6 +47,12 @@ public:
   /// output 0 for every token, [B, L, O]. Throws std::invalid_argument on
   /// a shape mismatch.
   Batch run(const Batch &input);
+
+  /// Called with each layer's outputs ([B, L, H], float32) as soon as they
+  /// are computed (e.g. to collect activation ranges for PTQ).
+  using LayerObserver = std::function<void(size_t layer, const float *values,
+                                           int64_t count)>;
+  Batch run(const Batch &input, const LayerObserver &observer);
 
   int64_t getLength() const;
   /// The FFT size used for S4D layers (0 when direct convolution is used).

@@ -22,12 +22,27 @@
 #define SSM_RUNTIME_QUANTIZE_H
 
 #include "ssm/Runtime/FixedPoint.h"
+#include "ssm/Runtime/Model.h"
 #include "ssm/Runtime/S4D.h"
 
 #include <complex>
 #include <vector>
 
 namespace ssm::rt::quant {
+
+/// What PTQ calibration measures, by layer index.
+struct Calibration {
+  std::vector<double> outputs; // max |output value|
+  std::vector<double> states;  // S4D layers: max |Re x|, |Im x|; else 0
+};
+
+/// Calibrates `model` on `samples` ([L, H_in] each): the output ranges of
+/// every layer over all samples with the conv executor (whole sequences in
+/// batches: fast), the S4D state ranges with the reference interpreter
+/// over the first `stateSamples` (states exist only in the recurrent form).
+Calibration calibrate(const Model &model,
+                      const std::vector<const float *> &samples,
+                      int64_t length, int threads, size_t stateSamples = 16);
 
 /// Fractional bits for a connection whose calibrated max |value| is
 /// `maxAbs`: formatFor(2 * maxAbs, bits), one bit of headroom for inputs

@@ -45,16 +45,11 @@ std::vector<double> calibrateRanges(const Model &model,
                                     const std::vector<const float *> &samples,
                                     int64_t length, int threads = 1);
 
-/// What PTQ calibration measures, by layer index.
-struct Calibration {
-  std::vector<double> outputs; // max |output value|
-  std::vector<double> states;  // S4D layers: max |Re x|, |Im x|; else 0
-};
-
-/// calibrateRanges plus the S4D state ranges.
-Calibration calibrate(const Model &model,
-                      const std::vector<const float *> &samples,
-                      int64_t length, int threads = 1);
+/// The largest |Re x|, |Im x| of each S4D layer's states over `samples`
+/// (0 for other layers): how wide its mode neurons' registers must be.
+std::vector<double> calibrateStates(const Model &model,
+                                    const std::vector<const float *> &samples,
+                                    int64_t length, int threads = 1);
 
 /// Per layer, the SQNR (dB) of quantizing its outputs over `samples` to
 /// q * 2^-fracs[layer] of `bits` (rounding and saturation): how much of the
