@@ -170,6 +170,8 @@ private:
   LogicalResult formatOf(Operation *op, Value v, int &frac,
                          int64_t &threshold);
   int newGroup(Group group);
+  /// A group implementing `op`'s layer, fed by `input`.
+  static Group groupFor(Operation *op, nc::NeuronModel model, Form input);
   Form formFor(Value v);
   FailureOr<int> materialize(Value v);
   void define(Value v, Form form);
@@ -204,6 +206,17 @@ int Lowering::newGroup(Group group) {
   return static_cast<int>(groups.size()) - 1;
 }
 
+Group Lowering::groupFor(Operation *op, nc::NeuronModel model, Form input) {
+  Group g;
+  g.layer = layerName(op);
+  g.name = g.layer;
+  g.origin = op;
+  g.model = model;
+  g.size = input.size;
+  g.input = std::move(input);
+  return g;
+}
+
 /// The value as a linear form: a group's messages through the identity, or
 /// its pending form.
 Form Lowering::formFor(Value v) {
@@ -223,15 +236,9 @@ FailureOr<int> Lowering::materialize(Value v) {
   if (auto it = groupOf.find(v); it != groupOf.end())
     return it->second;
   Operation *def = v.getDefiningOp();
-  Group g;
-  g.layer = layerName(def);
-  g.name = g.layer;
-  g.origin = def;
-  g.model = nc::NeuronModel::SigmaDelta;
+  Group g = groupFor(def, nc::NeuronModel::SigmaDelta, formOf.lookup(v));
   if (failed(formatOf(def, v, g.frac, g.threshold)))
     return failure();
-  g.input = formOf.lookup(v);
-  g.size = g.input.size;
   int id = newGroup(std::move(g));
   groupOf[v] = id;
   return id;
@@ -278,12 +285,14 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
   std::vector<std::complex<double>> cv(c->begin(), c->end());
 
   // Modes: one s4d_mode neuron per (channel, mode), fed by the expand table.
-  Group m;
-  m.layer = layerName(op);
+  const int64_t size = H * modes;
+  Term expand{*u, size, H, std::vector<double>(size * H, 0.0)};
+  for (int64_t h = 0; h < H; ++h)
+    for (int64_t n = 0; n < modes; ++n)
+      expand.weights[(h * modes + n) * H + h] = 1.0;
+  Group m = groupFor(op, nc::NeuronModel::S4DMode,
+                     {size, {std::move(expand)}, std::vector<double>(size, 0.0)});
   m.name = m.layer + ".modes";
-  m.origin = op;
-  m.model = nc::NeuronModel::S4DMode;
-  m.size = H * modes;
   m.frac = static_cast<int>(stateFrac.getInt());
   m.s4d = rt::quant::quantizeS4DModes(discrete, cv, limits.stateBits);
   int outFrac;
@@ -294,11 +303,6 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
   m.threshold = static_cast<int64_t>(std::floor(
       std::ldexp(static_cast<double>(outThreshold), m.frac - outFrac) /
       static_cast<double>(modes)));
-  Term expand{*u, m.size, H, std::vector<double>(m.size * H, 0.0)};
-  for (int64_t h = 0; h < H; ++h)
-    for (int64_t n = 0; n < modes; ++n)
-      expand.weights[(h * modes + n) * H + h] = 1.0;
-  m.input = {m.size, {std::move(expand)}, std::vector<double>(m.size, 0.0)};
   const int modesGroup = newGroup(std::move(m));
 
   // Output: reduce (modes to channel; 2C is in the neurons) + D u.
@@ -341,13 +345,11 @@ LogicalResult Lowering::lower() {
     LogicalResult result =
         llvm::TypeSwitch<Operation *, LogicalResult>(op)
             .Case([&](InputOp input) -> LogicalResult {
-              Group g;
-              g.layer = layerName(input);
-              g.name = g.layer;
-              g.origin = input;
+              Form none;
+              none.size = cast<StreamType>(input.getType()).getChannels();
+              Group g = groupFor(input, nc::NeuronModel::SigmaDelta, none);
               g.isInput = true;
               g.inputIndex = input.getIndex();
-              g.size = cast<StreamType>(input.getType()).getChannels();
               if (failed(formatOf(input, input.getResult(), g.frac,
                                   g.threshold)))
                 return failure();
@@ -388,13 +390,8 @@ LogicalResult Lowering::lower() {
               return success();
             })
             .Case([&](ReluOp relu) -> LogicalResult {
-              Group g;
-              g.layer = layerName(relu);
-              g.name = g.layer;
-              g.origin = relu;
-              g.model = nc::NeuronModel::SigmaDeltaRelu;
-              g.input = formFor(relu.getInput());
-              g.size = g.input.size;
+              Group g = groupFor(relu, nc::NeuronModel::SigmaDeltaRelu,
+                                 formFor(relu.getInput()));
               if (failed(formatOf(relu, relu.getResult(), g.frac,
                                   g.threshold)))
                 return failure();
@@ -402,14 +399,9 @@ LogicalResult Lowering::lower() {
               return success();
             })
             .Case([&](ReadoutOp readout) -> LogicalResult {
-              Group g;
-              g.layer = layerName(readout);
-              g.name = g.layer;
-              g.origin = readout;
-              g.model = nc::NeuronModel::Accumulator;
+              Group g = groupFor(readout, nc::NeuronModel::Accumulator,
+                                 formFor(readout.getInput()));
               g.last = readout.getMode() == ReadoutMode::Last;
-              g.input = formFor(readout.getInput());
-              g.size = g.input.size;
               // It adds up per-token inputs, whose range (not the mean's)
               // sizes its format.
               int meanFrac, inputFrac;
