@@ -138,9 +138,10 @@ void Network::validate() {
         invalid(where + ": runs on a core that does not exist");
       perCore[g.core] += g.size;
     }
-    if (g.model == NeuronModel::EGRUUnit)
-      invalid(where + ": the event runtime does not run egru_unit groups "
-                      "yet (run EGRU models on the reference or conv target)");
+    if (g.model == NeuronModel::EGRUUnit &&
+        static_cast<int64_t>(g.theta.size()) != g.size)
+      invalid(fmt::format("{}: theta has {} entries, expected {}", where,
+                          g.theta.size(), g.size));
     if (g.payloadBits > hw.messageBits)
       invalid(fmt::format("{}: {}-bit payloads exceed {}'s {}-bit messages",
                           where, g.payloadBits, hw.name, hw.messageBits));
@@ -150,9 +151,10 @@ void Network::validate() {
       invalid(where + ": fractional bits out of range");
     if (g.threshold < 0)
       invalid(where + ": negative sigma-delta threshold");
-    if (!g.bias.empty() && static_cast<int64_t>(g.bias.size()) != g.size)
+    if (!g.bias.empty() &&
+        static_cast<int64_t>(g.bias.size()) != g.currentSize())
       invalid(fmt::format("{}: bias has {} entries, expected {}", where,
-                          g.bias.size(), g.size));
+                          g.bias.size(), g.currentSize()));
     if (g.model == NeuronModel::S4DMode) {
       for (const std::vector<int32_t> *p :
            {&g.s4d.aRe, &g.s4d.aIm, &g.s4d.bRe, &g.s4d.bIm, &g.s4d.cRe,
@@ -196,11 +198,11 @@ void Network::validate() {
                             groups[s.group].size, s.size));
       cols += s.size;
     }
-    if (cols != table.cols || table.rows != target.size)
+    if (cols != table.cols || table.rows != target.currentSize())
       invalid(fmt::format("{}: weights are {} x {}, but it connects {} "
-                          "source neurons to {} neurons of '{}'",
-                          where, table.rows, table.cols, cols, target.size,
-                          target.name));
+                          "source neurons to {} inputs of '{}'",
+                          where, table.rows, table.cols, cols,
+                          target.currentSize(), target.name));
     if (static_cast<int64_t>(table.columnStart.size()) != table.cols + 1 ||
         table.columnStart.back() != static_cast<int64_t>(table.weight.size()))
       invalid(where + ": weight storage does not match its shape");
@@ -382,15 +384,18 @@ struct Session::State {
     for (size_t g = 0; g < net.groups.size(); ++g) {
       const NeuronGroup &group = net.groups[g];
       last[g].assign(group.size, 0);
-      prevCurrent[g].assign(group.size, 0);
-      current[g].assign(group.size, 0);
+      prevCurrent[g].assign(group.currentSize(), 0);
+      current[g].assign(group.currentSize(), 0);
       value[g].assign(group.size, 0);
       if (group.model == NeuronModel::S4DMode) {
         xRe[g].assign(group.size, 0);
         xIm[g].assign(group.size, 0);
       }
-      if (group.model == NeuronModel::Accumulator)
-        sum[g].assign(group.size, 0);
+      if (group.model == NeuronModel::Accumulator ||
+          group.model == NeuronModel::EGRUUnit)
+        sum[g].assign(group.size, 0); // EGRU: the cell state c
+      if (group.model == NeuronModel::EGRUUnit)
+        xRe[g].assign(group.size, 0); // EGRU: the last event e (0 or 1)
       outbox[g].assign(ring, Outbox{std::vector<int32_t>(group.size),
                                     std::vector<int64_t>(group.size), 0,
                                     std::vector<int64_t>(group.size, 0)});
@@ -521,15 +526,15 @@ struct Session::State {
       c.neuronUpdatesInactive += group.size;
       return;
     }
-    const int64_t n = group.size;
+    const int64_t n = group.size, inputs = group.currentSize();
     // Dendritic input: each table's sigma, rescaled by its exponent, plus
     // the bias, in the state register's width.
     int64_t *cur = current[g].data();
-    std::fill(cur, cur + n, 0);
+    std::fill(cur, cur + inputs, 0);
     for (int t : group.tables) {
       const int shift = -net.tables[t].exponent;
       const int64_t *a = acc[t].data();
-      for (int64_t i = 0; i < n; ++i)
+      for (int64_t i = 0; i < inputs; ++i)
         cur[i] += shiftRound(a[i], shift);
     }
     int64_t overflows = 0, active = 0;
@@ -544,7 +549,7 @@ struct Session::State {
       overflows += c != v;
       return c;
     };
-    for (int64_t i = 0; i < n; ++i)
+    for (int64_t i = 0; i < inputs; ++i)
       cur[i] = clamp(cur[i] + (group.bias.empty() ? 0 : group.bias[i]),
                      stateLo, stateHi);
     int64_t *val = value[g].data();
@@ -607,9 +612,29 @@ struct Session::State {
       }
       break;
     }
+    case NeuronModel::EGRUUnit: {
+      // Subramoney et al. 2023, Sec. 3.1, as the reference interpreter:
+      // c = u z + (1 - u) c - theta e_prev; e = [c > theta]; y = c e. The
+      // gate nonlinearities read the dequantized current (the chip's lookup
+      // tables); c is rounded back to the value format.
+      const double lsb = std::ldexp(1.0, -group.frac);
+      int64_t *c = sum[g].data(), *e = xRe[g].data();
+      for (int64_t i = 0; i < n; ++i) {
+        const double u = 1.0 / (1.0 + std::exp(-cur[i] * lsb));
+        const double r = 1.0 / (1.0 + std::exp(-cur[n + i] * lsb));
+        const double z = std::tanh((cur[2 * n + i] + r * cur[3 * n + i]) * lsb);
+        const double next = u * z + (1.0 - u) * (c[i] * lsb) -
+                            (e[i] ? group.theta[i] * lsb : 0.0);
+        c[i] = clamp(static_cast<int64_t>(std::llround(next / lsb)), stateLo,
+                     stateHi);
+        e[i] = c[i] > group.theta[i];
+        val[i] = e[i] ? clamp(c[i], payLo, payHi) : 0;
+      }
+      active = n; // every cell evaluates its gates each step
+      break;
+    }
     case NeuronModel::Input:
-    case NeuronModel::EGRUUnit:
-      sends = false; // rejected by validate()
+      sends = false;
       break;
     }
     const int64_t spikes = sends ? send(g, val, out, overflows) : 0;
@@ -801,7 +826,7 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
       const NeuronGroup &group = net.groups[g];
       if (group.model == NeuronModel::Input)
         continue;
-      std::vector<double> current(group.size, 0.0);
+      std::vector<double> current(group.currentSize(), 0.0);
       for (int tableIndex : group.tables) {
         const SynapseTable &table = net.tables[tableIndex];
         int64_t col = 0;
@@ -817,7 +842,7 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
                   table.weight[k] * scale * value[src.group][j];
         }
       }
-      for (int64_t i = 0; i < group.size; ++i)
+      for (int64_t i = 0; i < group.currentSize(); ++i)
         if (!group.bias.empty())
           current[i] += real(group.bias[i], group.frac);
       std::vector<double> &out = value[g];
@@ -854,8 +879,21 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
                                   : sum[g][i] / static_cast<double>(length);
         }
         break;
+      case NeuronModel::EGRUUnit: {
+        const int64_t n = group.size;
+        for (int64_t i = 0; i < n; ++i) {
+          const double u = 1.0 / (1.0 + std::exp(-current[i]));
+          const double r = 1.0 / (1.0 + std::exp(-current[n + i]));
+          const double z = std::tanh(current[2 * n + i] + r * current[3 * n + i]);
+          const double theta = real(group.theta[i], group.frac);
+          const bool event = xi[g][i] != 0; // the last event
+          sum[g][i] = u * z + (1.0 - u) * sum[g][i] - (event ? theta : 0.0);
+          xi[g][i] = sum[g][i] > theta;
+          out[i] = xi[g][i] ? sum[g][i] : 0.0;
+        }
+        break;
+      }
       case NeuronModel::Input:
-      case NeuronModel::EGRUUnit:
         break;
       }
     }

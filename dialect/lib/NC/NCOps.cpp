@@ -134,17 +134,16 @@ LogicalResult NeuronsOp::verify() {
   if (getOutput().getType().getSize() != size)
     return emitOpError() << "output must have " << size << " neurons, got "
                          << getOutput().getType().getSize();
-  // An EGRU unit receives its three gate pre-activations stacked.
+  // An EGRU unit receives its gate pre-activations stacked: update, reset,
+  // candidate (input part), candidate (recurrent part).
   const int64_t inputSize =
-      getModel() == NeuronModel::EGRUUnit ? 3 * size : size;
+      getModel() == NeuronModel::EGRUUnit ? 4 * size : size;
   for (Value input : getInputs())
     if (cast<CurrentType>(input.getType()).getSize() != inputSize)
       return emitOpError() << "every input current must have " << inputSize
                            << " entries, got "
                            << cast<CurrentType>(input.getType()).getSize();
-  if ((getModel() == NeuronModel::S4DMode ||
-       getModel() == NeuronModel::EGRUUnit) &&
-      !getParamFracBits())
+  if (getModel() == NeuronModel::S4DMode && !getParamFracBits())
     return emitOpError() << "model '" << stringifyNeuronModel(getModel())
                          << "' needs 'param_frac_bits'";
   if (std::optional<int64_t> frac = getFracBits();
@@ -152,7 +151,7 @@ LogicalResult NeuronsOp::verify() {
     return emitOpError() << "fractional bits must be within [-64, 64], got "
                          << *frac;
   if (std::optional<ArrayRef<int64_t>> fracs = getParamFracBits()) {
-    const size_t expected = getModel() == NeuronModel::S4DMode ? 3 : 1;
+    const size_t expected = getModel() == NeuronModel::S4DMode ? 3 : 0;
     if (fracs->size() != expected)
       return emitOpError() << "'param_frac_bits' of model '"
                            << stringifyNeuronModel(getModel()) << "' needs "
@@ -176,11 +175,12 @@ LogicalResult NeuronsOp::verify() {
   if ((*this)->getAttr("bias"))
     params.push_back("bias");
   for (StringRef name : params) {
+    const int64_t elements = name == "bias" ? inputSize : size;
     auto attr = (*this)->getAttrOfType<ElementsAttr>(name);
     if (!attr || !isa<IntegerType>(attr.getElementType()) ||
-        attr.getShapedType().getShape() != ArrayRef<int64_t>{size})
+        attr.getShapedType().getShape() != ArrayRef<int64_t>{elements})
       return emitOpError() << "parameter '" << name
-                           << "' must be an integer tensor of " << size
+                           << "' must be an integer tensor of " << elements
                            << " elements";
   }
   return success();

@@ -158,7 +158,8 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
             g.paramFrac[i] = static_cast<int>(f);
       g.threshold = group.getThreshold().value_or(0);
       g.last = group->hasAttr("last");
-      if (failed(readParam(group, "bias", g.bias)))
+      if (failed(readParam(group, "bias", g.bias)) ||
+          failed(readParam(group, "theta", g.theta)))
         return failure();
       const std::pair<StringRef, std::vector<int32_t> *> s4dParams[] = {
           {"a_bar_re", &g.s4d.aRe}, {"a_bar_im", &g.s4d.aIm},

@@ -54,8 +54,8 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<2x2xi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
-// expected-error @+1 {{'nc.neurons' op every input current must have 6 entries, got 2}}
-  %y = nc.neurons @g on @c0 egru_unit(%s) {size = 2 : i64, param_frac_bits = array<i64: 12>, theta = dense<1> : tensor<2xi32>} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
+// expected-error @+1 {{'nc.neurons' op every input current must have 8 entries, got 2}}
+  %y = nc.neurons @g on @c0 egru_unit(%s) {size = 2 : i64, theta = dense<1> : tensor<2xi32>} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
 }
 
 // -----

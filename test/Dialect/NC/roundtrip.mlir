@@ -25,9 +25,9 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
       c_re = dense<8192> : tensor<2xi32>, c_im = dense<-4096> : tensor<2xi32>}
       : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
   // A recurrent table: the EGRU group feeds itself (one step later).
-  %w = nc.synapses %m, %g {weights = dense<1> : tensor<6x4xi8>, exponent = 1 : i64}
-      : (!nc.spikes<2, bits = 24>, !nc.spikes<2, bits = 0>) -> !nc.current<6>
-  %g = nc.neurons @gru on @c1 egru_unit(%w) {size = 2 : i64, param_frac_bits = array<i64: 12>, theta = dense<400> : tensor<2xi32>}
-      : (!nc.current<6>) -> !nc.spikes<2, bits = 0>
+  %w = nc.synapses %m, %g {weights = dense<1> : tensor<8x4xi8>, exponent = 1 : i64}
+      : (!nc.spikes<2, bits = 24>, !nc.spikes<2, bits = 0>) -> !nc.current<8>
+  %g = nc.neurons @gru on @c1 egru_unit(%w) {size = 2 : i64, frac_bits = 12 : i64, theta = dense<400> : tensor<2xi32>}
+      : (!nc.current<8>) -> !nc.spikes<2, bits = 0>
   nc.output %m, %g : !nc.spikes<2, bits = 24>, !nc.spikes<2, bits = 0>
 }

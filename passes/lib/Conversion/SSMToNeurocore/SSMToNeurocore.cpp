@@ -84,6 +84,7 @@ struct Group {
   int64_t threshold = 0; // payload units
   Form input;            // what feeds it (terms and bias)
   std::optional<rt::quant::S4DModeParams> s4d;
+  std::vector<int64_t> theta; // EGRU event threshold, value format
   bool last = false;
   // Steps 2 and 3.
   std::vector<Table> tables;
@@ -92,6 +93,18 @@ struct Group {
   // Step 4: part p covers neurons [partStart[p], partStart[p + 1]).
   std::vector<int64_t> partStart;
   std::vector<Value> partValues;
+
+  /// Rows of its tables (entries of its current) per neuron: an EGRU unit
+  /// stacks four gate inputs, so it is never split.
+  int64_t rowsPerNeuron() const {
+    return model == nc::NeuronModel::EGRUUnit ? 4 : 1;
+  }
+  /// The table rows of part p.
+  std::pair<int64_t, int64_t> partRows(size_t p) const {
+    if (model == nc::NeuronModel::EGRUUnit)
+      return {0, 4 * size};
+    return {partStart[p], partStart[p + 1]};
+  }
 };
 
 struct Limits {
@@ -176,6 +189,7 @@ private:
   FailureOr<int> materialize(Value v);
   void define(Value v, Form form);
   LogicalResult lowerS4D(S4DOp op);
+  LogicalResult lowerEGRU(EGRUOp op);
 };
 
 LogicalResult Lowering::formatOf(Operation *op, Value v, int &frac,
@@ -322,6 +336,62 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
   return success();
 }
 
+/// An EGRU layer is one egru_unit group fed by its input's table ([W; 0])
+/// and by a table from itself ([R_u; R_r; 0; R_z]), which the runtime
+/// delivers one step later: the previous token's output.
+LogicalResult Lowering::lowerEGRU(EGRUOp op) {
+  FailureOr<int> x = materialize(op.getInput());
+  if (failed(x))
+    return failure();
+  std::string error;
+  auto read = [&](StringRef name, ElementsAttr attr)
+      -> FailureOr<SmallVector<double>> {
+    auto values = readRealElements(attr, &error);
+    if (failed(values))
+      return op.emitOpError() << "parameter '" << name << "': " << error;
+    return values;
+  };
+  FailureOr<SmallVector<double>> w = read("w", op.getW()),
+                                 r = read("r", op.getR()),
+                                 theta = read("theta", op.getTheta());
+  if (failed(w) || failed(r) || failed(theta))
+    return failure();
+  const int64_t H = cast<StreamType>(op.getType()).getChannels();
+  const int64_t in = groups[*x].size;
+  Term input{*x, 4 * H, in, std::vector<double>(4 * H * in, 0.0)};
+  std::copy(w->begin(), w->end(), input.weights.begin());
+  Form form{4 * H, {std::move(input)}, std::vector<double>(4 * H, 0.0)};
+  if (op.getBiasAttr()) {
+    FailureOr<SmallVector<double>> b = read("bias", op.getBiasAttr());
+    if (failed(b))
+      return failure();
+    std::copy(b->begin(), b->end(), form.bias.begin());
+  }
+  Group g = groupFor(op, nc::NeuronModel::EGRUUnit, std::move(form));
+  g.size = H;
+  int64_t threshold;
+  if (failed(formatOf(op, op.getResult(), g.frac, threshold)))
+    return failure();
+  // The current holds gate pre-activations; beyond +-8 the gates saturate
+  // anyway, so the format covers at least that.
+  g.frac = std::min(g.frac, rt::quant::activationFrac(8.0, limits.stateBits));
+  g.threshold = 0; // events are already sparse: every change is sent
+  g.theta = rt::quant::quantizeValues(
+      std::vector<double>(theta->begin(), theta->end()), g.frac,
+      limits.stateBits);
+  const int id = newGroup(std::move(g));
+  Term recurrent{id, 4 * H, H, std::vector<double>(4 * H * H, 0.0)};
+  for (int64_t row = 0; row < 3 * H; ++row) {
+    // Rows of R: update, reset, candidate -> current rows 0, 1, 3 (x H).
+    const int64_t target = row < 2 * H ? row : row + H;
+    std::copy(r->begin() + row * H, r->begin() + (row + 1) * H,
+              recurrent.weights.begin() + target * H);
+  }
+  groups[id].input.terms.push_back(std::move(recurrent));
+  groupOf[op.getResult()] = id;
+  return success();
+}
+
 LogicalResult Lowering::lower() {
   SmallVector<Operation *> ops;
   for (Operation &op : model.getBody().front())
@@ -418,6 +488,7 @@ LogicalResult Lowering::lower() {
               return success();
             })
             .Case([&](S4DOp s4d) { return lowerS4D(s4d); })
+            .Case([&](EGRUOp egru) { return lowerEGRU(egru); })
             .Case([&](OutputOp output) -> LogicalResult {
               for (Value v : output.getOutputs()) {
                 FailureOr<int> g = materialize(v);
@@ -430,8 +501,8 @@ LogicalResult Lowering::lower() {
             .Default([&](Operation *other) {
               return other->emitOpError()
                      << "has no neurocore lowering; the loihi2 target runs "
-                        "dense, s4d, relu, add, readout (use the conv or "
-                        "reference target for this model)";
+                        "dense, s4d, egru, relu, add, readout (use the conv "
+                        "or reference target for this model)";
             });
     if (failed(result))
       return failure();
@@ -461,11 +532,17 @@ LogicalResult Lowering::pipeline() {
   for (Group &g : groups) {
     if (g.isInput)
       continue;
+    // A table from the group itself is recurrent: it delivers the previous
+    // token with no delay and does not set the depth.
+    const Group *self = &g;
     int64_t depth = 0;
     for (const Table &t : g.tables)
-      depth = std::max(depth, groups[t.source].depth + 1);
+      if (&groups[t.source] != self)
+        depth = std::max(depth, groups[t.source].depth + 1);
     g.depth = depth;
     for (Table &t : g.tables) {
+      if (&groups[t.source] == self)
+        continue;
       t.delay = depth - groups[t.source].depth - 1;
       if (t.delay > limits.maxDelay)
         return g.origin->emitOpError()
@@ -499,15 +576,23 @@ LogicalResult Lowering::splitAndPlace() {
     Group &g = groups[gi];
     if (g.isInput)
       continue;
+    const int64_t per = g.rowsPerNeuron();
     auto bytesOf = [&](int64_t begin, int64_t end) {
       int64_t bytes = 0;
       for (const Table &t : g.tables)
-        bytes += tableBytes(t, begin, end, limits.weightBits);
+        bytes += tableBytes(t, per * begin, per * end, limits.weightBits);
       return bytes;
     };
     // The fewest equal parts of which each fits a core.
     int64_t parts = (g.size + limits.neuronsPerCore - 1) / limits.neuronsPerCore;
     for (;; ++parts) {
+      if (parts > 1 && per > 1)
+        return g.origin->emitOpError()
+               << "needs " << g.size << " EGRU units and "
+               << bytesOf(0, g.size) << " bytes of synapses on one core; "
+               << limits.name << " cores have " << limits.neuronsPerCore
+               << " neurons and " << limits.synapseBytesPerCore
+               << " bytes (EGRU layers are not split over cores)";
       if (parts > g.size)
         return g.origin->emitOpError()
                << "cannot be placed on " << limits.name << ": one neuron of '"
@@ -600,22 +685,32 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
     for (size_t p = 0; p + 1 < g.partStart.size(); ++p, ++item) {
       const int64_t begin = g.partStart[p], end = g.partStart[p + 1];
       const int64_t n = end - begin;
+      const auto [rowBegin, rowEnd] = g.partRows(p);
+      const int64_t rowCount = rowEnd - rowBegin;
       const std::string name =
           g.partStart.size() == 2 ? g.name : g.name + "." + std::to_string(p);
       SmallVector<Value> currents;
+      // Tables from the group itself read its own (not yet created)
+      // output: patched in below.
+      SmallVector<std::pair<nc::SynapsesOp, size_t>> selfTables;
       for (const Table &t : g.tables) {
         bool sparse = false;
-        tableBytes(t, begin, end, limits.weightBits, &sparse);
-        std::vector<int64_t> rows(t.q.begin() + begin * t.cols,
-                                  t.q.begin() + end * t.cols);
+        tableBytes(t, rowBegin, rowEnd, limits.weightBits, &sparse);
+        std::vector<int64_t> rows(t.q.begin() + rowBegin * t.cols,
+                                  t.q.begin() + rowEnd * t.cols);
         const std::string tableName = name + ".from." + groups[t.source].name;
+        const bool self = &groups[t.source] == &g;
         auto table = b.create<nc::SynapsesOp>(
-            loc, nc::CurrentType::get(ctx, n), groups[t.source].partValues,
-            makeIntegerParam(ctx, {n, t.cols}, rows, storageBits, tableName),
+            loc, nc::CurrentType::get(ctx, rowCount),
+            self ? ValueRange{} : ValueRange(groups[t.source].partValues),
+            makeIntegerParam(ctx, {rowCount, t.cols}, rows, storageBits,
+                             tableName),
             b.getI64IntegerAttr(t.exponent),
             nc::SynapseLayoutAttr::get(ctx, sparse ? nc::SynapseLayout::Sparse
                                                    : nc::SynapseLayout::Dense),
             b.getI64IntegerAttr(t.delay), b.getStringAttr(tableName));
+        if (self)
+          selfTables.push_back({table, table->getNumOperands()});
         currents.push_back(table.getOutput());
       }
       auto group = b.create<nc::NeuronsOp>(
@@ -625,13 +720,21 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
           g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr(),
           b.getI64IntegerAttr(g.frac), DenseI64ArrayAttr());
       // This part's slice of a per-neuron parameter, as an i32 tensor.
+      for (auto &[table, unused] : selfTables)
+        table.getInputsMutable().append(group.getOutput());
       auto setParam = [&](StringRef key, const std::vector<int64_t> &v) {
         group->setAttr(key, makeIntegerParam(
                                 ctx, {n}, ArrayRef<int64_t>(v).slice(begin, n),
                                 32, name + "." + key.str()));
       };
       if (llvm::any_of(g.bias, [](int64_t v) { return v != 0; }))
-        setParam("bias", g.bias);
+        group->setAttr("bias", makeIntegerParam(
+                                   ctx, {rowCount},
+                                   ArrayRef<int64_t>(g.bias).slice(rowBegin,
+                                                                   rowCount),
+                                   32, name + ".bias"));
+      if (!g.theta.empty())
+        setParam("theta", g.theta);
       if (g.s4d) {
         group.setParamFracBitsAttr(b.getDenseI64ArrayAttr(
             {g.s4d->aFrac, g.s4d->bFrac, g.s4d->cFrac}));
@@ -665,9 +768,9 @@ void Lowering::writeReport(llvm::raw_ostream &os) {
     for (size_t p = 0; p + 1 < g.partStart.size(); ++p, ++item) {
       const int c = partCore[item];
       neurons[c] += g.partStart[p + 1] - g.partStart[p];
+      const auto [rowBegin, rowEnd] = g.partRows(p);
       for (const Table &t : g.tables)
-        bytes[c] += tableBytes(t, g.partStart[p], g.partStart[p + 1],
-                               limits.weightBits);
+        bytes[c] += tableBytes(t, rowBegin, rowEnd, limits.weightBits);
       if (!names[c].empty())
         names[c] += ", ";
       names[c] += g.partStart.size() == 2 ? g.name

@@ -91,8 +91,15 @@ struct NeuronGroup {
   int64_t threshold = 0;         // sigma-delta, payload units
   std::vector<int64_t> bias;     // [size] or empty
   S4DModeRegisters s4d;          // S4D mode
+  std::vector<int64_t> theta;    // EGRU event threshold [size], value format
   bool last = false;             // accumulator: last token, not the mean
   std::vector<int> tables;       // synapse tables feeding this group
+
+  /// Entries of the group's input current: 4 x size for an EGRU unit
+  /// (update, reset, candidate from input, candidate from recurrence).
+  int64_t currentSize() const {
+    return model == NeuronModel::EGRUUnit ? 4 * size : size;
+  }
 };
 
 /// One source of a synapse table: `size` consecutive columns come from

@@ -211,13 +211,18 @@ def NC_NeuronsOp : NC_Op<"neurons", [Symbol, HasParent<"NetworkOp">]> {
     - `accumulator`: sums its input over the sequence and, after the last
       token, sends the mean (mean readout); with the unit attribute `last`
       it keeps the last token's input instead (last-token readout).
-    - `egru_unit`: the EGRU cell (three stacked gate inputs), sending c
-      when c exceeds `theta` (`param_frac_bits = array<i64: fTheta>`).
+    - `egru_unit`: the EGRU cell of Subramoney et al. 2023 (Sec. 3.1); its
+      current has 4 x `size` entries, stacked [update, reset, candidate
+      from the input, candidate from the recurrence] so the reset gate can
+      scale the recurrent part alone; `theta` (value format) is the event
+      threshold; sends y = c when c exceeds theta, else 0. The gate
+      nonlinearities are evaluated on the dequantized current and the
+      result rounded to the value format (a lookup table on the chip).
 
     Every model sends sigma-delta: a neuron sends the change of its value
     when it differs from what it last sent by more than `threshold` (in
     payload units; default 0, i.e. on any change). Optional `bias` is in the
-    value format.
+    value format, one entry per current entry.
   }];
   let arguments = (ins Variadic<NC_CurrentType>:$inputs,
                        SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$core,
