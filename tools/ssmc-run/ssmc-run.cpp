@@ -410,7 +410,11 @@ int main(int argc, char **argv) {
     // derived ones.
     parameters = countParameters(*modelOp);
   }
+  // Compilation (for loihi2: calibration, PTQ, lowering, placement) is
+  // timed apart from the run.
+  double compileSeconds = 0;
   if (target != Target::Reference && !isNetwork) {
+    const auto start = std::chrono::steady_clock::now();
     mlir::PassManager pm(&context);
     if (target == Target::Conv)
       buildConvPipeline(pm);
@@ -418,6 +422,9 @@ int main(int argc, char **argv) {
       buildLoihi2Pipeline(pm, tools::loihi2OptionsFromFlags());
     if (failed(pm.run(*module)))
       return 1;
+    compileSeconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
   }
   std::optional<rt::Model> model;
   std::optional<rt::neuro::Network> network;
@@ -498,6 +505,7 @@ int main(int argc, char **argv) {
           {"samples", data.samples},
           {"tokens", tokens},
           {"threads", numThreads},
+          {"compile_seconds", compileSeconds},
           {"wall_seconds", results.seconds},
           {"tokens_per_second", tokensPerSecond},
           {"accuracy", data.labels.empty()
