@@ -100,10 +100,9 @@ int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
   const bool sparse = getLayout() == SynapseLayout::Sparse;
   int64_t nonZero = type.getNumElements();
   if (sparse)
-    if (FailureOr<SmallVector<int64_t>> values =
-            readIntegerElements(getWeights());
-        succeeded(values))
-      nonZero = llvm::count_if(*values, [](int64_t w) { return w != 0; });
+    if (FailureOr<int64_t> count = countNonZeroIntegers(getWeights());
+        succeeded(count))
+      nonZero = *count;
   return synapseTableBytes(type.getDimSize(0), type.getDimSize(1), nonZero,
                            weightBits, sparse);
 }

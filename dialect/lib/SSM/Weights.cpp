@@ -147,6 +147,34 @@ FailureOr<SmallVector<int64_t>> ssm::readIntegerElements(ElementsAttr attr,
   return values;
 }
 
+FailureOr<int64_t> ssm::countNonZeroIntegers(ElementsAttr attr,
+                                             std::string *error) {
+  auto intType = dyn_cast<IntegerType>(attr.getElementType());
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!intType || !resource || intType.getWidth() % 8 != 0) {
+    FailureOr<SmallVector<int64_t>> values = readIntegerElements(attr, error);
+    if (failed(values))
+      return failure();
+    return static_cast<int64_t>(
+        llvm::count_if(*values, [](int64_t v) { return v != 0; }));
+  }
+  // An entry is zero exactly when all its bytes are.
+  const size_t bytes = intType.getWidth() / 8;
+  const size_t count = resource.getNumElements();
+  FailureOr<ArrayRef<char>> blob = resourceBytes(resource, count * bytes, error);
+  if (failed(blob))
+    return failure();
+  int64_t nonZero = 0;
+  const char *data = blob->data();
+  for (size_t i = 0; i < count; ++i) {
+    char any = 0;
+    for (size_t b = 0; b < bytes; ++b)
+      any |= data[i * bytes + b];
+    nonZero += any != 0;
+  }
+  return nonZero;
+}
+
 FailureOr<SmallVector<std::complex<double>>>
 ssm::readComplexElements(ElementsAttr attr, std::string *error) {
   using Result = SmallVector<std::complex<double>>;

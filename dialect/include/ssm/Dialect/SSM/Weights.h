@@ -29,6 +29,12 @@ readRealElements(mlir::ElementsAttr attr, std::string *error = nullptr);
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 readIntegerElements(mlir::ElementsAttr attr, std::string *error = nullptr);
 
+/// The number of non-zero entries of an integer tensor, without widening
+/// each entry (synapse tables of millions of int8 weights); fails like
+/// readIntegerElements.
+mlir::FailureOr<int64_t> countNonZeroIntegers(mlir::ElementsAttr attr,
+                                              std::string *error = nullptr);
+
 /// Reads a complex<f32|f64> parameter tensor in row-major order.
 mlir::FailureOr<llvm::SmallVector<std::complex<double>>>
 readComplexElements(mlir::ElementsAttr attr, std::string *error = nullptr);
