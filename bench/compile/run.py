@@ -68,7 +68,7 @@ def main():
     with open(million, "w") as f:
         f.write(MILLION)
     models = [("smnist (67,082 parameters)", os.path.join(ROOT, "models", "smnist.ssm")),
-              ("s4d1m (1,0xx,xxx parameters)", million)]
+              ("s4d1m (1,157,642 parameters)", million)]
     print(f"{'model':<30} {'calibration':>11} {'total s':>8} {'ssm-quantize s':>15} "
           f"{'convert s':>10}")
     for name, path in models:
