@@ -135,3 +135,44 @@ ssm::nc::loadHardwareDescription(MLIRContext *context, StringRef path) {
                                                   file.getError().message());
   return parseHardwareDescription(context, (*file)->getBuffer(), path);
 }
+
+FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
+    DictionaryAttr hw, llvm::function_ref<InFlightDiagnostic()> emitError) {
+  HardwareLimits limits;
+  auto integer = [&](StringRef key, auto &out) -> LogicalResult {
+    auto attr = hw.getAs<IntegerAttr>(key);
+    if (!attr || attr.getInt() < 1)
+      return emitError() << "hardware description needs a positive integer '"
+                         << key << "'";
+    out = static_cast<std::decay_t<decltype(out)>>(attr.getInt());
+    return success();
+  };
+  auto pair = [&](StringRef key, auto &a, auto &b) -> LogicalResult {
+    auto attr = hw.getAs<ArrayAttr>(key);
+    if (!attr || attr.size() != 2 || !isa<IntegerAttr>(attr[0]) ||
+        !isa<IntegerAttr>(attr[1]))
+      return emitError() << "hardware description needs '" << key
+                         << "' as a pair of integers";
+    a = static_cast<std::decay_t<decltype(a)>>(
+        cast<IntegerAttr>(attr[0]).getInt());
+    b = static_cast<std::decay_t<decltype(b)>>(
+        cast<IntegerAttr>(attr[1]).getInt());
+    return success();
+  };
+  auto name = hw.getAs<StringAttr>("name");
+  if (!name)
+    return emitError() << "hardware description needs a 'name'";
+  limits.name = name.str();
+  if (failed(integer("chips", limits.chips)) ||
+      failed(pair("mesh", limits.meshX, limits.meshY)) ||
+      failed(integer("neurons_per_core", limits.neuronsPerCore)) ||
+      failed(integer("synapse_bytes_per_core", limits.synapseBytesPerCore)) ||
+      failed(integer("state_bits", limits.stateBits)) ||
+      failed(integer("message_bits", limits.messageBits)) ||
+      failed(integer("weight_bits", limits.weightBits)) ||
+      failed(pair("weight_exponent", limits.exponentMin, limits.exponentMax)))
+    return failure();
+  if (auto delay = hw.getAs<IntegerAttr>("max_delay"))
+    limits.maxDelay = delay.getInt();
+  return limits;
+}

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Dialect/NC/NCOps.h"
+#include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/Verification.h"
 #include "ssm/Dialect/SSM/Weights.h"
 
@@ -191,62 +192,12 @@ LogicalResult NeuronsOp::verify() {
 
 RegionKind NetworkOp::getRegionKind(unsigned index) { return RegionKind::Graph; }
 
-namespace {
-/// The hardware limits the verifier enforces, read from `hardware`.
-struct Limits {
-  StringRef name;
-  int64_t chips, meshX, meshY, neuronsPerCore, synapseBytesPerCore;
-  int64_t stateBits, messageBits, weightBits, exponentMin, exponentMax;
-  int64_t maxDelay;
-};
-
-FailureOr<Limits> readLimits(NetworkOp network) {
-  DictionaryAttr hw = network.getHardware();
-  Limits limits;
-  auto integer = [&](StringRef key, int64_t &out) -> LogicalResult {
-    auto attr = hw.getAs<IntegerAttr>(key);
-    if (!attr || attr.getInt() < 1)
-      return network.emitOpError()
-             << "hardware description needs a positive integer '" << key << "'";
-    out = attr.getInt();
-    return success();
-  };
-  auto pair = [&](StringRef key, int64_t &a, int64_t &b) -> LogicalResult {
-    auto attr = hw.getAs<ArrayAttr>(key);
-    if (!attr || attr.size() != 2 || !isa<IntegerAttr>(attr[0]) ||
-        !isa<IntegerAttr>(attr[1]))
-      return network.emitOpError()
-             << "hardware description needs '" << key
-             << "' as a pair of integers";
-    a = cast<IntegerAttr>(attr[0]).getInt();
-    b = cast<IntegerAttr>(attr[1]).getInt();
-    return success();
-  };
-  auto name = hw.getAs<StringAttr>("name");
-  if (!name)
-    return network.emitOpError() << "hardware description needs a 'name'";
-  limits.name = name.getValue();
-  if (failed(integer("chips", limits.chips)) ||
-      failed(pair("mesh", limits.meshX, limits.meshY)) ||
-      failed(integer("neurons_per_core", limits.neuronsPerCore)) ||
-      failed(integer("synapse_bytes_per_core", limits.synapseBytesPerCore)) ||
-      failed(integer("state_bits", limits.stateBits)) ||
-      failed(integer("message_bits", limits.messageBits)) ||
-      failed(integer("weight_bits", limits.weightBits)) ||
-      failed(pair("weight_exponent", limits.exponentMin, limits.exponentMax)))
-    return failure();
-  limits.maxDelay = 0;
-  if (auto delay = hw.getAs<IntegerAttr>("max_delay"))
-    limits.maxDelay = delay.getInt();
-  return limits;
-}
-} // namespace
-
 LogicalResult NetworkOp::verifyRegions() {
-  FailureOr<Limits> limits = readLimits(*this);
+  FailureOr<HardwareLimits> limits =
+      readHardwareLimits(getHardware(), [&] { return emitOpError(); });
   if (failed(limits))
     return failure();
-  const Limits &hw = *limits;
+  const HardwareLimits &hw = *limits;
 
   // Cores: on the mesh, one per position.
   DenseMap<std::tuple<int64_t, int64_t, int64_t>, CoreOp> positions;

@@ -24,31 +24,23 @@ FailureOr<nc::NetworkOp> ssm::getSingleNetwork(ModuleOp module) {
 
 FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
   DictionaryAttr dict = network.getHardware();
+  FailureOr<nc::HardwareLimits> limits =
+      nc::readHardwareLimits(dict, [&] { return network.emitOpError(); });
+  if (failed(limits))
+    return failure();
   neuro::Hardware hw;
-  auto integer = [&](StringRef key, auto &out) {
-    if (auto attr = dict.getAs<IntegerAttr>(key))
-      out = static_cast<std::decay_t<decltype(out)>>(attr.getInt());
-  };
-  auto pair = [&](StringRef key, auto &a, auto &b) {
-    if (auto attr = dict.getAs<ArrayAttr>(key); attr && attr.size() == 2) {
-      a = static_cast<std::decay_t<decltype(a)>>(
-          cast<IntegerAttr>(attr[0]).getInt());
-      b = static_cast<std::decay_t<decltype(b)>>(
-          cast<IntegerAttr>(attr[1]).getInt());
-    }
-  };
-  if (auto name = dict.getAs<StringAttr>("name"))
-    hw.name = name.str();
-  integer("chips", hw.chips);
-  pair("mesh", hw.meshX, hw.meshY);
-  integer("neurons_per_core", hw.neuronsPerCore);
-  integer("synapse_bytes_per_core", hw.synapseBytesPerCore);
-  integer("state_bits", hw.stateBits);
-  integer("message_bits", hw.messageBits);
-  integer("weight_bits", hw.weightBits);
-  pair("weight_exponent", hw.minExponent, hw.maxExponent);
-  hw.maxDelay = 0;
-  integer("max_delay", hw.maxDelay);
+  hw.name = limits->name;
+  hw.chips = limits->chips;
+  hw.meshX = limits->meshX;
+  hw.meshY = limits->meshY;
+  hw.neuronsPerCore = limits->neuronsPerCore;
+  hw.synapseBytesPerCore = limits->synapseBytesPerCore;
+  hw.stateBits = limits->stateBits;
+  hw.messageBits = limits->messageBits;
+  hw.weightBits = limits->weightBits;
+  hw.minExponent = limits->exponentMin;
+  hw.maxExponent = limits->exponentMax;
+  hw.maxDelay = static_cast<int>(limits->maxDelay);
   // Cost tables are optional in hand-written networks (then all costs are
   // zero); when present every key must be a number.
   for (auto [key, table] : {std::pair{"energy_pj", &hw.energyPJ},

@@ -107,34 +107,7 @@ struct Group {
   }
 };
 
-struct Limits {
-  std::string name;
-  int64_t chips, meshX, meshY, neuronsPerCore, synapseBytesPerCore;
-  unsigned stateBits, messageBits, weightBits;
-  int minExponent, maxExponent;
-  int64_t maxDelay;
-};
-
-Limits readLimits(DictionaryAttr hw) {
-  auto i = [&](StringRef key) { return hw.getAs<IntegerAttr>(key).getInt(); };
-  auto pair = [&](StringRef key, unsigned index) {
-    return cast<IntegerAttr>(hw.getAs<ArrayAttr>(key)[index]).getInt();
-  };
-  Limits l;
-  l.name = hw.getAs<StringAttr>("name").str();
-  l.chips = i("chips");
-  l.meshX = pair("mesh", 0);
-  l.meshY = pair("mesh", 1);
-  l.neuronsPerCore = i("neurons_per_core");
-  l.synapseBytesPerCore = i("synapse_bytes_per_core");
-  l.stateBits = static_cast<unsigned>(i("state_bits"));
-  l.messageBits = static_cast<unsigned>(i("message_bits"));
-  l.weightBits = static_cast<unsigned>(i("weight_bits"));
-  l.minExponent = static_cast<int>(pair("weight_exponent", 0));
-  l.maxExponent = static_cast<int>(pair("weight_exponent", 1));
-  l.maxDelay = i("max_delay");
-  return l;
-}
+using Limits = nc::HardwareLimits;
 
 std::string layerName(Operation *op) {
   if (auto name = op->getAttrOfType<StringAttr>("name"))
@@ -517,7 +490,7 @@ LogicalResult Lowering::quantize() {
     for (const Term &t : g.input.terms) {
       rt::quant::TableWeights w = rt::quant::quantizeTable(
           t.weights, groups[t.source].frac, g.frac, limits.weightBits,
-          limits.minExponent, limits.maxExponent);
+          limits.exponentMin, limits.exponentMax);
       g.tables.push_back({t.source, t.rows, t.cols, std::move(w.q),
                           w.exponent, 0});
     }
@@ -826,8 +799,11 @@ struct ConvertSSMToNeurocorePass
       module.emitError() << llvm::toString(hw.takeError());
       return signalPassFailure();
     }
-    Limits limits = readLimits(*hw);
-    Lowering lowering(models.front(), limits);
+    FailureOr<Limits> limits =
+        nc::readHardwareLimits(*hw, [&] { return module.emitError(); });
+    if (failed(limits))
+      return signalPassFailure();
+    Lowering lowering(models.front(), *limits);
     if (failed(lowering.lower()) || failed(lowering.quantize()) ||
         failed(lowering.pipeline()) || failed(lowering.splitAndPlace()))
       return signalPassFailure();

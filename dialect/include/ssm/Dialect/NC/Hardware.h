@@ -13,10 +13,31 @@
 #define SSM_DIALECT_NC_HARDWARE_H
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/Error.h"
 
+#include <string>
+
 namespace ssm::nc {
+
+/// The limits of a hardware description, as nc.network's `hardware`
+/// attribute holds them: the one reader of that attribute for the verifier,
+/// convert-ssm-to-neurocore and the runtime bridge.
+struct HardwareLimits {
+  std::string name;
+  int64_t chips = 0, meshX = 0, meshY = 0;
+  int64_t neuronsPerCore = 0, synapseBytesPerCore = 0;
+  unsigned stateBits = 0, messageBits = 0, weightBits = 0;
+  int exponentMin = 0, exponentMax = 0;
+  int64_t maxDelay = 0; // 0 when the attribute has no `max_delay`
+};
+
+/// Reads the limits from a `hardware` attribute; a missing or mistyped key
+/// is reported through `emitError` and fails.
+mlir::FailureOr<HardwareLimits>
+readHardwareLimits(mlir::DictionaryAttr hardware,
+                   llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
 /// Keys of the `energy_pj` and `time_ns` tables, in this order.
 llvm::ArrayRef<llvm::StringLiteral> costKeys();
