@@ -319,7 +319,6 @@ struct Session::State {
   std::vector<std::vector<int>> coreGroups;
   std::vector<Counters> coreCounters;
   std::vector<double> coreTime;
-  std::vector<double> coreRouteTime;
   std::vector<GroupActivity> activity;
   Counters lastCounters, totals;
 
@@ -346,7 +345,6 @@ struct Session::State {
     coreGroups.resize(net.cores.size());
     coreCounters.resize(net.cores.size());
     coreTime.resize(net.cores.size());
-    coreRouteTime.resize(net.cores.size());
     std::vector<int> order(G);
     for (size_t g = 0; g < G; ++g)
       order[g] = static_cast<int>(g);

@@ -172,13 +172,10 @@ std::vector<double> ssm::rt::runReference(const Model &model,
   return result;
 }
 
-namespace {
-/// Runs the reference on `samples` in parallel and merges per-layer maxima
-/// of what `track` reports (order-independent).
-template <typename Track>
-std::vector<double> maxOverSamples(const Model &model,
-                                   const std::vector<const float *> &samples,
-                                   int64_t length, int threads, Track track) {
+std::vector<double>
+ssm::rt::calibrateStates(const Model &model,
+                         const std::vector<const float *> &samples,
+                         int64_t length, int threads) {
   const size_t layers = model.layers.size();
   const int64_t span = length * model.inputChannels();
   std::vector<double> result(layers, 0.0);
@@ -188,49 +185,23 @@ std::vector<double> maxOverSamples(const Model &model,
 #pragma omp for schedule(dynamic)
     for (size_t s = 0; s < samples.size(); ++s) {
       std::vector<double> input(samples[s], samples[s] + span);
-      track(input, local);
+      runReference(
+          model, input, 0, nullptr,
+          [&](size_t layer, const std::vector<std::complex<double>> &x) {
+            // Re and Im side by side: one pass over 2 x N/2 doubles.
+            const double *v = reinterpret_cast<const double *>(x.data());
+            double m = local[layer];
+            for (size_t i = 0; i < 2 * x.size(); ++i)
+              m = std::max(m, std::abs(v[i]));
+            local[layer] = m;
+          });
     }
+    // Maxima do not depend on the order of the merge.
 #pragma omp critical
     for (size_t l = 0; l < layers; ++l)
       result[l] = std::max(result[l], local[l]);
   }
   return result;
-}
-} // namespace
-
-std::vector<double>
-ssm::rt::calibrateRanges(const Model &model,
-                         const std::vector<const float *> &samples,
-                         int64_t length, int threads) {
-  return maxOverSamples(
-      model, samples, length, threads,
-      [&](const std::vector<double> &input, std::vector<double> &local) {
-        runReference(model, input, 0,
-                     [&](size_t layer, const std::vector<double> &values) {
-                       for (double v : values)
-                         local[layer] = std::max(local[layer], std::abs(v));
-                     });
-      });
-}
-
-std::vector<double>
-ssm::rt::calibrateStates(const Model &model,
-                         const std::vector<const float *> &samples,
-                         int64_t length, int threads) {
-  return maxOverSamples(
-      model, samples, length, threads,
-      [&](const std::vector<double> &input, std::vector<double> &local) {
-        runReference(
-            model, input, 0, nullptr,
-            [&](size_t layer, const std::vector<std::complex<double>> &x) {
-              // Re and Im side by side: one pass over 2 x N/2 doubles.
-              const double *v = reinterpret_cast<const double *>(x.data());
-              double m = local[layer];
-              for (size_t i = 0; i < 2 * x.size(); ++i)
-                m = std::max(m, std::abs(v[i]));
-              local[layer] = m;
-            });
-      });
 }
 
 std::vector<double> ssm::rt::activationSqnr(

@@ -1,12 +1,19 @@
 //===- CalibrationTest.cpp - activation ranges for quantization -----------===//
+//
+// PTQ calibration (ssm::rt::quant::calibrate): layer output ranges through
+// the conv executor, S4D state ranges through the reference.
+//
+//===----------------------------------------------------------------------===//
 
 #include "RandomModel.h"
 
-#include "ssm/Runtime/Reference.h"
+#include "ssm/Runtime/Quantize.h"
 
 #include <gtest/gtest.h>
 
 using namespace ssm::rt;
+using ssm::rt::quant::calibrate;
+using ssm::rt::quant::Calibration;
 
 namespace {
 /// input(1) -> dense(w = [2, -3], b = [0, 1]) -> relu -> readout mean.
@@ -43,7 +50,8 @@ TEST(CalibrationTest, RangesAreTheLargestMagnitudesSeen) {
   Model model = makeSmallModel();
   // Two sequences of three tokens.
   std::vector<float> a = {0.5f, -1.0f, 0.25f}, b = {2.0f, 0.0f, 0.0f};
-  std::vector<double> ranges = calibrateRanges(model, {a.data(), b.data()}, 3, 2);
+  Calibration calibration = calibrate(model, {a.data(), b.data()}, 3, 2);
+  const std::vector<double> &ranges = calibration.outputs;
   ASSERT_EQ(ranges.size(), 4u);
   EXPECT_DOUBLE_EQ(ranges[0], 2.0);  // the input
   EXPECT_DOUBLE_EQ(ranges[1], 5.0);  // -3 * 2 + 1 = -5
@@ -51,6 +59,8 @@ TEST(CalibrationTest, RangesAreTheLargestMagnitudesSeen) {
   // Running means: sequence b's channel 0 is 4, 0, 0 -> means 4, 2, 1.33;
   // sequence a's channel 1 is 0, 4, 0.25 -> means 0, 2, 1.42.
   EXPECT_DOUBLE_EQ(ranges[3], 4.0);
+  // No S4D layer, no states.
+  EXPECT_EQ(calibration.states, std::vector<double>(4, 0.0));
 }
 
 TEST(CalibrationTest, ThreadCountDoesNotChangeRanges) {
@@ -59,7 +69,12 @@ TEST(CalibrationTest, ThreadCountDoesNotChangeRanges) {
   std::vector<const float *> samples;
   for (int64_t i = 0; i < data.batch; ++i)
     samples.push_back(data.data.data() + i * 100);
-  EXPECT_EQ(calibrateRanges(model, samples, 100, 1),
-            calibrateRanges(model, samples, 100, 2));
+  Calibration one = calibrate(model, samples, 100, 1);
+  Calibration two = calibrate(model, samples, 100, 2);
+  EXPECT_EQ(one.outputs, two.outputs);
+  EXPECT_EQ(one.states, two.states);
+  // S4D layers have live states; the others none.
+  for (size_t l = 0; l < model.layers.size(); ++l)
+    EXPECT_EQ(one.states[l] > 0, model.layers[l].kind == LayerKind::S4D) << l;
 }
 } // namespace

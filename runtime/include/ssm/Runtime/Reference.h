@@ -37,14 +37,6 @@ std::vector<double> runReference(const Model &model,
                                  const LayerObserver &observer = nullptr,
                                  const StateObserver &stateObserver = nullptr);
 
-/// The largest |value| each layer's output takes over `samples` sequences
-/// (each [L, H_in] row-major, float32 as loaded), by layer index: what
-/// post-training quantization sizes each connection's fixed-point format
-/// from. Sequences run in parallel on `threads` threads.
-std::vector<double> calibrateRanges(const Model &model,
-                                    const std::vector<const float *> &samples,
-                                    int64_t length, int threads = 1);
-
 /// The largest |Re x|, |Im x| of each S4D layer's states over `samples`
 /// (0 for other layers): how wide its mode neurons' registers must be.
 std::vector<double> calibrateStates(const Model &model,
