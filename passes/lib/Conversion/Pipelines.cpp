@@ -31,20 +31,23 @@ void ssm::buildLoihi2Pipeline(mlir::OpPassManager &pm,
 }
 
 namespace {
+/// ssm-to-nc's options; the defaults are Loihi2PipelineOptions'.
+const ssm::Loihi2PipelineOptions defaults;
+
 struct Loihi2CommandLineOptions
     : mlir::PassPipelineOptions<Loihi2CommandLineOptions> {
   Option<std::string> hardware{*this, "hw",
                                llvm::cl::desc("Hardware description JSON")};
   Option<std::string> calibration{
       *this, "calibration", llvm::cl::desc("Calibration data spec"),
-      llvm::cl::init("mnist:train")};
+      llvm::cl::init(defaults.calibration)};
   Option<int64_t> samples{*this, "samples",
                           llvm::cl::desc("Calibration sequences"),
-                          llvm::cl::init(256)};
+                          llvm::cl::init(defaults.samples)};
   Option<double> sigmaDelta{
       *this, "sigma-delta",
       llvm::cl::desc("Sigma-delta threshold, fraction of each range"),
-      llvm::cl::init(ssm::Loihi2PipelineOptions::kDefaultSigmaDelta)};
+      llvm::cl::init(defaults.sigmaDelta)};
 };
 } // namespace
 

@@ -10,6 +10,9 @@ cl::OptionCategory &ssm::tools::loihi2Category() {
 }
 
 namespace {
+/// The defaults are the pipeline's own.
+const ssm::Loihi2PipelineOptions defaults;
+
 cl::opt<std::string> hardware(
     "hw", cl::desc("Hardware description JSON (default: built-in loihi2.json)"),
     cl::value_desc("file"), cl::cat(ssm::tools::loihi2Category()));
@@ -17,16 +20,16 @@ cl::opt<std::string> calibration(
     "calibration",
     cl::desc("Data spec of the PTQ calibration sequences (default "
              "mnist:train)"),
-    cl::value_desc("spec"), cl::init("mnist:train"),
+    cl::value_desc("spec"), cl::init(defaults.calibration),
     cl::cat(ssm::tools::loihi2Category()));
 cl::opt<int64_t> calibrationSamples(
     "calibration-samples", cl::desc("Number of calibration sequences"),
-    cl::init(256), cl::cat(ssm::tools::loihi2Category()));
+    cl::init(defaults.samples), cl::cat(ssm::tools::loihi2Category()));
 cl::opt<double> sigmaDelta(
     "sigma-delta",
     cl::desc("Sigma-delta threshold as a fraction of each connection's "
              "calibrated range (0: send every change)"),
-    cl::init(ssm::Loihi2PipelineOptions::kDefaultSigmaDelta),
+    cl::init(defaults.sigmaDelta),
     cl::cat(ssm::tools::loihi2Category()));
 } // namespace
 
