@@ -66,6 +66,30 @@ TEST(FixedPointTest, MulShiftRoundIsSymmetric) {
   EXPECT_EQ(mulShiftRound(7, -2, 0), -14);
 }
 
+// The event runtime's branch-free rounding agrees with the 128-bit
+// reference on every tie, both signs, and random 48-bit products.
+TEST(FixedPointTest, ShiftRoundMatchesMulShiftRound) {
+  for (int shift = 1; shift <= 30; ++shift) {
+    const int64_t half = int64_t(1) << (shift - 1);
+    for (int64_t k = -5; k <= 5; ++k)
+      for (int64_t v : {k * 2 * half + half, k * 2 * half - half,
+                        k * 2 * half, k * 2 * half + 1, k * 2 * half - 1})
+        ASSERT_EQ(shiftRound(v, shift), mulShiftRound(v, 1, shift))
+            << "v = " << v << ", shift = " << shift;
+  }
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<int64_t> value(-(int64_t(1) << 47),
+                                               int64_t(1) << 47);
+  std::uniform_int_distribution<int> shift(1, 40);
+  for (int i = 0; i < 100000; ++i) {
+    const int64_t v = value(rng);
+    const int s = shift(rng);
+    ASSERT_EQ(shiftRound(v, s), mulShiftRound(v, 1, s)) << v << " >> " << s;
+  }
+  EXPECT_EQ(shiftRound(-3, 0), -3);
+  EXPECT_EQ(shiftRound(-3, -2), -12);
+}
+
 TEST(FixedPointTest, SharedExponentWeightsStayWithinOneLSB) {
   std::mt19937_64 rng(2);
   std::normal_distribution<double> dist(0.0, 0.2);

@@ -63,12 +63,11 @@ int64_t mulShiftRound(int64_t a, int64_t b, unsigned shift);
 inline int64_t shiftRound(int64_t v, int shift) {
   if (shift <= 0)
     return static_cast<int64_t>(static_cast<uint64_t>(v) << -shift);
-  // Branch-free |v|, round, restore the sign (vectorizes in the S4D loop).
-  const int64_t sign = v >> 63;
-  const uint64_t magnitude = static_cast<uint64_t>((v ^ sign) - sign);
-  const int64_t rounded = static_cast<int64_t>(
-      (magnitude + (uint64_t(1) << (shift - 1))) >> shift);
-  return (rounded ^ sign) - sign;
+  // Ties away from zero is floor((v + half - [v < 0]) / 2^shift): for
+  // v < 0 that is -floor((|v| + half) / 2^shift). Four branch-free
+  // operations (v >> 63 is -1 or 0), so the S4D loop vectorizes; the caller
+  // keeps |v| + half within 64 bits.
+  return (v + (int64_t(1) << (shift - 1)) + (v >> 63)) >> shift;
 }
 
 /// a / b rounded to nearest, ties away from zero; b > 0.

@@ -124,11 +124,6 @@ struct SynapseTable {
   std::vector<int64_t> columnStart; // [cols + 1]
   std::vector<int32_t> rowIndex;    // non-zero entries
   std::vector<int32_t> weight;
-  /// The same weights row by row, for steps in which most sources send
-  /// (a row-wise product vectorizes; a scatter per message does not).
-  std::vector<int64_t> rowStart; // [rows + 1]
-  std::vector<int32_t> columnIndex;
-  std::vector<int32_t> rowWeight;
 
   /// Builds the CSR form from a row-major [rows, cols] weight matrix.
   void setWeights(const std::vector<int64_t> &rowMajor);
