@@ -12,6 +12,7 @@
 #include "ssm/Frontend/Load.h"
 #include "ssm/Runtime/Bridge/FromNC.h"
 #include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Npy.h"
 #include "ssm/Runtime/Reference.h"
@@ -374,4 +375,128 @@ TEST(EventRuntimeEGRU, PredictsWhatTheReferencePredicts) {
               agree, agreeQuantized);
   EXPECT_GE(agree, 95);
   EXPECT_GE(agreeQuantized, 95);
+}
+
+namespace {
+/// Rounds v * 2^-shift to nearest, ties away from zero, through the 128-bit
+/// fixed::mulShiftRound (independent of the runtime's shiftRound).
+int64_t roundShift(int64_t v, int shift) {
+  return shift > 0 ? rt::fixed::mulShiftRound(v, 1, shift) : v * (int64_t(1) << -shift);
+}
+} // namespace
+
+TEST(EventRuntimeSemantics, S4DModesFollowTheIntegerRecurrenceBitForBit) {
+  // input (1) -> table (n x 1, int8 weights, exponent -3) -> n s4d_mode
+  // neurons, some unstable (|A_bar| > 1) and some with a large C, so that
+  // registers and payloads saturate; n = 8k + 7 exercises the vectorized
+  // lanes and the scalar rest. The runtime must match, per step, this
+  // plain transcription of the recurrence in docs/event-runtime.md:
+  // registers, payloads last sent, spikes, active neurons and overflows.
+  const int64_t n = 8 * 37 + 7;
+  const int fa = 22, fb = 20, fc = 18, inFrac = 12, exponent = -3;
+  const unsigned payloadBits = 16;
+  const int64_t threshold = 1;
+  neuro::Network net;
+  net.name = "modes";
+  net.cores.push_back({"c0", 0, 0, 0});
+  neuro::NeuronGroup in;
+  in.name = "in";
+  in.model = neuro::NeuronModel::Input;
+  in.size = 1;
+  in.input = 0;
+  in.frac = inFrac;
+  neuro::NeuronGroup modes;
+  modes.name = "modes";
+  modes.model = neuro::NeuronModel::S4DMode;
+  modes.size = n;
+  modes.core = 0;
+  modes.frac = 10;
+  modes.paramFrac = {fa, fb, fc};
+  modes.payloadBits = payloadBits;
+  modes.threshold = threshold;
+  std::mt19937 rng(11);
+  auto uniform = [&rng](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  std::vector<int64_t> weights(n);
+  modes.bias.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const bool unstable = i % 13 == 0, loud = i % 7 == 0;
+    const double radius = unstable ? 1.02 : 0.9 + 0.099 * (uniform(0, 1000) / 1000.0);
+    const double angle = uniform(0, 6283) / 1000.0;
+    modes.s4d.aRe.push_back(static_cast<int32_t>(std::lround(radius * std::cos(angle) * (1 << fa))));
+    modes.s4d.aIm.push_back(static_cast<int32_t>(std::lround(radius * std::sin(angle) * (1 << fa))));
+    modes.s4d.bRe.push_back(static_cast<int32_t>(uniform(-(1 << 21), 1 << 21)));
+    modes.s4d.bIm.push_back(static_cast<int32_t>(uniform(-(1 << 21), 1 << 21)));
+    const int64_t c = loud ? 1 << 22 : 1 << 8;
+    modes.s4d.cRe.push_back(static_cast<int32_t>(uniform(-c, c)));
+    modes.s4d.cIm.push_back(static_cast<int32_t>(uniform(-c, c)));
+    weights[i] = uniform(-127, 127);
+    modes.bias[i] = uniform(-50, 50);
+  }
+  net.groups = {in, modes};
+  neuro::SynapseTable table;
+  table.name = "expand";
+  table.sources = {{0, 1}};
+  table.target = 1;
+  table.rows = n;
+  table.cols = 1;
+  table.exponent = exponent;
+  table.setWeights(weights);
+  net.tables = {table};
+  net.inputs = {0};
+  net.outputs = {1};
+  net.validate();
+
+  const int64_t stateHi = (int64_t(1) << 23) - 1, stateLo = -(int64_t(1) << 23);
+  const int64_t payHi = (int64_t(1) << (payloadBits - 1)) - 1, payLo = -payHi - 1;
+  std::vector<int64_t> xr(n, 0), xi(n, 0), last(n, 0);
+  auto saturate = [](int64_t v, int64_t lo, int64_t hi, int64_t &overflows) {
+    overflows += v < lo || v > hi;
+    return std::min(std::max(v, lo), hi);
+  };
+  neuro::Session session(net);
+  int64_t token = 0, saturated = 0;
+  for (int64_t step = 0; step < 60; ++step) {
+    const float x = static_cast<float>(uniform(-4000, 4000)) / 1000.0f;
+    const int64_t q = rt::fixed::quantize(x, {24, inFrac});
+    session.feed(&x);
+    if (step == 0) {
+      token = q; // the modes are one step behind the input
+      continue;
+    }
+    // The table's sigma is w * (the input's value of the previous step).
+    int64_t spikes = 0, active = 0, overflows = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t u = saturate(roundShift(weights[i] * token, -exponent) +
+                                     modes.bias[i],
+                                 stateLo, stateHi, overflows);
+      const neuro::S4DModeRegisters &p = net.groups[1].s4d;
+      const int64_t re = roundShift(p.aRe[i] * xr[i] - p.aIm[i] * xi[i], fa) +
+                         roundShift(p.bRe[i] * u, fb);
+      const int64_t im = roundShift(p.aRe[i] * xi[i] + p.aIm[i] * xr[i], fa) +
+                         roundShift(p.bIm[i] * u, fb);
+      xr[i] = saturate(re, stateLo, stateHi, overflows);
+      xi[i] = saturate(im, stateLo, stateHi, overflows);
+      active += xr[i] != 0 || xi[i] != 0 || u != 0;
+      const int64_t y = saturate(roundShift(p.cRe[i] * xr[i] - p.cIm[i] * xi[i], fc),
+                                 payLo, payHi, overflows);
+      const int64_t d = y - last[i];
+      if (std::abs(d) > threshold) {
+        last[i] += saturate(d, payLo, payHi, overflows);
+        ++spikes;
+      }
+    }
+    token = q;
+    saturated += overflows;
+    const neuro::GroupActivity &act = session.lastStep()[1];
+    ASSERT_EQ(act.spikes, spikes) << "step " << step;
+    ASSERT_EQ(act.active, active) << "step " << step;
+    ASSERT_EQ(act.overflows, overflows) << "step " << step;
+    std::vector<double> y = session.outputs();
+    for (int64_t i = 0; i < n; ++i)
+      ASSERT_EQ(y[i], std::ldexp(static_cast<double>(last[i]), -modes.frac))
+          << "mode " << i << ", step " << step;
+  }
+  EXPECT_GT(saturated, 0); // the test reaches the saturating paths
 }
