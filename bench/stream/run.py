@@ -14,7 +14,9 @@ batch 1, one token at a time, as a streaming deployment runs it:
     streaming Session (build/bench/bench-stream, Google Benchmark), with 1
     and 2 threads inside each step, at input activity 100 %, 30 % and 10 %
     (the input changes on that fraction of the tokens and is held
-    otherwise).
+    otherwise); and the model's S4D layers alone (their expand tables and
+    mode neurons, nothing else): work the full network also does every
+    token, so its tokens/s bound the full network's in this runtime.
 
 Both get the same weights (exported from PyTorch to HDF5). The script first
 checks that both predict the same class on a few sequences, then times
@@ -161,12 +163,17 @@ def main():
           f"{t:>10.0f} {1.0:>10.2f} {'-':>11} {'-':>9}")
     for name, runs in ssmc_rates.items():
         rate = statistics.median(x["items_per_second"] for x in runs)
-        label = name.replace("BM_EventStream/", "ssmc event runtime ").replace(
-            "/real_time", "").replace("threads:", "threads=").replace(
-            "/activity:", ", activity=") + "%"
-        print(f"{label:<44} {rate:>10.0f} {rate / t:>10.2f} "
-              f"{statistics.median(x['synops_per_token'] for x in runs):>11.0f} "
-              f"{statistics.median(x['energy_uJ_per_token'] for x in runs):>9.3f}")
+        if name.startswith("BM_S4DModesOnly"):
+            label = f"ssmc S4D layers alone ({int(runs[0]['modes'])} modes), 1 thread"
+        else:
+            label = name.replace("BM_EventStream/", "ssmc event runtime ").replace(
+                "/real_time", "").replace("threads:", "threads=").replace(
+                "/activity:", ", activity=") + "%"
+        synops = [x["synops_per_token"] for x in runs if "synops_per_token" in x]
+        energy = [x["energy_uJ_per_token"] for x in runs if "energy_uJ_per_token" in x]
+        synops = f"{statistics.median(synops):.0f}" if synops else "-"
+        energy = f"{statistics.median(energy):.3f}" if energy else "-"
+        print(f"{label:<44} {rate:>10.0f} {rate / t:>10.2f} {synops:>11} {energy:>9}")
     print(f"PyTorch tokens/s over the repeats: "
           f"{', '.join(f'{x:.0f}' for x in torch_rates)}")
 

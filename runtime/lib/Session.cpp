@@ -48,6 +48,9 @@ struct Run {
   int64_t offset = 0;
 };
 
+/// 64-bit lanes of a vector register (AVX-512); runs are padded to them.
+constexpr int32_t kLanes = 8;
+
 /// One orientation of a synapse table as runs: line l owns runs
 /// [start[l], start[l + 1]).
 struct RunForm {
@@ -56,21 +59,45 @@ struct RunForm {
   std::vector<int32_t> weight;
 
   /// Builds the runs of a CSR matrix whose line l has entries
-  /// [lineStart[l], lineStart[l + 1]) at `index` with `weights`.
+  /// [lineStart[l], lineStart[l + 1]) at `index` (ascending; in
+  /// [0, extent)) with `weights`. A gap of fewer than kLanes indices joins
+  /// the runs around it, and a run of at least half a vector grows to whole
+  /// vectors where the line has room: the padding weights are zero, so
+  /// they add nothing (synops count the table's non-zero weights, not
+  /// runs).
   void build(const std::vector<int64_t> &lineStart,
              const std::vector<int32_t> &index,
-             const std::vector<int32_t> &weights) {
+             const std::vector<int32_t> &weights, int64_t extent) {
     const size_t lines = lineStart.size() - 1;
     start.assign(lines + 1, 0);
     runs.clear();
-    weight.assign(weights.begin(), weights.end());
+    weight.clear();
+    auto close = [&](Run &run) {
+      const int64_t whole = (run.length + kLanes - 1) / kLanes * kLanes;
+      if (2 * run.length >= kLanes && run.first + whole <= extent) {
+        weight.resize(weight.size() + (whole - run.length), 0);
+        run.length = static_cast<int32_t>(whole);
+      }
+    };
     for (size_t l = 0; l < lines; ++l) {
       for (int64_t k = lineStart[l]; k < lineStart[l + 1]; ++k) {
-        if (k > lineStart[l] && index[k] == index[k - 1] + 1)
-          ++runs.back().length;
-        else
-          runs.push_back(Run{index[k], 1, k});
+        const int32_t i = index[k];
+        if (k > lineStart[l]) {
+          Run &run = runs.back();
+          const int64_t end = run.first + run.length;
+          if (i >= end && i - end < kLanes) {
+            weight.resize(weight.size() + (i - end), 0);
+            weight.push_back(weights[k]);
+            run.length = i - run.first + 1;
+            continue;
+          }
+          close(run);
+        }
+        runs.push_back(Run{i, 1, static_cast<int64_t>(weight.size())});
+        weight.push_back(weights[k]);
       }
+      if (lineStart[l + 1] > lineStart[l])
+        close(runs.back());
       start[l + 1] = static_cast<int64_t>(runs.size());
     }
   }
@@ -80,7 +107,7 @@ struct RunForm {
   double cost(size_t l) const {
     double c = 0;
     for (int64_t r = start[l]; r < start[l + 1]; ++r)
-      c += 1 + runs[r].length / 8.0;
+      c += 1 + runs[r].length / double(kLanes);
     return c;
   }
 };
@@ -89,13 +116,15 @@ struct RunForm {
 struct TablePlan {
   RunForm byColumn, byRow;
   std::vector<int32_t> columnSynapses; // synops per message of a column
+  int64_t synapsesPerColumn = -1;       // when the same for every column
   double rowCost = 0;                  // one row-wise delivery
   double columnCost = 0;               // message-wise, every column sending
 };
 
 TablePlan planTable(const SynapseTable &table) {
   TablePlan plan;
-  plan.byColumn.build(table.columnStart, table.rowIndex, table.weight);
+  plan.byColumn.build(table.columnStart, table.rowIndex, table.weight,
+                      table.rows);
   // The transpose, row by row (columns ascending within a row).
   std::vector<int64_t> rowStart(table.rows + 1, 0);
   for (int32_t r : table.rowIndex)
@@ -110,7 +139,7 @@ TablePlan planTable(const SynapseTable &table) {
       column[at] = static_cast<int32_t>(c);
       weight[at] = table.weight[k];
     }
-  plan.byRow.build(rowStart, column, weight);
+  plan.byRow.build(rowStart, column, weight, table.cols);
   plan.columnSynapses.resize(table.cols);
   for (int64_t c = 0; c < table.cols; ++c) {
     plan.columnSynapses[c] =
@@ -119,6 +148,11 @@ TablePlan planTable(const SynapseTable &table) {
   }
   for (int64_t r = 0; r < table.rows; ++r)
     plan.rowCost += plan.byRow.cost(r);
+  const auto &counts = plan.columnSynapses;
+  if (!counts.empty() &&
+      std::all_of(counts.begin(), counts.end(),
+                  [&](int32_t n) { return n == counts.front(); }))
+    plan.synapsesPerColumn = counts.front();
   return plan;
 }
 
@@ -153,7 +187,21 @@ inline void axpy(int64_t *__restrict out, const int32_t *__restrict w,
 inline int64_t dot(const int32_t *__restrict w, const int32_t *__restrict x,
                    int32_t length) {
   int64_t sum = 0;
-  for (int32_t j = 0; j < length; ++j)
+  int32_t j = 0;
+#if defined(__AVX512F__)
+  if (length >= 8) {
+    __m512i lanes = _mm512_setzero_si512();
+    for (; j + 8 <= length; j += 8) {
+      const __m512i weights = _mm512_cvtepi32_epi64(
+          _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + j)));
+      const __m512i changes = _mm512_cvtepi32_epi64(
+          _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + j)));
+      lanes = _mm512_add_epi64(lanes, _mm512_mul_epi32(weights, changes));
+    }
+    sum = _mm512_reduce_add_epi64(lanes);
+  }
+#endif
+  for (; j < length; ++j)
     sum += int64_t(w[j]) * x[j];
   return sum;
 }
@@ -250,10 +298,16 @@ struct ShiftRound {
   }
 };
 
-/// clampCounted on eight lanes.
-inline __m512i clamp(__m512i v, __m512i lo, __m512i hi, int64_t &overflows) {
+/// Adds one to the lanes of `counts` selected by `mask` (counting in a
+/// vector keeps mask-to-integer moves off the vector ports).
+inline __m512i countLanes(__m512i counts, __mmask8 mask) {
+  return _mm512_mask_sub_epi64(counts, mask, counts, _mm512_set1_epi64(-1));
+}
+
+/// clampCounted on eight lanes; `overflows` counts per lane.
+inline __m512i clamp(__m512i v, __m512i lo, __m512i hi, __m512i &overflows) {
   const __m512i c = _mm512_min_epi64(_mm512_max_epi64(v, lo), hi);
-  overflows += __builtin_popcount(_mm512_cmpneq_epi64_mask(c, v));
+  overflows = countLanes(overflows, _mm512_cmpneq_epi64_mask(c, v));
   return c;
 }
 } // namespace lanes
@@ -284,6 +338,9 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DModeRegisters &p,
   {
     using namespace lanes;
     const ShiftRound dendrite(in.shift), roundA(fa), roundB(fb), roundC(fc);
+    __m512i overflowLanes = _mm512_setzero_si512(),
+            liveLanes = _mm512_setzero_si512(),
+            sentLanes = _mm512_setzero_si512();
     const __m512i stateLo = _mm512_set1_epi64(w.stateLo),
                   stateHi = _mm512_set1_epi64(w.stateHi),
                   payLo = _mm512_set1_epi64(w.payLo),
@@ -294,7 +351,7 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DModeRegisters &p,
     for (; i + 8 <= n; i += 8) {
       const __m512i current = _mm512_add_epi64(
           dendrite(_mm512_loadu_si512(sigma + i)), _mm512_loadu_si512(bias + i));
-      const __m512i u = clamp(current, stateLo, stateHi, overflows);
+      const __m512i u = clamp(current, stateLo, stateHi, overflowLanes);
       const __m512i r = load(xr + i), m = load(xi + i);
       const __m512i ar = load(aRe + i), ai = load(aIm + i);
       const __m512i re = _mm512_add_epi64(
@@ -303,28 +360,31 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DModeRegisters &p,
       const __m512i im = _mm512_add_epi64(
           roundA(_mm512_add_epi64(mul(ar, m), mul(ai, r))),
           roundB(mul(load(bIm + i), u)));
-      const __m512i nr = clamp(re, stateLo, stateHi, overflows);
-      const __m512i ni = clamp(im, stateLo, stateHi, overflows);
+      const __m512i nr = clamp(re, stateLo, stateHi, overflowLanes);
+      const __m512i ni = clamp(im, stateLo, stateHi, overflowLanes);
       store(xr + i, nr);
       store(xi + i, ni);
       const __m512i any = _mm512_or_si512(_mm512_or_si512(nr, ni), u);
-      live += __builtin_popcount(_mm512_test_epi64_mask(any, any));
+      liveLanes = countLanes(liveLanes, _mm512_test_epi64_mask(any, any));
       const __m512i y = clamp(roundC(_mm512_sub_epi64(mul(load(cRe + i), nr),
                                                       mul(load(cIm + i), ni))),
-                              payLo, payHi, overflows);
+                              payLo, payHi, overflowLanes);
       // SigmaDelta::operator() on eight lanes.
       const __m512i previous = load(last + i);
       const __m512i d = _mm512_sub_epi64(y, previous);
       const __mmask8 sends =
           _mm512_cmpgt_epi64_mask(_mm512_abs_epi64(d), threshold);
       const __m512i clamped = _mm512_min_epi64(_mm512_max_epi64(d, sendLo), sendHi);
-      overflows +=
-          __builtin_popcount(sends & _mm512_cmpneq_epi64_mask(clamped, d));
-      sent += __builtin_popcount(sends);
+      overflowLanes = countLanes(
+          overflowLanes, _mm512_mask_cmpneq_epi64_mask(sends, clamped, d));
+      sentLanes = countLanes(sentLanes, sends);
       const __m512i change = _mm512_maskz_mov_epi64(sends, clamped);
       store(last + i, _mm512_add_epi64(previous, change));
       store(delta + i, change);
     }
+    overflows += _mm512_reduce_add_epi64(overflowLanes);
+    live += _mm512_reduce_add_epi64(liveLanes);
+    sent += _mm512_reduce_add_epi64(sentLanes);
   }
 #endif
   for (; i < n; ++i) {
@@ -529,15 +589,19 @@ struct Session::State {
       if (messages == 0)
         continue;
       int64_t *a = acc[t].data();
-      const int32_t *colSynapses = plan.columnSynapses.data();
       int64_t offset = 0;
-      for (const TableSource &src : table.sources) {
-        const int32_t *d = outbox[src.group][from % ring].delta.data();
-        int64_t count = 0;
-        for (int64_t i = 0; i < src.size; ++i)
-          count += (d[i] != 0) * int64_t(colSynapses[offset + i]);
-        synops += count;
-        offset += src.size;
+      if (plan.synapsesPerColumn >= 0) {
+        synops += messages * plan.synapsesPerColumn;
+      } else {
+        const int32_t *colSynapses = plan.columnSynapses.data();
+        for (const TableSource &src : table.sources) {
+          const int32_t *d = outbox[src.group][from % ring].delta.data();
+          int64_t count = 0;
+          for (int64_t i = 0; i < src.size; ++i)
+            count += (d[i] != 0) * int64_t(colSynapses[offset + i]);
+          synops += count;
+          offset += src.size;
+        }
       }
       const double byMessage =
           plan.columnCost * static_cast<double>(messages) / table.cols;
