@@ -262,8 +262,11 @@ TEST_F(EventRuntime, CostFollowsInputActivity) {
 }
 
 namespace {
-/// input (1) -> sigma_delta (2 neurons, weights [2, -1], exponent 0) by hand.
-neuro::Network handBuiltNetwork(int64_t threshold) {
+/// input (1 channel, `inputFrac`) -> one table (`weights`, a column,
+/// `exponent`) -> `target` on one core; validated.
+neuro::Network singleTableNetwork(neuro::NeuronGroup target,
+                                  const std::vector<int64_t> &weights,
+                                  int exponent, int inputFrac) {
   neuro::Network net;
   net.name = "hand";
   net.cores.push_back({"c0", 0, 0, 0});
@@ -272,27 +275,33 @@ neuro::Network handBuiltNetwork(int64_t threshold) {
   in.model = neuro::NeuronModel::Input;
   in.size = 1;
   in.input = 0;
-  in.frac = 4;
-  neuro::NeuronGroup out;
-  out.name = "out";
-  out.model = neuro::NeuronModel::SigmaDelta;
-  out.size = 2;
-  out.core = 0;
-  out.frac = 4;
-  out.threshold = threshold;
-  net.groups = {in, out};
+  in.frac = inputFrac;
+  target.core = 0;
+  net.groups = {in, target};
   neuro::SynapseTable table;
   table.name = "w";
   table.sources = {{0, 1}};
   table.target = 1;
-  table.rows = 2;
+  table.rows = static_cast<int64_t>(weights.size());
   table.cols = 1;
-  table.setWeights({2, -1});
+  table.exponent = exponent;
+  table.setWeights(weights);
   net.tables = {table};
   net.inputs = {0};
   net.outputs = {1};
   net.validate();
   return net;
+}
+
+/// input (1) -> sigma_delta (2 neurons, weights [2, -1], exponent 0) by hand.
+neuro::Network handBuiltNetwork(int64_t threshold) {
+  neuro::NeuronGroup out;
+  out.name = "out";
+  out.model = neuro::NeuronModel::SigmaDelta;
+  out.size = 2;
+  out.frac = 4;
+  out.threshold = threshold;
+  return singleTableNetwork(out, {2, -1}, 0, 4);
 }
 } // namespace
 
@@ -396,20 +405,10 @@ TEST(EventRuntimeSemantics, S4DModesFollowTheIntegerRecurrenceBitForBit) {
   const int fa = 22, fb = 20, fc = 18, inFrac = 12, exponent = -3;
   const unsigned payloadBits = 16;
   const int64_t threshold = 1;
-  neuro::Network net;
-  net.name = "modes";
-  net.cores.push_back({"c0", 0, 0, 0});
-  neuro::NeuronGroup in;
-  in.name = "in";
-  in.model = neuro::NeuronModel::Input;
-  in.size = 1;
-  in.input = 0;
-  in.frac = inFrac;
   neuro::NeuronGroup modes;
   modes.name = "modes";
   modes.model = neuro::NeuronModel::S4DMode;
   modes.size = n;
-  modes.core = 0;
   modes.frac = 10;
   modes.paramFrac = {fa, fb, fc};
   modes.payloadBits = payloadBits;
@@ -434,19 +433,8 @@ TEST(EventRuntimeSemantics, S4DModesFollowTheIntegerRecurrenceBitForBit) {
     weights[i] = uniform(-127, 127);
     modes.bias[i] = uniform(-50, 50);
   }
-  net.groups = {in, modes};
-  neuro::SynapseTable table;
-  table.name = "expand";
-  table.sources = {{0, 1}};
-  table.target = 1;
-  table.rows = n;
-  table.cols = 1;
-  table.exponent = exponent;
-  table.setWeights(weights);
-  net.tables = {table};
-  net.inputs = {0};
-  net.outputs = {1};
-  net.validate();
+  const neuro::Network net =
+      singleTableNetwork(modes, weights, exponent, inFrac);
 
   const int64_t stateHi = (int64_t(1) << 23) - 1, stateLo = -(int64_t(1) << 23);
   const int64_t payHi = (int64_t(1) << (payloadBits - 1)) - 1, payLo = -payHi - 1;
