@@ -5,10 +5,13 @@
 // docs/cost-model.md).
 //
 // How it is made fast without changing a single bit of the results:
-//  - Registers, payloads and messages are 32-bit (the hardware's widths are
-//    at most 32 bits; validate() checks), products and dendritic sums
-//    64-bit, so the loops work on half the memory and vectorize with
-//    widening multiplies.
+//  - Registers, parameters, payloads and messages are 32-bit values (the
+//    hardware's widths are at most 32 bits; validate() checks), products
+//    and dendritic sums 64-bit: every product is a widening 32 x 32 -> 64
+//    multiply. Messages are stored in 32 bits; S4D registers and
+//    parameters sign-extended in 64-bit lanes, which the AVX-512 mode loop
+//    reads without a conversion per load (it is bound by vector
+//    instructions, not by memory).
 //  - Each group's update is one branch-free loop per neuron model that
 //    reads the dendritic sums, updates the neurons and sends sigma-delta in
 //    the same pass (an S4D layer has thousands of modes; a pass over them
@@ -279,6 +282,8 @@ inline __m512i load(const int32_t *p) {
 inline void store(int32_t *p, __m512i v) {
   _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), _mm512_cvtepi64_epi32(v));
 }
+inline __m512i load(const int64_t *p) { return _mm512_loadu_si512(p); }
+inline void store(int64_t *p, __m512i v) { _mm512_storeu_si512(p, v); }
 inline __m512i mul(__m512i a, __m512i b) { return _mm512_mul_epi32(a, b); }
 
 /// fixed::shiftRound with a loop-invariant shift.
@@ -313,21 +318,35 @@ inline __m512i clamp(__m512i v, __m512i lo, __m512i hi, __m512i &overflows) {
 } // namespace lanes
 #endif
 
+/// A group's S4D parameters sign-extended to 64 bits: the mode loop reads
+/// them straight into vpmuldq lanes (no conversion instruction per load;
+/// the loop is bound by vector instructions, not memory).
+struct S4DLanes {
+  std::vector<int64_t> aRe, aIm, bRe, bIm, cRe, cIm;
+
+  S4DLanes() = default;
+  explicit S4DLanes(const S4DModeRegisters &p)
+      : aRe(p.aRe.begin(), p.aRe.end()), aIm(p.aIm.begin(), p.aIm.end()),
+        bRe(p.bRe.begin(), p.bRe.end()), bIm(p.bIm.begin(), p.bIm.end()),
+        cRe(p.cRe.begin(), p.cRe.end()), cIm(p.cIm.begin(), p.cIm.end()) {}
+};
+
 /// x <- A_bar x + B_bar u ; y = Re(C x) (Meyer et al. 2024, Sec. 3) for n
 /// complex modes, then sigma-delta on y. Each product is rounded from its
 /// parameter's format (fa, fb, fc fractional bits) back to the value format
 /// (at most one LSB of error per register and step). Registers, parameters
-/// and payloads are 32-bit, so every product is a widening 32 x 32 -> 64
+/// and payloads hold 32-bit values (registers and parameters sign-extended
+/// in 64-bit lanes), so every product is a widening 32 x 32 -> 64
 /// multiply; eight modes at a time with AVX-512, the rest (and every mode
 /// elsewhere) in the scalar loop, which compilers vectorize themselves
 /// (restrict: the arrays never overlap).
-Update stepS4DModes(int64_t n, Dendrite in, const S4DModeRegisters &p,
+Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
                     int fa, int fb, int fc, Widths w, SigmaDelta send,
-                    int32_t *__restrict xr, int32_t *__restrict xi,
+                    int64_t *__restrict xr, int64_t *__restrict xi,
                     int32_t *__restrict last, int32_t *__restrict delta) {
   const int64_t *__restrict sigma = in.sigma;
   const int64_t *__restrict bias = in.bias;
-  const int32_t *__restrict aRe = p.aRe.data(), *__restrict aIm = p.aIm.data(),
+  const int64_t *__restrict aRe = p.aRe.data(), *__restrict aIm = p.aIm.data(),
                             *__restrict bRe = p.bRe.data(),
                             *__restrict bIm = p.bIm.data(),
                             *__restrict cRe = p.cRe.data(),
@@ -391,7 +410,7 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DModeRegisters &p,
     const int32_t u = static_cast<int32_t>(
         clampCounted(shiftRound(sigma[i], in.shift) + bias[i], w.stateLo,
                      w.stateHi, overflows));
-    const int32_t r = xr[i], m = xi[i];
+    const int64_t r = xr[i], m = xi[i];
     const int64_t re = shiftRound(int64_t(aRe[i]) * r - int64_t(aIm[i]) * m, fa) +
                        shiftRound(int64_t(bRe[i]) * u, fb);
     const int64_t im = shiftRound(int64_t(aRe[i]) * m + int64_t(aIm[i]) * r, fa) +
@@ -447,7 +466,8 @@ struct Session::State {
   std::vector<int64_t> zeros; // as long as the largest group's current
   // Per group.
   std::vector<std::vector<int32_t>> last;       // payload last sent
-  std::vector<std::vector<int32_t>> xRe, xIm;   // S4D registers
+  std::vector<std::vector<int64_t>> xRe, xIm;   // S4D registers (64-bit lanes)
+  std::vector<S4DLanes> s4d;                    // S4D parameters
   std::vector<std::vector<int32_t>> event;      // EGRU: the last event
   std::vector<std::vector<int64_t>> sum;        // accumulator, EGRU cell
   std::vector<std::vector<int32_t>> prevCurrent; // sigma-delta: activity
@@ -474,6 +494,8 @@ struct Session::State {
     last.resize(G);
     xRe.resize(G);
     xIm.resize(G);
+    for (const NeuronGroup &group : net.groups)
+      s4d.emplace_back(group.s4d);
     event.resize(G);
     sum.resize(G);
     prevCurrent.resize(G);
@@ -775,7 +797,7 @@ struct Session::State {
     Update u;
     switch (group.model) {
     case NeuronModel::S4DMode:
-      u = stepS4DModes(group.size, in, group.s4d, group.paramFrac[0],
+      u = stepS4DModes(group.size, in, s4d[g], group.paramFrac[0],
                        group.paramFrac[1], group.paramFrac[2], widths(group),
                        sigmaDelta(group), xRe[g].data(), xIm[g].data(),
                        last[g].data(), out.delta.data());
