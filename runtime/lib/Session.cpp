@@ -286,17 +286,15 @@ inline __m512i load(const int64_t *p) { return _mm512_loadu_si512(p); }
 inline void store(int64_t *p, __m512i v) { _mm512_storeu_si512(p, v); }
 inline __m512i mul(__m512i a, __m512i b) { return _mm512_mul_epi32(a, b); }
 
-/// fixed::shiftRound with a loop-invariant shift.
+/// fixed::shiftRound with a loop-invariant shift > 0 (callers take the
+/// scalar path otherwise, so the vector loop has no branch).
 struct ShiftRound {
-  int shift;
   __m512i half;
   __m128i count;
   explicit ShiftRound(int s)
-      : shift(s), half(_mm512_set1_epi64(s > 0 ? int64_t(1) << (s - 1) : 0)),
-        count(_mm_cvtsi32_si128(s > 0 ? s : -s)) {}
+      : half(_mm512_set1_epi64(int64_t(1) << (s - 1))),
+        count(_mm_cvtsi32_si128(s)) {}
   __m512i operator()(__m512i v) const {
-    if (shift <= 0)
-      return _mm512_sll_epi64(v, count);
     const __m512i t =
         _mm512_add_epi64(_mm512_add_epi64(v, half), _mm512_srai_epi64(v, 63));
     return _mm512_sra_epi64(t, count);
@@ -354,7 +352,10 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
   int64_t live = 0, sent = 0, overflows = 0;
   int64_t i = 0;
 #if defined(__AVX512F__)
-  {
+  // Every rescaling of a real network rounds (shift > 0); a table exponent
+  // >= 0 or a parameter format without fractional bits takes the scalar
+  // loop.
+  if (in.shift > 0 && fa > 0 && fb > 0 && fc > 0) {
     using namespace lanes;
     const ShiftRound dendrite(in.shift), roundA(fa), roundB(fb), roundC(fc);
     __m512i overflowLanes = _mm512_setzero_si512(),
@@ -594,6 +595,72 @@ struct Session::State {
     return out;
   }
 
+  /// The outbox of source `src` of a table that reads step `from`.
+  const Outbox &sent(const TableSource &src, int64_t from) const {
+    return outbox[src.group][from % ring];
+  }
+
+  /// Synops of delivering table t's messages from step `from`: each
+  /// message costs its column's non-zero weights.
+  int64_t countSynops(int t, int64_t from, int64_t messages) const {
+    const TablePlan &plan = plans[t];
+    if (plan.synapsesPerColumn >= 0)
+      return messages * plan.synapsesPerColumn;
+    const int32_t *colSynapses = plan.columnSynapses.data();
+    int64_t synops = 0;
+    for (const TableSource &src : net.tables[t].sources) {
+      const int32_t *d = sent(src, from).delta.data();
+      for (int64_t i = 0; i < src.size; ++i)
+        synops += (d[i] != 0) * int64_t(colSynapses[i]);
+      colSynapses += src.size;
+    }
+    return synops;
+  }
+
+  /// Message by message: an axpy per run of each sender's column.
+  void deliverByMessage(int t, int64_t from) {
+    const RunForm &f = plans[t].byColumn;
+    int64_t *a = acc[t].data();
+    int64_t column = 0;
+    for (const TableSource &src : net.tables[t].sources) {
+      const Outbox &in = sent(src, from);
+      for (int64_t i = 0; in.count && i < src.size; ++i) {
+        if (const int32_t change = in.delta[i])
+          for (int64_t r = f.start[column + i]; r < f.start[column + i + 1];
+               ++r)
+            axpy(a + f.runs[r].first, f.weight.data() + f.runs[r].offset,
+                 f.runs[r].length, change);
+      }
+      column += src.size;
+    }
+  }
+
+  /// Row by row: a dot product per run over the senders' changes (one
+  /// source's outbox in place, several gathered side by side).
+  void deliverByRow(int t, int64_t from) {
+    const SynapseTable &table = net.tables[t];
+    const int32_t *x;
+    if (table.sources.size() == 1) {
+      x = sent(table.sources[0], from).delta.data();
+    } else {
+      int32_t *out = gathered[t].data();
+      for (const TableSource &src : table.sources) {
+        const std::vector<int32_t> &d = sent(src, from).delta;
+        out = std::copy(d.begin(), d.end(), out);
+      }
+      x = gathered[t].data();
+    }
+    const RunForm &f = plans[t].byRow;
+    int64_t *a = acc[t].data();
+    for (int64_t row = 0; row < table.rows; ++row) {
+      int64_t sum = 0;
+      for (int64_t r = f.start[row]; r < f.start[row + 1]; ++r)
+        sum += dot(f.weight.data() + f.runs[r].offset, x + f.runs[r].first,
+                   f.runs[r].length);
+      a[row] += sum;
+    }
+  }
+
   /// Delivers the messages due at step s into group g's tables and returns
   /// the synops: per table, message by message or row by row, whichever
   /// touches fewer runs (same integer sums, same count).
@@ -601,75 +668,25 @@ struct Session::State {
     int64_t synops = 0;
     for (int t : net.groups[g].tables) {
       const SynapseTable &table = net.tables[t];
-      const TablePlan &plan = plans[t];
       const int64_t from = s - 1 - table.delay;
       if (from < 0)
         continue;
       int64_t messages = 0;
       for (const TableSource &src : table.sources)
-        messages += outbox[src.group][from % ring].count;
+        messages += sent(src, from).count;
       if (messages == 0)
         continue;
-      int64_t *a = acc[t].data();
-      int64_t offset = 0;
-      if (plan.synapsesPerColumn >= 0) {
-        synops += messages * plan.synapsesPerColumn;
-      } else {
-        const int32_t *colSynapses = plan.columnSynapses.data();
-        for (const TableSource &src : table.sources) {
-          const int32_t *d = outbox[src.group][from % ring].delta.data();
-          int64_t count = 0;
-          for (int64_t i = 0; i < src.size; ++i)
-            count += (d[i] != 0) * int64_t(colSynapses[offset + i]);
-          synops += count;
-          offset += src.size;
-        }
-      }
-      const double byMessage =
-          plan.columnCost * static_cast<double>(messages) / table.cols;
-      if (byMessage <= plan.rowCost) {
-        const RunForm &f = plan.byColumn;
-        offset = 0;
-        for (const TableSource &src : table.sources) {
-          const Outbox &in = outbox[src.group][from % ring];
-          for (int64_t i = 0; in.count && i < src.size; ++i) {
-            const int32_t change = in.delta[i];
-            if (!change)
-              continue;
-            for (int64_t r = f.start[offset + i]; r < f.start[offset + i + 1];
-                 ++r) {
-              const Run run = f.runs[r];
-              axpy(a + run.first, f.weight.data() + run.offset, run.length,
-                   change);
-            }
-          }
-          offset += src.size;
-        }
-        continue;
-      }
-      const int32_t *x;
-      if (table.sources.size() == 1) {
-        x = outbox[table.sources[0].group][from % ring].delta.data();
-      } else {
-        int32_t *g = gathered[t].data();
-        for (const TableSource &src : table.sources) {
-          const std::vector<int32_t> &d = outbox[src.group][from % ring].delta;
-          g = std::copy(d.begin(), d.end(), g);
-        }
-        x = gathered[t].data();
-      }
-      const RunForm &f = plan.byRow;
-      for (int64_t row = 0; row < table.rows; ++row) {
-        int64_t sum = 0;
-        for (int64_t r = f.start[row]; r < f.start[row + 1]; ++r) {
-          const Run run = f.runs[r];
-          sum += dot(f.weight.data() + run.offset, x + run.first, run.length);
-        }
-        a[row] += sum;
-      }
+      synops += countSynops(t, from, messages);
+      const TablePlan &plan = plans[t];
+      if (plan.columnCost * static_cast<double>(messages) / table.cols <=
+          plan.rowCost)
+        deliverByMessage(t, from);
+      else
+        deliverByRow(t, from);
     }
     return synops;
   }
+
 
   /// Group g's dendritic input: its one table's sigma read in place, or
   /// the tables' rescaled sigmas summed into current[g].

@@ -394,15 +394,20 @@ int64_t roundShift(int64_t v, int shift) {
 }
 } // namespace
 
-TEST(EventRuntimeSemantics, S4DModesFollowTheIntegerRecurrenceBitForBit) {
-  // input (1) -> table (n x 1, int8 weights, exponent -3) -> n s4d_mode
-  // neurons, some unstable (|A_bar| > 1) and some with a large C, so that
-  // registers and payloads saturate; n = 8k + 7 exercises the vectorized
-  // lanes and the scalar rest. The runtime must match, per step, this
-  // plain transcription of the recurrence in docs/event-runtime.md:
-  // registers, payloads last sent, spikes, active neurons and overflows.
+/// The table exponent of the S4D test: -3 rounds the table's sigma (the
+/// vectorized lanes and the scalar rest run), +2 shifts it left (the scalar
+/// loop runs every mode).
+class EventRuntimeS4DModes : public ::testing::TestWithParam<int> {};
+
+TEST_P(EventRuntimeS4DModes, FollowTheIntegerRecurrenceBitForBit) {
+  // input (1) -> table (n x 1, int8 weights) -> n s4d_mode neurons, some
+  // unstable (|A_bar| > 1) and some with a large C, so that registers and
+  // payloads saturate; n = 8k + 7 exercises the vectorized lanes and the
+  // scalar rest. The runtime must match, per step, this plain
+  // transcription of the recurrence in docs/event-runtime.md: registers,
+  // payloads last sent, spikes, active neurons and overflows.
   const int64_t n = 8 * 37 + 7;
-  const int fa = 22, fb = 20, fc = 18, inFrac = 12, exponent = -3;
+  const int fa = 22, fb = 20, fc = 18, inFrac = 12, exponent = GetParam();
   const unsigned payloadBits = 16;
   const int64_t threshold = 1;
   neuro::NeuronGroup modes;
@@ -488,3 +493,6 @@ TEST(EventRuntimeSemantics, S4DModesFollowTheIntegerRecurrenceBitForBit) {
   }
   EXPECT_GT(saturated, 0); // the test reaches the saturating paths
 }
+
+INSTANTIATE_TEST_SUITE_P(TableExponents, EventRuntimeS4DModes,
+                         ::testing::Values(-3, 2));
