@@ -165,26 +165,66 @@ TablePlan planTable(const SynapseTable &table) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+#if defined(__AVX512F__)
+/// Eight 64-bit lanes of the scalar operations, bit for bit. GCC
+/// vectorizes the scalar loops' 32 x 32 -> 64 products with full 64 x 64
+/// multiplies (vpmullq, three micro-ops each); every factor here is a
+/// sign-extended 32-bit value, so vpmuldq (one) is exact.
+namespace lanes {
+inline __m512i load(const int32_t *p) {
+  return _mm512_cvtepi32_epi64(
+      _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p)));
+}
+inline void store(int32_t *p, __m512i v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), _mm512_cvtepi64_epi32(v));
+}
+inline __m512i load(const int64_t *p) { return _mm512_loadu_si512(p); }
+inline void store(int64_t *p, __m512i v) { _mm512_storeu_si512(p, v); }
+inline __m512i mul(__m512i a, __m512i b) { return _mm512_mul_epi32(a, b); }
+
+/// fixed::shiftRound with a loop-invariant shift > 0 (callers take the
+/// scalar path otherwise, so the vector loop has no branch).
+struct ShiftRound {
+  __m512i half;
+  __m128i count;
+  explicit ShiftRound(int s)
+      : half(_mm512_set1_epi64(int64_t(1) << (s - 1))),
+        count(_mm_cvtsi32_si128(s)) {}
+  __m512i operator()(__m512i v) const {
+    const __m512i t =
+        _mm512_add_epi64(_mm512_add_epi64(v, half), _mm512_srai_epi64(v, 63));
+    return _mm512_sra_epi64(t, count);
+  }
+};
+
+/// Adds one to the lanes of `counts` selected by `mask` (counting in a
+/// vector keeps mask-to-integer moves off the vector ports).
+inline __m512i countLanes(__m512i counts, __mmask8 mask) {
+  return _mm512_mask_sub_epi64(counts, mask, counts, _mm512_set1_epi64(-1));
+}
+
+/// clampCounted on eight lanes; `overflows` counts per lane.
+inline __m512i clamp(__m512i v, __m512i lo, __m512i hi, __m512i &overflows) {
+  const __m512i c = _mm512_min_epi64(_mm512_max_epi64(v, lo), hi);
+  overflows = countLanes(overflows, _mm512_cmpneq_epi64_mask(c, v));
+  return c;
+}
+} // namespace lanes
+#endif
+
 /// out += w * change over one run.
 inline void axpy(int64_t *__restrict out, const int32_t *__restrict w,
                  int32_t length, int32_t change) {
   int32_t j = 0;
 #if defined(__AVX512F__)
-  // GCC vectorizes the loop below with a full 64 x 64 multiply (vpmullq,
-  // three micro-ops); both factors are 32-bit, so vpmuldq (one) is exact.
   const __m512i factor = _mm512_set1_epi64(change);
-  for (; j + 8 <= length; j += 8) {
-    const __m512i weights = _mm512_cvtepi32_epi64(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + j)));
-    const __m512i sum = _mm512_add_epi64(_mm512_loadu_si512(out + j),
-                                         _mm512_mul_epi32(weights, factor));
-    _mm512_storeu_si512(out + j, sum);
-  }
+  for (; j + 8 <= length; j += 8)
+    lanes::store(out + j, _mm512_add_epi64(lanes::load(out + j),
+                                           lanes::mul(lanes::load(w + j), factor)));
 #endif
   for (; j < length; ++j)
     out[j] += int64_t(w[j]) * change;
 }
-
 
 /// The dot product of one run of weights with the senders' changes.
 inline int64_t dot(const int32_t *__restrict w, const int32_t *__restrict x,
@@ -193,15 +233,11 @@ inline int64_t dot(const int32_t *__restrict w, const int32_t *__restrict x,
   int32_t j = 0;
 #if defined(__AVX512F__)
   if (length >= 8) {
-    __m512i lanes = _mm512_setzero_si512();
-    for (; j + 8 <= length; j += 8) {
-      const __m512i weights = _mm512_cvtepi32_epi64(
-          _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + j)));
-      const __m512i changes = _mm512_cvtepi32_epi64(
-          _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + j)));
-      lanes = _mm512_add_epi64(lanes, _mm512_mul_epi32(weights, changes));
-    }
-    sum = _mm512_reduce_add_epi64(lanes);
+    __m512i products = _mm512_setzero_si512();
+    for (; j + 8 <= length; j += 8)
+      products = _mm512_add_epi64(
+          products, lanes::mul(lanes::load(w + j), lanes::load(x + j)));
+    sum = _mm512_reduce_add_epi64(products);
   }
 #endif
   for (; j < length; ++j)
@@ -269,52 +305,6 @@ struct Dendrite {
   int64_t current(int64_t i) const { return shiftRound(sigma[i], shift) + bias[i]; }
 };
 
-#if defined(__AVX512F__)
-/// Eight lanes of the scalar operations, bit for bit. GCC vectorizes the
-/// scalar S4D loop with full 64 x 64 multiplies (vpmullq, three
-/// micro-ops each); every factor here is a sign-extended 32-bit value, so
-/// vpmuldq (one) is exact.
-namespace lanes {
-inline __m512i load(const int32_t *p) {
-  return _mm512_cvtepi32_epi64(
-      _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p)));
-}
-inline void store(int32_t *p, __m512i v) {
-  _mm256_storeu_si256(reinterpret_cast<__m256i *>(p), _mm512_cvtepi64_epi32(v));
-}
-inline __m512i load(const int64_t *p) { return _mm512_loadu_si512(p); }
-inline void store(int64_t *p, __m512i v) { _mm512_storeu_si512(p, v); }
-inline __m512i mul(__m512i a, __m512i b) { return _mm512_mul_epi32(a, b); }
-
-/// fixed::shiftRound with a loop-invariant shift > 0 (callers take the
-/// scalar path otherwise, so the vector loop has no branch).
-struct ShiftRound {
-  __m512i half;
-  __m128i count;
-  explicit ShiftRound(int s)
-      : half(_mm512_set1_epi64(int64_t(1) << (s - 1))),
-        count(_mm_cvtsi32_si128(s)) {}
-  __m512i operator()(__m512i v) const {
-    const __m512i t =
-        _mm512_add_epi64(_mm512_add_epi64(v, half), _mm512_srai_epi64(v, 63));
-    return _mm512_sra_epi64(t, count);
-  }
-};
-
-/// Adds one to the lanes of `counts` selected by `mask` (counting in a
-/// vector keeps mask-to-integer moves off the vector ports).
-inline __m512i countLanes(__m512i counts, __mmask8 mask) {
-  return _mm512_mask_sub_epi64(counts, mask, counts, _mm512_set1_epi64(-1));
-}
-
-/// clampCounted on eight lanes; `overflows` counts per lane.
-inline __m512i clamp(__m512i v, __m512i lo, __m512i hi, __m512i &overflows) {
-  const __m512i c = _mm512_min_epi64(_mm512_max_epi64(v, lo), hi);
-  overflows = countLanes(overflows, _mm512_cmpneq_epi64_mask(c, v));
-  return c;
-}
-} // namespace lanes
-#endif
 
 /// A group's S4D parameters sign-extended to 64 bits: the mode loop reads
 /// them straight into vpmuldq lanes (no conversion instruction per load;
