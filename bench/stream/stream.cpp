@@ -124,12 +124,15 @@ const neuro::Network &modesOnly() {
       const neuro::NeuronGroup &target = full.groups[table.target];
       if (target.model != neuro::NeuronModel::S4DMode)
         continue;
-      const neuro::NeuronGroup &source = full.groups[table.sources[0].group];
-      input.size = table.cols;
-      input.frac = source.frac;
-      input.payloadBits = source.payloadBits;
-      if (modes->groups.empty())
+      if (modes->groups.empty()) {
+        // The first layer's input format; validate() checks every expand
+        // table reads the same width.
+        const neuro::NeuronGroup &source = full.groups[table.sources[0].group];
+        input.size = table.cols;
+        input.frac = source.frac;
+        input.payloadBits = source.payloadBits;
         modes->groups.push_back(input);
+      }
       neuro::SynapseTable expand = table;
       expand.sources = {{0, table.cols}};
       expand.delay = 0;

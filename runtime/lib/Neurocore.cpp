@@ -19,8 +19,6 @@
 
 using namespace ssm::rt;
 using namespace ssm::rt::neuro;
-using fixed::saturate;
-using fixed::shiftRound;
 
 const char *ssm::rt::neuro::neuronModelName(NeuronModel model) {
   switch (model) {

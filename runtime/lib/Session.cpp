@@ -297,14 +297,16 @@ struct Widths {
 
 /// The dendritic input of a neuron group whose current comes from one
 /// table (or was summed beforehand, shift 0): that table's sigma rescaled by
-/// its exponent, plus the bias, saturated to the state width.
+/// its exponent, plus the bias (the neuron loops saturate it to the state
+/// width).
 struct Dendrite {
   const int64_t *sigma;
   int shift;
   const int64_t *bias;
-  int64_t current(int64_t i) const { return shiftRound(sigma[i], shift) + bias[i]; }
+  int64_t current(int64_t i) const {
+    return shiftRound(sigma[i], shift) + bias[i];
+  }
 };
-
 
 /// A group's S4D parameters sign-extended to 64 bits: the mode loop reads
 /// them straight into vpmuldq lanes (no conversion instruction per load;
@@ -402,10 +404,10 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
         clampCounted(shiftRound(sigma[i], in.shift) + bias[i], w.stateLo,
                      w.stateHi, overflows));
     const int64_t r = xr[i], m = xi[i];
-    const int64_t re = shiftRound(int64_t(aRe[i]) * r - int64_t(aIm[i]) * m, fa) +
-                       shiftRound(int64_t(bRe[i]) * u, fb);
-    const int64_t im = shiftRound(int64_t(aRe[i]) * m + int64_t(aIm[i]) * r, fa) +
-                       shiftRound(int64_t(bIm[i]) * u, fb);
+    const int64_t re = shiftRound(aRe[i] * r - aIm[i] * m, fa) +
+                       shiftRound(bRe[i] * u, fb);
+    const int64_t im = shiftRound(aRe[i] * m + aIm[i] * r, fa) +
+                       shiftRound(bIm[i] * u, fb);
     const int32_t nr =
         static_cast<int32_t>(clampCounted(re, w.stateLo, w.stateHi, overflows));
     const int32_t ni =
@@ -414,7 +416,7 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
     xi[i] = ni;
     live += (nr | ni | u) != 0;
     const int64_t y = clampCounted(
-        shiftRound(int64_t(cRe[i]) * nr - int64_t(cIm[i]) * ni, fc), w.payLo,
+        shiftRound(cRe[i] * nr - cIm[i] * ni, fc), w.payLo,
         w.payHi, overflows);
     delta[i] = send(y, last[i], sent, overflows);
   }
@@ -706,8 +708,7 @@ struct Session::State {
     return k >= 0 && k < limit ? k : -1;
   }
 
-
-
+  /// The widths group's updates saturate to.
   Widths widths(const NeuronGroup &group) const {
     const unsigned state = net.hardware.stateBits;
     return Widths{fixed::minInt(state), fixed::maxInt(state),
@@ -719,11 +720,8 @@ struct Session::State {
   /// token sends the mean (or, with `last`, the last input).
   Update updateAccumulator(int g, Dendrite in, int64_t token, Outbox &out) {
     const NeuronGroup &group = net.groups[g];
-    const Hardware &hw = net.hardware;
-    const int64_t stateHi = fixed::maxInt(hw.stateBits),
-                  stateLo = fixed::minInt(hw.stateBits);
-    const int64_t payHi = fixed::maxInt(group.payloadBits),
-                  payLo = fixed::minInt(group.payloadBits);
+    const unsigned stateBits = net.hardware.stateBits;
+    const Widths w = widths(group);
     const bool sends = sequenceLength >= 0 && token == sequenceLength - 1;
     const SigmaDelta send = sigmaDelta(group);
     int64_t *total = sum[g].data();
@@ -731,18 +729,17 @@ struct Session::State {
     Update u;
     for (int64_t i = 0; i < group.size; ++i) {
       const int64_t c =
-          clampCounted(in.current(i),
-                       stateLo, stateHi, u.overflows);
+          clampCounted(in.current(i), w.stateLo, w.stateHi, u.overflows);
       u.active += c != 0;
       bool over = false;
       total[i] = group.last
                      ? c
-                     : fixed::saturate(total[i] + c, 2 * hw.stateBits, &over);
+                     : fixed::saturate(total[i] + c, 2 * stateBits, &over);
       u.overflows += over;
       if (sends) {
         const int64_t v = clampCounted(
             group.last ? total[i] : fixed::divRound(total[i], sequenceLength),
-            payLo, payHi, u.overflows);
+            w.payLo, w.payHi, u.overflows);
         out.delta[i] = send(v, prev[i], u.sent, u.overflows);
       }
     }
@@ -755,19 +752,14 @@ struct Session::State {
   /// tables); c is rounded back to the value format.
   Update updateEGRU(int g, Dendrite in, Outbox &out) {
     const NeuronGroup &group = net.groups[g];
-    const Hardware &hw = net.hardware;
     const int64_t n = group.size;
-    const int64_t stateHi = fixed::maxInt(hw.stateBits),
-                  stateLo = fixed::minInt(hw.stateBits);
-    const int64_t payHi = fixed::maxInt(group.payloadBits),
-                  payLo = fixed::minInt(group.payloadBits);
+    const Widths w = widths(group);
     const SigmaDelta send = sigmaDelta(group);
     const double lsb = std::ldexp(1.0, -group.frac);
     std::vector<int64_t> gates(4 * n);
     Update u;
     for (int64_t i = 0; i < 4 * n; ++i)
-      gates[i] = clampCounted(in.current(i),
-                              stateLo, stateHi, u.overflows);
+      gates[i] = clampCounted(in.current(i), w.stateLo, w.stateHi, u.overflows);
     int64_t *c = sum[g].data();
     int32_t *e = event[g].data(), *prev = last[g].data();
     for (int64_t i = 0; i < n; ++i) {
@@ -778,10 +770,10 @@ struct Session::State {
       const double next = update * z + (1.0 - update) * (c[i] * lsb) -
                           (e[i] ? group.theta[i] * lsb : 0.0);
       c[i] = clampCounted(static_cast<int64_t>(std::llround(next / lsb)),
-                          stateLo, stateHi, u.overflows);
+                          w.stateLo, w.stateHi, u.overflows);
       e[i] = c[i] > group.theta[i];
       const int64_t y =
-          e[i] ? clampCounted(c[i], payLo, payHi, u.overflows) : 0;
+          e[i] ? clampCounted(c[i], w.payLo, w.payHi, u.overflows) : 0;
       out.delta[i] = send(y, prev[i], u.sent, u.overflows);
     }
     u.active = n; // every cell evaluates its gates each step
