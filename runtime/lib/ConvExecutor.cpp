@@ -60,6 +60,9 @@ struct FFTWDeleter {
 using RealBuffer = std::unique_ptr<float[], FFTWDeleter>;
 using SpectrumBuffer = std::unique_ptr<fftwf_complex[], FFTWDeleter>;
 
+/// Rows (tokens of one sequence) per single-threaded GEMM of a dense layer.
+constexpr int64_t kGemmRows = 256;
+
 /// Per S4D layer: the kernel as the executor uses it.
 struct S4DKernel {
   std::vector<float> direct;                    // [H, L] (direct mode)
@@ -187,11 +190,13 @@ void ConvExecutor::Impl::prepare() {
   if (nfft) {
     RealBuffer in(fftwf_alloc_real(nfft));
     SpectrumBuffer spec(fftwf_alloc_complex(nfft / 2 + 1));
-    // Planned once per executor; FFTW_MEASURE pays off over a data set.
+    // Planned once per executor with FFTW_ESTIMATE: FFTW_MEASURE picks the
+    // algorithm by timing it, so two runs could pick different ones and
+    // round differently (docs/conv.md, "Determinism").
     r2c = fftwf_plan_dft_r2c_1d(static_cast<int>(nfft), in.get(), spec.get(),
-                                FFTW_MEASURE);
+                                FFTW_ESTIMATE);
     c2r = fftwf_plan_dft_c2r_1d(static_cast<int>(nfft), spec.get(), in.get(),
-                                FFTW_MEASURE);
+                                FFTW_ESTIMATE);
     if (!r2c || !c2r)
       throw std::runtime_error("conv target: FFTW could not plan a transform "
                                "of " + std::to_string(nfft) + " points");
@@ -230,16 +235,29 @@ void ConvExecutor::Impl::prepare() {
 
 void ConvExecutor::Impl::dense(size_t i, const float *x, float *y,
                                int64_t batch) const {
+  // Y[rows, O] = X[rows, I] W^T + b, as single-threaded GEMMs over fixed
+  // blocks of one sequence's tokens. The blocking depends on neither the
+  // thread count nor the batch, so neither changes a bit of the result:
+  // OpenBLAS's own threading splits a GEMM by thread count, and some of its
+  // kernels (e.g. the Prescott fallback for CPUs it does not recognise)
+  // then round differently (docs/conv.md, "Determinism").
   const Layer &layer = model.layers[i];
-  const int64_t rows = batch * length, in = layer.inChannels,
-                out = layer.outChannels;
+  const int64_t in = layer.inChannels, out = layer.outChannels;
+  const int64_t blocksPerSequence = (length + kGemmRows - 1) / kGemmRows;
   const float *bias = biases[i].data();
+  const float *w = weights[i].data();
 #pragma omp parallel for num_threads(options.threads) schedule(static)
-  for (int64_t r = 0; r < rows; ++r)
-    std::copy(bias, bias + out, y + r * out);
-  // Y[rows, O] += X[rows, I] W^T
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, x,
-              in, weights[i].data(), in, 1.0f, y, out);
+  for (int64_t job = 0; job < batch * blocksPerSequence; ++job) {
+    const int64_t b = job / blocksPerSequence;
+    const int64_t first = (job % blocksPerSequence) * kGemmRows;
+    const int64_t rows = std::min(kGemmRows, length - first);
+    const int64_t offset = b * length + first;
+    float *yb = y + offset * out;
+    for (int64_t r = 0; r < rows; ++r)
+      std::copy(bias, bias + out, yb + r * out);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f,
+                x + offset * in, in, w, in, 1.0f, yb, out);
+  }
 }
 
 void ConvExecutor::Impl::s4d(size_t i, const float *x, float *y,
@@ -253,7 +271,10 @@ void ConvExecutor::Impl::s4d(size_t i, const float *x, float *y,
   // per channel.
   constexpr int64_t kBlock = 16;
   const int64_t blocks = (H + kBlock - 1) / kBlock;
-  const int64_t span = nfft ? nfft : L;
+  // Each channel's slice of the buffer starts on a 64-byte boundary, the
+  // alignment the plans were made for (fftwf_alloc_real's): new-array
+  // execution needs it, and nfft can be 2 mod 4 (e.g. 98).
+  const int64_t span = ((nfft ? nfft : L) + 15) / 16 * 16;
 #pragma omp parallel num_threads(options.threads)
   {
     RealBuffer buffers(fftwf_alloc_real(kBlock * span));
@@ -367,7 +388,8 @@ Batch ConvExecutor::run(const Batch &input,
         input.channels, input.data.size()));
   const int64_t B = input.batch;
   const int threads = impl->options.threads;
-  openblas_set_num_threads(threads);
+  // Every GEMM runs on one OpenMP worker (see dense()).
+  openblas_set_num_threads(1);
 
   std::vector<std::vector<float>> values(model.layers.size());
   for (size_t i = 0; i < model.layers.size(); ++i) {
