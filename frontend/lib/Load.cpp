@@ -5,6 +5,7 @@
 #include "ssm/Dialect/NC/NCOps.h"
 #include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Frontend/Parser.h"
+#include "ssm/Runtime/InputFile.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -25,6 +26,16 @@ std::string ssm::dsl::modelBaseDir(llvm::StringRef path) {
 
 bool ssm::dsl::addSourceFile(llvm::StringRef path,
                              llvm::SourceMgr &sourceMgr) {
+  if (path != "-") {
+    uint64_t size = 0;
+    const std::string problem =
+        ssm::inputFileProblem(path.str(), ssm::kMaxSourceBytes, size);
+    if (!problem.empty()) {
+      llvm::WithColor::error(llvm::errs())
+          << "model file '" << path << "' " << problem << "\n";
+      return false;
+    }
+  }
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &error);
   if (!buffer) {

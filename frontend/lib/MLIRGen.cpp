@@ -19,6 +19,7 @@
 #include "ssm/Dialect/SSM/Weights.h"
 #include "ssm/Frontend/Init.h"
 #include "ssm/Frontend/LayerSpecs.h"
+#include "ssm/Frontend/Parser.h"
 #include "ssm/Frontend/WeightFile.h"
 
 #include "mlir/IR/Builders.h"
@@ -47,6 +48,9 @@ namespace {
 constexpr int64_t kMaxChannels = 1 << 20;
 constexpr int64_t kMaxStateSize = 1 << 16;
 constexpr int64_t kMaxRepeat = 10000;
+/// The most layers a model may expand to (nested repeats multiply: two
+/// nested `repeat 10000` would otherwise build 10^8 layers).
+constexpr int64_t kMaxLayers = 1 << 16;
 constexpr int64_t kMaxTensorElements = int64_t(1) << 26;
 /// All parameters of a model together (256 MiB of f32; a Loihi 2 chip holds
 /// about 120M synapses).
@@ -219,6 +223,8 @@ private:
   std::vector<Scope> scopes;
   llvm::StringMap<SMLoc> layerNames;
   unsigned numErrors = 0;
+  /// Layer statements generated so far, repeats expanded.
+  int64_t layerStatements = 0;
   int64_t numInputs = 0;
   int64_t totalParameters = 0;
   const OutputStmtAST *outputStmt = nullptr;
@@ -293,6 +299,24 @@ std::optional<Value> MLIRGenImpl::resolve(const ValueAST &name) {
 //===----------------------------------------------------------------------===//
 
 OwningOpRef<ModuleOp> MLIRGenImpl::generate(const ModelAST &model) {
+  // Like the parser (and clang's -ferror-limit), stop printing after
+  // Parser::kMaxErrors errors: a call with thousands of bad arguments would
+  // otherwise print one error, with its source line, for each. Warnings
+  // count too. Dropped diagnostics are consumed here; the rest go on to the
+  // caller's handler.
+  unsigned printed = 0;
+  ScopedDiagnosticHandler limit(&context, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Remark)
+      return failure();
+    if (printed < Parser::kMaxErrors) {
+      ++printed;
+      return failure(); // printed by the caller's handler
+    }
+    if (printed++ == Parser::kMaxErrors)
+      llvm::errs() << "error: too many errors and warnings; not printing "
+                      "the rest\n";
+    return success();
+  });
   // Weights and seed apply to the whole model, wherever they are written.
   for (const auto &stmt : model.body) {
     if (auto *s = llvm::dyn_cast<SeedStmtAST>(stmt.get())) {
@@ -415,6 +439,12 @@ void MLIRGenImpl::genRepeat(const RepeatStmtAST &stmt) {
   }
   unsigned errorsBefore = numErrors;
   for (int64_t i = 0; i < stmt.count; ++i) {
+    if (layerStatements > kMaxLayers) {
+      error(stmt.getLoc()) << "the model expands to more than " << kMaxLayers
+                           << " layers here; nested repeats multiply their "
+                              "counts";
+      return;
+    }
     Scope scope;
     scope.prefix = scopes.back().prefix + stmt.prefix + "." +
                    std::to_string(i) + ".";
@@ -448,6 +478,7 @@ void MLIRGenImpl::genOutput(const OutputStmtAST &stmt) {
 //===----------------------------------------------------------------------===//
 
 void MLIRGenImpl::genLayer(const LayerStmtAST &stmt) {
+  ++layerStatements;
   std::string fullName = qualify(stmt.name);
   const LayerSpec *spec = lookupLayerSpec(stmt.kindName);
   Value result;

@@ -254,7 +254,18 @@ std::unique_ptr<StmtAST> Parser::parseRepeat() {
   SMLoc openLoc = tok.loc;
   if (!expect(TokenKind::LBrace, "'{' to open the repeated block"))
     return nullptr;
+  if (repeatDepth == kMaxRepeatDepth) {
+    // Bounded before recursing: a file nested thousands deep would
+    // otherwise overflow the stack.
+    error(loc, "'repeat' blocks nested deeper than " +
+                   llvm::Twine(kMaxRepeatDepth) + " levels");
+    for (unsigned open = 1; open && !tok.is(TokenKind::Eof); consume())
+      open += tok.is(TokenKind::LBrace) ? 1 : tok.is(TokenKind::RBrace) ? -1 : 0;
+    return nullptr;
+  }
+  ++repeatDepth;
   parseBody(stmt->body, openLoc, /*topLevel=*/false);
+  --repeatDepth;
   if (!tok.is(TokenKind::RBrace)) {
     if (!tooManyErrors()) {
       error(tok.loc, "expected '}' to close the repeat block");
@@ -367,6 +378,11 @@ std::unique_ptr<StmtAST> Parser::parseAssignment() {
         arg.value.loc = first.loc;
       }
     } else if (!parseValue(arg.value)) {
+      return nullptr;
+    }
+    if (layer->args.size() == kMaxArguments) {
+      error(arg.value.loc, "'" + layer->kindName + "' has more than " +
+                               llvm::Twine(kMaxArguments) + " arguments");
       return nullptr;
     }
     layer->args.push_back(std::move(arg));

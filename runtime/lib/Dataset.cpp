@@ -1,6 +1,7 @@
 //===- Dataset.cpp - data sets for ssmc-run -------------------------------===//
 
 #include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/InputFile.h"
 
 #include <fmt/format.h>
 
@@ -13,6 +14,9 @@
 using namespace ssm::rt;
 
 namespace {
+/// The largest class index a label file may hold.
+constexpr int64_t kMaxLabel = INT32_MAX;
+
 Dataset loadFiles(const std::string &spec, const std::string &files,
                   std::optional<int64_t> limit) {
   Dataset data;
@@ -57,8 +61,15 @@ Dataset loadFiles(const std::string &spec, const std::string &files,
                                   "samples",
                                   spec, labelPath, labels.shape[0],
                                   data.samples));
-    for (double label : labels.toDouble())
-      data.labels.push_back(static_cast<int64_t>(label));
+    const std::vector<double> values = labels.toDouble();
+    for (size_t i = 0; i < values.size(); ++i) {
+      // Class indices; checked against the model's classes by the caller.
+      if (values[i] < 0 || values[i] > kMaxLabel)
+        throw DataError(fmt::format("data set '{}': {}: label {} of sample {} "
+                                    "is not a class index (0..{})",
+                                    spec, labelPath, values[i], i, kMaxLabel));
+      data.labels.push_back(static_cast<int64_t>(values[i]));
+    }
   }
   if (limit && *limit < data.samples) {
     data.samples = *limit;
@@ -99,12 +110,20 @@ const char *kFetchHint = "run scripts/fetch-data (or set SSMC_DATA to the "
 /// Reads an IDX file of unsigned bytes with `rank` dimensions (LeCun et
 /// al.'s format: magic 0x0000 08 RANK, big-endian int32 sizes, data).
 Idx readIdx(const std::string &spec, const std::string &path, int rank) {
+  uint64_t size = 0;
+  const std::string problem = ssm::inputFileProblem(path, ssm::kMaxDataBytes, size);
+  if (!problem.empty())
+    throw DataError(fmt::format("data set '{}': {} {}; {}", spec, path,
+                                problem, kFetchHint));
   std::ifstream file(path, std::ios::binary);
   if (!file)
     throw DataError(fmt::format("data set '{}': {} not found; {}", spec, path,
                                 kFetchHint));
-  std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
-                          std::istreambuf_iterator<char>());
+  std::vector<char> bytes(size);
+  if (!file.read(bytes.data(), static_cast<std::streamsize>(size)))
+    throw DataError(fmt::format("data set '{}': {}: read failed after {} of "
+                                "{} bytes",
+                                spec, path, file.gcount(), size));
   auto be32 = [&](size_t offset) {
     const auto *p = reinterpret_cast<const unsigned char *>(bytes.data()) + offset;
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) |
@@ -123,17 +142,27 @@ Idx readIdx(const std::string &spec, const std::string &path, int rank) {
                                 "bytes is too short for an IDX header; {}",
                                 spec, path, bytes.size(), kFetchHint));
   Idx idx;
-  size_t count = 1;
+  // Overflow-checked: 256 x 2^28 x 2^28 would wrap to 0 and match an empty
+  // payload.
+  uint64_t count = 1;
+  bool overflow = false;
   for (int d = 0; d < rank; ++d) {
     idx.dims.push_back(be32(4 + 4 * d));
-    count *= static_cast<size_t>(idx.dims.back());
+    overflow |= __builtin_mul_overflow(
+        count, static_cast<uint64_t>(idx.dims.back()), &count);
   }
-  if (bytes.size() - header != count)
+  if (overflow || bytes.size() - header != count)
     throw DataError(fmt::format("data set '{}': {}: offset {}: holds {} bytes "
                                 "of data, expected {}; the file is truncated "
                                 "or corrupt, {}",
                                 spec, path, header, bytes.size() - header,
-                                count, kFetchHint));
+                                overflow ? std::string("more than 2^64")
+                                         : std::to_string(count),
+                                kFetchHint));
+  if (idx.dims[0] == 0)
+    throw DataError(fmt::format("data set '{}': {}: offset 4: holds no "
+                                "samples; {}",
+                                spec, path, kFetchHint));
   idx.data.assign(bytes.begin() + header, bytes.end());
   return idx;
 }

@@ -1,9 +1,11 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 
 #include "ssm/Runtime/Npy.h"
+#include "ssm/Runtime/InputFile.h"
 
 #include <fmt/format.h>
 
+#include <climits>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -13,7 +15,7 @@ using namespace ssm::rt;
 int64_t NpyArray::numElements() const {
   int64_t count = 1;
   for (int64_t d : shape)
-    count *= d;
+    count *= d; // readNpy checked that the product fits
   return count;
 }
 
@@ -86,12 +88,18 @@ std::vector<double> NpyArray::toDouble() const {
 }
 
 NpyArray ssm::rt::readNpy(const std::string &path) {
+  uint64_t size = 0;
+  const std::string problem = ssm::inputFileProblem(path, ssm::kMaxDataBytes, size);
+  if (!problem.empty())
+    throw DataError(fmt::format("{} {}", path, problem));
   std::ifstream file(path, std::ios::binary);
   if (!file)
     throw DataError(fmt::format("{}: cannot open ({})", path,
                                 std::strerror(errno)));
-  std::vector<char> content((std::istreambuf_iterator<char>(file)),
-                            std::istreambuf_iterator<char>());
+  std::vector<char> content(size);
+  if (!file.read(content.data(), static_cast<std::streamsize>(size)))
+    throw DataError(fmt::format("{}: read failed after {} of {} bytes", path,
+                                file.gcount(), size));
   static const char magic[] = "\x93NUMPY";
   if (content.size() < 10 || std::memcmp(content.data(), magic, 6) != 0)
     throw DataError(fmt::format("{}: offset 0: not a NumPy .npy file (bad "
@@ -169,9 +177,18 @@ NpyArray ssm::rt::readNpy(const std::string &path) {
     pos += used;
   }
   const size_t dataOffset = headerOffset + headerLength;
-  const size_t expected =
-      static_cast<size_t>(array.numElements()) * itemSize(array.dtype);
   const size_t present = content.size() - dataOffset;
+  // The product is checked for overflow: a declared (2^62, 4) would wrap
+  // to 0 bytes and match an empty payload.
+  uint64_t expected = itemSize(array.dtype);
+  for (int64_t d : array.shape)
+    if (__builtin_mul_overflow(expected, static_cast<uint64_t>(d), &expected) ||
+        expected > static_cast<uint64_t>(INT64_MAX))
+      throw DataError(fmt::format("{}: offset {}: shape {} of dtype {} "
+                                  "declares more bytes than any file holds "
+                                  "({} present)",
+                                  path, headerOffset, shape, array.dtype,
+                                  present));
   if (present != expected)
     throw DataError(fmt::format(
         "{}: offset {}: holds {} bytes of data, expected {} for shape {} of "
@@ -207,6 +224,8 @@ void ssm::rt::writeNpy(const std::string &path,
   for (int64_t d : shape)
     count *= d;
   file.write(reinterpret_cast<const char *>(data), count * sizeof(float));
+  file.close(); // flushes: a full disk shows here, not in write()
   if (!file)
-    throw DataError(fmt::format("{}: write failed", path));
+    throw DataError(fmt::format("{}: write failed ({})", path,
+                                std::strerror(errno)));
 }

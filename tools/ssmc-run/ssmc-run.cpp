@@ -81,6 +81,12 @@ cl::opt<int64_t> batchSize("batch",
                            cl::init(64), cl::cat(category));
 cl::opt<int> threads("threads", cl::desc("Worker threads (default: all cores)"),
                      cl::init(0), cl::cat(category));
+/// The most threads --threads accepts (or 4 per core, if that is more):
+/// beyond it OpenMP only oversubscribes, and libgomp fails on very large
+/// teams.
+constexpr int kMaxThreads = 256;
+/// The most sequences --batch accepts.
+constexpr int64_t kMaxBatch = 1 << 20;
 cl::opt<std::string> reportPath("report",
                                 cl::desc("Write a JSON report to this file"),
                                 cl::value_desc("file.json"), cl::cat(category));
@@ -296,6 +302,15 @@ Results runLoihi2Target(const rt::neuro::Network &network,
                                     : 0;
   for (int64_t i = 0; i < tracedCount; ++i)
     runSample(first, i);
+  if (trace) {
+    trace->close();
+    if (trace->has_error()) {
+      const std::string message = trace->error().message();
+      trace->clear_error(); // else its destructor aborts
+      throw std::runtime_error("cannot write trace '" + tracePath +
+                               "': " + message);
+    }
+  }
   int64_t done = tracedCount;
 #pragma omp parallel num_threads(numThreads)
   {
@@ -380,11 +395,46 @@ int main(int argc, char **argv) {
                             &cl::getGeneralCategory()});
   cl::ParseCommandLineOptions(argc, argv,
                               "ssmc-run: run an S4D / EGRU model on a data set\n");
-  if (batchSize < 1)
-    return fail("--batch must be at least 1");
-  const int numThreads =
-      threads > 0 ? threads.getValue()
-                  : std::max(1u, std::thread::hardware_concurrency());
+  // Every flag is checked, with its own name, before any work.
+  const int cores = std::max(1u, std::thread::hardware_concurrency());
+  const int maxThreads = std::max(kMaxThreads, 4 * cores);
+  if (threads.getNumOccurrences() &&
+      (threads < 1 || threads > maxThreads))
+    return fail("--threads must be between 1 and " + llvm::Twine(maxThreads) +
+                " on this machine, got " + llvm::Twine(threads));
+  const int numThreads = threads.getNumOccurrences() ? threads.getValue()
+                                                     : cores;
+  if (batchSize < 1 || batchSize > kMaxBatch)
+    return fail("--batch must be between 1 and " + llvm::Twine(kMaxBatch) +
+                ", got " + llvm::Twine(batchSize));
+  if (limit.getNumOccurrences() && limit < 1)
+    return fail("--limit must be at least 1, got " + llvm::Twine(limit));
+  if (traceSamples < 1)
+    return fail("--trace-samples must be at least 1, got " +
+                llvm::Twine(traceSamples));
+  // Flags that do nothing for the chosen target are refused, not ignored.
+  if (target != Target::Conv &&
+      (batchSize.getNumOccurrences() || device.getNumOccurrences()))
+    return fail(llvm::Twine(batchSize.getNumOccurrences() ? "--batch"
+                                                          : "--device") +
+                " applies only to --target=conv");
+  if (target != Target::Loihi2 &&
+      (tracePath.getNumOccurrences() || traceSamples.getNumOccurrences() ||
+       tools::loihi2FlagsGiven()))
+    return fail("--trace, --trace-samples, --hw, --calibration, "
+                "--calibration-samples and --sigma-delta apply only to "
+                "--target=loihi2");
+  if (llvm::Error error = tools::checkLoihi2Flags())
+    return fail(llvm::toString(std::move(error)));
+  // Output files are opened for writing now, so that a bad path fails
+  // before a long run rather than after it.
+  for (const std::string *path : {&reportPath, &outputsPath, &tracePath})
+    if (!path->empty()) {
+      std::error_code ec;
+      llvm::raw_fd_ostream probe(*path, ec, llvm::sys::fs::OF_Append);
+      if (ec)
+        return fail("cannot write '" + *path + "': " + ec.message());
+    }
 
   mlir::MLIRContext context;
   mlir::OwningOpRef<mlir::ModuleOp> module =
@@ -448,12 +498,22 @@ int main(int argc, char **argv) {
       network ? network->inputChannels() : model->inputChannels();
   try {
     rt::Dataset data = rt::loadDataset(
-        dataSpec, limit > 0 ? std::optional<int64_t>(limit) : std::nullopt);
+        dataSpec, limit.getNumOccurrences() ? std::optional<int64_t>(limit)
+                                            : std::nullopt);
     if (data.channels != inputChannels)
       return fail("model '" + modelName + "' takes " +
                   llvm::Twine(inputChannels) +
                   " input channels per token, but data set '" + dataSpec +
                   "' has " + llvm::Twine(data.channels));
+
+    const int64_t classes =
+        network ? network->outputChannels() : model->outputChannels();
+    for (size_t i = 0; i < data.labels.size(); ++i)
+      if (data.labels[i] >= classes)
+        return fail("data set '" + dataSpec + "': label " +
+                    llvm::Twine(data.labels[i]) + " of sample " +
+                    llvm::Twine(i) + " is not a class of model '" + modelName +
+                    "', which has " + llvm::Twine(classes) + " outputs");
 
     Progress progress(data.samples, !quiet);
     std::string targetRows;
@@ -521,6 +581,12 @@ int main(int argc, char **argv) {
         return fail("cannot write report '" + reportPath + "': " + ec.message());
       file << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
            << "\n";
+      file.close();
+      if (file.has_error()) {
+        const std::string message = file.error().message();
+        file.clear_error(); // else its destructor aborts
+        return fail("cannot write report '" + reportPath + "': " + message);
+      }
     }
   } catch (const std::exception &e) {
     return fail(e.what());

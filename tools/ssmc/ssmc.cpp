@@ -127,6 +127,18 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  if (ssm::tools::loihi2FlagsGiven() && emit != Emit::NC) {
+    llvm::WithColor::error(llvm::errs(), "ssmc")
+        << "the loihi2 options (--hw, --calibration, --calibration-samples, "
+           "--sigma-delta) apply only to --target=loihi2\n";
+    return 1;
+  }
+  if (llvm::Error error = ssm::tools::checkLoihi2Flags()) {
+    llvm::WithColor::error(llvm::errs(), "ssmc")
+        << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
+
   std::string errorMessage;
   auto output = mlir::openOutputFile(outputFilename, &errorMessage);
   if (!output) {

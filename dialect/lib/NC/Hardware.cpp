@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include "llvm/Support/MemoryBuffer.h"
+#include "ssm/Runtime/InputFile.h"
 
 using namespace mlir;
 using namespace llvm;
@@ -22,11 +23,54 @@ const StringLiteral kCostKeys[] = {"synop",   "neuron_active", "neuron_inactive"
                                    "message", "hop_x",         "hop_y",
                                    "barrier"};
 
-/// Integer keys and their smallest allowed value.
-const std::pair<StringLiteral, int64_t> kIntegerKeys[] = {
-    {"chips", 1},     {"neurons_per_core", 1}, {"synapse_bytes_per_core", 1},
-    {"state_bits", 2}, {"message_bits", 1},     {"weight_bits", 2},
-    {"max_delay", 0}};
+/// Integer keys and their allowed ranges. The upper bounds keep every
+/// product the compiler and runtime form (cores x neurons, mesh hops, shift
+/// amounts) far from int64 overflow while allowing systems well beyond
+/// today's largest (Hala Point: 1,152 chips of 128 cores of 8,192 neurons).
+constexpr int64_t kMaxDelay = 1 << 16;
+struct IntegerKey {
+  StringLiteral key;
+  int64_t min, max;
+};
+const IntegerKey kIntegerKeys[] = {
+    {"chips", 1, 1 << 16},
+    {"neurons_per_core", 1, 1 << 24},
+    {"synapse_bytes_per_core", 1, int64_t(1) << 32},
+    {"state_bits", 2, 32},
+    {"message_bits", 1, 32},
+    {"weight_bits", 2, 16},
+    {"max_delay", 0, kMaxDelay}};
+/// Bounds of a mesh side and of a weight exponent.
+constexpr int64_t kMaxMeshSide = 1 << 12, kMaxExponent = 32;
+/// The deepest nesting of JSON arrays and objects read (llvm::json's parser
+/// recurses, so a file nested 50,000 deep would overflow the stack).
+constexpr int kMaxJSONDepth = 32;
+/// The largest cost (pJ, ns) or static power (mW) accepted (the errors
+/// spell it out).
+constexpr double kMaxCost = 1e12;
+
+/// The nesting depth of `text`'s arrays and objects, counted outside
+/// strings; stops counting past `limit`.
+int jsonDepth(StringRef text, int limit) {
+  int depth = 0, deepest = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size() && deepest <= limit; ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
 } // namespace
 
 ArrayRef<StringLiteral> ssm::nc::costKeys() { return kCostKeys; }
@@ -39,6 +83,9 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     return createStringError(inconvertibleErrorCode(),
                              sourceName + ": " + message);
   };
+  if (jsonDepth(text, kMaxJSONDepth) > kMaxJSONDepth)
+    return fail("nested deeper than " + Twine(kMaxJSONDepth) +
+                " levels; a hardware description is a flat object");
   Expected<json::Value> parsed = json::parse(text);
   if (!parsed)
     return fail("not valid JSON: " + toString(parsed.takeError()));
@@ -50,8 +97,8 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   NamedAttrList attrs;
   llvm::StringSet<> known = {"name", "description", "mesh", "weight_exponent",
                        "energy_pj", "time_ns", "static_power_mw"};
-  for (auto &[key, min] : kIntegerKeys)
-    known.insert(key);
+  for (const IntegerKey &k : kIntegerKeys)
+    known.insert(k.key);
   for (const auto &entry : *root)
     if (!known.contains(entry.first))
       return fail("unknown key '" + entry.first.str() + "'");
@@ -60,20 +107,17 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   if (!name || name->empty())
     return fail("'name' must be a non-empty string");
   attrs.append("name", b.getStringAttr(*name));
-  for (auto &[key, min] : kIntegerKeys) {
-    std::optional<int64_t> value = root->getInteger(key);
+  for (const IntegerKey &k : kIntegerKeys) {
+    // getInteger is empty for 1e400, 2^63 and fractions, so nothing is
+    // truncated on the way in.
+    std::optional<int64_t> value = root->getInteger(k.key);
     if (!value)
-      return fail("'" + key + "' must be an integer");
-    if (*value < min)
-      return fail("'" + key + "' must be at least " + Twine(min) + ", got " +
-                  Twine(*value));
-    attrs.append(key, b.getI64IntegerAttr(*value));
+      return fail("'" + k.key + "' must be an integer");
+    if (*value < k.min || *value > k.max)
+      return fail("'" + k.key + "' must be between " + Twine(k.min) + " and " +
+                  Twine(k.max) + ", got " + Twine(*value));
+    attrs.append(k.key, b.getI64IntegerAttr(*value));
   }
-  if (*root->getInteger("message_bits") > 32 ||
-      *root->getInteger("state_bits") > 32 ||
-      *root->getInteger("weight_bits") > 16)
-    return fail("widths beyond 32 bits (message, state) or 16 bits (weight) "
-                "are not supported by the event runtime");
   auto pair = [&](StringRef key, bool positive) -> Error {
     const json::Array *array = root->getArray(key);
     std::optional<int64_t> a, c;
@@ -83,8 +127,14 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     }
     if (!a || !c)
       return fail("'" + key + "' must be a pair of integers");
-    if (positive && (*a < 1 || *c < 1))
-      return fail("'" + key + "' must be positive, got [" + Twine(*a) + ", " +
+    if (positive && (*a < 1 || *c < 1 || *a > kMaxMeshSide ||
+                     *c > kMaxMeshSide))
+      return fail("'" + key + "' must be two sides between 1 and " +
+                  Twine(kMaxMeshSide) + ", got [" + Twine(*a) + ", " +
+                  Twine(*c) + "]");
+    if (!positive && (*a < -kMaxExponent || *c > kMaxExponent))
+      return fail("'" + key + "' must lie within [" + Twine(-kMaxExponent) +
+                  ", " + Twine(kMaxExponent) + "], got [" + Twine(*a) + ", " +
                   Twine(*c) + "]");
     if (!positive && *a > *c)
       return fail("'" + key + "' must be [min, max], got [" + Twine(*a) +
@@ -105,9 +155,9 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     NamedAttrList entries;
     for (StringRef key : kCostKeys) {
       std::optional<double> value = costs->getNumber(key);
-      if (!value || *value < 0 || !std::isfinite(*value))
+      if (!value || !(*value >= 0 && *value <= kMaxCost))
         return fail("'" + table + "." + key +
-                    "' must be a non-negative number");
+                    "' must be a number between 0 and 1e12");
       entries.append(key, b.getF64FloatAttr(*value));
     }
     for (const auto &entry : *costs)
@@ -116,8 +166,8 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     attrs.append(table, b.getDictionaryAttr(entries));
   }
   std::optional<double> staticPower = root->getNumber("static_power_mw");
-  if (!staticPower || *staticPower < 0)
-    return fail("'static_power_mw' must be a non-negative number");
+  if (!staticPower || !(*staticPower >= 0 && *staticPower <= kMaxCost))
+    return fail("'static_power_mw' must be a number between 0 and 1e12");
   attrs.append("static_power_mw", b.getF64FloatAttr(*staticPower));
   return b.getDictionaryAttr(attrs);
 }
@@ -127,6 +177,12 @@ ssm::nc::loadHardwareDescription(MLIRContext *context, StringRef path) {
   if (path.empty())
     return parseHardwareDescription(context, defaultHardwareJSON(),
                                     "hardware/loihi2.json (built in)");
+  uint64_t size = 0;
+  const std::string problem =
+      ssm::inputFileProblem(path.str(), ssm::kMaxSourceBytes, size);
+  if (!problem.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "hardware description '" + path + "' " + problem);
   ErrorOr<std::unique_ptr<MemoryBuffer>> file = MemoryBuffer::getFile(path);
   if (!file)
     return createStringError(file.getError(), "cannot read hardware "
@@ -139,11 +195,18 @@ ssm::nc::loadHardwareDescription(MLIRContext *context, StringRef path) {
 FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
     DictionaryAttr hw, llvm::function_ref<InFlightDiagnostic()> emitError) {
   HardwareLimits limits;
+  // The same ranges as parseHardwareDescription's: an nc file carries its
+  // hardware attribute as text a user can edit.
   auto integer = [&](StringRef key, auto &out) -> LogicalResult {
+    const IntegerKey *range = llvm::find_if(
+        kIntegerKeys, [&](const IntegerKey &k) { return k.key == key; });
     auto attr = hw.getAs<IntegerAttr>(key);
-    if (!attr || attr.getInt() < 1)
-      return emitError() << "hardware description needs a positive integer '"
-                         << key << "'";
+    if (!attr || attr.getType().getIntOrFloatBitWidth() > 64 ||
+        attr.getInt() < std::max<int64_t>(range->min, 1) ||
+        attr.getInt() > range->max)
+      return emitError() << "hardware description needs an integer '" << key
+                         << "' between " << std::max<int64_t>(range->min, 1)
+                         << " and " << range->max;
     out = static_cast<std::decay_t<decltype(out)>>(attr.getInt());
     return success();
   };
@@ -153,10 +216,20 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
         !isa<IntegerAttr>(attr[1]))
       return emitError() << "hardware description needs '" << key
                          << "' as a pair of integers";
-    a = static_cast<std::decay_t<decltype(a)>>(
-        cast<IntegerAttr>(attr[0]).getInt());
-    b = static_cast<std::decay_t<decltype(b)>>(
-        cast<IntegerAttr>(attr[1]).getInt());
+    const int64_t x = cast<IntegerAttr>(attr[0]).getInt(),
+                  y = cast<IntegerAttr>(attr[1]).getInt();
+    const bool mesh = key == "mesh";
+    if (mesh ? (x < 1 || y < 1 || x > kMaxMeshSide || y > kMaxMeshSide)
+             : (x < -kMaxExponent || y > kMaxExponent || x > y))
+      return emitError() << "hardware description's '" << key << "' ["
+                         << x << ", " << y << "] is out of range ("
+                         << (mesh ? "sides 1.." + std::to_string(kMaxMeshSide)
+                                  : "[min, max] within [-" +
+                                        std::to_string(kMaxExponent) + ", " +
+                                        std::to_string(kMaxExponent) + "]")
+                         << ")";
+    a = static_cast<std::decay_t<decltype(a)>>(x);
+    b = static_cast<std::decay_t<decltype(b)>>(y);
     return success();
   };
   auto name = hw.getAs<StringAttr>("name");
@@ -172,7 +245,12 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
       failed(integer("weight_bits", limits.weightBits)) ||
       failed(pair("weight_exponent", limits.exponentMin, limits.exponentMax)))
     return failure();
-  if (auto delay = hw.getAs<IntegerAttr>("max_delay"))
+  if (auto delay = hw.getAs<IntegerAttr>("max_delay")) {
+    if (delay.getInt() < 0 || delay.getInt() > kMaxDelay)
+      return emitError() << "hardware description's 'max_delay' must be "
+                            "between 0 and "
+                         << kMaxDelay;
     limits.maxDelay = delay.getInt();
+  }
   return limits;
 }

@@ -214,6 +214,15 @@ LogicalResult NetworkOp::verifyRegions() {
                                 << it->second.getSymName();
   }
 
+  // Inputs are numbered 0..n-1 (the runtime sizes its input list by the
+  // largest index).
+  const int64_t inputCount = llvm::range_size(getBody().getOps<InputOp>());
+  for (InputOp input : getBody().getOps<InputOp>())
+    if (static_cast<int64_t>(input.getIndex()) >= inputCount)
+      return input.emitOpError()
+             << "index " << input.getIndex() << " is not below the number of "
+             << "inputs, " << inputCount << "; inputs are numbered from 0";
+
   // Groups and tables per core.
   llvm::StringMap<int64_t> neurons, synapseBytes;
   mlir::SymbolTable symbols(*this);

@@ -53,8 +53,9 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
     const unsigned stateBits = hw->getAs<IntegerAttr>("state_bits").getInt();
     const unsigned messageBits =
         hw->getAs<IntegerAttr>("message_bits").getInt();
-    if (!(sigmaDelta >= 0))
-      return model.emitError() << "sigma-delta must be >= 0, got "
+    if (!(sigmaDelta >= 0 && sigmaDelta <= 1))
+      return model.emitError() << "sigma-delta must be a fraction between 0 "
+                                  "and 1, got "
                                << sigmaDelta;
     if (samples < 1)
       return model.emitError() << "samples must be positive";

@@ -8,6 +8,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <cmath>
 #include <stdexcept>
 
 using namespace mlir;
@@ -58,11 +59,24 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
         return network.emitOpError()
                << "hardware cost table '" << key << "' needs a number '"
                << name << "'";
+      // An edited nc file could hold NaN, inf or a negative cost, which
+      // would make energy negative or the JSON report invalid.
       *fields[i] = value.getValueAsDouble();
+      if (!(*fields[i] >= 0 && std::isfinite(*fields[i])))
+        return network.emitOpError()
+               << "hardware cost '" << key << "." << name
+               << "' must be a finite non-negative number, got "
+               << *fields[i];
     }
   }
-  if (auto power = dict.getAs<FloatAttr>("static_power_mw"))
+  if (auto power = dict.getAs<FloatAttr>("static_power_mw")) {
     hw.staticPowerMW = power.getValueAsDouble();
+    if (!(hw.staticPowerMW >= 0 && std::isfinite(hw.staticPowerMW)))
+      return network.emitOpError()
+             << "hardware 'static_power_mw' must be a finite non-negative "
+                "number, got "
+             << hw.staticPowerMW;
+  }
   return hw;
 }
 

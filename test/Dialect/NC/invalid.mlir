@@ -90,7 +90,7 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 
 // -----
 
-// expected-error @+1 {{'nc.network' op hardware description needs a positive integer 'neurons_per_core'}}
+// expected-error @+1 {{'nc.network' op hardware description needs an integer 'neurons_per_core' between 1 and 16777216}}
 nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   nc.core @c0 at [0, 0, 0]
 }

@@ -33,6 +33,32 @@ cl::opt<double> sigmaDelta(
     cl::cat(ssm::tools::loihi2Category()));
 } // namespace
 
+bool ssm::tools::loihi2FlagsGiven() {
+  return hardware.getNumOccurrences() || calibration.getNumOccurrences() ||
+         calibrationSamples.getNumOccurrences() ||
+         sigmaDelta.getNumOccurrences();
+}
+
+llvm::Error ssm::tools::checkLoihi2Flags() {
+  // Each flag is checked here, with its own name, before any work; the
+  // pass checks its options again for ssmc-opt users.
+  if (!(sigmaDelta >= 0 && sigmaDelta <= 1))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "--sigma-delta must be a fraction between 0 and 1, got " +
+            std::to_string(sigmaDelta));
+  if (calibrationSamples < 1 || calibrationSamples > kMaxCalibrationSamples)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "--calibration-samples must be between 1 and " +
+            std::to_string(kMaxCalibrationSamples) + ", got " +
+            std::to_string(calibrationSamples));
+  if (hardware.getNumOccurrences() && hardware.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--hw needs a file name");
+  return llvm::Error::success();
+}
+
 ssm::Loihi2PipelineOptions ssm::tools::loihi2OptionsFromFlags() {
   Loihi2PipelineOptions options;
   options.hardware = hardware;

@@ -31,6 +31,10 @@ public:
 
   /// Errors printed before the parser gives up on a file.
   static constexpr unsigned kMaxErrors = 20;
+  /// The deepest nesting of `repeat` blocks (the parser recurses into each).
+  static constexpr unsigned kMaxRepeatDepth = 64;
+  /// The most arguments one layer call takes.
+  static constexpr unsigned kMaxArguments = 256;
 
 private:
   void consume();
@@ -61,6 +65,7 @@ private:
   Lexer lexer;
   Token tok;
   unsigned numErrors = 0;
+  unsigned repeatDepth = 0;
 };
 
 } // namespace ssm::dsl

@@ -11,6 +11,7 @@
 
 #include "ssm/Conversion/Pipelines.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
 
 namespace ssm::tools {
 
@@ -18,7 +19,20 @@ namespace ssm::tools {
 llvm::cl::OptionCategory &loihi2Category();
 
 /// The pipeline options the flags give (reports left empty).
+/// The most calibration sequences --calibration-samples accepts.
+constexpr int64_t kMaxCalibrationSamples = 1000000;
+
+/// The flags' values as pipeline options; call checkLoihi2Flags() first.
 Loihi2PipelineOptions loihi2OptionsFromFlags();
+
+/// An error naming the flag when a loihi2 flag is out of range
+/// (--sigma-delta outside [0, 1] or not a number, --calibration-samples
+/// outside 1..kMaxCalibrationSamples, an empty --hw).
+llvm::Error checkLoihi2Flags();
+
+/// Whether any loihi2 flag was given on the command line (tools reject them
+/// for other targets).
+bool loihi2FlagsGiven();
 
 } // namespace ssm::tools
 
