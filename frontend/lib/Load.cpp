@@ -69,5 +69,6 @@ OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
   MLIRGenOptions genOptions;
   genOptions.baseDir = modelBaseDir(path);
   genOptions.strictWeights = options.strictWeights;
+  genOptions.initMissing = options.initMissing;
   return mlirGen(context, *model, sourceMgr, genOptions);
 }

@@ -232,6 +232,7 @@ private:
   std::unique_ptr<WeightFile> weights;
   SMLoc weightsLoc;
   llvm::StringSet<> usedDatasets;
+  bool pytorchHintGiven = false;
 };
 
 //===----------------------------------------------------------------------===//
@@ -363,7 +364,9 @@ OwningOpRef<ModuleOp> MLIRGenImpl::generate(const ModelAST &model) {
     }
   }
 
-  if (weights) {
+  // After an error, datasets of the layers that failed look unused: the
+  // warnings would only repeat it.
+  if (weights && !numErrors) {
     for (const std::string &dataset : weights->listDatasets())
       if (!usedDatasets.contains(dataset))
         weightWarning(weightsLoc)
@@ -709,9 +712,32 @@ bool MLIRGenImpl::hasStoredWeights(StringRef layer, SMLoc at) {
   std::string group = layerGroupPath(layer);
   if (weights->exists(group))
     return true;
-  weightWarning(at) << "layer '" << layer << "' has no weights in '"
-                    << weights->getPath() << "' (no group '" << group
-                    << "'); using the seeded initialization";
+  if (options.initMissing) {
+    weightWarning(at) << "layer '" << layer << "' has no weights in '"
+                      << weights->getPath() << "' (no group '" << group
+                      << "'); using the seeded initialization";
+    return false;
+  }
+  InFlightDiagnostic diag = error(at);
+  diag << "layer '" << layer << "' has no weights in '" << weights->getPath()
+       << "' (no group '" << group
+       << "'); pass --init-missing to initialize it from the seed";
+  // A PyTorch state_dict saved as is has flat names such as
+  // "encoder.weight": say so once, with the layout ssmc reads.
+  if (!pytorchHintGiven) {
+    for (const std::string &dataset : weights->listDatasets())
+      if (llvm::StringRef(dataset).drop_front().contains('.') &&
+          !llvm::StringRef(dataset).drop_front().contains('/')) {
+        diag.attachNote(loc(at))
+            << "'" << weights->getPath() << "' has flat names such as '"
+            << dataset << "', as in a PyTorch state_dict; ssmc reads one "
+            << "group per layer, /LAYER/PARAM (here " << group
+            << "/...; `ssmc --list-layers` and docs/dsl.md list each kind's "
+               "parameters)";
+        pytorchHintGiven = true;
+        break;
+      }
+  }
   return false;
 }
 

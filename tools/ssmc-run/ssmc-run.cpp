@@ -21,6 +21,7 @@
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Reference.h"
 #include "ssm/Tools/Loihi2Flags.h"
+#include "ssm/Tools/ModelFlags.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -392,6 +393,7 @@ int fail(const llvm::Twine &message) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions({&category, &tools::loihi2Category(),
+                            &tools::modelCategory(),
                             &cl::getGeneralCategory()});
   cl::ParseCommandLineOptions(argc, argv,
                               "ssmc-run: run an S4D / EGRU model on a data set\n");
@@ -437,8 +439,9 @@ int main(int argc, char **argv) {
     }
 
   mlir::MLIRContext context;
+  tools::setUpTool("ssmc-run", context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      dsl::loadModelFile(modelPath, context);
+      dsl::loadModelFile(modelPath, context, tools::loadOptionsFromFlags());
   if (!module)
     return 1;
   // Diagnostics from here on (pipelines, bridges) as file:line:col with the

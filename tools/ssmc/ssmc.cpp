@@ -22,6 +22,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "ssm/Tools/Loihi2Flags.h"
+#include "ssm/Tools/ModelFlags.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -66,11 +67,6 @@ cl::opt<bool> report(
     cl::desc("With --emit=nc: print the quantization table and the per-core "
              "table (neurons, synapse bytes, utilization) to stdout"),
     cl::cat(category));
-cl::opt<bool> strictWeights(
-    "strict-weights",
-    cl::desc("Make a layer without stored weights, or a dataset no layer "
-             "uses, an error instead of a warning"),
-    cl::cat(category));
 cl::opt<bool> listLayers("list-layers",
                          cl::desc("Print the DSL's layer kinds and their "
                                   "parameters, then exit"),
@@ -104,6 +100,7 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions(); // --mlir-timing, IR printing
   mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions({&category, &ssm::tools::loihi2Category(),
+                            &ssm::tools::modelCategory(),
                             &cl::getGeneralCategory()});
   // (MLIR's pass-manager and timing flags stay usable, listed under
   // --help-hidden.)
@@ -160,10 +157,9 @@ int main(int argc, char **argv) {
   }
 
   mlir::MLIRContext context;
-  ssm::dsl::LoadOptions options;
-  options.strictWeights = strictWeights;
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      ssm::dsl::loadModelFile(inputFilename, context, options);
+  ssm::tools::setUpTool("ssmc", context);
+  mlir::OwningOpRef<mlir::ModuleOp> module = ssm::dsl::loadModelFile(
+      inputFilename, context, ssm::tools::loadOptionsFromFlags());
   if (!module)
     return 1;
   if (emit == Emit::Conv || emit == Emit::NC) {

@@ -3,7 +3,8 @@
 Usage: make_weights.py OUT.h5 MODE
 The model is Inputs/weights-model.ssm: enc = dense(u:2 -> 3),
 s = s4d(enc, state=4), e = egru(s, hidden=2). MODE selects a defect:
-ok, missing, shape, dtype, nan, inf, complex-compound, extra, no-group.
+ok, missing, shape, dtype, nan, inf, complex-compound, extra, no-group,
+pytorch (flat state_dict names such as "enc.weight").
 Values are small exact binary fractions so the tests can FileCheck them.
 """
 import sys
@@ -41,6 +42,8 @@ def main(out, mode):
     elif mode == "no-group":
         for key in [k for k in p if k.startswith("e/")]:
             del p[key]
+    elif mode == "pytorch":
+        p = {k.replace("/", "."): v for k, v in p.items()}
     with h5py.File(out, "w") as h5:
         for key, value in p.items():
             if mode == "float32":

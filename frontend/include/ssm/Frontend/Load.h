@@ -21,8 +21,9 @@ class SourceMgr;
 namespace ssm::dsl {
 
 struct LoadOptions {
-  /// Make weight-binding warnings errors (see MLIRGenOptions).
+  /// Weight binding policy (see MLIRGenOptions).
   bool strictWeights = false;
+  bool initMissing = false;
 };
 
 /// Reads `path` ("-" for stdin) into `sourceMgr` as its main buffer; prints

@@ -25,7 +25,12 @@ struct MLIRGenOptions {
   /// Folder that relative `weights` paths are resolved against (usually the
   /// model file's folder).
   std::string baseDir = ".";
-  /// Treat "layer has no stored weights" and "dataset not used" as errors.
+  /// A model with a weights file whose group for a layer is missing is an
+  /// error (a misnamed file would otherwise run on random weights) unless
+  /// initMissing is set: then that layer is initialized, with a warning.
+  bool initMissing = false;
+  /// Treat the warnings of weight binding ("dataset not used", a layer
+  /// initialized under initMissing) as errors.
   bool strictWeights = false;
 };
 
