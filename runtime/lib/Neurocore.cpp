@@ -66,6 +66,7 @@ void Counters::add(const Counters &o) {
   neuronUpdatesInactive += o.neuronUpdatesInactive;
   messages += o.messages;
   spikes += o.spikes;
+  inputSpikes += o.inputSpikes;
   hopsX += o.hopsX;
   hopsY += o.hopsY;
   overflows += o.overflows;

@@ -858,6 +858,7 @@ struct Session::State {
       activity[g].overflows = overflows;
       lastCounters.overflows += overflows;
       lastCounters.spikes += sent;
+      lastCounters.inputSpikes += sent;
       // Host messages enter the mesh at their destination cores.
       lastCounters.messages += sent * static_cast<int64_t>(routes[g].size());
       offset += group.size;

@@ -336,9 +336,13 @@ Results runLoihi2Target(const rt::neuro::Network &network,
   for (const rt::neuro::NeuronGroup &g : network.groups)
     if (g.model != rt::neuro::NeuronModel::Input)
       neurons += g.size;
+  // Activity: the fraction of the network's neurons (host inputs excluded,
+  // on both sides of the fraction) that send per step; at most 1.
   const double activity =
-      totals.steps > 0 ? double(totals.spikes) / (double(neurons) * totals.steps)
-                       : 0.0;
+      totals.steps > 0 && neurons > 0
+          ? double(totals.spikes - totals.inputSpikes) /
+                (double(neurons) * totals.steps)
+          : 0.0;
   const double perToken = 1.0 / std::max<int64_t>(tokens, 1);
   llvm::json::Object &extra = results.extra;
   extra["setup_seconds"] = 0.0;
@@ -351,6 +355,7 @@ Results runLoihi2Target(const rt::neuro::Network &network,
   extra["synops"] = totals.synops;
   extra["messages"] = totals.messages;
   extra["spikes"] = totals.spikes;
+  extra["input_spikes"] = totals.inputSpikes;
   extra["neuron_updates"] =
       totals.neuronUpdatesActive + totals.neuronUpdatesInactive;
   extra["neuron_updates_active"] = totals.neuronUpdatesActive;

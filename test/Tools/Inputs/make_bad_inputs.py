@@ -30,6 +30,8 @@ with open(path("huge-shape.npy"), "wb") as f:
     f.write(npy_header("(4611686018427387904, 4, 1)"))
 x = np.random.default_rng(1).random((3, 50, 1)).astype(np.float32)
 np.save(path("x.npy"), x)
+np.save(path("x40.npy"),
+        np.random.default_rng(0).random((2, 50, 40)).astype(np.float32))
 np.save(path("x3ch.npy"), np.zeros((2, 50, 3), dtype=np.float32))
 np.save(path("labels-negative.npy"), np.array([0, -1, 1], dtype=np.int64))
 np.save(path("labels-255.npy"), np.array([0, 255, 1], dtype=np.uint8))

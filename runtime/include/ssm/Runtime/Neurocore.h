@@ -157,7 +157,8 @@ struct Counters {
   int64_t synops = 0;
   int64_t neuronUpdatesActive = 0, neuronUpdatesInactive = 0;
   int64_t messages = 0;       // one per (sending neuron, destination core)
-  int64_t spikes = 0;         // neurons that sent
+  int64_t spikes = 0;         // neurons that sent, host inputs included
+  int64_t inputSpikes = 0;    // of those, host input neurons
   int64_t hopsX = 0, hopsY = 0;
   int64_t overflows = 0;      // saturations of state, current or payload
   double energyPJ = 0;        // dynamic energy of these steps
