@@ -100,10 +100,18 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
     std::vector<int> fracs(layers);
     for (size_t i = 0; i < layers; ++i)
       fracs[i] = rt::quant::activationFrac(ranges.outputs[i], messageBits);
+    // A layer's own `sigma_delta=T` (an absolute threshold in the DSL)
+    // wins over the global fraction of the calibrated range.
+    std::vector<double> thresholds(layers);
+    for (size_t i = 0; i < layers; ++i) {
+      auto type = cast<StreamType>(layerOps[i]->getResult(0).getType());
+      thresholds[i] = type.getThresholdValue().value_or(sigmaDelta *
+                                                        ranges.outputs[i]);
+    }
     for (size_t i = 0; i < layers; ++i) {
       Operation *op = layerOps[i];
       auto type = cast<StreamType>(op->getResult(0).getType());
-      const double threshold = sigmaDelta * ranges.outputs[i];
+      const double threshold = thresholds[i];
       op->getResult(0).setType(StreamType::get(
           ctx, type.getChannels(), FixedType::get(ctx, messageBits, fracs[i]),
           Encoding::Graded, messageBits,
@@ -153,7 +161,7 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
             layer.name.empty() ? "-" : layer.name,
             rt::layerKindName(layer.kind), ranges.outputs[i],
             llvm::formatv("fixed<{0}, {1}>", messageBits, fracs[i]).str(),
-            sigmaDelta * ranges.outputs[i], sqnr[i]);
+            thresholds[i], sqnr[i]);
       }
     }
     return success();

@@ -178,8 +178,10 @@ LogicalResult Lowering::formatOf(Operation *op, Value v, int &frac,
            << "sends " << type.getPayloadBits() << "-bit payloads, but "
            << limits.name << " messages carry " << limits.messageBits;
   frac = fixed.getFracBits();
-  threshold = static_cast<int64_t>(
-      std::floor(std::ldexp(type.getThresholdValue().value_or(0.0), frac)));
+  // Capped at 2^62 (a DSL threshold can be any float; beyond every payload
+  // it only means "never send") so that the conversion is defined.
+  threshold = static_cast<int64_t>(std::floor(std::min(
+      std::ldexp(type.getThresholdValue().value_or(0.0), frac), 0x1p62)));
   return success();
 }
 
@@ -287,9 +289,10 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
   if (failed(formatOf(op, op.getResult(), outFrac, outThreshold)))
     return failure();
   // The output's threshold, spread over the modes that sum into a channel.
-  m.threshold = static_cast<int64_t>(std::floor(
+  m.threshold = static_cast<int64_t>(std::floor(std::min(
       std::ldexp(static_cast<double>(outThreshold), m.frac - outFrac) /
-      static_cast<double>(modes)));
+          static_cast<double>(modes),
+      0x1p62)));
   const int modesGroup = newGroup(std::move(m));
 
   // Output: reduce (modes to channel; 2C is in the neurons) + D u.
