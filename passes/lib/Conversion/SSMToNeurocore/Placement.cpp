@@ -69,17 +69,31 @@ std::optional<Placement> ssm::placement::place(
           core = static_cast<int>(c);
     if (core < 0) {
       if (static_cast<int64_t>(neurons.size()) == available) {
-        int64_t usedNeurons = 0;
-        for (int64_t n : neurons)
-          usedNeurons += n;
+        // Name the resource that ran out: a core with room for the
+        // neurons but not the synapses is a synapse-memory failure.
+        int64_t usedNeurons = 0, freeNeurons = 0, freeBytes = 0;
+        bool neuronsFit = false;
+        for (size_t c = 0; c < neurons.size(); ++c) {
+          usedNeurons += neurons[c];
+          freeNeurons = std::max(freeNeurons, mesh.neuronsPerCore - neurons[c]);
+          freeBytes = std::max(freeBytes, mesh.synapseBytesPerCore - bytes[c]);
+          neuronsFit |= neurons[c] + it.neurons <= mesh.neuronsPerCore;
+        }
         std::ostringstream os;
         os << "the model does not fit " << mesh.name << ": layer '"
            << it.layer << "' needs a core for '" << it.name << "' ("
            << it.neurons << " neurons, " << it.synapseBytes
            << " bytes of synapses), but all " << available
            << " cores are in use (" << usedNeurons << " of "
-           << available * mesh.neuronsPerCore << " neurons placed) and none "
-           << "has room left";
+           << available * mesh.neuronsPerCore << " neurons placed) and ";
+        if (neuronsFit)
+          os << "synapse memory ran out: the most any core has left is "
+             << freeBytes << " bytes";
+        else
+          os << "neurons ran out: the most any core has left is "
+             << freeNeurons << " neurons";
+        os << "; use a hardware description with more cores or chips "
+              "(--hw)";
         error = os.str();
         return std::nullopt;
       }
