@@ -8,8 +8,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 using namespace ssm::rt;
 
@@ -110,20 +108,11 @@ const char *kFetchHint = "run scripts/fetch-data (or set SSMC_DATA to the "
 /// Reads an IDX file of unsigned bytes with `rank` dimensions (LeCun et
 /// al.'s format: magic 0x0000 08 RANK, big-endian int32 sizes, data).
 Idx readIdx(const std::string &spec, const std::string &path, int rank) {
-  uint64_t size = 0;
-  const std::string problem = ssm::inputFileProblem(path, ssm::kMaxDataBytes, size);
+  std::vector<char> bytes;
+  const std::string problem = ssm::readInputFile(path, ssm::kMaxDataBytes, bytes);
   if (!problem.empty())
     throw DataError(fmt::format("data set '{}': {} {}; {}", spec, path,
                                 problem, kFetchHint));
-  std::ifstream file(path, std::ios::binary);
-  if (!file)
-    throw DataError(fmt::format("data set '{}': {} not found; {}", spec, path,
-                                kFetchHint));
-  std::vector<char> bytes(size);
-  if (!file.read(bytes.data(), static_cast<std::streamsize>(size)))
-    throw DataError(fmt::format("data set '{}': {}: read failed after {} of "
-                                "{} bytes",
-                                spec, path, file.gcount(), size));
   auto be32 = [&](size_t offset) {
     const auto *p = reinterpret_cast<const unsigned char *>(bytes.data()) + offset;
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) |

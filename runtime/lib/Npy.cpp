@@ -8,7 +8,6 @@
 #include <climits>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 using namespace ssm::rt;
 
@@ -88,18 +87,11 @@ std::vector<double> NpyArray::toDouble() const {
 }
 
 NpyArray ssm::rt::readNpy(const std::string &path) {
-  uint64_t size = 0;
-  const std::string problem = ssm::inputFileProblem(path, ssm::kMaxDataBytes, size);
+  std::vector<char> content;
+  const std::string problem =
+      ssm::readInputFile(path, ssm::kMaxDataBytes, content);
   if (!problem.empty())
     throw DataError(fmt::format("{} {}", path, problem));
-  std::ifstream file(path, std::ios::binary);
-  if (!file)
-    throw DataError(fmt::format("{}: cannot open ({})", path,
-                                std::strerror(errno)));
-  std::vector<char> content(size);
-  if (!file.read(content.data(), static_cast<std::streamsize>(size)))
-    throw DataError(fmt::format("{}: read failed after {} of {} bytes", path,
-                                file.gcount(), size));
   static const char magic[] = "\x93NUMPY";
   if (content.size() < 10 || std::memcmp(content.data(), magic, 6) != 0)
     throw DataError(fmt::format("{}: offset 0: not a NumPy .npy file (bad "

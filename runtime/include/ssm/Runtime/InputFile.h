@@ -18,7 +18,9 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <string>
+#include <vector>
 
 namespace ssm {
 
@@ -45,6 +47,25 @@ inline std::string inputFileProblem(const std::string &path,
   if (size > maxBytes)
     return "has " + std::to_string(size) + " bytes, more than the limit of " +
            std::to_string(maxBytes);
+  return "";
+}
+
+/// Reads the whole of `path` into `bytes` after inputFileProblem's checks,
+/// allocating its stat size once. Returns "" or, as inputFileProblem does,
+/// the reason it cannot.
+inline std::string readInputFile(const std::string &path, uint64_t maxBytes,
+                                 std::vector<char> &bytes) {
+  uint64_t size = 0;
+  std::string problem = inputFileProblem(path, maxBytes, size);
+  if (!problem.empty())
+    return problem;
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    return std::string("cannot be opened: ") + std::strerror(errno);
+  bytes.resize(size);
+  if (!file.read(bytes.data(), static_cast<std::streamsize>(size)))
+    return "could not be read whole (" + std::to_string(file.gcount()) +
+           " of " + std::to_string(size) + " bytes)";
   return "";
 }
 
