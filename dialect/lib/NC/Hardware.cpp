@@ -40,14 +40,30 @@ const IntegerKey kIntegerKeys[] = {
     {"message_bits", 1, 32},
     {"weight_bits", 2, 16},
     {"max_delay", 0, kMaxDelay}};
+/// The range of integer key `key` (one of kIntegerKeys).
+const IntegerKey &integerKey(StringRef key) {
+  const IntegerKey *found = llvm::find_if(
+      kIntegerKeys, [&](const IntegerKey &k) { return k.key == key; });
+  assert(found != std::end(kIntegerKeys) && "not an integer key");
+  return *found;
+}
+bool inRange(const IntegerKey &k, int64_t value) {
+  return value >= k.min && value <= k.max;
+}
 /// Bounds of a mesh side and of a weight exponent.
 constexpr int64_t kMaxMeshSide = 1 << 12, kMaxExponent = 32;
-/// The deepest nesting of JSON arrays and objects read (llvm::json's parser
-/// recurses, so a file nested 50,000 deep would overflow the stack).
-constexpr int kMaxJSONDepth = 32;
+bool meshInRange(int64_t x, int64_t y) {
+  return x >= 1 && y >= 1 && x <= kMaxMeshSide && y <= kMaxMeshSide;
+}
+bool exponentsInRange(int64_t min, int64_t max) {
+  return min >= -kMaxExponent && max <= kMaxExponent;
+}
 /// The largest cost (pJ, ns) or static power (mW) accepted (the errors
 /// spell it out).
 constexpr double kMaxCost = 1e12;
+/// The deepest nesting of JSON arrays and objects read (llvm::json's parser
+/// recurses, so a file nested 50,000 deep would overflow the stack).
+constexpr int kMaxJSONDepth = 32;
 
 /// The nesting depth of `text`'s arrays and objects, counted outside
 /// strings; stops counting past `limit`.
@@ -74,6 +90,9 @@ int jsonDepth(StringRef text, int limit) {
 } // namespace
 
 ArrayRef<StringLiteral> ssm::nc::costKeys() { return kCostKeys; }
+bool ssm::nc::isValidCost(double value) {
+  return value >= 0 && value <= kMaxCost;
+}
 StringRef ssm::nc::defaultHardwareJSON() { return kLoihi2; }
 
 Expected<DictionaryAttr>
@@ -113,7 +132,7 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     std::optional<int64_t> value = root->getInteger(k.key);
     if (!value)
       return fail("'" + k.key + "' must be an integer");
-    if (*value < k.min || *value > k.max)
+    if (!inRange(k, *value))
       return fail("'" + k.key + "' must be between " + Twine(k.min) + " and " +
                   Twine(k.max) + ", got " + Twine(*value));
     attrs.append(k.key, b.getI64IntegerAttr(*value));
@@ -127,12 +146,11 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     }
     if (!a || !c)
       return fail("'" + key + "' must be a pair of integers");
-    if (positive && (*a < 1 || *c < 1 || *a > kMaxMeshSide ||
-                     *c > kMaxMeshSide))
+    if (positive && !meshInRange(*a, *c))
       return fail("'" + key + "' must be two sides between 1 and " +
                   Twine(kMaxMeshSide) + ", got [" + Twine(*a) + ", " +
                   Twine(*c) + "]");
-    if (!positive && (*a < -kMaxExponent || *c > kMaxExponent))
+    if (!positive && !exponentsInRange(*a, *c))
       return fail("'" + key + "' must lie within [" + Twine(-kMaxExponent) +
                   ", " + Twine(kMaxExponent) + "], got [" + Twine(*a) + ", " +
                   Twine(*c) + "]");
@@ -155,7 +173,7 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     NamedAttrList entries;
     for (StringRef key : kCostKeys) {
       std::optional<double> value = costs->getNumber(key);
-      if (!value || !(*value >= 0 && *value <= kMaxCost))
+      if (!value || !isValidCost(*value))
         return fail("'" + table + "." + key +
                     "' must be a number between 0 and 1e12");
       entries.append(key, b.getF64FloatAttr(*value));
@@ -166,7 +184,7 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     attrs.append(table, b.getDictionaryAttr(entries));
   }
   std::optional<double> staticPower = root->getNumber("static_power_mw");
-  if (!staticPower || !(*staticPower >= 0 && *staticPower <= kMaxCost))
+  if (!staticPower || !isValidCost(*staticPower))
     return fail("'static_power_mw' must be a number between 0 and 1e12");
   attrs.append("static_power_mw", b.getF64FloatAttr(*staticPower));
   return b.getDictionaryAttr(attrs);
@@ -198,15 +216,13 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
   // The same ranges as parseHardwareDescription's: an nc file carries its
   // hardware attribute as text a user can edit.
   auto integer = [&](StringRef key, auto &out) -> LogicalResult {
-    const IntegerKey *range = llvm::find_if(
-        kIntegerKeys, [&](const IntegerKey &k) { return k.key == key; });
+    const IntegerKey &range = integerKey(key);
     auto attr = hw.getAs<IntegerAttr>(key);
     if (!attr || attr.getType().getIntOrFloatBitWidth() > 64 ||
-        attr.getInt() < std::max<int64_t>(range->min, 1) ||
-        attr.getInt() > range->max)
+        !inRange(range, attr.getInt()))
       return emitError() << "hardware description needs an integer '" << key
-                         << "' between " << std::max<int64_t>(range->min, 1)
-                         << " and " << range->max;
+                         << "' between " << range.min << " and "
+                         << range.max;
     out = static_cast<std::decay_t<decltype(out)>>(attr.getInt());
     return success();
   };
@@ -219,8 +235,7 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
     const int64_t x = cast<IntegerAttr>(attr[0]).getInt(),
                   y = cast<IntegerAttr>(attr[1]).getInt();
     const bool mesh = key == "mesh";
-    if (mesh ? (x < 1 || y < 1 || x > kMaxMeshSide || y > kMaxMeshSide)
-             : (x < -kMaxExponent || y > kMaxExponent || x > y))
+    if (mesh ? !meshInRange(x, y) : (!exponentsInRange(x, y) || x > y))
       return emitError() << "hardware description's '" << key << "' ["
                          << x << ", " << y << "] is out of range ("
                          << (mesh ? "sides 1.." + std::to_string(kMaxMeshSide)
@@ -246,7 +261,7 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
       failed(pair("weight_exponent", limits.exponentMin, limits.exponentMax)))
     return failure();
   if (auto delay = hw.getAs<IntegerAttr>("max_delay")) {
-    if (delay.getInt() < 0 || delay.getInt() > kMaxDelay)
+    if (!inRange(integerKey("max_delay"), delay.getInt()))
       return emitError() << "hardware description's 'max_delay' must be "
                             "between 0 and "
                          << kMaxDelay;

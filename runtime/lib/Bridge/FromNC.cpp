@@ -8,7 +8,6 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
-#include <cmath>
 #include <stdexcept>
 
 using namespace mlir;
@@ -60,21 +59,21 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
                << "hardware cost table '" << key << "' needs a number '"
                << name << "'";
       // An edited nc file could hold NaN, inf or a negative cost, which
-      // would make energy negative or the JSON report invalid.
+      // would make energy negative or the JSON report invalid; the range is
+      // the hardware file's.
       *fields[i] = value.getValueAsDouble();
-      if (!(*fields[i] >= 0 && std::isfinite(*fields[i])))
+      if (!nc::isValidCost(*fields[i]))
         return network.emitOpError()
                << "hardware cost '" << key << "." << name
-               << "' must be a finite non-negative number, got "
-               << *fields[i];
+               << "' must be a number between 0 and 1e12, got " << *fields[i];
     }
   }
   if (auto power = dict.getAs<FloatAttr>("static_power_mw")) {
     hw.staticPowerMW = power.getValueAsDouble();
-    if (!(hw.staticPowerMW >= 0 && std::isfinite(hw.staticPowerMW)))
+    if (!nc::isValidCost(hw.staticPowerMW))
       return network.emitOpError()
-             << "hardware 'static_power_mw' must be a finite non-negative "
-                "number, got "
+             << "hardware 'static_power_mw' must be a number between 0 and "
+                "1e12, got "
              << hw.staticPowerMW;
   }
   return hw;
