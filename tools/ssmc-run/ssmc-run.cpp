@@ -150,6 +150,18 @@ private:
   std::chrono::steady_clock::time_point start, last;
 };
 
+/// Closes `file` and returns why writing it failed (a full disk shows only
+/// here), or "". The error is cleared: raw_fd_ostream aborts in its
+/// destructor on an error nobody cleared.
+std::string closeFile(llvm::raw_fd_ostream &file) {
+  file.close();
+  if (!file.has_error())
+    return "";
+  std::string message = file.error().message();
+  file.clear_error();
+  return message;
+}
+
 /// Row-major [samples, classes] outputs at each sample's last token.
 struct Results {
   std::vector<float> outputs;
@@ -304,13 +316,9 @@ Results runLoihi2Target(const rt::neuro::Network &network,
   for (int64_t i = 0; i < tracedCount; ++i)
     runSample(first, i);
   if (trace) {
-    trace->close();
-    if (trace->has_error()) {
-      const std::string message = trace->error().message();
-      trace->clear_error(); // else its destructor aborts
+    if (std::string error = closeFile(*trace); !error.empty())
       throw std::runtime_error("cannot write trace '" + tracePath +
-                               "': " + message);
-    }
+                               "': " + error);
   }
   int64_t done = tracedCount;
 #pragma omp parallel num_threads(numThreads)
@@ -425,12 +433,13 @@ int main(int argc, char **argv) {
     return fail(llvm::Twine(batchSize.getNumOccurrences() ? "--batch"
                                                           : "--device") +
                 " applies only to --target=conv");
-  if (target != Target::Loihi2 &&
-      (tracePath.getNumOccurrences() || traceSamples.getNumOccurrences() ||
-       tools::loihi2FlagsGiven()))
-    return fail("--trace, --trace-samples, --hw, --calibration, "
-                "--calibration-samples and --sigma-delta apply only to "
-                "--target=loihi2");
+  if (target != Target::Loihi2) {
+    std::string flag = tracePath.getNumOccurrences()      ? "--trace"
+                       : traceSamples.getNumOccurrences() ? "--trace-samples"
+                                                          : tools::givenLoihi2Flag();
+    if (!flag.empty())
+      return fail(flag + " applies only to --target=loihi2");
+  }
   if (llvm::Error error = tools::checkLoihi2Flags())
     return fail(llvm::toString(std::move(error)));
   // Output files are opened for writing now, so that a bad path fails
@@ -589,12 +598,8 @@ int main(int argc, char **argv) {
         return fail("cannot write report '" + reportPath + "': " + ec.message());
       file << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
            << "\n";
-      file.close();
-      if (file.has_error()) {
-        const std::string message = file.error().message();
-        file.clear_error(); // else its destructor aborts
-        return fail("cannot write report '" + reportPath + "': " + message);
-      }
+      if (std::string error = closeFile(file); !error.empty())
+        return fail("cannot write report '" + reportPath + "': " + error);
     }
   } catch (const std::exception &e) {
     return fail(e.what());

@@ -124,10 +124,10 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  if (ssm::tools::loihi2FlagsGiven() && emit != Emit::NC) {
+  if (std::string flag = ssm::tools::givenLoihi2Flag();
+      !flag.empty() && emit != Emit::NC) {
     llvm::WithColor::error(llvm::errs(), "ssmc")
-        << "the loihi2 options (--hw, --calibration, --calibration-samples, "
-           "--sigma-delta) apply only to --target=loihi2\n";
+        << flag << " applies only to --target=loihi2\n";
     return 1;
   }
   if (llvm::Error error = ssm::tools::checkLoihi2Flags()) {

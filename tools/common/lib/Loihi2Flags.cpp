@@ -33,10 +33,12 @@ cl::opt<double> sigmaDelta(
     cl::cat(ssm::tools::loihi2Category()));
 } // namespace
 
-bool ssm::tools::loihi2FlagsGiven() {
-  return hardware.getNumOccurrences() || calibration.getNumOccurrences() ||
-         calibrationSamples.getNumOccurrences() ||
-         sigmaDelta.getNumOccurrences();
+std::string ssm::tools::givenLoihi2Flag() {
+  for (const cl::Option *flag : std::initializer_list<const cl::Option *>{
+           &hardware, &calibration, &calibrationSamples, &sigmaDelta})
+    if (flag->getNumOccurrences())
+      return ("--" + flag->ArgStr).str();
+  return "";
 }
 
 llvm::Error ssm::tools::checkLoihi2Flags() {

@@ -30,9 +30,9 @@ Loihi2PipelineOptions loihi2OptionsFromFlags();
 /// outside 1..kMaxCalibrationSamples, an empty --hw).
 llvm::Error checkLoihi2Flags();
 
-/// Whether any loihi2 flag was given on the command line (tools reject them
-/// for other targets).
-bool loihi2FlagsGiven();
+/// The first loihi2 flag given on the command line, as "--name", or ""
+/// (tools reject them for other targets).
+std::string givenLoihi2Flag();
 
 } // namespace ssm::tools
 
