@@ -165,6 +165,13 @@ private:
   LogicalResult lowerEGRU(EGRUOp op);
 };
 
+/// A sigma-delta threshold in payload units, rounded down and capped at
+/// 2^62: a DSL threshold can be any float, and beyond every payload it only
+/// means "never send", so the conversion to int64 stays defined.
+static int64_t payloadThreshold(double units) {
+  return static_cast<int64_t>(std::floor(std::min(units, 0x1p62)));
+}
+
 LogicalResult Lowering::formatOf(Operation *op, Value v, int &frac,
                                  int64_t &threshold) {
   auto type = cast<StreamType>(v.getType());
@@ -178,10 +185,8 @@ LogicalResult Lowering::formatOf(Operation *op, Value v, int &frac,
            << "sends " << type.getPayloadBits() << "-bit payloads, but "
            << limits.name << " messages carry " << limits.messageBits;
   frac = fixed.getFracBits();
-  // Capped at 2^62 (a DSL threshold can be any float; beyond every payload
-  // it only means "never send") so that the conversion is defined.
-  threshold = static_cast<int64_t>(std::floor(std::min(
-      std::ldexp(type.getThresholdValue().value_or(0.0), frac), 0x1p62)));
+  threshold = payloadThreshold(
+      std::ldexp(type.getThresholdValue().value_or(0.0), frac));
   return success();
 }
 
@@ -289,10 +294,9 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
   if (failed(formatOf(op, op.getResult(), outFrac, outThreshold)))
     return failure();
   // The output's threshold, spread over the modes that sum into a channel.
-  m.threshold = static_cast<int64_t>(std::floor(std::min(
+  m.threshold = payloadThreshold(
       std::ldexp(static_cast<double>(outThreshold), m.frac - outFrac) /
-          static_cast<double>(modes),
-      0x1p62)));
+      static_cast<double>(modes));
   const int modesGroup = newGroup(std::move(m));
 
   // Output: reduce (modes to channel; 2C is in the neurons) + D u.
