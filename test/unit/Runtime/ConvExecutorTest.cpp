@@ -30,6 +30,15 @@ struct AgreementCase {
   Discretization rule;
 };
 
+/// Two blocks of 20 channels: one channel block of 16 and one of 4.
+Model twentyChannelModel() {
+  RandomModelSpec spec;
+  spec.channels = 20;
+  spec.stateSize = 8;
+  spec.blocks = 2;
+  return makeRandomModel(spec);
+}
+
 class ConvAgreementTest : public ::testing::TestWithParam<AgreementCase> {};
 
 TEST_P(ConvAgreementTest, MatchesReferenceOnSMNISTShapedModel) {
@@ -82,11 +91,7 @@ TEST(ConvExecutorTest, DirectAndFFTConvolutionAgree) {
 
 TEST(ConvExecutorTest, ChannelBlocksWithARemainder) {
   // 20 channels: one block of 16 and one of 4, on both convolution paths.
-  RandomModelSpec spec;
-  spec.channels = 20;
-  spec.stateSize = 8;
-  spec.blocks = 2;
-  Model model = makeRandomModel(spec);
+  Model model = twentyChannelModel();
   for (int64_t length : {30, 200}) {
     Batch input = makeRandomBatch(3, length, 1, 4);
     ConvExecutor executor(model, length, 3);
@@ -145,11 +150,7 @@ TEST(ConvExecutorTest, ASequenceDoesNotDependOnItsBatch) {
 TEST(ConvExecutorTest, FFTSizesThatAreTwoModFour) {
   // L = 49 needs 97 points and gets nfft = 98 = 2 * 7^2: each channel's
   // FFT buffer must still start where the plan's alignment allows.
-  RandomModelSpec spec;
-  spec.channels = 20;
-  spec.stateSize = 8;
-  spec.blocks = 2;
-  Model model = makeRandomModel(spec);
+  Model model = twentyChannelModel();
   Batch input = makeRandomBatch(2, 49, 1, 6);
   ConvExecutor executor(model, 49, 2);
   ASSERT_EQ(executor.getFFTSize(), 98);
