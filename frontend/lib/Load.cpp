@@ -11,7 +11,10 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
@@ -24,8 +27,54 @@ std::string ssm::dsl::modelBaseDir(llvm::StringRef path) {
   return dir.empty() ? "." : std::string(dir);
 }
 
-bool ssm::dsl::addSourceFile(llvm::StringRef path,
-                             llvm::SourceMgr &sourceMgr) {
+/// Where the MLIR text parser of LLVM 19 would misbehave on `buffer`, an
+/// error printed through `sourceMgr` (which holds it) and false; true when
+/// the text is safe to hand to it. Two upstream defects are caught here:
+///  - a blob in the file metadata (`{-# dialect_resources: ... #-}`) whose
+///    leading 4-byte alignment is 0 makes the builtin dialect allocate with
+///    alignment 0, an uncaught std::bad_alloc (MLIR checks only that a
+///    non-zero alignment is a power of two);
+///  - a string literal cut by the end of the file leaves the lexer past the
+///    buffer's terminator (Lexer::lexString), so it reads beyond the buffer.
+///    readSourceFile prevents that one by ending every MLIR buffer with a
+///    newline, which ends any string first.
+static bool checkResourceBlobs(const llvm::MemoryBuffer &buffer,
+                               llvm::SourceMgr &sourceMgr) {
+  // Alignments MLIR itself writes are those of element types; 4 KiB leaves
+  // room for any hand-written one without huge aligned allocations.
+  constexpr uint32_t kMaxAlignment = 4096;
+  llvm::StringRef text = buffer.getBuffer();
+  for (size_t begin = text.find("{-#"); begin != llvm::StringRef::npos;
+       begin = text.find("{-#", begin + 3)) {
+    const size_t end = std::min(text.find("#-}", begin), text.size());
+    llvm::StringRef metadata = text.slice(begin, end);
+    for (size_t at = metadata.find("\"0x"); at != llvm::StringRef::npos;
+         at = metadata.find("\"0x", at + 3)) {
+      llvm::StringRef digits = metadata.substr(at + 3, 8);
+      if (digits.size() < 8 || !llvm::all_of(digits, llvm::isHexDigit))
+        continue; // not a blob MLIR would decode; its parser reports it
+      uint32_t alignment = 0;
+      for (int byte = 3; byte >= 0; --byte)
+        alignment = alignment << 8 |
+                    llvm::hexFromNibbles(digits[2 * byte], digits[2 * byte + 1]);
+      if (alignment != 0 && llvm::isPowerOf2_32(alignment) &&
+          alignment <= kMaxAlignment)
+        continue;
+      sourceMgr.PrintMessage(
+          llvm::SMLoc::getFromPointer(metadata.data() + at),
+          llvm::SourceMgr::DK_Error,
+          "resource blob declares alignment " + llvm::Twine(alignment) +
+              "; its first 4 bytes (little-endian) must be a power of two "
+              "from 1 to " +
+              llvm::Twine(kMaxAlignment));
+      return false;
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<llvm::MemoryBuffer>
+ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR) {
   if (path != "-") {
     uint64_t size = 0;
     const std::string problem =
@@ -33,17 +82,44 @@ bool ssm::dsl::addSourceFile(llvm::StringRef path,
     if (!problem.empty()) {
       llvm::WithColor::error(llvm::errs())
           << "model file '" << path << "' " << problem << "\n";
-      return false;
+      return nullptr;
     }
   }
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &error);
   if (!buffer) {
     llvm::WithColor::error(llvm::errs()) << error << "\n";
-    return false;
+    return nullptr;
   }
+  if (!isMLIR)
+    return buffer;
+  if (!buffer->getBuffer().ends_with("\n"))
+    buffer = llvm::MemoryBuffer::getMemBufferCopy(
+        buffer->getBuffer().str() + "\n", buffer->getBufferIdentifier());
+  // The check prints through a SourceMgr of its own, so that the caller's
+  // still gets the buffer when it is sound.
+  llvm::SourceMgr checkMgr;
+  checkMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBuffer(buffer->getMemBufferRef(),
+                                       /*RequiresNullTerminator=*/false),
+      llvm::SMLoc());
+  if (!checkResourceBlobs(*buffer, checkMgr))
+    return nullptr;
+  return buffer;
+}
+
+bool ssm::dsl::addSourceFile(llvm::StringRef path,
+                             llvm::SourceMgr &sourceMgr) {
+  std::unique_ptr<llvm::MemoryBuffer> buffer =
+      readSourceFile(path, isMLIRPath(path));
+  if (!buffer)
+    return false;
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   return true;
+}
+
+bool ssm::dsl::isMLIRPath(llvm::StringRef path) {
+  return path.ends_with(".mlir");
 }
 
 OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
@@ -55,7 +131,7 @@ OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
     return nullptr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  if (path.ends_with(".mlir")) {
+  if (isMLIRPath(path)) {
     OwningOpRef<ModuleOp> module =
         parseSourceFile<ModuleOp>(sourceMgr, &context);
     if (!module || failed(verify(*module)))

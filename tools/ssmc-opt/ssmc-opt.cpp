@@ -1,7 +1,9 @@
 //===- ssmc-opt.cpp - the ssmc optimizer driver ---------------------------===//
 //
 // An mlir-opt style driver that knows only the dialects and passes ssmc
-// uses: parse a file, run a pass pipeline, print the result.
+// uses: parse a file, run a pass pipeline, print the result. The input is
+// read by the frontend's readSourceFile, as ssmc and ssmc-run read .mlir
+// files, so that it gets the same checks before MLIR's parser sees it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,11 +12,15 @@
 #include "ssm/Dialect/Conv/ConvOps.h"
 #include "ssm/Dialect/NC/NCOps.h"
 #include "ssm/Dialect/SSM/SSMDialect.h"
+#include "ssm/Frontend/Load.h"
 #include "ssm/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -27,7 +33,28 @@ int main(int argc, char **argv) {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
 
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
+  auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
       argc, argv, "ssmc optimizer driver: ssm and nc dialects and passes\n",
-      registry));
+      registry);
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+  if (config.shouldShowDialects())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, inputPath, outputPath, registry));
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      ssm::dsl::readSourceFile(inputPath, /*isMLIR=*/true);
+  if (!input)
+    return 1;
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputPath, &error);
+  if (!output) {
+    llvm::WithColor::error(llvm::errs()) << error << "\n";
+    return 1;
+  }
+  if (mlir::failed(
+          mlir::MlirOptMain(output->os(), std::move(input), registry, config)))
+    return 1;
+  output->keep();
+  return 0;
 }

@@ -13,8 +13,10 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 namespace llvm {
+class MemoryBuffer;
 class SourceMgr;
 } // namespace llvm
 
@@ -26,8 +28,19 @@ struct LoadOptions {
   bool initMissing = false;
 };
 
-/// Reads `path` ("-" for stdin) into `sourceMgr` as its main buffer; prints
-/// an error and returns false when it cannot be read.
+/// Reads `path` ("-" for stdin) after the checks every input file gets
+/// (a regular file, at most kMaxSourceBytes). With `isMLIR`, also guards
+/// MLIR's text parser against inputs it mishandles: the buffer ends with a
+/// newline, and resource blobs must declare a power-of-two alignment.
+/// Returns null after printing an error (file:line:col where there is one).
+std::unique_ptr<llvm::MemoryBuffer> readSourceFile(llvm::StringRef path,
+                                                   bool isMLIR);
+
+/// Whether `path` names MLIR text (.mlir) rather than DSL source.
+bool isMLIRPath(llvm::StringRef path);
+
+/// readSourceFile into `sourceMgr` as its main buffer (MLIR by extension);
+/// returns false after printing an error when it cannot be read.
 bool addSourceFile(llvm::StringRef path, llvm::SourceMgr &sourceMgr);
 
 /// Loads `path` ("-" for stdin is read as DSL). Returns null after printing
