@@ -15,6 +15,7 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -53,6 +54,19 @@ LogicalResult SpikesType::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+/// Why a signless integer element type is refused, or "" for other types.
+/// MLIR's text parser accepts any literal that fits the width as unsigned
+/// or signed for signless types (`128 : i8` reads as -128, `2147483648 :
+/// i32` as -2^31); with signed types it refuses what does not fit.
+static std::string signlessHint(Type elementType) {
+  auto type = dyn_cast<IntegerType>(elementType);
+  if (!type || !type.isSignless())
+    return "";
+  return "; use si" + std::to_string(type.getWidth()) + ", since i" +
+         std::to_string(type.getWidth()) +
+         " would wrap literals outside its signed range";
+}
+
 //===----------------------------------------------------------------------===//
 // CoreOp
 //===----------------------------------------------------------------------===//
@@ -77,8 +91,11 @@ LogicalResult SynapsesOp::verify() {
     in += cast<SpikesType>(input.getType()).getSize();
   int64_t out = getOutput().getType().getSize();
   auto type = dyn_cast<RankedTensorType>(getWeights().getShapedType());
-  if (!type || !isa<IntegerType>(type.getElementType()))
-    return emitOpError() << "weights must be an integer tensor";
+  if (!type || !type.getElementType().isSignedInteger())
+    return emitOpError() << "weights must be a signed integer tensor (si8), "
+                            "got "
+                         << getWeights().getShapedType()
+                         << signlessHint(getWeights().getElementType());
   if (type.getShape() != ArrayRef<int64_t>{out, in})
     return emitOpError() << "weights must have shape [OUT, IN] = "
                          << formatShape({out, in}) << ", got "
@@ -177,11 +194,13 @@ LogicalResult NeuronsOp::verify() {
   for (StringRef name : params) {
     const int64_t elements = name == "bias" ? inputSize : size;
     auto attr = (*this)->getAttrOfType<ElementsAttr>(name);
-    if (!attr || !isa<IntegerType>(attr.getElementType()) ||
+    if (!attr || !attr.getElementType().isSignedInteger() ||
         attr.getShapedType().getShape() != ArrayRef<int64_t>{elements})
       return emitOpError() << "parameter '" << name
-                           << "' must be an integer tensor of " << elements
-                           << " elements";
+                           << "' must be a signed integer tensor (si32) of "
+                           << elements << " elements"
+                           << (attr ? signlessHint(attr.getElementType())
+                                    : std::string());
   }
   return success();
 }
@@ -189,6 +208,33 @@ LogicalResult NeuronsOp::verify() {
 //===----------------------------------------------------------------------===//
 // NetworkOp
 //===----------------------------------------------------------------------===//
+
+/// Refuses attributes `op` does not define, so that a misspelt parameter
+/// (`theshold`) or one from another tool is an error rather than silently
+/// ignored. Besides its ODS attributes, a neuron group accepts its model's
+/// parameters, `bias`, and (accumulators) `last`; the other nc ops accept
+/// none.
+static LogicalResult verifyAttributeNames(Operation *op) {
+  SmallVector<StringRef> accepted;
+  if (auto group = dyn_cast<NeuronsOp>(op)) {
+    llvm::append_range(accepted, requiredParams(group.getModel()));
+    accepted.push_back("bias");
+    if (group.getModel() == NeuronModel::Accumulator)
+      accepted.push_back("last");
+  }
+  for (NamedAttribute attr : op->getDiscardableAttrs()) {
+    if (llvm::is_contained(accepted, attr.getName().getValue()))
+      continue;
+    InFlightDiagnostic diag = op->emitOpError()
+                              << "has unknown attribute '"
+                              << attr.getName().getValue() << "'";
+    if (!accepted.empty())
+      diag << "; besides its own, it accepts "
+           << llvm::join(accepted, ", ");
+    return diag;
+  }
+  return success();
+}
 
 RegionKind NetworkOp::getRegionKind(unsigned index) { return RegionKind::Graph; }
 
@@ -198,6 +244,11 @@ LogicalResult NetworkOp::verifyRegions() {
   if (failed(limits))
     return failure();
   const HardwareLimits &hw = *limits;
+  if (failed(verifyAttributeNames(*this)))
+    return failure();
+  for (Operation &op : getBody().front())
+    if (failed(verifyAttributeNames(&op)))
+      return failure();
 
   // Cores: on the mesh, one per position.
   DenseMap<std::tuple<int64_t, int64_t, int64_t>, CoreOp> positions;

@@ -230,7 +230,9 @@ ElementsAttr ssm::makeComplexParam(MLIRContext *ctx, ArrayRef<int64_t> shape,
 ElementsAttr ssm::makeIntegerParam(MLIRContext *ctx, ArrayRef<int64_t> shape,
                                    ArrayRef<int64_t> values, unsigned bits,
                                    StringRef blobName) {
-  Type type = IntegerType::get(ctx, bits);
+  // Signed, so that MLIR's parser refuses a literal outside the range
+  // (with signless i8 it would read 128 as -128).
+  Type type = IntegerType::get(ctx, bits, IntegerType::Signed);
   auto narrow = [&](auto tag) {
     using T = decltype(tag);
     SmallVector<T> converted(values.begin(), values.end());

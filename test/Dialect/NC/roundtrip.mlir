@@ -13,21 +13,21 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
   nc.core @c0 at [0, 0, 0]
   nc.core @c1 at [0, 3, 1]
   %u = nc.input 0 {name = "pixels"} : !nc.spikes<1, bits = 24>
-  %s = nc.synapses %u {weights = dense<[[64], [-32], [1], [0]]> : tensor<4x1xi8>, exponent = -2 : i64}
+  %s = nc.synapses %u {weights = dense<[[64], [-32], [1], [0]]> : tensor<4x1xsi8>, exponent = -2 : i64}
       : (!nc.spikes<1, bits = 24>) -> !nc.current<4>
-  %r = nc.neurons @relu on @c0 sigma_delta_relu(%s) {size = 4 : i64, threshold = 3 : i64, bias = dense<[0, 1, 2, 3]> : tensor<4xi32>}
+  %r = nc.neurons @relu on @c0 sigma_delta_relu(%s) {size = 4 : i64, threshold = 3 : i64, bias = dense<[0, 1, 2, 3]> : tensor<4xsi32>}
       : (!nc.current<4>) -> !nc.spikes<4, bits = 24>
-  %e = nc.synapses %r layout sparse {weights = dense<1> : tensor<2x4xi8>, exponent = 0 : i64}
+  %e = nc.synapses %r layout sparse {weights = dense<1> : tensor<2x4xsi8>, exponent = 0 : i64}
       : (!nc.spikes<4, bits = 24>) -> !nc.current<2>
   %m = nc.neurons @modes on @c1 s4d_mode(%e) {size = 2 : i64, param_frac_bits = array<i64: 14, 14, 14>,
-      a_bar_re = dense<16000> : tensor<2xi32>, a_bar_im = dense<100> : tensor<2xi32>,
-      b_bar_re = dense<300> : tensor<2xi32>, b_bar_im = dense<0> : tensor<2xi32>,
-      c_re = dense<8192> : tensor<2xi32>, c_im = dense<-4096> : tensor<2xi32>}
+      a_bar_re = dense<16000> : tensor<2xsi32>, a_bar_im = dense<100> : tensor<2xsi32>,
+      b_bar_re = dense<300> : tensor<2xsi32>, b_bar_im = dense<0> : tensor<2xsi32>,
+      c_re = dense<8192> : tensor<2xsi32>, c_im = dense<-4096> : tensor<2xsi32>}
       : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
   // A recurrent table: the EGRU group feeds itself (one step later).
-  %w = nc.synapses %m, %g {weights = dense<1> : tensor<8x4xi8>, exponent = 1 : i64}
+  %w = nc.synapses %m, %g {weights = dense<1> : tensor<8x4xsi8>, exponent = 1 : i64}
       : (!nc.spikes<2, bits = 24>, !nc.spikes<2, bits = 0>) -> !nc.current<8>
-  %g = nc.neurons @gru on @c1 egru_unit(%w) {size = 2 : i64, frac_bits = 12 : i64, theta = dense<400> : tensor<2xi32>}
+  %g = nc.neurons @gru on @c1 egru_unit(%w) {size = 2 : i64, frac_bits = 12 : i64, theta = dense<400> : tensor<2xsi32>}
       : (!nc.current<8>) -> !nc.spikes<2, bits = 0>
   nc.output %m, %g : !nc.spikes<2, bits = 24>, !nc.spikes<2, bits = 0>
 }

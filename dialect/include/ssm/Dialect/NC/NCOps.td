@@ -115,7 +115,7 @@ def NC_NetworkOp : NC_Op<"network", [
         weight_exponent = [-8, 7]}} {
       nc.core @c0 at [0, 0, 0]
       %u = nc.input 0 : !nc.spikes<1, bits = 24>
-      %s = nc.synapses %u {weights = dense<[[64], [-32]]> : tensor<2x1xi8>,
+      %s = nc.synapses %u {weights = dense<[[64], [-32]]> : tensor<2x1xsi8>,
                            exponent = 0 : i64}
           : (!nc.spikes<1, bits = 24>) -> !nc.current<2>
       %y = nc.neurons @relu on @c0 sigma_delta_relu(%s) {size = 2 : i64}
@@ -163,7 +163,8 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
     table feeds; one synaptic operation per non-zero weight touched. The
     table lives in the memory of that group's core: `dense` stores every
     weight, `sparse` only the non-zero ones with their index. `weights` is
-    [OUT, sum of input sizes] of i8 (the hardware's weight bits).
+    [OUT, sum of input sizes] of si8 (the hardware's weight bits; signed, so that
+    the text parser refuses a literal outside -128..127).
 
     The products are summed in a wide integer accumulator per target neuron
     (the sigma of sigma-delta: messages carry changes, so the accumulator
@@ -197,7 +198,7 @@ def NC_NeuronsOp : NC_Op<"neurons", [Symbol, HasParent<"NetworkOp">]> {
     synapse tables into this group; all of `size`). The group's values (its
     input current, state registers and message payloads) are signed
     integers read as `q * 2^-frac_bits`; model parameters are attributes
-    with integer values of `size` elements, in the formats
+    with signed integer values (si32) of `size` elements, in the formats
     `param_frac_bits` lists per parameter kind:
 
     - `s4d_mode`: one complex S4D mode per neuron with two state registers

@@ -62,7 +62,7 @@ mlir::ElementsAttr makeComplexParam(mlir::MLIRContext *ctx,
 
 /// Makes a signed integer tensor of `bits` (8, 16, 32 or 64) from row-major
 /// `values`, which must fit; storage rules as makeRealParam. The nc
-/// dialect's synapse tables (i8) and neuron parameters (i32) use it.
+/// dialect's synapse tables (si8) and neuron parameters (si32) use it.
 mlir::ElementsAttr makeIntegerParam(mlir::MLIRContext *ctx,
                                     llvm::ArrayRef<int64_t> shape,
                                     llvm::ArrayRef<int64_t> values,
