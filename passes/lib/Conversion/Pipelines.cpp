@@ -15,6 +15,10 @@ void ssm::buildConvPipeline(mlir::OpPassManager &pm) {
 void ssm::buildLoihi2Pipeline(mlir::OpPassManager &pm,
                               const Loihi2PipelineOptions &options) {
   mlir::OpPassManager &model = pm.nest<ModelOp>();
+  // Before calibration, which is the slow part.
+  CheckNeurocoreLoweringOptions check;
+  check.hardware = options.hardware;
+  model.addPass(createCheckNeurocoreLowering(check));
   model.addPass(createSSMDiscretize());
   SSMQuantizeOptions quantize;
   quantize.calibration = options.calibration;
@@ -55,7 +59,8 @@ void ssm::registerSSMPipelines() {
   mlir::PassPipelineRegistration<Loihi2CommandLineOptions>(
       "ssm-to-nc",
       "Lower a model to a placed nc.network for the loihi2 target "
-      "(ssm-discretize, ssm-quantize, convert-ssm-to-neurocore)",
+      "(ssm-check-neurocore, ssm-discretize, ssm-quantize, "
+      "convert-ssm-to-neurocore)",
       [](mlir::OpPassManager &pm, const Loihi2CommandLineOptions &o) {
         ssm::Loihi2PipelineOptions options;
         options.hardware = o.hardware;

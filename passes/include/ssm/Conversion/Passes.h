@@ -9,6 +9,7 @@
 
 #include "mlir/Pass/Pass.h"
 #include "ssm/Dialect/Conv/ConvOps.h"
+#include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/NC/NCOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "ssm/Dialect/SSM/SSMOps.h"
@@ -20,6 +21,14 @@ namespace ssm {
 
 #define GEN_PASS_REGISTRATION
 #include "ssm/Conversion/Passes.h.inc"
+
+/// What convert-ssm-to-neurocore would refuse in `model` before any work:
+/// layers without a neurocore lowering (each reported at its location) and
+/// models that cannot fit `limits` (neurons in all, EGRU units per core).
+/// Fails after emitting the errors. ssm-check-neurocore runs it first in
+/// the loihi2 pipeline so that calibration is not wasted.
+mlir::LogicalResult checkNeurocoreLowering(ModelOp model,
+                                           const nc::HardwareLimits &limits);
 
 } // namespace ssm
 

@@ -28,6 +28,29 @@ def ConvertSSMToConv : Pass<"convert-ssm-to-conv", "::ssm::ModelOp"> {
   let dependentDialects = ["::ssm::conv::ConvDialect"];
 }
 
+def CheckNeurocoreLowering : Pass<"ssm-check-neurocore", "::ssm::ModelOp"> {
+  let summary = "Fail fast when a model cannot be lowered to nc";
+  let description = [{
+    Runs first in the loihi2 pipeline, before `ssm-quantize` calibrates
+    (which can take seconds to minutes), and reports in one go what
+    `convert-ssm-to-neurocore` would refuse after it:
+
+    - every layer that has no neurocore lowering (one error each, at the
+      layer's own location);
+    - a model whose layers need more neurons than the hardware `hw` has in
+      all (a lower bound: the groups every ReLU, readout, S4D mode and EGRU
+      unit become), or an EGRU layer with more units than one core holds
+      (EGRU groups are not split).
+
+    The same check runs again at the start of `convert-ssm-to-neurocore`,
+    so a pipeline without this pass gets the same errors, only later.
+  }];
+  let options = [
+    Option<"hardware", "hw", "std::string", /*default=*/"\"\"",
+           "Hardware description JSON (default: the built-in loihi2.json)">
+  ];
+}
+
 def ConvertSSMToNeurocore : Pass<"convert-ssm-to-neurocore", "::mlir::ModuleOp"> {
   let summary = "Lower a quantized ssm.model to a placed nc.network";
   let description = [{

@@ -18,8 +18,9 @@ namespace ssm {
 void buildConvPipeline(mlir::OpPassManager &pm);
 
 /// Registers the pipelines with the pass registry (`ssm-to-conv`).
-/// Options of the loihi2 pipeline (ssm-discretize, ssm-quantize,
-/// convert-ssm-to-neurocore); the pass descriptions document each one.
+/// Options of the loihi2 pipeline (ssm-check-neurocore, ssm-discretize,
+/// ssm-quantize, convert-ssm-to-neurocore); the pass descriptions document
+/// each one.
 struct Loihi2PipelineOptions {
   std::string hardware;                   // "" = built-in loihi2.json
   std::string calibration = "mnist:train"; // data spec

@@ -39,6 +39,7 @@
 #include <optional>
 
 namespace ssm {
+#define GEN_PASS_DEF_CHECKNEUROCORELOWERING
 #define GEN_PASS_DEF_CONVERTSSMTONEUROCORE
 #include "ssm/Conversion/Passes.h.inc"
 } // namespace ssm
@@ -372,7 +373,70 @@ LogicalResult Lowering::lowerEGRU(EGRUOp op) {
   return success();
 }
 
+/// Whether convert-ssm-to-neurocore has a lowering for `op`: the cases of
+/// Lowering::lower's switch, which this list must match.
+static bool hasNeurocoreLowering(Operation *op) {
+  return isa<InputOp, DenseOp, AddOp, ReluOp, ReadoutOp, S4DOp, EGRUOp,
+             OutputOp>(op);
+}
+
+/// Neurons a layer's group needs for certain, whatever else the lowering
+/// adds (linear layers fold into tables, or become groups only when read
+/// as spikes): ReLU and readout outputs, S4D modes, EGRU units.
+static int64_t certainNeurons(Operation *op) {
+  auto channels = [](Value v) {
+    return cast<StreamType>(v.getType()).getChannels();
+  };
+  return llvm::TypeSwitch<Operation *, int64_t>(op)
+      .Case<ReluOp, ReadoutOp, EGRUOp>(
+          [&](Operation *layer) { return channels(layer->getResult(0)); })
+      .Case([](S4DOp s4d) {
+        return static_cast<int64_t>(s4d.getLogARealAttr().getNumElements());
+      })
+      .Default([](Operation *) { return int64_t(0); });
+}
+
+} // namespace
+
+LogicalResult ssm::checkNeurocoreLowering(ModelOp model,
+                                          const nc::HardwareLimits &limits) {
+  bool ok = true;
+  int64_t neurons = 0;
+  for (Operation &op : model.getBody().front()) {
+    if (!hasNeurocoreLowering(&op)) {
+      op.emitOpError() << "has no neurocore lowering; the loihi2 target runs "
+                          "dense, s4d, egru, relu, add, readout (use the conv "
+                          "or reference target for this model)";
+      ok = false;
+      continue;
+    }
+    if (auto egru = dyn_cast<EGRUOp>(op);
+        egru && certainNeurons(egru) > limits.neuronsPerCore) {
+      egru.emitOpError() << "does not fit: its " << certainNeurons(egru)
+                         << " EGRU units need one core, and a core of "
+                         << limits.name << " has " << limits.neuronsPerCore
+                         << " neurons (EGRU layers are not split over cores)";
+      ok = false;
+    }
+    neurons += certainNeurons(&op);
+  }
+  const int64_t cores = limits.chips * limits.meshX * limits.meshY;
+  if (ok && neurons > cores * limits.neuronsPerCore) {
+    model.emitOpError() << "does not fit on " << limits.name
+                        << ": neurons ran out; its layers need at least "
+                        << neurons << " neurons, and the " << cores
+                        << " cores of " << limits.chips << " chip(s) have "
+                        << cores * limits.neuronsPerCore;
+    ok = false;
+  }
+  return success(ok);
+}
+
+namespace {
+
 LogicalResult Lowering::lower() {
+  if (failed(checkNeurocoreLowering(model, limits)))
+    return failure();
   SmallVector<Operation *> ops;
   for (Operation &op : model.getBody().front())
     ops.push_back(&op);
@@ -478,11 +542,9 @@ LogicalResult Lowering::lower() {
               }
               return success();
             })
-            .Default([&](Operation *other) {
-              return other->emitOpError()
-                     << "has no neurocore lowering; the loihi2 target runs "
-                        "dense, s4d, egru, relu, add, readout (use the conv "
-                        "or reference target for this model)";
+            .Default([&](Operation *other) -> LogicalResult {
+              llvm_unreachable("checkNeurocoreLowering refuses layers "
+                               "without a case here");
             });
     if (failed(result))
       return failure();
@@ -787,6 +849,37 @@ void Lowering::writeReport(llvm::raw_ostream &os) {
                       maxDepth);
 }
 
+/// The hardware limits of `path` ("" = built-in), or failure after an
+/// error on `anchor`. Both passes of this file read their `hw` option so.
+static FailureOr<std::pair<DictionaryAttr, Limits>>
+loadLimits(Operation *anchor, StringRef path) {
+  llvm::Expected<DictionaryAttr> hw =
+      nc::loadHardwareDescription(anchor->getContext(), path);
+  if (!hw) {
+    anchor->emitError() << llvm::toString(hw.takeError());
+    return failure();
+  }
+  FailureOr<Limits> limits =
+      nc::readHardwareLimits(*hw, [&] { return anchor->emitError(); });
+  if (failed(limits))
+    return failure();
+  return std::make_pair(*hw, *limits);
+}
+
+struct CheckNeurocoreLoweringPass
+    : ssm::impl::CheckNeurocoreLoweringBase<CheckNeurocoreLoweringPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    FailureOr<std::pair<DictionaryAttr, Limits>> hw =
+        loadLimits(getOperation(), hardware);
+    if (failed(hw) || failed(checkNeurocoreLowering(getOperation(),
+                                                    hw->second)))
+      signalPassFailure();
+    markAllAnalysesPreserved();
+  }
+};
+
 struct ConvertSSMToNeurocorePass
     : ssm::impl::ConvertSSMToNeurocoreBase<ConvertSSMToNeurocorePass> {
   using Base::Base;
@@ -800,21 +893,15 @@ struct ConvertSSMToNeurocorePass
                          << models.size();
       return signalPassFailure();
     }
-    llvm::Expected<DictionaryAttr> hw =
-        nc::loadHardwareDescription(&getContext(), hardware);
-    if (!hw) {
-      module.emitError() << llvm::toString(hw.takeError());
+    FailureOr<std::pair<DictionaryAttr, Limits>> hw = loadLimits(module,
+                                                                 hardware);
+    if (failed(hw))
       return signalPassFailure();
-    }
-    FailureOr<Limits> limits =
-        nc::readHardwareLimits(*hw, [&] { return module.emitError(); });
-    if (failed(limits))
-      return signalPassFailure();
-    Lowering lowering(models.front(), *limits);
+    Lowering lowering(models.front(), hw->second);
     if (failed(lowering.lower()) || failed(lowering.quantize()) ||
         failed(lowering.pipeline()) || failed(lowering.splitAndPlace()))
       return signalPassFailure();
-    lowering.emit(module, *hw);
+    lowering.emit(module, hw->first);
     if (!report.empty()) {
       std::error_code ec;
       if (report == "-") {
