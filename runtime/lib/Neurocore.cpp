@@ -133,6 +133,12 @@ void Network::validate() {
     if (g.payloadBits > hw.messageBits)
       invalid(fmt::format("{}: {}-bit payloads exceed {}'s {}-bit messages",
                           where, g.payloadBits, hw.name, hw.messageBits));
+    // nc allows binary spikes (bits = 0), which ssmc's lowerings never
+    // emit; the runtime's saturation and sigma-delta need a payload width.
+    if (g.payloadBits < 1)
+      invalid(where + ": binary spikes (0-bit payloads) are not supported "
+                      "by the event runtime; it runs graded spikes of 1 to "
+                      "32 bits");
     if (g.frac < -64 || g.frac > 64 ||
         std::any_of(g.paramFrac.begin(), g.paramFrac.end(),
                     [](int f) { return f < 0 || f > 62; }))
