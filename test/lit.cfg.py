@@ -19,6 +19,7 @@ config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ssmc_src_root", config.ssmc_src_root))
+config.substitutions.append(("%ssmc_tools_dir", config.ssmc_tools_dir))
 config.substitutions.append(("%python", config.python_executable))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
@@ -27,7 +28,8 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.ssmc_tools_dir, config.llvm_tools_dir]
 tools = ["ssmc-opt", "ssmc", "ssmc-run", "ssmc-fuzz-parser",
-         "ssmc-fuzz-frontend"]
+         "ssmc-fuzz-frontend", "ssmc-fuzz-network", "ssmc-fuzz-weights",
+         "ssmc-fuzz-data", "ssmc-fuzz-hardware"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.ssmc_tools_dir, append_path=True)

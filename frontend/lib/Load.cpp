@@ -36,7 +36,7 @@ std::string ssm::dsl::modelBaseDir(llvm::StringRef path) {
 ///    non-zero alignment is a power of two);
 ///  - a string literal cut by the end of the file leaves the lexer past the
 ///    buffer's terminator (Lexer::lexString), so it reads beyond the buffer.
-///    readSourceFile prevents that one by ending every MLIR buffer with a
+///    guardMLIRText prevents that one by ending every MLIR buffer with a
 ///    newline, which ends any string first.
 static bool checkResourceBlobs(const llvm::MemoryBuffer &buffer,
                                llvm::SourceMgr &sourceMgr) {
@@ -91,8 +91,13 @@ ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR) {
     llvm::WithColor::error(llvm::errs()) << error << "\n";
     return nullptr;
   }
-  if (!isMLIR)
-    return buffer;
+  return isMLIR ? guardMLIRText(std::move(buffer), llvm::errs())
+                : std::move(buffer);
+}
+
+std::unique_ptr<llvm::MemoryBuffer>
+ssm::dsl::guardMLIRText(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                        llvm::raw_ostream &errors) {
   if (!buffer->getBuffer().ends_with("\n"))
     buffer = llvm::MemoryBuffer::getMemBufferCopy(
         buffer->getBuffer().str() + "\n", buffer->getBufferIdentifier());
@@ -103,6 +108,11 @@ ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR) {
       llvm::MemoryBuffer::getMemBuffer(buffer->getMemBufferRef(),
                                        /*RequiresNullTerminator=*/false),
       llvm::SMLoc());
+  checkMgr.setDiagHandler(
+      [](const llvm::SMDiagnostic &diag, void *os) {
+        diag.print(nullptr, *static_cast<llvm::raw_ostream *>(os));
+      },
+      &errors);
   if (!checkResourceBlobs(*buffer, checkMgr))
     return nullptr;
   return buffer;

@@ -18,6 +18,7 @@
 namespace llvm {
 class MemoryBuffer;
 class SourceMgr;
+class raw_ostream;
 } // namespace llvm
 
 namespace ssm::dsl {
@@ -35,6 +36,13 @@ struct LoadOptions {
 /// Returns null after printing an error (file:line:col where there is one).
 std::unique_ptr<llvm::MemoryBuffer> readSourceFile(llvm::StringRef path,
                                                    bool isMLIR);
+
+/// The checks readSourceFile makes on MLIR text, for a buffer from
+/// elsewhere (the fuzz targets): returns the buffer, possibly copied to add
+/// the final newline, or null after printing the error to `errors`.
+std::unique_ptr<llvm::MemoryBuffer>
+guardMLIRText(std::unique_ptr<llvm::MemoryBuffer> buffer,
+              llvm::raw_ostream &errors);
 
 /// Whether `path` names MLIR text (.mlir) rather than DSL source.
 bool isMLIRPath(llvm::StringRef path);
