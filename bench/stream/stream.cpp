@@ -11,64 +11,17 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ssm/Runtime/Bridge/FromNC.h"
-#include "ssm/Runtime/Neurocore.h"
-
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
+#include "Stream.h"
 
 #include <benchmark/benchmark.h>
-
-#include <cstdlib>
-#include <memory>
-#include <random>
 
 using namespace ssm;
 namespace neuro = ssm::rt::neuro;
 
 namespace {
-const neuro::Network &network() {
-  static std::unique_ptr<neuro::Network> net = [] {
-    const char *path = std::getenv("SSMC_BENCH_NC");
-    if (!path) {
-      std::fprintf(stderr, "bench-stream: set SSMC_BENCH_NC to a compiled "
-                           "nc network (ssmc MODEL.ssm --target=loihi2)\n");
-      std::exit(2);
-    }
-    mlir::MLIRContext context;
-    context.loadDialect<nc::NCDialect>();
-    mlir::OwningOpRef<mlir::ModuleOp> module =
-        mlir::parseSourceFile<mlir::ModuleOp>(path, &context);
-    if (!module)
-      std::exit(1);
-    mlir::FailureOr<neuro::Network> built =
-        buildNeurocoreNetwork(*getSingleNetwork(*module));
-    if (mlir::failed(built))
-      std::exit(1);
-    return std::make_unique<neuro::Network>(std::move(*built));
-  }();
-  return *net;
-}
-
-int64_t sequenceLength() {
-  const char *length = std::getenv("SSMC_BENCH_LENGTH");
-  return length ? std::atoll(length) : 784;
-}
-
-/// A sequence whose value changes on `percent` of the tokens.
-std::vector<float> sequence(int64_t length, int percent, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> value(0.05f, 1.0f);
-  std::uniform_int_distribution<int> coin(0, 99);
-  std::vector<float> x(length);
-  float held = value(rng);
-  for (float &v : x) {
-    if (coin(rng) < percent)
-      held = value(rng);
-    v = held;
-  }
-  return x;
-}
+using bench::network;
+using bench::sequence;
+using bench::sequenceLength;
 
 void BM_EventStream(benchmark::State &state) {
   const neuro::Network &net = network();
