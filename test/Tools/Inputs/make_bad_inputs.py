@@ -56,7 +56,8 @@ for name, key, value in (
         ("hw-neurons.json", "neurons_per_core", 2**63 - 1),
         ("hw-chips.json", "chips", 2**31),
         ("hw-exponent.json", "weight_exponent", [-2**40, 2**40]),
-        ("hw-mesh.json", "mesh", [1, 2**40])):
+        ("hw-mesh.json", "mesh", [1, 2**40]),
+        ("hw-bits.json", "state_bits", 0)):
     with open(path(name), "w") as f:
         json.dump(dict(base, **{key: value}), f)
 with open(path("hw-power.json"), "w") as f:
