@@ -84,6 +84,33 @@ bool WeightFile::exists(llvm::StringRef objectPath) const {
   return !parts.empty();
 }
 
+/// Why the storage of `dataset`, `bytes` long by its shape and type, cannot
+/// be read, or "". libhdf5 1.10 trusts a corrupt object header: a compact
+/// or contiguous dataset whose stored size does not match its shape, or
+/// whose data lies past the end of the file, makes H5Dread copy from
+/// nowhere (a SEGV found by fuzzing). Chunked data (compressed, or with
+/// unallocated chunks) may legitimately be smaller and is left to HDF5.
+std::string WeightFile::storageProblem(int64_t dataset, uint64_t bytes) const {
+  Handle plist{H5Dget_create_plist(dataset), H5Pclose};
+  const H5D_layout_t layout = H5Pget_layout(plist.id);
+  if (layout != H5D_COMPACT && layout != H5D_CONTIGUOUS)
+    return "";
+  const hsize_t stored = H5Dget_storage_size(dataset);
+  if (stored != bytes)
+    return llvm::formatv("stores {0} bytes of data for a shape and type of "
+                         "{1} bytes",
+                         stored, bytes);
+  hsize_t fileSize = 0;
+  const haddr_t offset = H5Dget_offset(dataset);
+  if (layout == H5D_CONTIGUOUS && bytes > 0 &&
+      (offset == HADDR_UNDEF || H5Fget_filesize(handle, &fileSize) < 0 ||
+       offset > fileSize || bytes > fileSize - offset))
+    return llvm::formatv("has its data at offset {0}, past the end of the "
+                         "{1}-byte file",
+                         offset, fileSize);
+  return "";
+}
+
 llvm::Expected<std::vector<double>>
 WeightFile::read(llvm::StringRef datasetPath,
                  llvm::ArrayRef<int64_t> shape) const {
@@ -129,6 +156,9 @@ WeightFile::read(llvm::StringRef datasetPath,
   size_t count = 1;
   for (int64_t d : shape)
     count *= static_cast<size_t>(d);
+  if (std::string problem = storageProblem(dataset.id, count * typeSize);
+      !problem.empty())
+    return fail(problem + "; the file is corrupt");
   std::vector<double> values(count);
   if (count && H5Dread(dataset.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
                        H5P_DEFAULT, values.data()) < 0)

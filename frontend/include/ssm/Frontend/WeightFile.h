@@ -45,6 +45,9 @@ public:
   std::vector<std::string> listDatasets() const;
 
 private:
+  /// Why a dataset's storage cannot be read safely, or "" (WeightFile.cpp).
+  std::string storageProblem(int64_t dataset, uint64_t bytes) const;
+
   WeightFile(std::string path, int64_t handle)
       : path(std::move(path)), handle(handle) {}
 
