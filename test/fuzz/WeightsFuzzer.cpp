@@ -5,7 +5,9 @@
 // frontend as ssmc compiles it (the weights are read by WeightFile through
 // the HDF5 C library, checked against each layer's shapes, and bound).
 // Diagnostics are discarded; crashes, hangs, leaks and sanitizer reports
-// are findings. The seed corpus is made by test/fuzz/make_seeds.py.
+// are findings. The seed corpus is made by test/fuzz/make_seeds.py. Under
+// ASan it needs allocator_may_return_null=1 and the LeakSanitizer
+// suppressions of test/fuzz/libhdf5.supp (README, "Sanitizer options").
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,22 +40,6 @@ constexpr const char *kModel = R"(model w {
 }
 )";
 } // namespace
-
-/// libhdf5 answers some corrupt size fields by calling malloc with them and
-/// handling the NULL it gets (an error, not a crash: the release build
-/// prints "no group" or "not an HDF5 file"). ASan reports such requests
-/// unless it may return NULL as glibc does.
-extern "C" const char *__asan_default_options() {
-  return "allocator_may_return_null=1";
-}
-
-/// libhdf5 1.10 leaks a few blocks on its error paths for some corrupt
-/// files (allocated and lost inside the library; the seed corpus, whose
-/// defects are ssmc's to report, runs leak-free). They are not ssmc's to
-/// fix, and a compiler reads one weights file per run.
-extern "C" const char *__lsan_default_suppressions() {
-  return "leak:libhdf5_serial.so\n";
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz::writeFile("w.h5",
