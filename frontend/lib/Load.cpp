@@ -1,10 +1,8 @@
 //===- Load.cpp - read a model from a .ssm or .mlir file ------------------===//
 
 #include "ssm/Frontend/Load.h"
-#include "ssm/Dialect/Conv/ConvOps.h"
-#include "ssm/Dialect/NC/NCOps.h"
-#include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Frontend/Parser.h"
+#include "ssm/InitAllDialects.h"
 #include "ssm/Runtime/InputFile.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -135,7 +133,10 @@ bool ssm::dsl::isMLIRPath(llvm::StringRef path) {
 OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
                                               MLIRContext &context,
                                               const LoadOptions &options) {
-  context.loadDialect<SSMDialect, conv::ConvDialect, nc::NCDialect>();
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
   if (!addSourceFile(path, sourceMgr))
     return nullptr;

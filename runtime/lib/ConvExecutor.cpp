@@ -79,7 +79,6 @@ struct ConvExecutor::Impl {
   std::vector<S4DKernel> kernels; // by layer index (empty for non-S4D)
   std::vector<std::vector<float>> weights, recurrent, biases; // float32
   std::vector<size_t> lastUse; // index of the last layer reading each layer
-  uint64_t workingSet = 0;
   fftwf_plan r2c = nullptr, c2r = nullptr;
   /// Released activation buffers, reused by later layers and batches so
   /// that steady-state runs do not fault in fresh pages.
@@ -132,9 +131,7 @@ ConvExecutor::~ConvExecutor() {
     fftwf_destroy_plan(impl->c2r);
 }
 
-int64_t ConvExecutor::getLength() const { return impl->length; }
 int64_t ConvExecutor::getFFTSize() const { return impl->nfft; }
-uint64_t ConvExecutor::getWorkingSetBytes() const { return impl->workingSet; }
 
 void ConvExecutor::Impl::checkMemory() {
   const auto &layers = model.layers;
@@ -171,7 +168,6 @@ void ConvExecutor::Impl::checkMemory() {
   double scratch = options.threads * (nfft + nfft + 2.0) * 4.0;
   double total = peak + kernelBytes + scratch;
   uint64_t limit = options.memoryLimit ? options.memoryLimit : physicalMemory();
-  workingSet = static_cast<uint64_t>(std::min(total, 1.8e19));
   if (limit && total > static_cast<double>(limit))
     throw std::runtime_error(fmt::format(
         "conv target: {} sequences of {} tokens need about {} of memory "

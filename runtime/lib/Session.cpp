@@ -257,7 +257,7 @@ struct Route {
   int64_t hopsX = 0, hopsY = 0;
 };
 
-/// Sigma-delta encoding of one neuron (DESIGN.md, "graded spikes"): sends
+/// Sigma-delta encoding of one neuron (docs/event-runtime.md, "Execution semantics"): sends
 /// the change of its value since it last sent when larger than the
 /// threshold, clamped to a payload; returns the change sent (0: none).
 /// Branch-free, so the neuron loops around it vectorize; `sent` and

@@ -9,10 +9,8 @@
 
 #include "ssm/Conversion/Passes.h"
 #include "ssm/Conversion/Pipelines.h"
-#include "ssm/Dialect/Conv/ConvOps.h"
-#include "ssm/Dialect/NC/NCOps.h"
-#include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Frontend/Load.h"
+#include "ssm/InitAllDialects.h"
 #include "ssm/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -24,7 +22,7 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<ssm::SSMDialect, ssm::conv::ConvDialect, ssm::nc::NCDialect>();
+  ssm::registerAllDialects(registry);
 
   ssm::registerSSMPasses();
   ssm::registerSSMConversionPasses();

@@ -50,9 +50,12 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
         nc::loadHardwareDescription(ctx, hardware);
     if (!hw)
       return model.emitError() << llvm::toString(hw.takeError());
-    const unsigned stateBits = hw->getAs<IntegerAttr>("state_bits").getInt();
-    const unsigned messageBits =
-        hw->getAs<IntegerAttr>("message_bits").getInt();
+    FailureOr<nc::HardwareLimits> limits =
+        nc::readHardwareLimits(*hw, [&] { return model.emitError(); });
+    if (failed(limits))
+      return failure();
+    const unsigned stateBits = limits->stateBits;
+    const unsigned messageBits = limits->messageBits;
     if (!(sigmaDelta >= 0 && sigmaDelta <= 1))
       return model.emitError() << "sigma-delta must be a fraction between 0 "
                                   "and 1, got "

@@ -215,7 +215,6 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
     t.cols = shape[1];
     t.exponent = static_cast<int>(table.getExponent());
     t.delay = static_cast<int>(table.getDelay());
-    t.sparse = table.getLayout() == nc::SynapseLayout::Sparse;
     std::vector<int64_t> weights;
     if (failed(readParam(table, "weights", weights)))
       return failure();

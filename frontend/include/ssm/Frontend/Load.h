@@ -52,7 +52,7 @@ bool isMLIRPath(llvm::StringRef path);
 bool addSourceFile(llvm::StringRef path, llvm::SourceMgr &sourceMgr);
 
 /// Loads `path` ("-" for stdin is read as DSL). Returns null after printing
-/// diagnostics. The context gets the ssm and conv dialects loaded.
+/// diagnostics. The context gets ssmc's dialects loaded (InitAllDialects.h).
 mlir::OwningOpRef<mlir::ModuleOp> loadModelFile(llvm::StringRef path,
                                                 mlir::MLIRContext &context,
                                                 const LoadOptions &options = {});

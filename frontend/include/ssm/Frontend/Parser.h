@@ -27,8 +27,6 @@ public:
   /// Returns the model, or null when there were syntax errors.
   std::unique_ptr<ModelAST> parseModel();
 
-  unsigned getNumErrors() const { return numErrors; }
-
   /// Errors printed before the parser gives up on a file.
   static constexpr unsigned kMaxErrors = 20;
   /// The deepest nesting of `repeat` blocks (the parser recurses into each).

@@ -54,11 +54,8 @@ public:
                                            int64_t count)>;
   Batch run(const Batch &input, const LayerObserver &observer);
 
-  int64_t getLength() const;
   /// The FFT size used for S4D layers (0 when direct convolution is used).
   int64_t getFFTSize() const;
-  /// Estimated peak working set of run() for maxBatch sequences, in bytes.
-  uint64_t getWorkingSetBytes() const;
 
 private:
   struct Impl;

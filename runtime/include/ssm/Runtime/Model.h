@@ -2,7 +2,7 @@
 //
 // What the executors run: layers in topological order with their parameters
 // as plain arrays (float64, row-major). The bridge library builds it from
-// the ssm dialect (ssm/Bridge/ModelFromIR.h); nothing here depends on MLIR.
+// the ssm dialect (ssm/Runtime/Bridge/FromSSM.h); nothing here depends on MLIR.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,7 +1,7 @@
 //===- Neurocore.h - the event-driven neurocore runtime ---------*- C++ -*-===//
 //
 // Executes a neurocore graph (the nc dialect, built by the FromNC bridge)
-// the way Loihi 2 does (DESIGN.md, "Event-driven runtime"): time steps; in
+// the way Loihi 2 does (docs/event-runtime.md): time steps; in
 // each step every core takes the messages sent to it in the previous step
 // (or `delay` steps earlier), accumulates them through its synapse tables,
 // updates its neurons in integer arithmetic of the hardware's widths and
@@ -119,8 +119,6 @@ struct SynapseTable {
   int64_t rows = 0, cols = 0;
   int exponent = 0;
   int delay = 0;
-  bool sparse = false;
-  unsigned weightBits = 8;
   std::vector<int64_t> columnStart; // [cols + 1]
   std::vector<int32_t> rowIndex;    // non-zero entries
   std::vector<int32_t> weight;

@@ -22,8 +22,10 @@
 namespace ssm::nc {
 
 /// The limits of a hardware description, as nc.network's `hardware`
-/// attribute holds them: the one reader of that attribute for the verifier,
-/// convert-ssm-to-neurocore and the runtime bridge.
+/// attribute holds them. readHardwareLimits is the one reader of these
+/// keys, for the verifier, ssm-quantize, ssm-check-neurocore,
+/// convert-ssm-to-neurocore and the runtime bridge; the cost tables, which
+/// only the runtime uses, are read by the bridge (FromNC.cpp).
 struct HardwareLimits {
   std::string name;
   int64_t chips = 0, meshX = 0, meshY = 0;
