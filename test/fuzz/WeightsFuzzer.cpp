@@ -5,9 +5,10 @@
 // frontend as ssmc compiles it (the weights are read by WeightFile through
 // the HDF5 C library, checked against each layer's shapes, and bound).
 // Diagnostics are discarded; crashes, hangs, leaks and sanitizer reports
-// are findings. The seed corpus is made by test/fuzz/make_seeds.py. Under
-// ASan it needs allocator_may_return_null=1 and the LeakSanitizer
-// suppressions of test/fuzz/libhdf5.supp (README, "Sanitizer options").
+// are findings. The seed corpus is made by test/fuzz/make_seeds.py.
+// WeightFile reads the file in a child process (WeightFile.cpp), so what
+// libhdf5 does wrong on a corrupt file (crashes, leaks, huge mallocs) stays
+// there; the target checks that ssmc turns it into an error.
 //
 //===----------------------------------------------------------------------===//
 

@@ -3,7 +3,10 @@
 // Reads trained parameters from an HDF5 file through the HDF5 C library.
 // Layer `a.b.c`'s parameter `p` is the dataset `/a/b/c/p`; float32 or
 // float64, in the shape the layer needs. Every failure is an llvm::Error
-// naming the file, the dataset, what was expected and what was found.
+// naming the file, the dataset, what was expected and what was found. The
+// file is read whole when it is opened, in a child process, so that a
+// corrupt file that crashes libhdf5 is an error, not a crash of ssmc
+// (WeightFile.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,15 +47,14 @@ public:
   /// The absolute paths of every dataset in the file, sorted.
   std::vector<std::string> listDatasets() const;
 
-private:
-  /// Why a dataset's storage cannot be read safely, or "" (WeightFile.cpp).
-  std::string storageProblem(int64_t dataset, uint64_t bytes) const;
+  /// The objects and float datasets of the file, as the reader sent them.
+  struct Snapshot;
 
-  WeightFile(std::string path, int64_t handle)
-      : path(std::move(path)), handle(handle) {}
+private:
+  WeightFile(std::string path, Snapshot snapshot);
 
   std::string path;
-  int64_t handle; // hid_t
+  std::unique_ptr<Snapshot> snapshot;
 };
 
 /// The HDF5 group of a layer: "block.0.ssm" -> "/block/0/ssm".
