@@ -528,6 +528,9 @@ def main():
     parser.add_argument("--timeout", type=float, default=20)
     parser.add_argument("--kinds", default=",".join(GENERATORS))
     args = parser.parse_args()
+    # Cases run in their own folders: every path absolute.
+    args.bin, args.src, args.out = (os.path.abspath(p) for p in
+                                    (args.bin, args.src, args.out))
     kinds = args.kinds.split(",")
     unknown = [k for k in kinds if k not in GENERATORS]
     if unknown or args.cases < 1:
