@@ -7,9 +7,8 @@
 
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/FixedPoint.h"
+#include "ssm/Runtime/Graph.h"
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/topological_sort.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -229,21 +228,20 @@ void Network::validate() {
 
   // Pipeline depths in topological order of the forward edges (a table from
   // a group into itself is recurrent: it delivers the previous token).
-  using Graph =
-      boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-  Graph graph(groups.size());
+  std::vector<std::pair<int, int>> edges;
   for (const SynapseTable &table : tables)
     for (const TableSource &s : table.sources)
-      if (s.group != table.target)
-        boost::add_edge(s.group, table.target, graph);
-  std::vector<Graph::vertex_descriptor> order;
-  try {
-    boost::topological_sort(graph, std::back_inserter(order));
-  } catch (const boost::not_a_dag &) {
+      edges.emplace_back(s.group, table.target);
+  std::optional<std::vector<int64_t>> level =
+      topologicalLevels(groups.size(), edges);
+  if (!level)
     invalid("the neurocore graph has a cycle through several groups; only "
             "a group's table into itself may be recurrent");
-  }
-  std::reverse(order.begin(), order.end());
+  std::vector<int> order(groups.size());
+  for (size_t g = 0; g < order.size(); ++g)
+    order[g] = static_cast<int>(g);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return (*level)[a] < (*level)[b]; });
   depth.assign(groups.size(), 0);
   maxDepth = 0;
   for (auto v : order) {

@@ -2,8 +2,7 @@
 
 #include "Placement.h"
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/topological_sort.hpp>
+#include "ssm/Runtime/Graph.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -14,35 +13,21 @@
 using namespace ssm::placement;
 
 namespace {
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-
-/// Items in topological order of the traffic graph (self-loops are
-/// recurrent and do not order anything); a cycle through several items
-/// falls back to the given order.
+/// Items in topological order of the traffic graph, level by level (the
+/// parts of a split group share a level and keep their given order); a
+/// cycle through several items falls back to the given order.
 std::vector<int> topologicalOrder(size_t count,
                                   const std::vector<Traffic> &traffic) {
-  Graph graph(count);
+  std::vector<std::pair<int, int>> edges;
   for (const Traffic &t : traffic)
-    if (t.from != t.to)
-      boost::add_edge(t.from, t.to, graph);
-  std::vector<Graph::vertex_descriptor> reversed;
+    edges.emplace_back(t.from, t.to);
   std::vector<int> order(count);
   for (size_t i = 0; i < count; ++i)
     order[i] = static_cast<int>(i);
-  try {
-    boost::topological_sort(graph, std::back_inserter(reversed));
-  } catch (const boost::not_a_dag &) {
-    return order;
-  }
-  // Level = longest path from a source; items of one level (the parts of a
-  // split group) keep their given order.
-  std::vector<int64_t> level(count, 0);
-  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
-    for (auto [e, end] = boost::out_edges(*it, graph); e != end; ++e)
-      level[boost::target(*e, graph)] =
-          std::max(level[boost::target(*e, graph)], level[*it] + 1);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return level[a] < level[b]; });
+  if (std::optional<std::vector<int64_t>> level =
+          ssm::rt::topologicalLevels(count, edges))
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return (*level)[a] < (*level)[b]; });
   return order;
 }
 } // namespace
