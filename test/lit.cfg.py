@@ -22,8 +22,10 @@ config.substitutions.append(("%ssmc_src_root", config.ssmc_src_root))
 config.substitutions.append(("%ssmc_tools_dir", config.ssmc_tools_dir))
 config.substitutions.append(("%python", config.python_executable))
 
+# OPENBLAS_CORETYPE too, so that a run with OPENBLAS_CORETYPE=Prescott (the
+# README's determinism check) reaches the tools the tests start.
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
-                                     "SSMC_DATA"])
+                                     "SSMC_DATA", "OPENBLAS_CORETYPE"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.ssmc_tools_dir, config.llvm_tools_dir]

@@ -380,8 +380,12 @@ def gen_hardware(rng, s, i):
     name = f"hw-{i}.json"
     hw = json.loads(json.dumps(s.hardware))
     invalid = True
-    op = rng.randrange(8)
-    if op == 0:
+    op = rng.randrange(9)
+    if op == 8:
+        # Every key in range, but more cores than supported.
+        hw["chips"], hw["mesh"] = rng.choice([65536, 4096]), [4096, 4096]
+        text = json.dumps(hw)
+    elif op == 0:
         # Outside every key's range (Hardware.cpp's kIntegerKeys) or not an
         # integer.
         hw[rng.choice(HW_INT_KEYS)] = rng.choice(

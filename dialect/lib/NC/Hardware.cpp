@@ -58,6 +58,22 @@ bool meshInRange(int64_t x, int64_t y) {
 bool exponentsInRange(int64_t min, int64_t max) {
   return min >= -kMaxExponent && max <= kMaxExponent;
 }
+/// The most cores a description may have (chips x mesh), above the largest
+/// Loihi 2 system built (Hala Point, 1,152 chips): placement scans every
+/// free position for each core it places, so the mesh bounds its work, and
+/// neurons x cores must not overflow.
+constexpr int64_t kMaxCores = int64_t(1) << 18;
+/// Why chips x meshX x meshY (each already within its range) is too many
+/// cores, or "".
+std::string coresProblem(int64_t chips, int64_t meshX, int64_t meshY) {
+  const int64_t cores = chips * meshX * meshY; // at most 2^40: no overflow
+  if (cores <= kMaxCores)
+    return "";
+  return "describes " + std::to_string(cores) + " cores (" +
+         std::to_string(chips) + " chips of " + std::to_string(meshX) +
+         " x " + std::to_string(meshY) + "), more than the " +
+         std::to_string(kMaxCores) + " supported";
+}
 /// The largest cost (pJ, ns) or static power (mW) accepted (the errors
 /// spell it out).
 constexpr double kMaxCost = 1e12;
@@ -162,6 +178,12 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   };
   if (Error e = pair("mesh", /*positive=*/true))
     return std::move(e);
+  if (std::string problem =
+          coresProblem(*root->getInteger("chips"),
+                       *(*root->getArray("mesh"))[0].getAsInteger(),
+                       *(*root->getArray("mesh"))[1].getAsInteger());
+      !problem.empty())
+    return fail(problem);
   if (Error e = pair("weight_exponent", /*positive=*/false))
     return std::move(e);
   for (StringRef table : {"energy_pj", "time_ns"}) {
@@ -260,6 +282,10 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
       failed(integer("weight_bits", limits.weightBits)) ||
       failed(pair("weight_exponent", limits.exponentMin, limits.exponentMax)))
     return failure();
+  if (std::string problem =
+          coresProblem(limits.chips, limits.meshX, limits.meshY);
+      !problem.empty())
+    return emitError() << "hardware description " << problem;
   if (auto delay = hw.getAs<IntegerAttr>("max_delay")) {
     if (!inRange(integerKey("max_delay"), delay.getInt()))
       return emitError() << "hardware description's 'max_delay' must be "

@@ -60,6 +60,9 @@ for name, key, value in (
         ("hw-bits.json", "state_bits", 0)):
     with open(path(name), "w") as f:
         json.dump(dict(base, **{key: value}), f)
+# Every key in range, but 2^40 cores: placement allocated a slot per core.
+with open(path("hw-cores.json"), "w") as f:
+    json.dump(dict(base, chips=65536, mesh=[4096, 4096]), f)
 with open(path("hw-power.json"), "w") as f:
     f.write(json.dumps(base).replace('"static_power_mw": 0.0',
                                      '"static_power_mw": 1e400'))
