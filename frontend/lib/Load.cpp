@@ -71,6 +71,43 @@ static bool checkResourceBlobs(const llvm::MemoryBuffer &buffer,
   return true;
 }
 
+/// Where `text` nests brackets deeper than MLIR's recursive-descent parser
+/// can follow on the stack (`[[[[...` 8,000 deep overflowed it under ASan:
+/// found by ssmc-fuzz-network), as an error through `sourceMgr`; true when
+/// it does not. Counts ( [ { < against ) ] } > outside strings and `//`
+/// comments; the `>` of `->` closes nothing.
+static bool checkNesting(const llvm::MemoryBuffer &buffer,
+                         llvm::SourceMgr &sourceMgr) {
+  // Compiled networks nest about 8 deep (module, network, attribute
+  // dictionaries, dense<[[...]]>, types); 256 is far from both.
+  constexpr int kMaxNesting = 256;
+  llvm::StringRef text = buffer.getBuffer();
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i)
+        if (text[i] == '\\')
+          ++i;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      i = std::min(text.find('\n', i), text.size());
+    } else if (c == '(' || c == '[' || c == '{' || c == '<') {
+      if (++depth > kMaxNesting) {
+        sourceMgr.PrintMessage(
+            llvm::SMLoc::getFromPointer(text.data() + i),
+            llvm::SourceMgr::DK_Error,
+            "brackets nested deeper than " + llvm::Twine(kMaxNesting) +
+                " levels; MLIR's parser recurses into each");
+        return false;
+      }
+    } else if (c == ')' || c == ']' || c == '}' ||
+               (c == '>' && (i == 0 || text[i - 1] != '-'))) {
+      depth = std::max(depth - 1, 0);
+    }
+  }
+  return true;
+}
+
 std::unique_ptr<llvm::MemoryBuffer>
 ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR) {
   if (path != "-") {
@@ -111,7 +148,8 @@ ssm::dsl::guardMLIRText(std::unique_ptr<llvm::MemoryBuffer> buffer,
         diag.print(nullptr, *static_cast<llvm::raw_ostream *>(os));
       },
       &errors);
-  if (!checkResourceBlobs(*buffer, checkMgr))
+  if (!checkNesting(*buffer, checkMgr) ||
+      !checkResourceBlobs(*buffer, checkMgr))
     return nullptr;
   return buffer;
 }

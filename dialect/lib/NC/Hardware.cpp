@@ -74,6 +74,23 @@ std::string coresProblem(int64_t chips, int64_t meshX, int64_t meshY) {
          " x " + std::to_string(meshY) + "), more than the " +
          std::to_string(kMaxCores) + " supported";
 }
+/// `value` as an integer, or empty when it is not one (a fraction, a string,
+/// 1e400). llvm::json's getAsInteger converts a double of exactly 2^63 to
+/// int64_t, which is undefined (found by ssmc-fuzz-hardware under UBSan),
+/// so doubles outside (-2^63, 2^63) are refused before it is asked.
+std::optional<int64_t> integerOf(const json::Value *value) {
+  if (!value)
+    return std::nullopt;
+  // Integers as written (2^63 - 1 included) come back as they are.
+  if (std::optional<uint64_t> whole = value->getAsUINT64())
+    return *whole <= uint64_t(INT64_MAX) ? std::optional<int64_t>(*whole)
+                                         : std::nullopt;
+  if (std::optional<double> number = value->getAsNumber();
+      number && !(*number > -0x1p63 && *number < 0x1p63))
+    return std::nullopt;
+  return value->getAsInteger();
+}
+
 /// The largest cost (pJ, ns) or static power (mW) accepted (the errors
 /// spell it out).
 constexpr double kMaxCost = 1e12;
@@ -143,9 +160,9 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     return fail("'name' must be a non-empty string");
   attrs.append("name", b.getStringAttr(*name));
   for (const IntegerKey &k : kIntegerKeys) {
-    // getInteger is empty for 1e400, 2^63 and fractions, so nothing is
+    // integerOf is empty for 1e400, 2^63 and fractions, so nothing is
     // truncated on the way in.
-    std::optional<int64_t> value = root->getInteger(k.key);
+    std::optional<int64_t> value = integerOf(root->get(k.key));
     if (!value)
       return fail("'" + k.key + "' must be an integer");
     if (!inRange(k, *value))
@@ -157,8 +174,8 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     const json::Array *array = root->getArray(key);
     std::optional<int64_t> a, c;
     if (array && array->size() == 2) {
-      a = (*array)[0].getAsInteger();
-      c = (*array)[1].getAsInteger();
+      a = integerOf(&(*array)[0]);
+      c = integerOf(&(*array)[1]);
     }
     if (!a || !c)
       return fail("'" + key + "' must be a pair of integers");
@@ -179,9 +196,9 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   if (Error e = pair("mesh", /*positive=*/true))
     return std::move(e);
   if (std::string problem =
-          coresProblem(*root->getInteger("chips"),
-                       *(*root->getArray("mesh"))[0].getAsInteger(),
-                       *(*root->getArray("mesh"))[1].getAsInteger());
+          coresProblem(*integerOf(root->get("chips")),
+                       *integerOf(&(*root->getArray("mesh"))[0]),
+                       *integerOf(&(*root->getArray("mesh"))[1]));
       !problem.empty())
     return fail(problem);
   if (Error e = pair("weight_exponent", /*positive=*/false))

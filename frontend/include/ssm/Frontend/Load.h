@@ -32,7 +32,8 @@ struct LoadOptions {
 /// Reads `path` ("-" for stdin) after the checks every input file gets
 /// (a regular file, at most kMaxSourceBytes). With `isMLIR`, also guards
 /// MLIR's text parser against inputs it mishandles: the buffer ends with a
-/// newline, and resource blobs must declare a power-of-two alignment.
+/// newline, brackets nest at most 256 deep, and resource blobs must
+/// declare a power-of-two alignment.
 /// Returns null after printing an error (file:line:col where there is one).
 std::unique_ptr<llvm::MemoryBuffer> readSourceFile(llvm::StringRef path,
                                                    bool isMLIR);
