@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
-std::optional<std::vector<int64_t>>
-ssm::rt::topologicalLevels(size_t count,
-                           const std::vector<std::pair<int, int>> &edges) {
+std::optional<std::vector<int>>
+ssm::rt::topologicalOrder(size_t count,
+                          const std::vector<std::pair<int, int>> &edges) {
   using Graph =
       boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
   Graph graph(count);
@@ -27,5 +27,10 @@ ssm::rt::topologicalLevels(size_t count,
     for (auto [e, end] = boost::out_edges(*it, graph); e != end; ++e)
       level[boost::target(*e, graph)] =
           std::max(level[boost::target(*e, graph)], level[*it] + 1);
-  return level;
+  std::vector<int> order(count);
+  for (size_t v = 0; v < count; ++v)
+    order[v] = static_cast<int>(v);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return level[a] < level[b]; });
+  return order;
 }

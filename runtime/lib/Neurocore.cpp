@@ -232,25 +232,20 @@ void Network::validate() {
   for (const SynapseTable &table : tables)
     for (const TableSource &s : table.sources)
       edges.emplace_back(s.group, table.target);
-  std::optional<std::vector<int64_t>> level =
-      topologicalLevels(groups.size(), edges);
-  if (!level)
+  std::optional<std::vector<int>> order =
+      topologicalOrder(groups.size(), edges);
+  if (!order)
     invalid("the neurocore graph has a cycle through several groups; only "
             "a group's table into itself may be recurrent");
-  std::vector<int> order(groups.size());
-  for (size_t g = 0; g < order.size(); ++g)
-    order[g] = static_cast<int>(g);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return (*level)[a] < (*level)[b]; });
   depth.assign(groups.size(), 0);
   maxDepth = 0;
-  for (auto v : order) {
+  for (int v : *order) {
     NeuronGroup &g = groups[v];
     int64_t d = -1;
     std::string first;
     for (int t : g.tables) {
       for (const TableSource &s : tables[t].sources) {
-        if (s.group == static_cast<int>(v))
+        if (s.group == v)
           continue;
         const int64_t arrives = depth[s.group] + 1 + tables[t].delay;
         if (d >= 0 && arrives != d)

@@ -21,14 +21,13 @@ std::vector<int> topologicalOrder(size_t count,
   std::vector<std::pair<int, int>> edges;
   for (const Traffic &t : traffic)
     edges.emplace_back(t.from, t.to);
-  std::vector<int> order(count);
+  if (std::optional<std::vector<int>> order =
+          ssm::rt::topologicalOrder(count, edges))
+    return *order;
+  std::vector<int> given(count);
   for (size_t i = 0; i < count; ++i)
-    order[i] = static_cast<int>(i);
-  if (std::optional<std::vector<int64_t>> level =
-          ssm::rt::topologicalLevels(count, edges))
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return (*level)[a] < (*level)[b]; });
-  return order;
+    given[i] = static_cast<int>(i);
+  return given;
 }
 } // namespace
 

@@ -18,13 +18,14 @@
 
 namespace ssm::rt {
 
-/// For each of the `count` vertices, its level: the length of the longest
-/// path to it from a vertex without incoming edges, over `edges` (from, to)
-/// with self-loops ignored; std::nullopt when the edges have a cycle
-/// through several vertices. Sorting the vertices by level gives a
-/// topological order. Vertices must be in [0, count).
-std::optional<std::vector<int64_t>>
-topologicalLevels(size_t count, const std::vector<std::pair<int, int>> &edges);
+/// The `count` vertices in topological order of `edges` (from, to), with
+/// self-loops ignored, level by level: a vertex's level is the length of the
+/// longest path to it from a vertex without incoming edges, and vertices of
+/// one level keep their index order (the parts of a split group stay
+/// together). std::nullopt when the edges have a cycle through several
+/// vertices. Vertices must be in [0, count).
+std::optional<std::vector<int>>
+topologicalOrder(size_t count, const std::vector<std::pair<int, int>> &edges);
 
 } // namespace ssm::rt
 
