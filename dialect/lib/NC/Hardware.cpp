@@ -195,10 +195,12 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   };
   if (Error e = pair("mesh", /*positive=*/true))
     return std::move(e);
+  // Across keys: from the attributes just checked and built.
+  ArrayAttr mesh = cast<ArrayAttr>(attrs.get("mesh"));
   if (std::string problem =
-          coresProblem(*integerOf(root->get("chips")),
-                       *integerOf(&(*root->getArray("mesh"))[0]),
-                       *integerOf(&(*root->getArray("mesh"))[1]));
+          coresProblem(cast<IntegerAttr>(attrs.get("chips")).getInt(),
+                       cast<IntegerAttr>(mesh[0]).getInt(),
+                       cast<IntegerAttr>(mesh[1]).getInt());
       !problem.empty())
     return fail(problem);
   if (Error e = pair("weight_exponent", /*positive=*/false))
