@@ -230,8 +230,6 @@ private:
   const OutputStmtAST *outputStmt = nullptr;
   uint64_t seed = 0;
   std::unique_ptr<WeightFile> weights;
-  /// The weights file's datasets, listed once when it is opened.
-  std::vector<std::string> weightDatasets;
   SMLoc weightsLoc;
   llvm::StringSet<> usedDatasets;
   bool pytorchHintGiven = false;
@@ -335,12 +333,10 @@ OwningOpRef<ModuleOp> MLIRGenImpl::generate(const ModelAST &model) {
       if (!llvm::sys::path::is_absolute(path))
         path = (options.baseDir + "/" + s->path);
       auto file = WeightFile::open(path);
-      if (!file) {
+      if (!file)
         error(s->getLoc()) << llvm::toString(file.takeError());
-      } else {
+      else
         weights = std::move(*file);
-        weightDatasets = weights->listDatasets();
-      }
     }
   }
 
@@ -371,7 +367,7 @@ OwningOpRef<ModuleOp> MLIRGenImpl::generate(const ModelAST &model) {
   // After an error, datasets of the layers that failed look unused: the
   // warnings would only repeat it.
   if (weights && !numErrors) {
-    for (const std::string &dataset : weightDatasets)
+    for (const std::string &dataset : weights->listDatasets())
       if (!usedDatasets.contains(dataset))
         weightWarning(weightsLoc)
             << "dataset '" << dataset << "' in '" << weights->getPath()
@@ -729,7 +725,7 @@ bool MLIRGenImpl::hasStoredWeights(StringRef layer, SMLoc at) {
   // A PyTorch state_dict saved as is has flat names such as
   // "encoder.weight": say so once, with the layout ssmc reads.
   if (!pytorchHintGiven) {
-    for (const std::string &dataset : weightDatasets)
+    for (const std::string &dataset : weights->listDatasets())
       if (llvm::StringRef(dataset).drop_front().contains('.') &&
           !llvm::StringRef(dataset).drop_front().contains('/')) {
         diag.attachNote(loc(at))
