@@ -25,17 +25,12 @@ std::string ssm::dsl::modelBaseDir(llvm::StringRef path) {
   return dir.empty() ? "." : std::string(dir);
 }
 
-/// Where the MLIR text parser of LLVM 19 would misbehave on `buffer`, an
+/// Where a resource blob of `buffer` would make MLIR 19 misbehave, an
 /// error printed through `sourceMgr` (which holds it) and false; true when
-/// the text is safe to hand to it. Two upstream defects are caught here:
-///  - a blob in the file metadata (`{-# dialect_resources: ... #-}`) whose
-///    leading 4-byte alignment is 0 makes the builtin dialect allocate with
-///    alignment 0, an uncaught std::bad_alloc (MLIR checks only that a
-///    non-zero alignment is a power of two);
-///  - a string literal cut by the end of the file leaves the lexer past the
-///    buffer's terminator (Lexer::lexString), so it reads beyond the buffer.
-///    guardMLIRText prevents that one by ending every MLIR buffer with a
-///    newline, which ends any string first.
+/// there is none. A blob in the file metadata (`{-# dialect_resources: ...
+/// #-}`) whose leading 4-byte alignment is 0 makes the builtin dialect
+/// allocate with alignment 0, an uncaught std::bad_alloc (MLIR checks only
+/// that a non-zero alignment is a power of two).
 static bool checkResourceBlobs(const llvm::MemoryBuffer &buffer,
                                llvm::SourceMgr &sourceMgr) {
   // Alignments MLIR itself writes are those of element types; 4 KiB leaves
@@ -133,6 +128,9 @@ ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR) {
 std::unique_ptr<llvm::MemoryBuffer>
 ssm::dsl::guardMLIRText(std::unique_ptr<llvm::MemoryBuffer> buffer,
                         llvm::raw_ostream &errors) {
+  // A string literal cut by the end of the file leaves MLIR's lexer past the
+  // buffer's terminator (Lexer::lexString), reading beyond the buffer; a
+  // final newline ends any string first.
   if (!buffer->getBuffer().ends_with("\n"))
     buffer = llvm::MemoryBuffer::getMemBufferCopy(
         buffer->getBuffer().str() + "\n", buffer->getBufferIdentifier());

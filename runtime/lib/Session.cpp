@@ -257,9 +257,10 @@ struct Route {
   int64_t hopsX = 0, hopsY = 0;
 };
 
-/// Sigma-delta encoding of one neuron (docs/event-runtime.md, "Execution semantics"): sends
-/// the change of its value since it last sent when larger than the
-/// threshold, clamped to a payload; returns the change sent (0: none).
+/// Sigma-delta encoding of one neuron (docs/event-runtime.md, "Execution
+/// semantics"): sends the change of its value since it last sent when
+/// larger than the threshold, clamped to a payload; returns the change sent
+/// (0: none).
 /// Branch-free, so the neuron loops around it vectorize; `sent` and
 /// `overflows` count the messages and the changes wider than a payload.
 struct SigmaDelta {

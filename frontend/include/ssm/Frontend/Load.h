@@ -16,7 +16,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 namespace llvm {
-class MemoryBuffer;
 class SourceMgr;
 class raw_ostream;
 } // namespace llvm

@@ -18,11 +18,11 @@ namespace ssm::tools {
 /// The flags' category (for --help).
 llvm::cl::OptionCategory &loihi2Category();
 
-/// The pipeline options the flags give (reports left empty).
 /// The most calibration sequences --calibration-samples accepts.
 constexpr int64_t kMaxCalibrationSamples = 1000000;
 
-/// The flags' values as pipeline options; call checkLoihi2Flags() first.
+/// The flags' values as pipeline options (reports left empty); call
+/// checkLoihi2Flags() first.
 Loihi2PipelineOptions loihi2OptionsFromFlags();
 
 /// An error naming the flag when a loihi2 flag is out of range
