@@ -29,40 +29,30 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-MILLION = """model s4d1m {
+def s4d_classifier(name, channels, state, blocks):
+    """A seeded sMNIST-shaped S4D classifier: encoder to `channels`, then
+    `blocks` residual blocks of s4d(state) -> relu -> dense, mean readout,
+    10 classes."""
+    return f"""model {name} {{
   seed 1
   input pixels : 1
-  encoder = dense(pixels, 256)
+  encoder = dense(pixels, {channels})
   x = encoder
-  repeat 10 as block {
-    ssm = s4d(x, state=64)
+  repeat {blocks} as block {{
+    ssm = s4d(x, state={state})
     act = relu(ssm)
-    mix = dense(act, 256)
+    mix = dense(act, {channels})
     x = add(mix, x)
-  }
+  }}
   pool = readout(x, mean)
   decoder = dense(pool, 10)
   output decoder
-}
+}}
 """
 
 
-LARGE = """model s4d_large {
-  seed 1
-  input pixels : 1
-  encoder = dense(pixels, 512)
-  x = encoder
-  repeat 6 as block {
-    ssm = s4d(x, state=256)
-    act = relu(ssm)
-    mix = dense(act, 512)
-    x = add(mix, x)
-  }
-  pool = readout(x, mean)
-  decoder = dense(pool, 10)
-  output decoder
-}
-"""
+MILLION = s4d_classifier("s4d1m", channels=256, state=64, blocks=10)
+LARGE = s4d_classifier("s4d_large", channels=512, state=256, blocks=6)
 
 
 def compile_large(ssmc, model, work):
