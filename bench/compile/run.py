@@ -5,9 +5,10 @@ Two models: models/smnist.ssm (67k parameters, trained weights) and a
 1M-parameter S4D classifier of the same shape (H=256, N=64, 10 blocks,
 seeded weights). Each is compiled to a placed nc network with
 --calibration-samples=256 (the default) and =32, on MNIST training images;
-MLIR's pass timing (--mlir-timing) splits the time into calibration + PTQ
-(ssm-quantize) and lowering, splitting and placement
-(convert-ssm-to-neurocore). Prints the median of --repeat runs.
+MLIR's timing (--mlir-timing) splits the time into calibration (the
+driver's step before the lowering passes), PTQ (ssm-quantize) and lowering,
+splitting and placement (convert-ssm-to-neurocore). Prints the median of
+--repeat runs.
 
 Then the large model of issue 12 (H=512, N=256, 6 blocks, 3.9M
 parameters, seeded weights; 16 calibration sequences, one run): wall time,
@@ -62,6 +63,7 @@ def compile_large(ssmc, model, work):
     out = os.path.join(work, "large.nc.mlir")
     start = time.perf_counter()
     proc = subprocess.Popen([ssmc, model, "--target=loihi2", "--report",
+                             "--calibration=mnist:train",
                              "--calibration-samples=16", "-o", out],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stdout, stderr = proc.communicate()
@@ -82,6 +84,7 @@ def compile_large(ssmc, model, work):
 def compile_once(ssmc, model, samples):
     start = time.perf_counter()
     out = subprocess.run([ssmc, model, "--target=loihi2", "--mlir-timing",
+                          "--calibration=mnist:train",
                           f"--calibration-samples={samples}", "-o", os.devnull],
                          check=True, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -110,15 +113,17 @@ def main():
         f.write(MILLION)
     models = [("smnist (67,082 parameters)", os.path.join(ROOT, "models", "smnist.ssm")),
               ("s4d1m (1,157,642 parameters)", million)]
-    print(f"{'model':<30} {'calibration':>11} {'total s':>8} {'ssm-quantize s':>15} "
-          f"{'convert s':>10}")
+    print(f"{'model':<30} {'sequences':>9} {'total s':>8} {'calibration s':>14} "
+          f"{'ssm-quantize s':>15} {'convert s':>10}")
     for name, path in models:
         for samples in (256, 32):
             runs = [compile_once(ssmc, path, samples) for _ in range(args.repeat)]
             wall = statistics.median(r[0] for r in runs)
+            calib = statistics.median(r[1].get("calibration", 0) for r in runs)
             quant = statistics.median(r[1].get("SSMQuantize", 0) for r in runs)
             conv = statistics.median(r[1].get("ConvertSSMToNeurocore", 0) for r in runs)
-            print(f"{name:<30} {samples:>11} {wall:>8.2f} {quant:>15.2f} {conv:>10.2f}")
+            print(f"{name:<30} {samples:>9} {wall:>8.2f} {calib:>14.2f} "
+                  f"{quant:>15.2f} {conv:>10.2f}")
     if args.skip_large:
         return
     large = os.path.join(work, "large.ssm")

@@ -60,6 +60,8 @@ private:
       os << "Weights \"" << s->path << "\"";
     } else if (auto *s = llvm::dyn_cast<SeedStmtAST>(&stmt)) {
       os << "Seed " << s->seed;
+    } else if (auto *s = llvm::dyn_cast<CalibrationStmtAST>(&stmt)) {
+      os << "Calibration \"" << s->spec << "\"";
     } else if (auto *s = llvm::dyn_cast<OutputStmtAST>(&stmt)) {
       os << "Output";
       for (const ValueAST &name : s->names)

@@ -52,6 +52,8 @@ llvm::StringRef ssm::dsl::describe(TokenKind kind) {
     return "'weights'";
   case TokenKind::KwSeed:
     return "'seed'";
+  case TokenKind::KwCalibration:
+    return "'calibration'";
   case TokenKind::KwRepeat:
     return "'repeat'";
   case TokenKind::KwAs:
@@ -122,6 +124,7 @@ Token Lexer::next() {
                          .Case("output", TokenKind::KwOutput)
                          .Case("weights", TokenKind::KwWeights)
                          .Case("seed", TokenKind::KwSeed)
+                         .Case("calibration", TokenKind::KwCalibration)
                          .Case("repeat", TokenKind::KwRepeat)
                          .Case("as", TokenKind::KwAs)
                          .Default(TokenKind::Identifier);

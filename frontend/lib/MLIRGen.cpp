@@ -193,6 +193,9 @@ private:
   //===--- parameters ------------------------------------------------------===//
   /// Whether `layer`'s parameters come from the weights file.
   bool hasStoredWeights(StringRef layer, SMLoc at);
+  /// The `calibration` data spec with relative `file:` paths made relative
+  /// to the model file's folder.
+  std::string resolveDataSpec(StringRef spec) const;
   /// Reads one stored parameter; reports and returns nullopt on failure.
   std::optional<std::vector<double>> readStored(StringRef layer,
                                                 StringRef param,
@@ -318,10 +321,21 @@ OwningOpRef<ModuleOp> MLIRGenImpl::generate(const ModelAST &model) {
                       "the rest\n";
     return success();
   });
-  // Weights and seed apply to the whole model, wherever they are written.
+  // Weights, seed and calibration apply to the whole model, wherever they
+  // are written.
+  const CalibrationStmtAST *calibration = nullptr;
   for (const auto &stmt : model.body) {
     if (auto *s = llvm::dyn_cast<SeedStmtAST>(stmt.get())) {
       seed = s->seed;
+    } else if (auto *s = llvm::dyn_cast<CalibrationStmtAST>(stmt.get())) {
+      if (calibration) {
+        errorWithNote(s->getLoc(), "a model has one 'calibration' data spec",
+                      calibration->getLoc(), "the first is given here");
+        continue;
+      }
+      if (s->spec.empty())
+        error(s->getLoc()) << "the calibration data spec is empty";
+      calibration = s;
     } else if (auto *s = llvm::dyn_cast<WeightsStmtAST>(stmt.get())) {
       if (weightsLoc.isValid()) {
         errorWithNote(s->getLoc(), "a model has one 'weights' file",
@@ -342,7 +356,10 @@ OwningOpRef<ModuleOp> MLIRGenImpl::generate(const ModelAST &model) {
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc(model.loc));
   builder.setInsertionPointToEnd(module->getBody());
-  auto modelOp = builder.create<ModelOp>(loc(model.loc), model.name);
+  auto modelOp = builder.create<ModelOp>(
+      loc(model.loc), builder.getStringAttr(model.name),
+      calibration ? builder.getStringAttr(resolveDataSpec(calibration->spec))
+                  : StringAttr());
   Block *body = builder.createBlock(&modelOp.getBody());
   builder.setInsertionPointToEnd(body);
 
@@ -403,6 +420,7 @@ void MLIRGenImpl::genBody(const StmtList &body) {
       break;
     case StmtAST::Kind::Weights:
     case StmtAST::Kind::Seed:
+    case StmtAST::Kind::Calibration:
       break; // handled before the walk
     }
   }
@@ -704,6 +722,25 @@ bool MLIRGenImpl::reserveParameters(int64_t count, StringRef layer,
   error(at) << "layer '" << layer << "' brings the model to " << totalParameters
             << " parameters, more than the limit of " << kMaxModelParameters;
   return false;
+}
+
+std::string MLIRGenImpl::resolveDataSpec(StringRef spec) const {
+  // A `file:` spec names files as a model names its weights: relative to
+  // the model file's folder, so the model can be run from anywhere.
+  if (!spec.consume_front("file:"))
+    return spec.str();
+  SmallVector<StringRef> paths;
+  spec.split(paths, ',');
+  std::string resolved = "file:";
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (i)
+      resolved += ",";
+    if (paths[i].empty() || llvm::sys::path::is_absolute(paths[i]))
+      resolved += paths[i].str();
+    else
+      resolved += options.baseDir + "/" + paths[i].str();
+  }
+  return resolved;
 }
 
 bool MLIRGenImpl::hasStoredWeights(StringRef layer, SMLoc at) {

@@ -6,6 +6,7 @@
 //   body      := (statement? NL)*
 //   statement := 'input' NAME ':' INT
 //              | 'weights' STRING | 'seed' INT          (top level only)
+//              | 'calibration' STRING                   (top level only)
 //              | 'output' NAME (',' NAME)*
 //              | 'repeat' INT 'as' NAME '{' body '}'
 //              | NAME '=' NAME                          (alias)
@@ -157,17 +158,20 @@ std::unique_ptr<StmtAST> Parser::parseStatement(bool topLevel) {
     return parseRepeat();
   case TokenKind::KwWeights:
   case TokenKind::KwSeed:
+  case TokenKind::KwCalibration:
     if (!topLevel) {
       error(tok.loc, "'" + tok.spelling +
                          "' is only allowed at the top level of a model");
       return nullptr;
     }
-    return tok.is(TokenKind::KwWeights) ? parseWeights() : parseSeed();
+    if (tok.is(TokenKind::KwWeights))
+      return parseWeights();
+    return tok.is(TokenKind::KwSeed) ? parseSeed() : parseCalibration();
   case TokenKind::Identifier:
     return parseAssignment();
   default:
     errorExpected("a statement ('input', 'output', 'repeat', 'weights', "
-                  "'seed' or 'NAME = ...')");
+                  "'seed', 'calibration' or 'NAME = ...')");
     return nullptr;
   }
 }
@@ -222,6 +226,19 @@ std::unique_ptr<StmtAST> Parser::parseSeed() {
   if (!parseInteger(seed, "the initialization seed (an integer)"))
     return nullptr;
   return std::make_unique<SeedStmtAST>(loc, static_cast<uint64_t>(seed));
+}
+
+std::unique_ptr<StmtAST> Parser::parseCalibration() {
+  SMLoc loc = tok.loc;
+  consume();
+  if (!tok.is(TokenKind::String)) {
+    errorExpected("the calibration data spec as a quoted string, as in "
+                  "'calibration \"mnist:train\"'");
+    return nullptr;
+  }
+  std::string spec = tok.spelling.str();
+  consume();
+  return std::make_unique<CalibrationStmtAST>(loc, std::move(spec));
 }
 
 std::unique_ptr<StmtAST> Parser::parseOutput() {

@@ -20,6 +20,7 @@
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Reference.h"
+#include "ssm/Tools/Loihi2Compile.h"
 #include "ssm/Tools/Loihi2Flags.h"
 #include "ssm/Tools/ModelFlags.h"
 
@@ -482,13 +483,16 @@ int main(int argc, char **argv) {
   double compileSeconds = 0;
   if (target != Target::Reference && !isNetwork) {
     const auto start = std::chrono::steady_clock::now();
-    mlir::PassManager pm(&context);
-    if (target == Target::Conv)
+    if (target == Target::Conv) {
+      mlir::PassManager pm(&context);
       buildConvPipeline(pm);
-    else
-      buildLoihi2Pipeline(pm, tools::loihi2OptionsFromFlags());
-    if (failed(pm.run(*module)))
+      if (failed(pm.run(*module)))
+        return 1;
+    } else if (failed(tools::compileForLoihi2(
+                   *module, tools::loihi2OptionsFromFlags(),
+                   tools::calibrationRequestFromFlags(), numThreads))) {
       return 1;
+    }
     compileSeconds = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();

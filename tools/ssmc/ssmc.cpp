@@ -1,6 +1,7 @@
 //===- ssmc.cpp - the ssmc compiler driver --------------------------------===//
 //
-// ssmc MODEL.ssm [--emit=ast|ssm|conv|nc] [--target=conv|loihi2] [-o OUT]
+// ssmc MODEL.ssm [--emit=ast|ssm|conv|nc|calibration] [--target=conv|loihi2]
+//      [-o OUT]
 //
 // Reads a model written in the DSL (docs/dsl.md), checks it, binds its
 // weights, and prints a stage of the pipeline. Every error is printed as
@@ -21,10 +22,12 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "ssm/Tools/Loihi2Compile.h"
 #include "ssm/Tools/Loihi2Flags.h"
 #include "ssm/Tools/ModelFlags.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -33,10 +36,13 @@
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { AST, SSM, Conv, NC };
+enum class Emit { AST, SSM, Conv, NC, Calibration };
 enum class Target { None, Conv, Loihi2 };
 
 cl::OptionCategory category("ssmc options");
+
+/// Threads that calibration runs on (its results do not depend on them).
+constexpr int kCalibrationThreads = 2;
 
 cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model.ssm>"),
                                    cl::init("-"), cl::cat(category));
@@ -52,7 +58,10 @@ cl::opt<Emit> emit(
                           "causal convolution"),
                clEnumValN(Emit::NC, "nc",
                           "the placed neurocore graph of the loihi2 target "
-                          "(after PTQ)")),
+                          "(after PTQ)"),
+               clEnumValN(Emit::Calibration, "calibration",
+                          "the loihi2 target's PTQ calibration ranges (JSON, "
+                          "for --calibration-ranges)")),
     cl::cat(category));
 cl::opt<Target> target(
     "target",
@@ -116,16 +125,20 @@ int main(int argc, char **argv) {
     emit = Emit::Conv;
   if (emit.getNumOccurrences() == 0 && target == Target::Loihi2)
     emit = Emit::NC;
-  if ((target == Target::Conv && emit == Emit::NC) ||
+  const bool isLoihi2Form = emit == Emit::NC || emit == Emit::Calibration;
+  if ((target == Target::Conv && isLoihi2Form) ||
       (target == Target::Loihi2 && emit == Emit::Conv)) {
     llvm::WithColor::error(llvm::errs(), "ssmc")
-        << "--emit=" << (emit == Emit::NC ? "nc" : "conv")
-        << " is the form of the other target\n";
+        << "--emit="
+        << (emit == Emit::Conv ? "conv"
+            : emit == Emit::NC ? "nc"
+                               : "calibration")
+        << " is a form of the other target\n";
     return 1;
   }
 
   if (std::string flag = ssm::tools::givenLoihi2Flag();
-      !flag.empty() && emit != Emit::NC) {
+      !flag.empty() && !isLoihi2Form) {
     llvm::WithColor::error(llvm::errs(), "ssmc")
         << flag << " applies only to --target=loihi2\n";
     return 1;
@@ -162,27 +175,44 @@ int main(int argc, char **argv) {
       inputFilename, context, ssm::tools::loadOptionsFromFlags());
   if (!module)
     return 1;
-  if (emit == Emit::Conv || emit == Emit::NC) {
-    // Pass diagnostics as file:line:col with the source line.
-    llvm::SourceMgr sourceMgr;
-    mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-    mlir::PassManager pm(&context);
-    if (failed(mlir::applyPassManagerCLOptions(pm)))
-      return 1;
-    mlir::DefaultTimingManager timing; // --mlir-timing
-    mlir::applyDefaultTimingManagerCLOptions(timing);
-    mlir::TimingScope rootTiming = timing.getRootScope();
+  // Pass diagnostics as file:line:col with the source line.
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  mlir::DefaultTimingManager timing; // --mlir-timing
+  mlir::applyDefaultTimingManagerCLOptions(timing);
+  mlir::TimingScope rootTiming = timing.getRootScope();
+  auto configure = [&](mlir::PassManager &pm) -> mlir::LogicalResult {
     pm.enableTiming(rootTiming);
-    if (emit == Emit::Conv) {
-      ssm::buildConvPipeline(pm);
-    } else {
-      ssm::Loihi2PipelineOptions options = ssm::tools::loihi2OptionsFromFlags();
-      if (report)
-        options.quantizationReport = options.coreReport = "-";
-      ssm::buildLoihi2Pipeline(pm, options);
-    }
+    return mlir::applyPassManagerCLOptions(pm);
+  };
+  const ssm::tools::Instrumentation instrumentation{configure, &rootTiming};
+  ssm::Loihi2PipelineOptions options = ssm::tools::loihi2OptionsFromFlags();
+  if (report)
+    options.quantizationReport = options.coreReport = "-";
+  const ssm::tools::CalibrationRequest request =
+      ssm::tools::calibrationRequestFromFlags();
+  if (emit == Emit::Calibration) {
+    mlir::FailureOr<ssm::CalibrationRanges> ranges =
+        ssm::tools::calibrateForLoihi2(*module, options, request,
+                                       kCalibrationThreads, instrumentation);
+    if (failed(ranges))
+      return 1;
+    output->os() << llvm::formatv("{0:2}", ssm::toJSON(*ranges)) << "\n";
+    output->keep();
+    return 0;
+  }
+  if (emit == Emit::Conv) {
+    mlir::PassManager pm(&context);
+    if (failed(configure(pm)))
+      return 1;
+    ssm::buildConvPipeline(pm);
     if (failed(pm.run(*module)))
       return 1;
+  } else if (emit == Emit::NC &&
+             failed(ssm::tools::compileForLoihi2(*module, options, request,
+                                                 kCalibrationThreads,
+                                                 instrumentation))) {
+    return 1;
   }
   module->print(output->os());
   output->keep();

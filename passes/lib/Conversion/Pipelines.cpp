@@ -12,26 +12,35 @@ void ssm::buildConvPipeline(mlir::OpPassManager &pm) {
   model.addPass(createConvertSSMToConv());
 }
 
-void ssm::buildLoihi2Pipeline(mlir::OpPassManager &pm,
-                              const Loihi2PipelineOptions &options) {
+void ssm::buildLoihi2CheckPipeline(mlir::OpPassManager &pm,
+                                   const Loihi2PipelineOptions &options) {
   mlir::OpPassManager &model = pm.nest<ModelOp>();
-  // Before calibration, which is the slow part.
   CheckNeurocoreLoweringOptions check;
   check.hardware = options.hardware;
   model.addPass(createCheckNeurocoreLowering(check));
   model.addPass(createSSMDiscretize());
+}
+
+void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
+                                      const Loihi2PipelineOptions &options) {
   SSMQuantizeOptions quantize;
-  quantize.calibration = options.calibration;
-  quantize.samples = options.samples;
+  quantize.calibrationRanges = options.calibrationRanges;
   quantize.sigmaDelta = options.sigmaDelta;
   quantize.hardware = options.hardware;
   quantize.report = options.quantizationReport;
-  quantize.threads = options.threads;
-  model.addPass(createSSMQuantize(quantize));
+  pm.nest<ModelOp>().addPass(
+      options.ranges ? createSSMQuantize(quantize, options.ranges)
+                     : createSSMQuantize(quantize));
   ConvertSSMToNeurocoreOptions convert;
   convert.hardware = options.hardware;
   convert.report = options.coreReport;
   pm.addPass(createConvertSSMToNeurocore(convert));
+}
+
+void ssm::buildLoihi2Pipeline(mlir::OpPassManager &pm,
+                              const Loihi2PipelineOptions &options) {
+  buildLoihi2CheckPipeline(pm, options);
+  buildLoihi2LoweringPipeline(pm, options);
 }
 
 namespace {
@@ -42,12 +51,9 @@ struct Loihi2CommandLineOptions
     : mlir::PassPipelineOptions<Loihi2CommandLineOptions> {
   Option<std::string> hardware{*this, "hw",
                                llvm::cl::desc("Hardware description JSON")};
-  Option<std::string> calibration{
-      *this, "calibration", llvm::cl::desc("Calibration data spec"),
-      llvm::cl::init(defaults.calibration)};
-  Option<int64_t> samples{*this, "samples",
-                          llvm::cl::desc("Calibration sequences"),
-                          llvm::cl::init(defaults.samples)};
+  Option<std::string> calibrationRanges{
+      *this, "calibration-ranges",
+      llvm::cl::desc("Calibration ranges JSON (ssmc --emit=calibration)")};
   Option<double> sigmaDelta{
       *this, "sigma-delta",
       llvm::cl::desc("Sigma-delta threshold, fraction of each range"),
@@ -64,8 +70,7 @@ void ssm::registerSSMPipelines() {
       [](mlir::OpPassManager &pm, const Loihi2CommandLineOptions &o) {
         ssm::Loihi2PipelineOptions options;
         options.hardware = o.hardware;
-        options.calibration = o.calibration;
-        options.samples = o.samples;
+        options.calibrationRanges = o.calibrationRanges;
         options.sigmaDelta = o.sigmaDelta;
         buildLoihi2Pipeline(pm, options);
       });

@@ -1,8 +1,9 @@
 //===- Quantize.cpp - post-training quantization (ssm-quantize) -----------===//
 //
-// Calibrates with the reference interpreter and puts fixed-point graded-
-// spike types with sigma-delta thresholds on every connection; the formulas
-// are ssm/Runtime/Quantize.h, shared with convert-ssm-to-neurocore.
+// Puts fixed-point graded-spike types with sigma-delta thresholds on every
+// connection, from calibration ranges measured before the pipeline
+// (ssm/Transforms/Calibration.h); the formulas are ssm/Runtime/Quantize.h,
+// shared with convert-ssm-to-neurocore.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,13 +11,10 @@
 #include "ssm/Dialect/SSM/SSMOps.h"
 #include "ssm/Dialect/SSM/SSMTypes.h"
 #include "ssm/Runtime/Bridge/FromSSM.h"
-#include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/Quantize.h"
-#include "ssm/Runtime/Reference.h"
 #include "ssm/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -32,11 +30,14 @@ using namespace mlir;
 using namespace ssm;
 
 namespace {
-/// Sequences used for the report's activation SQNR.
-constexpr size_t kSqnrSamples = 32;
-
 struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
   using Base::Base;
+  QuantizePass(const SSMQuantizeOptions &options,
+               std::shared_ptr<const CalibrationRanges> ranges)
+      : Base(options), given(std::move(ranges)) {}
+
+  /// Ranges calibrated in memory by the driver, if any.
+  std::shared_ptr<const CalibrationRanges> given;
 
   void runOnOperation() override {
     if (failed(quantize()))
@@ -60,8 +61,11 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
       return model.emitError() << "sigma-delta must be a fraction between 0 "
                                   "and 1, got "
                                << sigmaDelta;
-    if (samples < 1)
-      return model.emitError() << "samples must be positive";
+    FailureOr<std::shared_ptr<const CalibrationRanges>> found =
+        rangesFor(model);
+    if (failed(found))
+      return failure();
+    const CalibrationRanges &ranges = **found;
 
     WalkResult undiscretized = model.walk([](S4DOp op) {
       if (op.getABarAttr())
@@ -73,43 +77,27 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
     if (undiscretized.wasInterrupted())
       return failure();
 
+    // The runtime model gives the layers in the order the ranges list them
+    // (and each S4D layer's C).
     SmallVector<Operation *> layerOps;
     FailureOr<rt::Model> rtModel = buildRuntimeModel(model, &layerOps);
     if (failed(rtModel))
       return failure();
-    rt::Dataset data;
-    try {
-      data = rt::loadDataset(calibration, samples);
-    } catch (const std::exception &e) {
-      return model.emitError() << "ssm-quantize: calibration data: "
-                               << e.what();
-    }
-    if (data.channels != rtModel->inputChannels())
-      return model.emitError()
-             << "calibration data '" << calibration << "' has "
-             << data.channels << " channels per token, the model's input has "
-             << rtModel->inputChannels();
-    std::vector<const float *> sequences;
-    for (int64_t i = 0; i < data.samples; ++i)
-      sequences.push_back(data.sample(i));
-    rt::quant::Calibration ranges;
-    try {
-      ranges = rt::quant::calibrate(*rtModel, sequences, data.length, threads);
-    } catch (const std::exception &e) {
-      return model.emitError() << "ssm-quantize: calibration: " << e.what();
-    }
+    if (failed(checkRangesFit(model, *rtModel, ranges)))
+      return failure();
 
     const size_t layers = rtModel->layers.size();
     std::vector<int> fracs(layers);
     for (size_t i = 0; i < layers; ++i)
-      fracs[i] = rt::quant::activationFrac(ranges.outputs[i], messageBits);
+      fracs[i] = rt::quant::activationFrac(ranges.layers[i].maxAbs,
+                                           messageBits);
     // A layer's own `sigma_delta=T` (an absolute threshold in the DSL)
     // wins over the global fraction of the calibrated range.
     std::vector<double> thresholds(layers);
     for (size_t i = 0; i < layers; ++i) {
       auto type = cast<StreamType>(layerOps[i]->getResult(0).getType());
-      thresholds[i] = type.getThresholdValue().value_or(sigmaDelta *
-                                                        ranges.outputs[i]);
+      thresholds[i] = type.getThresholdValue().value_or(
+          sigmaDelta * ranges.layers[i].maxAbs);
     }
     for (size_t i = 0; i < layers; ++i) {
       Operation *op = layerOps[i];
@@ -125,20 +113,17 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
         double maxTwoC = 0;
         for (const std::complex<double> &c : layer.c)
           maxTwoC = std::max(maxTwoC, 2.0 * std::abs(c));
-        const double inputMax = ranges.outputs[layer.inputs[0]];
+        const double inputMax = ranges.layers[layer.inputs[0]].maxAbs;
         const int stateFrac = rt::quant::s4dModeFrac(
-            inputMax, ranges.states[i], maxTwoC, stateBits);
+            inputMax, ranges.layers[i].stateMaxAbs, maxTwoC, stateBits);
         s4d->setAttr("ssm.state_frac",
                      IntegerAttr::get(IntegerType::get(ctx, 64), stateFrac));
       }
     }
 
     if (!report.empty()) {
-      std::vector<const float *> subset(
-          sequences.begin(),
-          sequences.begin() + std::min(sequences.size(), kSqnrSamples));
-      std::vector<double> sqnr = rt::activationSqnr(
-          *rtModel, subset, data.length, fracs, messageBits, threads);
+      // The SQNR was measured at calibration for one message width.
+      const bool haveSqnr = ranges.sqnrMessageBits == messageBits;
       std::error_code ec;
       std::unique_ptr<llvm::raw_fd_ostream> file;
       llvm::raw_ostream *os = &llvm::outs();
@@ -150,24 +135,88 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
         os = file.get();
       }
       *os << llvm::formatv("PTQ of @{0}: {1} calibration sequences of '{2}', "
-                           "{3}-bit messages, {4}-bit states; SQNR over the "
-                           "first {5}\n",
-                           model.getSymName(), data.samples, calibration,
-                           messageBits, stateBits, subset.size());
+                           "{3}-bit messages, {4}-bit states; ",
+                           model.getSymName(), ranges.samples, ranges.data,
+                           messageBits, stateBits);
+      if (haveSqnr)
+        *os << "SQNR over the first " << ranges.sqnrSamples << "\n";
+      else
+        *os << "SQNR not measured at this message width\n";
       *os << llvm::formatv("{0,-16} {1,-8} {2,12} {3,-16} {4,11} {5,9}\n",
                            "layer", "kind", "max |x|", "format", "threshold",
                            "SQNR dB");
       for (size_t i = 0; i < layers; ++i) {
         const rt::Layer &layer = rtModel->layers[i];
+        const std::optional<double> &sqnr = ranges.layers[i].sqnrDb;
         *os << llvm::formatv(
-            "{0,-16} {1,-8} {2,12:e3} {3,-16} {4,11:e2} {5,9:f1}\n",
+            "{0,-16} {1,-8} {2,12:e3} {3,-16} {4,11:e2} {5,9}\n",
             layer.name.empty() ? "-" : layer.name,
-            rt::layerKindName(layer.kind), ranges.outputs[i],
+            rt::layerKindName(layer.kind), ranges.layers[i].maxAbs,
             llvm::formatv("fixed<{0}, {1}>", messageBits, fracs[i]).str(),
-            thresholds[i], sqnr[i]);
+            thresholds[i],
+            haveSqnr && sqnr ? llvm::formatv("{0:f1}", *sqnr).str() : "-");
       }
+    }
+    return success();
+  }
+
+  /// The driver's ranges, or those of the `calibration-ranges` file.
+  FailureOr<std::shared_ptr<const CalibrationRanges>>
+  rangesFor(ModelOp model) {
+    if (given) {
+      if (!calibrationRanges.empty())
+        return model.emitError()
+               << "ssm-quantize was given calibration ranges twice (in "
+                  "memory and as '"
+               << calibrationRanges << "')";
+      return given;
+    }
+    if (calibrationRanges.empty())
+      return model.emitError()
+             << "ssm-quantize needs calibration ranges: give "
+                "calibration-ranges=FILE (written by 'ssmc MODEL "
+                "--emit=calibration --calibration=SPEC'), or compile with "
+                "ssmc or ssmc-run, which calibrate on the data the model "
+                "states or --calibration names";
+    llvm::Expected<CalibrationRanges> read =
+        readCalibrationRanges(calibrationRanges);
+    if (!read)
+      return model.emitError() << llvm::toString(read.takeError());
+    return std::make_shared<const CalibrationRanges>(std::move(*read));
+  }
+
+  /// The ranges must list the model's layers, in the runtime's order.
+  static LogicalResult checkRangesFit(ModelOp model, const rt::Model &rtModel,
+                                      const CalibrationRanges &ranges) {
+    auto mismatch = [&]() {
+      return model.emitError()
+             << "calibration ranges of model '" << ranges.model << "' (on '"
+             << ranges.data << "') do not fit @" << model.getSymName() << ": ";
+    };
+    if (ranges.model != model.getSymName())
+      return mismatch() << "they are for another model";
+    if (ranges.layers.size() != rtModel.layers.size())
+      return mismatch() << "they list " << ranges.layers.size()
+                        << " layers, the model has " << rtModel.layers.size();
+    for (size_t i = 0; i < ranges.layers.size(); ++i) {
+      const CalibrationRanges::Layer &have = ranges.layers[i];
+      const rt::Layer &want = rtModel.layers[i];
+      const llvm::StringRef kind = rt::layerKindName(want.kind);
+      if (have.name != want.name || have.kind != kind ||
+          have.channels != want.outChannels)
+        return mismatch() << "layer " << i << " is '" << have.name << "' ("
+                          << have.kind << ", " << have.channels
+                          << " channels) there, '" << want.name << "' ("
+                          << kind << ", " << want.outChannels
+                          << " channels) here";
     }
     return success();
   }
 };
 } // namespace
+
+std::unique_ptr<Pass>
+ssm::createSSMQuantize(const SSMQuantizeOptions &options,
+                       std::shared_ptr<const CalibrationRanges> ranges) {
+  return std::make_unique<QuantizePass>(options, std::move(ranges));
+}

@@ -16,6 +16,7 @@
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Npy.h"
 #include "ssm/Runtime/Reference.h"
+#include "ssm/Tools/Loihi2Compile.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -91,13 +92,10 @@ Compiled compileModel(mlir::MLIRContext &context, const std::string &text,
   Compiled compiled;
   compiled.reference = std::make_unique<rt::Model>(
       *buildRuntimeModel(*getSingleModel(*module)));
-  mlir::PassManager pm(&context);
   Loihi2PipelineOptions options;
-  options.calibration = "file:" + calibrationPath;
-  options.samples = 64;
   options.sigmaDelta = sigmaDelta;
-  buildLoihi2Pipeline(pm, options);
-  EXPECT_TRUE(mlir::succeeded(pm.run(*module)));
+  EXPECT_TRUE(mlir::succeeded(tools::compileForLoihi2(
+      *module, options, {"file:" + calibrationPath, 64}, /*threads=*/2)));
   mlir::FailureOr<neuro::Network> built =
       buildNeurocoreNetwork(*getSingleNetwork(*module));
   EXPECT_TRUE(mlir::succeeded(built));

@@ -1,6 +1,7 @@
 //===- Loihi2Flags.cpp - the loihi2 pipeline's command-line flags ---------===//
 
 #include "ssm/Tools/Loihi2Flags.h"
+#include "ssm/Tools/Loihi2Compile.h"
 
 namespace cl = llvm::cl;
 
@@ -18,13 +19,18 @@ cl::opt<std::string> hardware(
     cl::value_desc("file"), cl::cat(ssm::tools::loihi2Category()));
 cl::opt<std::string> calibration(
     "calibration",
-    cl::desc("Data spec of the PTQ calibration sequences (default "
-             "mnist:train)"),
-    cl::value_desc("spec"), cl::init(defaults.calibration),
-    cl::cat(ssm::tools::loihi2Category()));
+    cl::desc("Data spec of the PTQ calibration sequences (default: the "
+             "model's own 'calibration \"SPEC\"')"),
+    cl::value_desc("spec"), cl::cat(ssm::tools::loihi2Category()));
 cl::opt<int64_t> calibrationSamples(
     "calibration-samples", cl::desc("Number of calibration sequences"),
-    cl::init(defaults.samples), cl::cat(ssm::tools::loihi2Category()));
+    cl::init(ssm::tools::CalibrationRequest().samples),
+    cl::cat(ssm::tools::loihi2Category()));
+cl::opt<std::string> calibrationRanges(
+    "calibration-ranges",
+    cl::desc("Calibration ranges JSON from ssmc --emit=calibration, used "
+             "instead of calibrating"),
+    cl::value_desc("file"), cl::cat(ssm::tools::loihi2Category()));
 cl::opt<double> sigmaDelta(
     "sigma-delta",
     cl::desc("Sigma-delta threshold as a fraction of each connection's "
@@ -35,7 +41,8 @@ cl::opt<double> sigmaDelta(
 
 std::string ssm::tools::givenLoihi2Flag() {
   for (const cl::Option *flag : std::initializer_list<const cl::Option *>{
-           &hardware, &calibration, &calibrationSamples, &sigmaDelta})
+           &hardware, &calibration, &calibrationSamples, &calibrationRanges,
+           &sigmaDelta})
     if (flag->getNumOccurrences())
       return ("--" + flag->ArgStr).str();
   return "";
@@ -55,17 +62,34 @@ llvm::Error ssm::tools::checkLoihi2Flags() {
         "--calibration-samples must be between 1 and " +
             std::to_string(kMaxCalibrationSamples) + ", got " +
             std::to_string(calibrationSamples));
+  auto error = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
   if (hardware.getNumOccurrences() && hardware.empty())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "--hw needs a file name");
+    return error("--hw needs a file name");
+  if (calibration.getNumOccurrences() && calibration.empty())
+    return error("--calibration needs a data spec, as in "
+                 "--calibration=mnist:train");
+  if (calibrationRanges.getNumOccurrences() && calibrationRanges.empty())
+    return error("--calibration-ranges needs a file name");
+  if (calibrationRanges.getNumOccurrences())
+    for (const cl::Option *flag : std::initializer_list<const cl::Option *>{
+             &calibration, &calibrationSamples})
+      if (flag->getNumOccurrences())
+        return error("--" + flag->ArgStr +
+                     " calibrates, --calibration-ranges gives ranges "
+                     "calibrated before: use one");
   return llvm::Error::success();
 }
 
 ssm::Loihi2PipelineOptions ssm::tools::loihi2OptionsFromFlags() {
   Loihi2PipelineOptions options;
   options.hardware = hardware;
-  options.calibration = calibration;
-  options.samples = calibrationSamples;
+  options.calibrationRanges = calibrationRanges;
   options.sigmaDelta = sigmaDelta;
   return options;
+}
+
+ssm::tools::CalibrationRequest ssm::tools::calibrationRequestFromFlags() {
+  return {calibration, calibrationSamples};
 }

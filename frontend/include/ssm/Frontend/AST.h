@@ -44,7 +44,16 @@ struct ArgAST {
 
 class StmtAST {
 public:
-  enum class Kind { Input, Weights, Seed, Output, Repeat, Layer, Alias };
+  enum class Kind {
+    Input,
+    Weights,
+    Seed,
+    Calibration,
+    Output,
+    Repeat,
+    Layer,
+    Alias
+  };
   StmtAST(Kind kind, llvm::SMLoc loc) : kind(kind), loc(loc) {}
   virtual ~StmtAST() = default;
   Kind getKind() const { return kind; }
@@ -82,6 +91,17 @@ struct SeedStmtAST : StmtAST {
       : StmtAST(Kind::Seed, loc), seed(seed) {}
   static bool classof(const StmtAST *s) { return s->getKind() == Kind::Seed; }
   uint64_t seed;
+};
+
+/// `calibration "SPEC"`: the data spec (docs/ssmc-run.md) of the sequences
+/// that PTQ calibrates this model on, e.g. "pmnist:train".
+struct CalibrationStmtAST : StmtAST {
+  CalibrationStmtAST(llvm::SMLoc loc, std::string spec)
+      : StmtAST(Kind::Calibration, loc), spec(std::move(spec)) {}
+  static bool classof(const StmtAST *s) {
+    return s->getKind() == Kind::Calibration;
+  }
+  std::string spec;
 };
 
 /// `output NAME (, NAME)*`

@@ -39,6 +39,7 @@ enum class TokenKind {
   KwOutput,
   KwWeights,
   KwSeed,
+  KwCalibration,
   KwRepeat,
   KwAs,
 };

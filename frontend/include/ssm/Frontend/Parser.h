@@ -47,6 +47,7 @@ private:
   std::unique_ptr<StmtAST> parseInput();
   std::unique_ptr<StmtAST> parseWeights();
   std::unique_ptr<StmtAST> parseSeed();
+  std::unique_ptr<StmtAST> parseCalibration();
   std::unique_ptr<StmtAST> parseOutput();
   std::unique_ptr<StmtAST> parseRepeat();
   std::unique_ptr<StmtAST> parseAssignment();

@@ -8,8 +8,11 @@
 #ifndef SSM_CONVERSION_PIPELINES_H
 #define SSM_CONVERSION_PIPELINES_H
 
+#include "ssm/Transforms/Calibration.h"
+
 #include "mlir/Pass/PassManager.h"
 
+#include <memory>
 #include <string>
 
 namespace ssm {
@@ -17,27 +20,38 @@ namespace ssm {
 /// ssm -> conv form: ssm-discretize, convert-ssm-to-conv (on every model).
 void buildConvPipeline(mlir::OpPassManager &pm);
 
-/// Registers the pipelines with the pass registry (`ssm-to-conv`).
 /// Options of the loihi2 pipeline (ssm-check-neurocore, ssm-discretize,
 /// ssm-quantize, convert-ssm-to-neurocore); the pass descriptions document
-/// each one.
+/// each one. The calibration ranges come from one of two places: a file
+/// (`calibrationRanges`) or the driver's in-memory calibration (`ranges`).
 struct Loihi2PipelineOptions {
-  std::string hardware;                   // "" = built-in loihi2.json
-  std::string calibration = "mnist:train"; // data spec
-  int64_t samples = 256;
+  std::string hardware; // "" = built-in loihi2.json
+  std::string calibrationRanges; // path of a ranges file
+  std::shared_ptr<const CalibrationRanges> ranges;
   double sigmaDelta = kDefaultSigmaDelta;
   std::string quantizationReport, coreReport; // paths, "-" = stdout
-  int threads = 2;
 
   /// Default sigma-delta threshold, as a fraction of each connection's
   /// calibrated range (docs/loihi2-compile.md has the measurements).
   static constexpr double kDefaultSigmaDelta = 0.002;
 };
 
-/// Lowers a module with one ssm.model to one nc.network.
+/// Lowers a module with one ssm.model to one nc.network: the check stage,
+/// then the lowering stage.
 void buildLoihi2Pipeline(mlir::OpPassManager &pm,
                          const Loihi2PipelineOptions &options);
 
+/// What runs before calibration (ssm-check-neurocore, ssm-discretize), so
+/// that a model the chip cannot run fails before the slow part.
+void buildLoihi2CheckPipeline(mlir::OpPassManager &pm,
+                              const Loihi2PipelineOptions &options);
+
+/// What runs after calibration: ssm-quantize, convert-ssm-to-neurocore.
+void buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
+                                 const Loihi2PipelineOptions &options);
+
+/// Registers the pipelines with the pass registry (`ssm-to-conv`,
+/// `ssm-to-nc`).
 void registerSSMPipelines();
 
 } // namespace ssm

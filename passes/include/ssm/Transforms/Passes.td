@@ -53,12 +53,13 @@ def SSMDiscretize : Pass<"ssm-discretize", "::ssm::ModelOp"> {
 def SSMQuantize : Pass<"ssm-quantize", "::ssm::ModelOp"> {
   let summary = "Post-training quantization (PTQ) for the loihi2 target";
   let description = [{
-    Calibrates every connection's range on `samples` sequences of the
-    `calibration` data spec (ssmc-run's specs: `mnist:train`,
-    `pmnist:train`, `file:X.npy`, ...) — layer outputs with the conv
-    executor (whole sequences in batches), S4D states with the float64
-    reference interpreter on the first 16 — then types each connection as a
-    graded-spike stream of the hardware's message width,
+    Reads each connection's calibrated range from the calibration ranges
+    (ssm/Transforms/Calibration.h): the JSON file named by
+    `calibration-ranges`, which `ssmc MODEL --emit=calibration
+    --calibration=SPEC` writes, or the ranges ssmc and ssmc-run calibrate
+    in memory before the pipeline. The pass never opens a data set. It
+    then types each connection as a graded-spike stream of the hardware's
+    message width,
 
     ```mlir
     !ssm.stream<64x!ssm.fixed<24, 19>, graded<24>, threshold = 1.2e-02>
@@ -71,22 +72,21 @@ def SSMQuantize : Pass<"ssm-quantize", "::ssm::ModelOp"> {
     ssm/Runtime/Quantize.h). Weights stay float here:
     `convert-ssm-to-neurocore` quantizes them against these formats.
     `report` (a path, `-` for stdout) writes per layer the range, format,
-    threshold and the SQNR of quantizing its activations (over the first
-    32 calibration sequences). Run `ssm-discretize` first.
+    threshold and, when the ranges carry it for the hardware's message
+    width, the SQNR of quantizing its activations. Run `ssm-discretize`
+    first. The ranges must be the model's: the same layers, in the same
+    order, with the same names.
   }];
   let options = [
-    Option<"calibration", "calibration", "std::string", /*default=*/"\"mnist:train\"",
-           "Data spec of the calibration sequences">,
-    Option<"samples", "samples", "int64_t", /*default=*/"256",
-           "Number of calibration sequences (from the start of the data)">,
+    Option<"calibrationRanges", "calibration-ranges", "std::string",
+           /*default=*/"\"\"",
+           "Calibration ranges JSON (from ssmc --emit=calibration)">,
     Option<"sigmaDelta", "sigma-delta", "double", /*default=*/"0.002",
            "Sigma-delta threshold as a fraction of each connection's range">,
     Option<"hardware", "hw", "std::string", /*default=*/"\"\"",
            "Hardware description JSON (default: the built-in loihi2.json)">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
-           "Write the per-layer quantization report here (- for stdout)">,
-    Option<"threads", "threads", "int", /*default=*/"2",
-           "Threads for calibration">
+           "Write the per-layer quantization report here (- for stdout)">
   ];
 }
 

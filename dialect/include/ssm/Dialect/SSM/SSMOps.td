@@ -40,6 +40,11 @@ def SSM_ModelOp : SSM_Op<"model", [
     layers such as `ssm.s4d` and `ssm.egru`, never on an edge). The body ends
     with `ssm.output`, whose operands are the model's outputs.
 
+    `calibration`, when present, is the data spec (docs/ssmc-run.md) of the
+    sequences that post-training quantization calibrates the model on, as
+    the DSL's `calibration "SPEC"` states it; the loihi2 driver reads it
+    when no `--calibration` is given.
+
     Example:
     ```mlir
     ssm.model @tiny {
@@ -49,7 +54,8 @@ def SSM_ModelOp : SSM_Op<"model", [
     }
     ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name);
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       OptionalAttr<StrAttr>:$calibration);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
   let hasVerifier = 1;

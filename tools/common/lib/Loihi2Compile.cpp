@@ -1,0 +1,163 @@
+//===- Loihi2Compile.cpp - the driver's loihi2 compilation ----------------===//
+
+#include "ssm/Tools/Loihi2Compile.h"
+
+#include "ssm/Dialect/NC/Hardware.h"
+#include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/Quantize.h"
+#include "ssm/Runtime/Reference.h"
+
+#include <algorithm>
+#include <memory>
+
+using namespace mlir;
+using namespace ssm;
+
+FailureOr<std::string>
+tools::calibrationData(ModelOp model, const CalibrationRequest &request) {
+  if (!request.data.empty())
+    return request.data;
+  if (std::optional<llvm::StringRef> own = model.getCalibration())
+    return own->str();
+  return model.emitError()
+         << "model @" << model.getSymName()
+         << " does not say what data to calibrate on for PTQ: state it in "
+            "the model (calibration \"mnist:train\"), give "
+            "--calibration=SPEC, or give --calibration-ranges=FILE from "
+            "'ssmc MODEL --emit=calibration'";
+}
+
+FailureOr<CalibrationRanges> tools::calibrate(ModelOp model,
+                                              const std::string &data,
+                                              int64_t samples,
+                                              unsigned messageBits,
+                                              int threads) {
+  SmallVector<Operation *> layerOps;
+  FailureOr<rt::Model> rtModel = buildRuntimeModel(model, &layerOps);
+  if (failed(rtModel))
+    return failure();
+  rt::Dataset dataset;
+  try {
+    dataset = rt::loadDataset(data, samples);
+  } catch (const std::exception &e) {
+    return model.emitError() << "calibration data: " << e.what();
+  }
+  if (dataset.channels != rtModel->inputChannels())
+    return model.emitError()
+           << "calibration data '" << data << "' has " << dataset.channels
+           << " channels per token, the model's input has "
+           << rtModel->inputChannels();
+  std::vector<const float *> sequences;
+  for (int64_t i = 0; i < dataset.samples; ++i)
+    sequences.push_back(dataset.sample(i));
+  rt::quant::Calibration measured;
+  std::vector<double> sqnr;
+  const size_t layers = rtModel->layers.size();
+  const std::vector<const float *> subset(
+      sequences.begin(),
+      sequences.begin() +
+          std::min<size_t>(sequences.size(), size_t(kSqnrSamples)));
+  try {
+    measured =
+        rt::quant::calibrate(*rtModel, sequences, dataset.length, threads);
+    // The SQNR of the formats ssm-quantize will choose at this width.
+    std::vector<int> fracs(layers);
+    for (size_t i = 0; i < layers; ++i)
+      fracs[i] = rt::quant::activationFrac(measured.outputs[i], messageBits);
+    sqnr = rt::activationSqnr(*rtModel, subset, dataset.length, fracs,
+                              messageBits, threads);
+  } catch (const std::exception &e) {
+    return model.emitError() << "calibration: " << e.what();
+  }
+
+  CalibrationRanges ranges;
+  ranges.model = model.getSymName().str();
+  ranges.data = data;
+  ranges.samples = dataset.samples;
+  ranges.sqnrMessageBits = messageBits;
+  ranges.sqnrSamples = static_cast<int64_t>(subset.size());
+  for (size_t i = 0; i < layers; ++i) {
+    const rt::Layer &layer = rtModel->layers[i];
+    CalibrationRanges::Layer entry;
+    entry.name = layer.name;
+    entry.kind = rt::layerKindName(layer.kind);
+    entry.channels = layer.outChannels;
+    entry.maxAbs = measured.outputs[i];
+    entry.stateMaxAbs = measured.states[i];
+    entry.sqnrDb = sqnr[i];
+    ranges.layers.push_back(std::move(entry));
+  }
+  return ranges;
+}
+
+namespace {
+/// Runs one stage of the loihi2 pipeline on `module`.
+LogicalResult runStage(
+    ModuleOp module, const Loihi2PipelineOptions &options,
+    const tools::Instrumentation &instrumentation,
+    void (*build)(OpPassManager &, const Loihi2PipelineOptions &)) {
+  PassManager pm(module.getContext());
+  if (instrumentation.configure && failed(instrumentation.configure(pm)))
+    return failure();
+  build(pm, options);
+  return pm.run(module);
+}
+
+/// calibrate() on a module that has been through the check stage, at the
+/// message width of `options`' hardware.
+FailureOr<CalibrationRanges>
+calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
+                 const tools::CalibrationRequest &request, int threads,
+                 const tools::Instrumentation &instrumentation) {
+  FailureOr<ModelOp> model = getSingleModel(module);
+  if (failed(model))
+    return failure();
+  FailureOr<std::string> data = tools::calibrationData(*model, request);
+  if (failed(data))
+    return failure();
+  llvm::Expected<DictionaryAttr> hw =
+      nc::loadHardwareDescription(module.getContext(), options.hardware);
+  if (!hw)
+    return model->emitError() << llvm::toString(hw.takeError());
+  FailureOr<nc::HardwareLimits> limits =
+      nc::readHardwareLimits(*hw, [&] { return model->emitError(); });
+  if (failed(limits))
+    return failure();
+  TimingScope timer = instrumentation.timing
+                          ? instrumentation.timing->nest("calibration")
+                          : TimingScope();
+  return tools::calibrate(*model, *data, request.samples,
+                          limits->messageBits, threads);
+}
+} // namespace
+
+FailureOr<CalibrationRanges>
+tools::calibrateForLoihi2(ModuleOp module, const Loihi2PipelineOptions &options,
+                          const CalibrationRequest &request, int threads,
+                          const Instrumentation &instrumentation) {
+  if (failed(runStage(module, options, instrumentation,
+                      buildLoihi2CheckPipeline)))
+    return failure();
+  return calibrateChecked(module, options, request, threads, instrumentation);
+}
+
+LogicalResult tools::compileForLoihi2(ModuleOp module,
+                                      Loihi2PipelineOptions options,
+                                      const CalibrationRequest &request,
+                                      int threads,
+                                      const Instrumentation &instrumentation) {
+  if (failed(runStage(module, options, instrumentation,
+                      buildLoihi2CheckPipeline)))
+    return failure();
+  if (options.calibrationRanges.empty() && !options.ranges) {
+    FailureOr<CalibrationRanges> ranges =
+        calibrateChecked(module, options, request, threads, instrumentation);
+    if (failed(ranges))
+      return failure();
+    options.ranges = std::make_shared<const CalibrationRanges>(
+        std::move(*ranges));
+  }
+  return runStage(module, options, instrumentation,
+                  buildLoihi2LoweringPipeline);
+}
