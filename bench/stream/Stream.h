@@ -9,7 +9,7 @@
 #ifndef SSM_BENCH_STREAM_STREAM_H
 #define SSM_BENCH_STREAM_STREAM_H
 
-#include "ssm/Runtime/Bridge/FromNC.h"
+#include "ssm/Translation/FromNC.h"
 #include "ssm/Runtime/Neurocore.h"
 
 #include "mlir/IR/MLIRContext.h"

@@ -3,7 +3,7 @@
 // libFuzzer entry point: the input is a compiled network as MLIR text (what
 // `ssmc --target=loihi2 -o net.mlir` writes and `ssmc-run net.mlir` reads).
 // It goes the way ssmc-run takes it: the text checks of guardMLIRText,
-// MLIR's parser and the verifiers, the bridge to the event runtime
+// MLIR's parser and the verifiers, the translation to the event runtime
 // (buildNeurocoreNetwork) and, for networks small enough to run quickly,
 // three tokens through a Session. Diagnostics are discarded; crashes,
 // hangs, leaks and sanitizer reports (UBSan included: shifts by fuzzed
@@ -13,7 +13,7 @@
 
 #include "ssm/Dialect/NC/NCOps.h"
 #include "ssm/Frontend/Load.h"
-#include "ssm/Runtime/Bridge/FromNC.h"
+#include "ssm/Translation/FromNC.h"
 #include "ssm/Runtime/Neurocore.h"
 
 #include "mlir/IR/Diagnostics.h"

@@ -13,8 +13,8 @@
 
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Frontend/Load.h"
-#include "ssm/Runtime/Bridge/FromNC.h"
-#include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Translation/FromNC.h"
+#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/ConvExecutor.h"
 #include "ssm/Runtime/CudaConvExecutor.h"
 #include "ssm/Runtime/Dataset.h"
@@ -459,7 +459,7 @@ int main(int argc, char **argv) {
       dsl::loadModelFile(modelPath, context, tools::loadOptionsFromFlags());
   if (!module)
     return 1;
-  // Diagnostics from here on (pipelines, bridges) as file:line:col with the
+  // Diagnostics from here on (pipelines, translation) as file:line:col with the
   // source line.
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);

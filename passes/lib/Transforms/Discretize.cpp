@@ -6,7 +6,7 @@
 
 #include "ssm/Dialect/SSM/SSMOps.h"
 #include "ssm/Dialect/SSM/Weights.h"
-#include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/S4D.h"
 #include "ssm/Transforms/Passes.h"
 

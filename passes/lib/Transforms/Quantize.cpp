@@ -10,7 +10,7 @@
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/SSMOps.h"
 #include "ssm/Dialect/SSM/SSMTypes.h"
-#include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/Quantize.h"
 #include "ssm/Transforms/Passes.h"
 

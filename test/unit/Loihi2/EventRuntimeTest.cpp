@@ -10,8 +10,8 @@
 
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Frontend/Load.h"
-#include "ssm/Runtime/Bridge/FromNC.h"
-#include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Translation/FromNC.h"
+#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Npy.h"

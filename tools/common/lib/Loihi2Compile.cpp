@@ -3,7 +3,7 @@
 #include "ssm/Tools/Loihi2Compile.h"
 
 #include "ssm/Dialect/NC/Hardware.h"
-#include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/Quantize.h"
 #include "ssm/Runtime/Reference.h"

@@ -1,8 +1,9 @@
 //===- Model.h - an MLIR-free description of a model ------------*- C++ -*-===//
 //
 // What the executors run: layers in topological order with their parameters
-// as plain arrays (float64, row-major). The bridge library builds it from
-// the ssm dialect (ssm/Runtime/Bridge/FromSSM.h); nothing here depends on MLIR.
+// as plain arrays (float64, row-major). The translation library builds it
+// from the ssm dialect (ssm/Translation/FromSSM.h); nothing here depends
+// on MLIR.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,9 +1,10 @@
 //===- Neurocore.h - the event-driven neurocore runtime ---------*- C++ -*-===//
 //
-// Executes a neurocore graph (the nc dialect, built by the FromNC bridge)
-// the way Loihi 2 does (docs/event-runtime.md): time steps; in
-// each step every core takes the messages sent to it in the previous step
-// (or `delay` steps earlier), accumulates them through its synapse tables,
+// Executes a neurocore graph (the nc dialect, translated by
+// ssm/Translation/FromNC.h) the way Loihi 2 does (docs/event-runtime.md):
+// time steps; in each step every core takes the messages sent to it in the
+// previous step (or `delay` steps earlier), accumulates them through its
+// synapse tables,
 // updates its neurons in integer arithmetic of the hardware's widths and
 // sends graded spikes sigma-delta. Only non-zero messages travel, so work
 // follows activity. Cores run in parallel within a step; every result is

@@ -24,8 +24,8 @@ namespace ssm::nc {
 /// The limits of a hardware description, as nc.network's `hardware`
 /// attribute holds them. readHardwareLimits is the one reader of these
 /// keys, for the verifier, ssm-quantize, ssm-check-neurocore,
-/// convert-ssm-to-neurocore and the runtime bridge; the cost tables, which
-/// only the runtime uses, are read by the bridge (FromNC.cpp).
+/// convert-ssm-to-neurocore and the translation; the cost tables, which
+/// only the runtime uses, are read by the translation (FromNC.cpp).
 struct HardwareLimits {
   std::string name;
   int64_t chips = 0, meshX = 0, meshY = 0;
@@ -45,7 +45,7 @@ readHardwareLimits(mlir::DictionaryAttr hardware,
 llvm::ArrayRef<llvm::StringLiteral> costKeys();
 
 /// Whether `value` is an acceptable cost (pJ, ns) or static power (mW):
-/// finite, 0 to 1e12. The JSON reader and the runtime bridge both ask.
+/// finite, 0 to 1e12. The JSON reader and the translation both ask.
 bool isValidCost(double value);
 
 /// Parses the JSON text of a hardware description. Errors name

@@ -3,7 +3,7 @@
 // Layer parameters are ElementsAttr: dense elements (small or splat tensors)
 // or dense_resource blobs (weights). This is the one place that knows how to
 // read either as numbers and how to make new parameter attributes, so passes,
-// the frontend and the runtime bridges agree on layouts.
+// the frontend and the translation to the runtime agree on layouts.
 //
 //===----------------------------------------------------------------------===//
 

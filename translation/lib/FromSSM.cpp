@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ssm/Runtime/Bridge/FromSSM.h"
+#include "ssm/Translation/FromSSM.h"
 #include "ssm/Dialect/Conv/ConvOps.h"
 #include "ssm/Dialect/SSM/Weights.h"
 

@@ -1,6 +1,6 @@
 //===- FromNC.cpp - build an event-runtime network from nc ----------------===//
 
-#include "ssm/Runtime/Bridge/FromNC.h"
+#include "ssm/Translation/FromNC.h"
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/Weights.h"
 

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SSM_RUNTIME_BRIDGE_FROMNC_H
-#define SSM_RUNTIME_BRIDGE_FROMNC_H
+#ifndef SSM_TRANSLATION_FROMNC_H
+#define SSM_TRANSLATION_FROMNC_H
 
 #include "ssm/Dialect/NC/NCOps.h"
 #include "ssm/Runtime/Neurocore.h"
@@ -30,4 +30,4 @@ mlir::FailureOr<nc::NetworkOp> getSingleNetwork(mlir::ModuleOp module);
 
 } // namespace ssm
 
-#endif // SSM_RUNTIME_BRIDGE_FROMNC_H
+#endif // SSM_TRANSLATION_FROMNC_H

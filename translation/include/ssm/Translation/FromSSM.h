@@ -1,14 +1,14 @@
 //===- FromSSM.h - build a runtime model from the ssm dialect ---*- C++ -*-===//
 //
-// The bridge between the compiler and the MLIR-free runtime: reads an
+// The translation from the compiler to the MLIR-free runtime: reads an
 // ssm.model (in the ssm form, or in the conv form that
 // convert-ssm-to-conv produces) and returns an ssm::rt::Model with layers in
 // topological order and parameters as float64 arrays.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SSM_RUNTIME_BRIDGE_FROMSSM_H
-#define SSM_RUNTIME_BRIDGE_FROMSSM_H
+#ifndef SSM_TRANSLATION_FROMSSM_H
+#define SSM_TRANSLATION_FROMSSM_H
 
 #include "ssm/Dialect/SSM/SSMOps.h"
 #include "ssm/Runtime/Model.h"
@@ -39,4 +39,4 @@ mlir::FailureOr<ModelOp> getSingleModel(mlir::ModuleOp module);
 
 } // namespace ssm
 
-#endif // SSM_RUNTIME_BRIDGE_FROMSSM_H
+#endif // SSM_TRANSLATION_FROMSSM_H
