@@ -4,12 +4,11 @@
 // ssm/Translation/FromNC.h) the way Loihi 2 does (docs/event-runtime.md):
 // time steps; in each step every core takes the messages sent to it in the
 // previous step (or `delay` steps earlier), accumulates them through its
-// synapse tables,
-// updates its neurons in integer arithmetic of the hardware's widths and
-// sends graded spikes sigma-delta. Only non-zero messages travel, so work
-// follows activity. Cores run in parallel within a step; every result is
-// bit-identical for any thread count because a core only writes its own
-// state and reads messages of the previous steps.
+// synapse tables, updates its neurons in integer arithmetic of the
+// hardware's widths and sends graded spikes sigma-delta. Only non-zero
+// messages travel, so work follows activity. Cores run in parallel within a
+// step; every result is bit-identical for any thread count because a core
+// only writes its own state and reads messages of the previous steps.
 //
 // Pipelining: a message takes one step per edge, so the group at pipeline
 // depth d processes token t at step d + t. Groups are active only for their
