@@ -6,7 +6,7 @@
 // naming the file, the dataset, what was expected and what was found. The
 // file is read whole when it is opened, in a child process, so that a
 // corrupt file that crashes libhdf5 is an error, not a crash of ssmc
-// (WeightFile.cpp).
+// (ssm/Runtime/H5Snapshot.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +21,10 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace ssm::rt::h5 {
+struct Snapshot;
+} // namespace ssm::rt::h5
 
 namespace ssm::dsl {
 
@@ -47,14 +51,11 @@ public:
   /// The absolute paths of every dataset in the file, sorted.
   std::vector<std::string> listDatasets() const;
 
-  /// The objects and float datasets of the file, as the reader sent them.
-  struct Snapshot;
-
 private:
-  WeightFile(std::string path, Snapshot snapshot);
+  WeightFile(std::string path, rt::h5::Snapshot snapshot);
 
   std::string path;
-  std::unique_ptr<Snapshot> snapshot;
+  std::unique_ptr<rt::h5::Snapshot> snapshot;
 };
 
 /// The HDF5 group of a layer: "block.0.ssm" -> "/block/0/ssm".
