@@ -31,7 +31,8 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.ssmc_tools_dir, config.llvm_tools_dir]
 tools = ["ssmc-opt", "ssmc", "ssmc-run", "ssmc-fuzz-parser",
          "ssmc-fuzz-frontend", "ssmc-fuzz-network", "ssmc-fuzz-weights",
-         "ssmc-fuzz-data", "ssmc-fuzz-hardware", "ssmc-fuzz-ranges"]
+         "ssmc-fuzz-data", "ssmc-fuzz-hardware", "ssmc-fuzz-ranges",
+         "ssmc-fuzz-network-file"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.ssmc_tools_dir, append_path=True)

@@ -272,6 +272,8 @@ void readValues(hid_t fileType, uint64_t count, Array &a, ReadFn read) {
     if (H5Tis_variable_str(fileType) > 0) {
       Handle memory{H5Tcopy(H5T_C_S1), H5Tclose};
       H5Tset_size(memory.id, H5T_VARIABLE);
+      // HDF5 does not convert between character sets (ASCII, UTF-8).
+      H5Tset_cset(memory.id, H5Tget_cset(fileType));
       std::vector<char *> pointers(count, nullptr);
       if (read(memory.id, pointers.data()) < 0) {
         a.problem = "cannot read the strings (corrupt file?)";
@@ -286,6 +288,7 @@ void readValues(hid_t fileType, uint64_t count, Array &a, ReadFn read) {
     const size_t size = a.typeSize;
     Handle memory{H5Tcopy(H5T_C_S1), H5Tclose};
     H5Tset_size(memory.id, size);
+    H5Tset_cset(memory.id, H5Tget_cset(fileType));
     std::vector<char> buffer(count * size);
     if (read(memory.id, buffer.data()) < 0) {
       a.problem = "cannot read the strings (corrupt file?)";

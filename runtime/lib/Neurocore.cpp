@@ -8,12 +8,14 @@
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Graph.h"
+#include "ssm/Runtime/HardwareRanges.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <iterator>
 #include <stdexcept>
 
 using namespace ssm::rt;
@@ -97,14 +99,49 @@ namespace {
 }
 } // namespace
 
+/// Checks every field of `hw` against the ranges every reader of hardware
+/// descriptions uses (HardwareRanges.h).
+static void validateHardware(const Hardware &hw) {
+  const int64_t values[] = {hw.chips,         hw.neuronsPerCore,
+                            hw.synapseBytesPerCore, hw.stateBits,
+                            hw.messageBits,   hw.weightBits,
+                            hw.maxDelay};
+  static_assert(std::size(values) == std::size(hw::kIntegerRanges));
+  for (size_t i = 0; i < std::size(values); ++i) {
+    const hw::IntegerRange &range = hw::kIntegerRanges[i];
+    if (values[i] < range.min || values[i] > range.max)
+      invalid(fmt::format("hardware '{}': {} is {}, outside [{}, {}]",
+                          hw.name, range.key, values[i], range.min,
+                          range.max));
+  }
+  if (hw.meshX < 1 || hw.meshY < 1 || hw.meshX > hw::kMaxMeshSide ||
+      hw.meshY > hw::kMaxMeshSide)
+    invalid(fmt::format("hardware '{}': mesh [{}, {}] outside sides 1..{}",
+                        hw.name, hw.meshX, hw.meshY, hw::kMaxMeshSide));
+  if (std::string problem = hw::coresProblem(hw.chips, hw.meshX, hw.meshY);
+      !problem.empty())
+    invalid(fmt::format("hardware '{}' {}", hw.name, problem));
+  if (hw.minExponent < -hw::kMaxExponent ||
+      hw.maxExponent > hw::kMaxExponent || hw.minExponent > hw.maxExponent)
+    invalid(fmt::format("hardware '{}': weight exponents [{}, {}] outside "
+                        "[{}, {}]",
+                        hw.name, hw.minExponent, hw.maxExponent,
+                        -hw::kMaxExponent, hw::kMaxExponent));
+  for (const OpCosts *costs : {&hw.energyPJ, &hw.timeNS})
+    for (double c : {costs->synop, costs->neuronActive, costs->neuronInactive,
+                     costs->message, costs->hopX, costs->hopY, costs->barrier})
+      if (!hw::isValidCost(c))
+        invalid(fmt::format("hardware '{}': a cost of {} outside [0, {}]",
+                            hw.name, c, hw::kMaxCost));
+  if (!hw::isValidCost(hw.staticPowerMW))
+    invalid(fmt::format("hardware '{}': static power {} mW outside [0, {}]",
+                        hw.name, hw.staticPowerMW, hw::kMaxCost));
+}
+
 void Network::validate() {
   const Hardware &hw = hardware;
   const int64_t nGroups = static_cast<int64_t>(groups.size());
-  if (hw.messageBits < 1 || hw.messageBits > 32 || hw.stateBits < 2 ||
-      hw.stateBits > 32 || hw.weightBits < 2 || hw.weightBits > 16)
-    invalid(fmt::format("hardware '{}': unsupported widths (state {}, "
-                        "message {}, weight bits {})",
-                        hw.name, hw.stateBits, hw.messageBits, hw.weightBits));
+  validateHardware(hw);
   for (const Core &core : cores)
     if (core.chip < 0 || core.chip >= hw.chips || core.x < 0 ||
         core.x >= hw.meshX || core.y < 0 || core.y >= hw.meshY)
@@ -197,7 +234,10 @@ void Network::validate() {
                           where, table.rows, table.cols, cols,
                           target.currentSize(), target.name));
     if (static_cast<int64_t>(table.columnStart.size()) != table.cols + 1 ||
-        table.columnStart.back() != static_cast<int64_t>(table.weight.size()))
+        table.columnStart.front() != 0 ||
+        table.columnStart.back() != static_cast<int64_t>(table.weight.size()) ||
+        table.rowIndex.size() != table.weight.size() ||
+        !std::is_sorted(table.columnStart.begin(), table.columnStart.end()))
       invalid(where + ": weight storage does not match its shape");
     for (size_t k = 0; k < table.weight.size(); ++k) {
       if (table.rowIndex[k] < 0 || table.rowIndex[k] >= table.rows)

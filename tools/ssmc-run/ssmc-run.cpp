@@ -18,6 +18,7 @@
 #include "ssm/Runtime/ConvExecutor.h"
 #include "ssm/Runtime/CudaConvExecutor.h"
 #include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/NetworkFile.h"
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Reference.h"
 #include "ssm/Tools/Loihi2Compile.h"
@@ -455,21 +456,41 @@ int main(int argc, char **argv) {
 
   mlir::MLIRContext context;
   tools::setUpTool("ssmc-run", context);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      dsl::loadModelFile(modelPath, context, tools::loadOptionsFromFlags());
-  if (!module)
-    return 1;
-  // Diagnostics from here on (pipelines, translation) as file:line:col with the
+  // Diagnostics (parser, pipelines, translation) as file:line:col with the
   // source line.
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  // A compiled nc network runs as it is; a model goes through its target's
-  // pipeline (which rewrites it in place).
-  const bool isNetwork = !module->getOps<nc::NetworkOp>().empty();
-  if (isNetwork && target != Target::Loihi2)
-    return fail("'" + modelPath + "' is an nc network; only --target=loihi2 "
-                "runs it");
+  std::optional<rt::Model> model;
+  std::optional<rt::neuro::Network> network;
   int64_t parameters = -1;
+  double compileSeconds = 0;
+  // A compiled network file (ssmc --target=loihi2 -o FILE.h5) is loaded by
+  // the runtime alone, without MLIR.
+  const bool isNetworkFile = rt::neuro::isHDF5File(modelPath);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (!isNetworkFile) {
+    module =
+        dsl::loadModelFile(modelPath, context, tools::loadOptionsFromFlags());
+    if (!module)
+      return 1;
+  }
+  // A compiled network runs as it is; a model goes through its target's
+  // pipeline (which rewrites it in place).
+  const bool isNetwork =
+      isNetworkFile || !module->getOps<nc::NetworkOp>().empty();
+  if (isNetwork && target != Target::Loihi2)
+    return fail("'" + modelPath + "' is a compiled network; only "
+                "--target=loihi2 runs it");
+  if (std::string flag = tools::givenLoihi2Flag(); isNetwork && !flag.empty())
+    return fail(flag + " applies when compiling a model; '" + modelPath +
+                "' is a compiled network");
+  if (isNetworkFile) {
+    try {
+      network = rt::neuro::readNetworkFile(modelPath);
+    } catch (const std::exception &e) {
+      return fail(e.what());
+    }
+  }
   if (!isNetwork) {
     mlir::FailureOr<ModelOp> modelOp = getSingleModel(*module);
     if (failed(modelOp))
@@ -480,7 +501,6 @@ int main(int argc, char **argv) {
   }
   // Compilation (for loihi2: calibration, PTQ, lowering, placement) is
   // timed apart from the run.
-  double compileSeconds = 0;
   if (target != Target::Reference && !isNetwork) {
     const auto start = std::chrono::steady_clock::now();
     if (target == Target::Conv) {
@@ -497,9 +517,9 @@ int main(int argc, char **argv) {
                          std::chrono::steady_clock::now() - start)
                          .count();
   }
-  std::optional<rt::Model> model;
-  std::optional<rt::neuro::Network> network;
-  if (target == Target::Loihi2) {
+  if (isNetworkFile) {
+    // Loaded above.
+  } else if (target == Target::Loihi2) {
     mlir::FailureOr<nc::NetworkOp> op = getSingleNetwork(*module);
     if (failed(op))
       return 1;

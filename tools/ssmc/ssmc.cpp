@@ -23,6 +23,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "ssm/Tools/Loihi2Compile.h"
+#include "ssm/Translation/FromNC.h"
 #include "ssm/Tools/Loihi2Flags.h"
 #include "ssm/Tools/ModelFlags.h"
 #include "mlir/Support/FileUtilities.h"
@@ -80,6 +81,11 @@ cl::opt<bool> listLayers("list-layers",
                          cl::desc("Print the DSL's layer kinds and their "
                                   "parameters, then exit"),
                          cl::cat(category));
+
+/// Whether -o names a compiled network file (HDF5) rather than MLIR text.
+bool isNetworkFilePath(llvm::StringRef path) {
+  return path.ends_with(".h5") || path.ends_with(".hdf5");
+}
 
 void printLayers(llvm::raw_ostream &os) {
   auto printParam = [&](const ssm::dsl::ParamSpec &p) {
@@ -149,6 +155,14 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  if (isNetworkFilePath(outputFilename) && emit != Emit::NC) {
+    llvm::WithColor::error(llvm::errs(), "ssmc")
+        << "-o " << outputFilename
+        << " names a compiled network file (HDF5), which only "
+           "--target=loihi2 (--emit=nc) writes\n";
+    return 1;
+  }
+
   std::string errorMessage;
   auto output = mlir::openOutputFile(outputFilename, &errorMessage);
   if (!output) {
@@ -213,6 +227,14 @@ int main(int argc, char **argv) {
                                                  kCalibrationThreads,
                                                  instrumentation))) {
     return 1;
+  }
+  if (emit == Emit::NC && isNetworkFilePath(outputFilename)) {
+    // The compiled network as the runtime's HDF5 file.
+    output.reset();
+    mlir::FailureOr<ssm::nc::NetworkOp> op = ssm::getSingleNetwork(*module);
+    if (failed(op) || failed(ssm::writeNetworkFile(*op, outputFilename)))
+      return 1;
+    return 0;
   }
   module->print(output->os());
   output->keep();

@@ -1,6 +1,7 @@
 //===- FromNC.cpp - build an event-runtime network from nc ----------------===//
 
 #include "ssm/Translation/FromNC.h"
+#include "ssm/Runtime/NetworkFile.h"
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/Weights.h"
 
@@ -231,4 +232,16 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
     return network.emitOpError() << e.what();
   }
   return net;
+}
+
+LogicalResult ssm::writeNetworkFile(nc::NetworkOp network, StringRef path) {
+  FailureOr<neuro::Network> built = buildNeurocoreNetwork(network);
+  if (failed(built))
+    return failure();
+  try {
+    neuro::writeNetworkFile(*built, path.str());
+  } catch (const std::exception &e) {
+    return network.emitError() << e.what();
+  }
+  return success();
 }

@@ -6,9 +6,12 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"
 
-#include <cmath>
-#include "llvm/Support/MemoryBuffer.h"
+#include "ssm/Runtime/HardwareRanges.h"
 #include "ssm/Runtime/InputFile.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
+#include <string_view>
 
 using namespace mlir;
 using namespace llvm;
@@ -23,23 +26,14 @@ const StringLiteral kCostKeys[] = {"synop",   "neuron_active", "neuron_inactive"
                                    "message", "hop_x",         "hop_y",
                                    "barrier"};
 
-/// Integer keys and their allowed ranges. The upper bounds keep every
-/// product the compiler and runtime form (cores x neurons, mesh hops, shift
-/// amounts) far from int64 overflow while allowing systems well beyond
-/// today's largest (Hala Point: 1,152 chips of 128 cores of 8,192 neurons).
-constexpr int64_t kMaxDelay = 1 << 16;
-struct IntegerKey {
-  StringLiteral key;
-  int64_t min, max;
-};
-const IntegerKey kIntegerKeys[] = {
-    {"chips", 1, 1 << 16},
-    {"neurons_per_core", 1, 1 << 24},
-    {"synapse_bytes_per_core", 1, int64_t(1) << 32},
-    {"state_bits", 2, 32},
-    {"message_bits", 1, 32},
-    {"weight_bits", 2, 16},
-    {"max_delay", 0, kMaxDelay}};
+using ssm::rt::hw::coresProblem;
+using ssm::rt::hw::kMaxExponent;
+using ssm::rt::hw::kMaxMeshSide;
+using IntegerKey = ssm::rt::hw::IntegerRange;
+constexpr int64_t kMaxDelay = ssm::rt::hw::kIntegerRanges[6].max;
+static_assert(std::string_view(ssm::rt::hw::kIntegerRanges[6].key) ==
+              "max_delay");
+const auto &kIntegerKeys = ssm::rt::hw::kIntegerRanges;
 /// The range of integer key `key` (one of kIntegerKeys).
 const IntegerKey &integerKey(StringRef key) {
   const IntegerKey *found = llvm::find_if(
@@ -50,29 +44,11 @@ const IntegerKey &integerKey(StringRef key) {
 bool inRange(const IntegerKey &k, int64_t value) {
   return value >= k.min && value <= k.max;
 }
-/// Bounds of a mesh side and of a weight exponent.
-constexpr int64_t kMaxMeshSide = 1 << 12, kMaxExponent = 32;
 bool meshInRange(int64_t x, int64_t y) {
   return x >= 1 && y >= 1 && x <= kMaxMeshSide && y <= kMaxMeshSide;
 }
 bool exponentsInRange(int64_t min, int64_t max) {
   return min >= -kMaxExponent && max <= kMaxExponent;
-}
-/// The most cores a description may have (chips x mesh), above the largest
-/// Loihi 2 system built (Hala Point, 1,152 chips): placement scans every
-/// free position for each core it places, so the mesh bounds its work, and
-/// neurons x cores must not overflow.
-constexpr int64_t kMaxCores = int64_t(1) << 18;
-/// Why chips x meshX x meshY (each already within its range) is too many
-/// cores, or "".
-std::string coresProblem(int64_t chips, int64_t meshX, int64_t meshY) {
-  const int64_t cores = chips * meshX * meshY; // at most 2^40: no overflow
-  if (cores <= kMaxCores)
-    return "";
-  return "describes " + std::to_string(cores) + " cores (" +
-         std::to_string(chips) + " chips of " + std::to_string(meshX) +
-         " x " + std::to_string(meshY) + "), more than the " +
-         std::to_string(kMaxCores) + " supported";
 }
 /// `value` as an integer, or empty when it is not one (a fraction, a string,
 /// 1e400). llvm::json's getAsInteger converts a double of exactly 2^63 to
@@ -91,9 +67,6 @@ std::optional<int64_t> integerOf(const json::Value *value) {
   return value->getAsInteger();
 }
 
-/// The largest cost (pJ, ns) or static power (mW) accepted (the errors
-/// spell it out).
-constexpr double kMaxCost = 1e12;
 /// The deepest nesting of JSON arrays and objects read (llvm::json's parser
 /// recurses, so a file nested 50,000 deep would overflow the stack).
 constexpr int kMaxJSONDepth = 32;
@@ -124,7 +97,7 @@ int jsonDepth(StringRef text, int limit) {
 
 ArrayRef<StringLiteral> ssm::nc::costKeys() { return kCostKeys; }
 bool ssm::nc::isValidCost(double value) {
-  return value >= 0 && value <= kMaxCost;
+  return ssm::rt::hw::isValidCost(value);
 }
 StringRef ssm::nc::defaultHardwareJSON() { return kLoihi2; }
 
@@ -164,9 +137,9 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     // truncated on the way in.
     std::optional<int64_t> value = integerOf(root->get(k.key));
     if (!value)
-      return fail("'" + k.key + "' must be an integer");
+      return fail(Twine("'") + k.key + "' must be an integer");
     if (!inRange(k, *value))
-      return fail("'" + k.key + "' must be between " + Twine(k.min) + " and " +
+      return fail(Twine("'") + k.key + "' must be between " + Twine(k.min) + " and " +
                   Twine(k.max) + ", got " + Twine(*value));
     attrs.append(k.key, b.getI64IntegerAttr(*value));
   }

@@ -25,6 +25,11 @@ mlir::FailureOr<rt::neuro::Hardware> readHardware(nc::NetworkOp network);
 /// on the offending op.
 mlir::FailureOr<rt::neuro::Network> buildNeurocoreNetwork(nc::NetworkOp network);
 
+/// Translates `network` and writes it as a compiled network file (HDF5,
+/// ssm/Runtime/NetworkFile.h) at `path`; failures are diagnostics on it.
+mlir::LogicalResult writeNetworkFile(nc::NetworkOp network,
+                                     llvm::StringRef path);
+
 /// The single nc.network in `module`, or a diagnostic and failure.
 mlir::FailureOr<nc::NetworkOp> getSingleNetwork(mlir::ModuleOp module);
 

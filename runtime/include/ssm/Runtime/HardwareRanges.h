@@ -1,0 +1,68 @@
+//===- HardwareRanges.h - what a hardware description may say ---*- C++ -*-===//
+//
+// The allowed range of every field of a hardware description, one table for
+// every reader: the JSON reader and the nc attribute reader
+// (ssm/Dialect/NC/Hardware.h) and the runtime's own check of a network's
+// hardware (Network::validate(), which covers compiled network files). The
+// upper bounds keep every product the compiler and runtime form (cores x
+// neurons, mesh hops, shift amounts) far from int64 overflow while allowing
+// systems well beyond today's largest (Hala Point: 1,152 chips of 128 cores
+// of 8,192 neurons).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_RUNTIME_HARDWARERANGES_H
+#define SSM_RUNTIME_HARDWARERANGES_H
+
+#include <cstdint>
+#include <string>
+
+namespace ssm::rt::hw {
+
+/// An integer field (its JSON key) and its inclusive range.
+struct IntegerRange {
+  const char *key;
+  int64_t min, max;
+};
+
+inline constexpr IntegerRange kIntegerRanges[] = {
+    {"chips", 1, 1 << 16},
+    {"neurons_per_core", 1, 1 << 24},
+    {"synapse_bytes_per_core", 1, int64_t(1) << 32},
+    {"state_bits", 2, 32},
+    {"message_bits", 1, 32},
+    {"weight_bits", 2, 16},
+    {"max_delay", 0, 1 << 16}};
+
+/// A mesh side is 1..kMaxMeshSide; weight exponents lie in
+/// [-kMaxExponent, kMaxExponent].
+inline constexpr int64_t kMaxMeshSide = 1 << 12, kMaxExponent = 32;
+
+/// The most cores a description may have (chips x mesh), above the largest
+/// Loihi 2 system built (Hala Point, 1,152 chips): placement scans every
+/// free position for each core it places, so the mesh bounds its work.
+inline constexpr int64_t kMaxCores = int64_t(1) << 18;
+
+/// The largest cost (pJ, ns) or static power (mW) accepted.
+inline constexpr double kMaxCost = 1e12;
+
+/// Costs and power are numbers in [0, kMaxCost] (not NaN).
+inline bool isValidCost(double value) {
+  return value >= 0 && value <= kMaxCost;
+}
+
+/// Why chips x meshX x meshY (each already within its range) is too many
+/// cores, or "".
+inline std::string coresProblem(int64_t chips, int64_t meshX, int64_t meshY) {
+  const int64_t cores = chips * meshX * meshY; // at most 2^40: no overflow
+  if (cores <= kMaxCores)
+    return "";
+  return "describes " + std::to_string(cores) + " cores (" +
+         std::to_string(chips) + " chips of " + std::to_string(meshX) +
+         " x " + std::to_string(meshY) + "), more than the " +
+         std::to_string(kMaxCores) + " supported";
+}
+
+} // namespace ssm::rt::hw
+
+#endif // SSM_RUNTIME_HARDWARERANGES_H
