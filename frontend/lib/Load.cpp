@@ -103,6 +103,38 @@ static bool checkNesting(const llvm::MemoryBuffer &buffer,
   return true;
 }
 
+/// Where `text` has a `sparse<...>` elements literal, an error through
+/// `sourceMgr`; true when it has none. MLIR 19's parser crashes on a
+/// malformed one (Parser::parseSparseElementsAttr builds the attribute
+/// from indices or values whose parse failed, then dereferences them:
+/// found by the robustness campaign), and no ssmc reader takes one: nc's
+/// sparse tables are dense tensors of entries and indices.
+static bool checkNoSparseLiterals(const llvm::MemoryBuffer &buffer,
+                                  llvm::SourceMgr &sourceMgr) {
+  llvm::StringRef text = buffer.getBuffer();
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i)
+        if (text[i] == '\\')
+          ++i;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      i = std::min(text.find('\n', i), text.size());
+    } else if (text.substr(i).starts_with("sparse<") &&
+               (i == 0 || !(llvm::isAlnum(text[i - 1]) || text[i - 1] == '_' ||
+                            text[i - 1] == '.'))) {
+      sourceMgr.PrintMessage(
+          llvm::SMLoc::getFromPointer(text.data() + i),
+          llvm::SourceMgr::DK_Error,
+          "sparse<...> literals are not read by ssmc (MLIR 19's parser "
+          "crashes on malformed ones); give tensors as dense<...> or "
+          "dense_resource<...>");
+      return false;
+    }
+  }
+  return true;
+}
+
 std::unique_ptr<llvm::MemoryBuffer>
 ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR) {
   if (path != "-") {
@@ -147,7 +179,8 @@ ssm::dsl::guardMLIRText(std::unique_ptr<llvm::MemoryBuffer> buffer,
       },
       &errors);
   if (!checkNesting(*buffer, checkMgr) ||
-      !checkResourceBlobs(*buffer, checkMgr))
+      !checkResourceBlobs(*buffer, checkMgr) ||
+      !checkNoSparseLiterals(*buffer, checkMgr))
     return nullptr;
   return buffer;
 }

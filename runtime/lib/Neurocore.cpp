@@ -44,19 +44,55 @@ void SynapseTable::setWeights(const std::vector<int64_t> &rowMajor) {
     throw std::invalid_argument(
         fmt::format("synapse table '{}': {} weights for a {} x {} table", name,
                     rowMajor.size(), rows, cols));
+  std::vector<int64_t> index, values;
+  for (size_t i = 0; i < rowMajor.size(); ++i)
+    if (rowMajor[i] != 0) {
+      index.push_back(static_cast<int64_t>(i));
+      values.push_back(rowMajor[i]);
+    }
+  setEntries(index, values);
+}
+
+void SynapseTable::setEntries(const std::vector<int64_t> &flatIndex,
+                              const std::vector<int64_t> &values) {
+  if (flatIndex.size() != values.size())
+    throw std::invalid_argument(fmt::format(
+        "synapse table '{}': {} indices for {} weights", name,
+        flatIndex.size(), values.size()));
+  if (rows < 0 || cols < 0 || (cols > 0 && rows > INT64_MAX / cols))
+    throw std::invalid_argument(fmt::format(
+        "synapse table '{}': a {} x {} table is not a shape", name, rows,
+        cols));
+  // A counting sort by column: rows stay increasing within a column because
+  // the row-major indices increase.
   columnStart.assign(cols + 1, 0);
-  rowIndex.clear();
-  weight.clear();
-  for (int64_t c = 0; c < cols; ++c) {
-    for (int64_t r = 0; r < rows; ++r)
-      if (int64_t w = rowMajor[r * cols + c]) {
-        if (w > fixed::maxInt(31) || w < fixed::minInt(31))
-          throw std::invalid_argument(fmt::format(
-              "synapse table '{}': weight {} does not fit 32 bits", name, w));
-        rowIndex.push_back(static_cast<int32_t>(r));
-        weight.push_back(static_cast<int32_t>(w));
-      }
-    columnStart[c + 1] = static_cast<int64_t>(rowIndex.size());
+  int64_t previous = -1;
+  for (size_t k = 0; k < flatIndex.size(); ++k) {
+    const int64_t i = flatIndex[k];
+    if (i <= previous || i >= rows * cols)
+      throw std::invalid_argument(fmt::format(
+          "synapse table '{}': entry {} at flat index {} is out of order or "
+          "outside the {} x {} table",
+          name, k, i, rows, cols));
+    previous = i;
+    if (values[k] > fixed::maxInt(31) || values[k] < fixed::minInt(31))
+      throw std::invalid_argument(fmt::format(
+          "synapse table '{}': weight {} does not fit 32 bits", name,
+          values[k]));
+    columnStart[i % cols + 1] += values[k] != 0;
+  }
+  for (int64_t c = 0; c < cols; ++c)
+    columnStart[c + 1] += columnStart[c];
+  const int64_t nonZero = columnStart[cols];
+  rowIndex.assign(nonZero, 0);
+  weight.assign(nonZero, 0);
+  std::vector<int64_t> next(columnStart.begin(), columnStart.end() - 1);
+  for (size_t k = 0; k < flatIndex.size(); ++k) {
+    if (values[k] == 0)
+      continue;
+    const int64_t c = flatIndex[k] % cols;
+    rowIndex[next[c]] = static_cast<int32_t>(flatIndex[k] / cols);
+    weight[next[c]++] = static_cast<int32_t>(values[k]);
   }
 }
 

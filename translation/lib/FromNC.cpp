@@ -211,16 +211,19 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
     }
     auto user = cast<nc::NeuronsOp>(*table->user_begin());
     t.target = groupOf.lookup(user.getOutput());
-    auto shape = table.getWeights().getShapedType().getShape();
-    t.rows = shape[0];
-    t.cols = shape[1];
+    t.rows = table.getOutput().getType().getSize();
+    t.cols = 0;
+    for (const neuro::TableSource &s : t.sources)
+      t.cols += s.size;
     t.exponent = static_cast<int>(table.getExponent());
     t.delay = static_cast<int>(table.getDelay());
-    std::vector<int64_t> weights;
-    if (failed(readParam(table, "weights", weights)))
-      return failure();
+    // Read as entries, so a sparse<> table never becomes rows x cols.
+    std::string error;
+    FailureOr<IntegerEntries> entries = table.readEntries(&error);
+    if (failed(entries))
+      return table.emitOpError() << "parameter 'weights': " << error;
     try {
-      t.setWeights(weights);
+      t.setEntries(entries->index, entries->value);
     } catch (const std::exception &e) {
       return table.emitOpError() << e.what();
     }

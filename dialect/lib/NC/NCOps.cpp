@@ -12,6 +12,7 @@
 #include "ssm/Dialect/SSM/Weights.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/DenseMap.h"
@@ -85,22 +86,92 @@ LogicalResult CoreOp::verify() {
 // SynapsesOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult SynapsesOp::verify() {
+/// The table's [OUT, IN] from its result and operands.
+static std::pair<int64_t, int64_t> tableShape(SynapsesOp op) {
   int64_t in = 0;
-  for (Value input : getInputs())
+  for (Value input : op.getInputs())
     in += cast<SpikesType>(input.getType()).getSize();
-  int64_t out = getOutput().getType().getSize();
+  return {op.getOutput().getType().getSize(), in};
+}
+
+LogicalResult SynapsesOp::verify() {
+  auto [out, in] = tableShape(*this);
   auto type = dyn_cast<RankedTensorType>(getWeights().getShapedType());
   if (!type || !type.getElementType().isSignedInteger())
     return emitOpError() << "weights must be a signed integer tensor (si8), "
                             "got "
                          << getWeights().getShapedType()
                          << signlessHint(getWeights().getElementType());
-  if (type.getShape() != ArrayRef<int64_t>{out, in})
-    return emitOpError() << "weights must have shape [OUT, IN] = "
-                         << formatShape({out, in}) << ", got "
-                         << formatShape(type.getShape());
+  if (!getIndices()) {
+    if (type.getShape() != ArrayRef<int64_t>{out, in})
+      return emitOpError() << "weights must have shape [OUT, IN] = "
+                           << formatShape({out, in}) << ", got "
+                           << formatShape(type.getShape());
+    return success();
+  }
+  // The entries form.
+  if (getLayout() != SynapseLayout::Sparse)
+    return emitOpError() << "has indices, which only a 'layout sparse' table "
+                            "may have";
+  auto indexType = dyn_cast<RankedTensorType>(getIndices()->getShapedType());
+  if (type.getRank() != 1 || !indexType ||
+      !indexType.getElementType().isSignedInteger(32) ||
+      indexType.getShape() != ArrayRef<int64_t>{type.getDimSize(0), 2})
+    return emitOpError() << "with indices, weights must be [NNZ] and indices "
+                            "[NNZ, 2] of si32, got weights "
+                         << formatShape(type.getShape()) << " and indices "
+                         << getIndices()->getShapedType();
+  std::string error;
+  if (failed(readEntries(&error)))
+    return emitOpError() << error;
   return success();
+}
+
+FailureOr<ssm::IntegerEntries> SynapsesOp::readEntries(std::string *error) {
+  auto fail = [&](const Twine &message) -> FailureOr<IntegerEntries> {
+    if (error)
+      *error = message.str();
+    return failure();
+  };
+  auto [out, in] = tableShape(*this);
+  FailureOr<SmallVector<int64_t>> weights =
+      readIntegerElements(getWeights(), error);
+  if (failed(weights))
+    return failure();
+  IntegerEntries entries;
+  if (!getIndices()) {
+    for (size_t i = 0; i < weights->size(); ++i)
+      if ((*weights)[i] != 0) {
+        entries.index.push_back(static_cast<int64_t>(i));
+        entries.value.push_back((*weights)[i]);
+      }
+    return entries;
+  }
+  FailureOr<SmallVector<int64_t>> indices =
+      readIntegerElements(*getIndices(), error);
+  if (failed(indices))
+    return failure();
+  if (indices->size() != 2 * weights->size())
+    return fail("indices must hold a (row, column) pair per weight");
+  int64_t previous = -1;
+  for (size_t k = 0; k < weights->size(); ++k) {
+    const int64_t row = (*indices)[2 * k], col = (*indices)[2 * k + 1];
+    if (row < 0 || row >= out || col < 0 || col >= in)
+      return fail(llvm::formatv("entry {0} at ({1}, {2}) is outside the "
+                                "[{3}, {4}] table",
+                                k, row, col, out, in));
+    const int64_t flat = row * in + col;
+    if (flat <= previous)
+      return fail(llvm::formatv("entry {0} at ({1}, {2}) is out of row-major "
+                                "order or repeats a position",
+                                k, row, col));
+    previous = flat;
+    if ((*weights)[k] == 0)
+      continue;
+    entries.index.push_back(flat);
+    entries.value.push_back((*weights)[k]);
+  }
+  return entries;
 }
 
 int64_t ssm::nc::synapseTableBytes(int64_t rows, int64_t cols,
@@ -114,15 +185,16 @@ int64_t ssm::nc::synapseTableBytes(int64_t rows, int64_t cols,
 }
 
 int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
-  auto type = cast<ShapedType>(getWeights().getShapedType());
+  auto [out, in] = tableShape(*this);
   const bool sparse = getLayout() == SynapseLayout::Sparse;
-  int64_t nonZero = type.getNumElements();
-  if (sparse)
+  int64_t nonZero = out * in;
+  if (sparse && getIndices())
+    nonZero = getWeights().getNumElements(); // verified: one per entry
+  else if (sparse)
     if (FailureOr<int64_t> count = countNonZeroIntegers(getWeights());
         succeeded(count))
       nonZero = *count;
-  return synapseTableBytes(type.getDimSize(0), type.getDimSize(1), nonZero,
-                           weightBits, sparse);
+  return synapseTableBytes(out, in, nonZero, weightBits, sparse);
 }
 
 //===----------------------------------------------------------------------===//

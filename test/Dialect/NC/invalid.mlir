@@ -271,3 +271,35 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
 nc.network @n attributes {chips = 2 : i64, hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
 }
+
+// -----
+
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
+  %u = nc.input 0 : !nc.spikes<2, bits = 24>
+// expected-error @+1 {{'nc.synapses' op has indices, which only a 'layout sparse' table may have}}
+  %s = nc.synapses %u {weights = dense<1> : tensor<2xsi8>, indices = dense<[[0, 0], [1, 1]]> : tensor<2x2xsi32>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
+}
+
+// -----
+
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
+  %u = nc.input 0 : !nc.spikes<2, bits = 24>
+// expected-error @+1 {{'nc.synapses' op with indices, weights must be [NNZ] and indices [NNZ, 2] of si32, got weights [2] and indices 'tensor<3x2xsi32>'}}
+  %s = nc.synapses %u layout sparse {weights = dense<1> : tensor<2xsi8>, indices = dense<0> : tensor<3x2xsi32>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
+}
+
+// -----
+
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
+  %u = nc.input 0 : !nc.spikes<2, bits = 24>
+// expected-error @+1 {{'nc.synapses' op entry 1 at (2, 0) is outside the [2, 2] table}}
+  %s = nc.synapses %u layout sparse {weights = dense<1> : tensor<2xsi8>, indices = dense<[[0, 0], [2, 0]]> : tensor<2x2xsi32>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
+}
+
+// -----
+
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
+  %u = nc.input 0 : !nc.spikes<2, bits = 24>
+// expected-error @+1 {{'nc.synapses' op entry 1 at (0, 0) is out of row-major order or repeats a position}}
+  %s = nc.synapses %u layout sparse {weights = dense<1> : tensor<2xsi8>, indices = dense<[[1, 0], [0, 0]]> : tensor<2x2xsi32>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
+}

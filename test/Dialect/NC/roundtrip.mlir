@@ -6,6 +6,7 @@
 // CHECK: nc.synapses %{{.*}} {exponent = -2 : i64, weights = {{.*}}} : (!nc.spikes<1, bits = 24>) -> !nc.current<4>
 // CHECK: nc.neurons @relu on @c0 sigma_delta_relu(%{{.*}}) {{.*}}threshold = 3 : i64} : (!nc.current<4>) -> !nc.spikes<4, bits = 24>
 // CHECK: nc.synapses %{{.*}} layout sparse {exponent = 0 : i64
+// CHECK: nc.synapses %{{.*}} layout sparse {exponent = 0 : i64, indices = dense<{{\[\[0, 1\], \[1, 3\]\]}}> : tensor<2x2xsi32>, weights = dense<[5, -7]> : tensor<2xsi8>}
 // CHECK: nc.neurons @modes on @c1 s4d_mode
 // CHECK: nc.neurons @gru on @c1 egru_unit
 // CHECK: nc.output
@@ -19,11 +20,15 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
       : (!nc.current<4>) -> !nc.spikes<4, bits = 24>
   %e = nc.synapses %r layout sparse {weights = dense<1> : tensor<2x4xsi8>, exponent = 0 : i64}
       : (!nc.spikes<4, bits = 24>) -> !nc.current<2>
-  %m = nc.neurons @modes on @c1 s4d_mode(%e) {size = 2 : i64, param_frac_bits = array<i64: 14, 14, 14>,
+  // The same kind of table as its entries: weights [NNZ] and their (row,
+  // column) positions.
+  %e2 = nc.synapses %r layout sparse {weights = dense<[5, -7]> : tensor<2xsi8>, indices = dense<[[0, 1], [1, 3]]> : tensor<2x2xsi32>, exponent = 0 : i64}
+      : (!nc.spikes<4, bits = 24>) -> !nc.current<2>
+  %m = nc.neurons @modes on @c1 s4d_mode(%e, %e2) {size = 2 : i64, param_frac_bits = array<i64: 14, 14, 14>,
       a_bar_re = dense<16000> : tensor<2xsi32>, a_bar_im = dense<100> : tensor<2xsi32>,
       b_bar_re = dense<300> : tensor<2xsi32>, b_bar_im = dense<0> : tensor<2xsi32>,
       c_re = dense<8192> : tensor<2xsi32>, c_im = dense<-4096> : tensor<2xsi32>}
-      : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
+      : (!nc.current<2>, !nc.current<2>) -> !nc.spikes<2, bits = 24>
   // A recurrent table: the EGRU group feeds itself (one step later).
   %w = nc.synapses %m, %g {weights = dense<1> : tensor<8x4xsi8>, exponent = 1 : i64}
       : (!nc.spikes<2, bits = 24>, !nc.spikes<2, bits = 0>) -> !nc.current<8>

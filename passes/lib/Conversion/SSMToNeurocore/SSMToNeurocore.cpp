@@ -37,6 +37,7 @@
 
 #include <cmath>
 #include <optional>
+#include <algorithm>
 
 namespace ssm {
 #define GEN_PASS_DEF_CHECKNEUROCORELOWERING
@@ -49,11 +50,26 @@ using namespace ssm;
 
 namespace {
 
-/// A real matrix [rows, cols] applied to the messages of group `source`.
+/// A real matrix [rows, cols] applied to the messages of group `source`,
+/// kept sparse: its non-zero entries at row-major flat indices r * cols + c,
+/// increasing. (S4D's expand and reduce tables have one entry per mode, not
+/// H x modes; memory follows synapses.)
 struct Term {
   int source = -1;
   int64_t rows = 0, cols = 0;
-  std::vector<double> weights; // row-major
+  std::vector<int64_t> index;
+  std::vector<double> value;
+
+  Term(int source, int64_t rows, int64_t cols)
+      : source(source), rows(rows), cols(cols) {}
+  /// Appends entry (r, c); entries come in row-major order. Zeros are
+  /// skipped.
+  void add(int64_t r, int64_t c, double v) {
+    if (v == 0)
+      return;
+    index.push_back(r * cols + c);
+    value.push_back(v);
+  }
 };
 
 /// sum of terms + bias: a value that has not become a group (yet).
@@ -63,13 +79,23 @@ struct Form {
   std::vector<double> bias;
 };
 
-/// A synapse table after quantization.
+/// A synapse table after quantization: the non-zero integer weights `q` at
+/// row-major flat indices `index` (increasing), as in Term.
 struct Table {
   int source = -1;
   int64_t rows = 0, cols = 0;
-  std::vector<int64_t> q; // row-major
+  std::vector<int64_t> index;
+  std::vector<int64_t> q;
   int exponent = 0;
   int64_t delay = 0;
+
+  /// The entries of rows [begin, end), as a range of positions.
+  std::pair<size_t, size_t> entriesOfRows(int64_t begin, int64_t end) const {
+    auto first = std::lower_bound(index.begin(), index.end(), begin * cols);
+    auto last = std::lower_bound(first, index.end(), end * cols);
+    return {static_cast<size_t>(first - index.begin()),
+            static_cast<size_t>(last - index.begin())};
+  }
 };
 
 /// A neuron group of the lowered graph (before splitting).
@@ -219,9 +245,9 @@ Form Lowering::formFor(Value v) {
   if (it == groupOf.end())
     return formOf.lookup(v);
   const int64_t n = groups[it->second].size;
-  Term identity{it->second, n, n, std::vector<double>(n * n, 0.0)};
+  Term identity(it->second, n, n);
   for (int64_t i = 0; i < n; ++i)
-    identity.weights[i * n + i] = 1.0;
+    identity.add(i, i, 1.0);
   return {n, {std::move(identity)}, std::vector<double>(n, 0.0)};
 }
 
@@ -281,10 +307,10 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
 
   // Modes: one s4d_mode neuron per (channel, mode), fed by the expand table.
   const int64_t size = H * modes;
-  Term expand{*u, size, H, std::vector<double>(size * H, 0.0)};
+  Term expand(*u, size, H);
   for (int64_t h = 0; h < H; ++h)
     for (int64_t n = 0; n < modes; ++n)
-      expand.weights[(h * modes + n) * H + h] = 1.0;
+      expand.add(h * modes + n, h, 1.0);
   Group m = groupFor(op, nc::NeuronModel::S4DMode,
                      {size, {std::move(expand)}, std::vector<double>(size, 0.0)});
   m.name = m.layer + ".modes";
@@ -302,15 +328,15 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
 
   // Output: reduce (modes to channel; 2C is in the neurons) + D u.
   Form out{H, {}, std::vector<double>(H, 0.0)};
-  Term reduce{modesGroup, H, H * modes, std::vector<double>(H * H * modes, 0.0)};
+  Term reduce(modesGroup, H, H * modes);
   for (int64_t h = 0; h < H; ++h)
     for (int64_t n = 0; n < modes; ++n)
-      reduce.weights[h * H * modes + h * modes + n] = 1.0;
+      reduce.add(h, h * modes + n, 1.0);
   out.terms.push_back(std::move(reduce));
   if (llvm::any_of(d, [](double v) { return v != 0; })) {
-    Term skip{*u, H, H, std::vector<double>(H * H, 0.0)};
+    Term skip(*u, H, H);
     for (int64_t h = 0; h < H; ++h)
-      skip.weights[h * H + h] = d[h];
+      skip.add(h, h, d[h]);
     out.terms.push_back(std::move(skip));
   }
   define(op.getResult(), std::move(out));
@@ -339,8 +365,11 @@ LogicalResult Lowering::lowerEGRU(EGRUOp op) {
     return failure();
   const int64_t H = cast<StreamType>(op.getType()).getChannels();
   const int64_t in = groups[*x].size;
-  Term input{*x, 4 * H, in, std::vector<double>(4 * H * in, 0.0)};
-  std::copy(w->begin(), w->end(), input.weights.begin());
+  // [W; 0]: W's rows are the update, reset and candidate currents.
+  Term input(*x, 4 * H, in);
+  for (int64_t row = 0; row < 3 * H; ++row)
+    for (int64_t col = 0; col < in; ++col)
+      input.add(row, col, (*w)[row * in + col]);
   Form form{4 * H, {std::move(input)}, std::vector<double>(4 * H, 0.0)};
   if (op.getBiasAttr()) {
     FailureOr<SmallVector<double>> b = read("bias", op.getBiasAttr());
@@ -361,12 +390,12 @@ LogicalResult Lowering::lowerEGRU(EGRUOp op) {
       std::vector<double>(theta->begin(), theta->end()), g.frac,
       limits.stateBits);
   const int id = newGroup(std::move(g));
-  Term recurrent{id, 4 * H, H, std::vector<double>(4 * H * H, 0.0)};
+  Term recurrent(id, 4 * H, H);
   for (int64_t row = 0; row < 3 * H; ++row) {
     // Rows of R: update, reset, candidate -> current rows 0, 1, 3 (x H).
     const int64_t target = row < 2 * H ? row : row + H;
-    std::copy(r->begin() + row * H, r->begin() + (row + 1) * H,
-              recurrent.weights.begin() + target * H);
+    for (int64_t col = 0; col < H; ++col)
+      recurrent.add(target, col, (*r)[row * H + col]);
   }
   groups[id].input.terms.push_back(std::move(recurrent));
   groupOf[op.getResult()] = id;
@@ -480,10 +509,12 @@ LogicalResult Lowering::lower() {
                 return dense.emitOpError() << "parameter 'weight': " << error;
               const int64_t out =
                   cast<StreamType>(dense.getType()).getChannels();
-              Form f{out,
-                     {Term{*x, out, groups[*x].size,
-                           std::vector<double>(w->begin(), w->end())}},
-                     std::vector<double>(out, 0.0)};
+              const int64_t in = groups[*x].size;
+              Term weight(*x, out, in);
+              for (int64_t row = 0; row < out; ++row)
+                for (int64_t col = 0; col < in; ++col)
+                  weight.add(row, col, (*w)[row * in + col]);
+              Form f{out, {std::move(weight)}, std::vector<double>(out, 0.0)};
               if (dense.getBias()) {
                 auto b = readRealElements(*dense.getBias(), &error);
                 if (failed(b))
@@ -557,11 +588,18 @@ LogicalResult Lowering::quantize() {
     if (g.isInput)
       continue;
     for (const Term &t : g.input.terms) {
+      // The exponent depends only on the largest |weight|, so quantizing
+      // the non-zero entries alone gives the dense table's integers.
       rt::quant::TableWeights w = rt::quant::quantizeTable(
-          t.weights, groups[t.source].frac, g.frac, limits.weightBits,
+          t.value, groups[t.source].frac, g.frac, limits.weightBits,
           limits.exponentMin, limits.exponentMax);
-      g.tables.push_back({t.source, t.rows, t.cols, std::move(w.q),
-                          w.exponent, 0});
+      Table table{t.source, t.rows, t.cols, {}, {}, w.exponent, 0};
+      for (size_t k = 0; k < w.q.size(); ++k)
+        if (w.q[k] != 0) { // a weight may round to zero
+          table.index.push_back(t.index[k]);
+          table.q.push_back(w.q[k]);
+        }
+      g.tables.push_back(std::move(table));
     }
     g.bias = rt::quant::quantizeValues(g.input.bias, g.frac, limits.stateBits);
     g.input = Form(); // the float terms are no longer needed
@@ -599,9 +637,8 @@ LogicalResult Lowering::pipeline() {
 /// Bytes of the rows [begin, end) of a table, in the cheaper layout.
 int64_t tableBytes(const Table &t, int64_t begin, int64_t end,
                    unsigned weightBits, bool *sparse = nullptr) {
-  int64_t nonZero = 0;
-  for (int64_t i = begin * t.cols; i < end * t.cols; ++i)
-    nonZero += t.q[i] != 0;
+  const auto [first, last] = t.entriesOfRows(begin, end);
+  const int64_t nonZero = static_cast<int64_t>(last - first);
   const int64_t dense =
       nc::synapseTableBytes(end - begin, t.cols, nonZero, weightBits, false);
   const int64_t packed =
@@ -738,16 +775,36 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
       for (const Table &t : g.tables) {
         bool sparse = false;
         tableBytes(t, rowBegin, rowEnd, limits.weightBits, &sparse);
-        std::vector<int64_t> rows(t.q.begin() + rowBegin * t.cols,
-                                  t.q.begin() + rowEnd * t.cols);
         const std::string tableName = name + ".from." + groups[t.source].name;
+        // The part's rows in the form the chip stores them: a sparse
+        // table as its entries (weights and (row, column) indices), a dense
+        // one as the whole matrix (chosen only when that is the smaller).
+        const auto [first, last] = t.entriesOfRows(rowBegin, rowEnd);
+        const ArrayRef<int64_t> q(t.q.data() + first, last - first);
+        ElementsAttr weights, indices;
+        if (sparse) {
+          std::vector<int64_t> positions;
+          positions.reserve(2 * q.size());
+          for (size_t k = first; k < last; ++k) {
+            positions.push_back(t.index[k] / t.cols - rowBegin);
+            positions.push_back(t.index[k] % t.cols);
+          }
+          weights = makeIntegerParam(ctx, {int64_t(q.size())}, q, storageBits,
+                                     tableName);
+          indices = makeIntegerParam(ctx, {int64_t(q.size()), 2}, positions,
+                                     32, tableName + ".indices");
+        } else {
+          std::vector<int64_t> dense(rowCount * t.cols, 0);
+          for (size_t k = first; k < last; ++k)
+            dense[t.index[k] - rowBegin * t.cols] = t.q[k];
+          weights = makeIntegerParam(ctx, {rowCount, t.cols}, dense,
+                                     storageBits, tableName);
+        }
         const bool self = &groups[t.source] == &g;
         auto table = b.create<nc::SynapsesOp>(
             loc, nc::CurrentType::get(ctx, rowCount),
             self ? ValueRange{} : ValueRange(groups[t.source].partValues),
-            makeIntegerParam(ctx, {rowCount, t.cols}, rows, storageBits,
-                             tableName),
-            b.getI64IntegerAttr(t.exponent),
+            weights, indices, b.getI64IntegerAttr(t.exponent),
             nc::SynapseLayoutAttr::get(ctx, sparse ? nc::SynapseLayout::Sparse
                                                    : nc::SynapseLayout::Dense),
             b.getI64IntegerAttr(t.delay), b.getStringAttr(tableName));

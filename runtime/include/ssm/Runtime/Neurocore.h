@@ -125,6 +125,12 @@ struct SynapseTable {
 
   /// Builds the CSR form from a row-major [rows, cols] weight matrix.
   void setWeights(const std::vector<int64_t> &rowMajor);
+  /// Builds the CSR form from entries at row-major flat indices
+  /// (r * cols + c, strictly increasing, each below rows * cols); zero
+  /// values are dropped. The same CSR as setWeights() of the dense matrix,
+  /// in memory proportional to the entries.
+  void setEntries(const std::vector<int64_t> &flatIndex,
+                  const std::vector<int64_t> &values);
 };
 
 struct Network {

@@ -164,7 +164,18 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
     table lives in the memory of that group's core: `dense` stores every
     weight, `sparse` only the non-zero ones with their index. `weights` is
     [OUT, sum of input sizes] of si8 (the hardware's weight bits; signed, so that
-    the text parser refuses a literal outside -128..127).
+    the text parser refuses a literal outside -128..127). A `sparse` table may
+    instead be given by its entries, so that its size in memory and in the
+    file follows its synapses: then `weights` holds the non-zero weights
+    [NNZ] and `indices` their (row, column) positions [NNZ, 2] (si32), in
+    increasing row-major order:
+
+    ```mlir
+    %t = nc.synapses %m layout sparse {exponent = -4 : i64,
+        indices = dense<[[0, 0], [0, 1], [1, 2]]> : tensor<3x2xsi32>,
+        weights = dense<[64, 64, 64]> : tensor<3xsi8>}
+        : (!nc.spikes<4, bits = 24>) -> !nc.current<2>
+    ```
 
     The products are summed in a wide integer accumulator per target neuron
     (the sigma of sigma-delta: messages carry changes, so the accumulator
@@ -175,6 +186,7 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
     up paths of different length (the S4D `D` skip, residual adds).
   }];
   let arguments = (ins Variadic<NC_SpikesType>:$inputs, ElementsAttr:$weights,
+                       OptionalAttr<ElementsAttr>:$indices,
                        I64Attr:$exponent,
                        DefaultValuedAttr<NC_SynapseLayout,
                                          "::ssm::nc::SynapseLayout::Dense">:$layout,
@@ -188,6 +200,10 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
   let extraClassDeclaration = [{
     /// Bytes this table occupies in core memory.
     int64_t getMemoryBytes(unsigned weightBits);
+    /// The table's non-zero weights at row-major flat indices (increasing),
+    /// from either form; fails with a message when they cannot be read or
+    /// the entries are out of range or order.
+    ::mlir::FailureOr<::ssm::IntegerEntries> readEntries(std::string *error);
   }];
 }
 

@@ -16,6 +16,7 @@
 
 #include <complex>
 #include <string>
+#include <vector>
 
 namespace ssm {
 
@@ -28,6 +29,12 @@ readRealElements(mlir::ElementsAttr attr, std::string *error = nullptr);
 /// Reads an integer (fixed-point) parameter tensor, sign-extended.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 readIntegerElements(mlir::ElementsAttr attr, std::string *error = nullptr);
+
+/// The non-zero entries of an integer matrix: row-major flat indices
+/// (increasing) and their values.
+struct IntegerEntries {
+  std::vector<int64_t> index, value;
+};
 
 /// The number of non-zero entries of an integer tensor, without widening
 /// each entry (synapse tables of millions of int8 weights); fails like
