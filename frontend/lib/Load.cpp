@@ -66,6 +66,21 @@ static bool checkResourceBlobs(const llvm::MemoryBuffer &buffer,
   return true;
 }
 
+/// When text[i] opens a string literal (which ends at its closing quote or
+/// the line's end) or a `//` comment, the index of its last character;
+/// otherwise i. The text checks below look only at code.
+static size_t skipStringOrComment(llvm::StringRef text, size_t i) {
+  if (text[i] == '"') {
+    for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i)
+      if (text[i] == '\\')
+        ++i;
+    return std::min(i, text.size() - 1);
+  }
+  if (text[i] == '/' && i + 1 < text.size() && text[i + 1] == '/')
+    return std::min(text.find('\n', i), text.size() - 1);
+  return i;
+}
+
 /// Where `text` nests brackets deeper than MLIR's recursive-descent parser
 /// can follow on the stack (`[[[[...` 8,000 deep overflowed it under ASan:
 /// found by ssmc-fuzz-network), as an error through `sourceMgr`; true when
@@ -79,14 +94,12 @@ static bool checkNesting(const llvm::MemoryBuffer &buffer,
   llvm::StringRef text = buffer.getBuffer();
   int depth = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    if (size_t end = skipStringOrComment(text, i); end != i) {
+      i = end;
+      continue;
+    }
     const char c = text[i];
-    if (c == '"') {
-      for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i)
-        if (text[i] == '\\')
-          ++i;
-    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-      i = std::min(text.find('\n', i), text.size());
-    } else if (c == '(' || c == '[' || c == '{' || c == '<') {
+    if (c == '(' || c == '[' || c == '{' || c == '<') {
       if (++depth > kMaxNesting) {
         sourceMgr.PrintMessage(
             llvm::SMLoc::getFromPointer(text.data() + i),
@@ -113,16 +126,13 @@ static bool checkNoSparseLiterals(const llvm::MemoryBuffer &buffer,
                                   llvm::SourceMgr &sourceMgr) {
   llvm::StringRef text = buffer.getBuffer();
   for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '"') {
-      for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i)
-        if (text[i] == '\\')
-          ++i;
-    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-      i = std::min(text.find('\n', i), text.size());
-    } else if (text.substr(i).starts_with("sparse<") &&
-               (i == 0 || !(llvm::isAlnum(text[i - 1]) || text[i - 1] == '_' ||
-                            text[i - 1] == '.'))) {
+    if (size_t end = skipStringOrComment(text, i); end != i) {
+      i = end;
+      continue;
+    }
+    if (text.substr(i).starts_with("sparse<") &&
+        (i == 0 || !(llvm::isAlnum(text[i - 1]) || text[i - 1] == '_' ||
+                     text[i - 1] == '.'))) {
       sourceMgr.PrintMessage(
           llvm::SMLoc::getFromPointer(text.data() + i),
           llvm::SourceMgr::DK_Error,

@@ -218,9 +218,13 @@ void writeTable(Writer &w, hid_t parent, const SynapseTable &t,
   const size_t weightBytes = integerType(weightBits).second;
   const size_t nonZero = t.weight.size();
   const uint64_t denseBytes = uint64_t(t.rows) * t.cols * weightBytes;
+  // column_start in the narrowest type that holds the entry count (tables
+  // hold far fewer than 2^31 entries: a core has 192 KB).
+  const bool narrowStarts = nonZero < size_t(INT32_MAX);
   const uint64_t csrBytes =
       nonZero * (weightBytes + integerType(indexBits(t.rows)).second) +
-      (t.cols + 1) * 8;
+      (t.cols + 1) *
+          (narrowStarts ? integerType(indexBits(nonZero + 1)).second : 8);
   if (denseBytes <= csrBytes) {
     w.attribute(parent, "layout", std::string("dense"));
     std::vector<int32_t> dense(t.rows * t.cols, 0);
@@ -232,7 +236,13 @@ void writeTable(Writer &w, hid_t parent, const SynapseTable &t,
     return;
   }
   w.attribute(parent, "layout", std::string("csr"));
-  w.dataset(parent, "column_start", t.columnStart);
+  if (narrowStarts)
+    writeIntegers(w, parent, "column_start",
+                  std::vector<int32_t>(t.columnStart.begin(),
+                                       t.columnStart.end()),
+                  {t.columnStart.size()}, indexBits(nonZero + 1));
+  else
+    w.dataset(parent, "column_start", t.columnStart);
   writeIntegers(w, parent, "row_index", t.rowIndex, {nonZero},
                 indexBits(t.rows));
   writeIntegers(w, parent, "weight", t.weight, {nonZero}, weightBits);

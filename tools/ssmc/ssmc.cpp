@@ -203,8 +203,10 @@ int main(int argc, char **argv) {
   ssm::Loihi2PipelineOptions options = ssm::tools::loihi2OptionsFromFlags();
   if (report)
     options.quantizationReport = options.coreReport = "-";
-  const ssm::tools::CalibrationRequest request =
+  ssm::tools::CalibrationRequest request =
       ssm::tools::calibrationRequestFromFlags();
+  // The ranges file carries the SQNR for the quantization report.
+  request.measureSqnr = emit == Emit::Calibration;
   if (emit == Emit::Calibration) {
     mlir::FailureOr<ssm::CalibrationRanges> ranges =
         ssm::tools::calibrateForLoihi2(*module, options, request,

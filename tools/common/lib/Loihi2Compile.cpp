@@ -28,11 +28,9 @@ tools::calibrationData(ModelOp model, const CalibrationRequest &request) {
             "'ssmc MODEL --emit=calibration'";
 }
 
-FailureOr<CalibrationRanges> tools::calibrate(ModelOp model,
-                                              const std::string &data,
-                                              int64_t samples,
-                                              unsigned messageBits,
-                                              int threads) {
+FailureOr<CalibrationRanges>
+tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
+                 unsigned messageBits, bool measureSqnr, int threads) {
   SmallVector<Operation *> layerOps;
   FailureOr<rt::Model> rtModel = buildRuntimeModel(model, &layerOps);
   if (failed(rtModel))
@@ -61,12 +59,14 @@ FailureOr<CalibrationRanges> tools::calibrate(ModelOp model,
   try {
     measured =
         rt::quant::calibrate(*rtModel, sequences, dataset.length, threads);
-    // The SQNR of the formats ssm-quantize will choose at this width.
-    std::vector<int> fracs(layers);
-    for (size_t i = 0; i < layers; ++i)
-      fracs[i] = rt::quant::activationFrac(measured.outputs[i], messageBits);
-    sqnr = rt::activationSqnr(*rtModel, subset, dataset.length, fracs,
-                              messageBits, threads);
+    if (measureSqnr) {
+      // The SQNR of the formats ssm-quantize will choose at this width.
+      std::vector<int> fracs(layers);
+      for (size_t i = 0; i < layers; ++i)
+        fracs[i] = rt::quant::activationFrac(measured.outputs[i], messageBits);
+      sqnr = rt::activationSqnr(*rtModel, subset, dataset.length, fracs,
+                                messageBits, threads);
+    }
   } catch (const std::exception &e) {
     return model.emitError() << "calibration: " << e.what();
   }
@@ -75,8 +75,10 @@ FailureOr<CalibrationRanges> tools::calibrate(ModelOp model,
   ranges.model = model.getSymName().str();
   ranges.data = data;
   ranges.samples = dataset.samples;
-  ranges.sqnrMessageBits = messageBits;
-  ranges.sqnrSamples = static_cast<int64_t>(subset.size());
+  if (measureSqnr) {
+    ranges.sqnrMessageBits = messageBits;
+    ranges.sqnrSamples = static_cast<int64_t>(subset.size());
+  }
   for (size_t i = 0; i < layers; ++i) {
     const rt::Layer &layer = rtModel->layers[i];
     CalibrationRanges::Layer entry;
@@ -85,7 +87,8 @@ FailureOr<CalibrationRanges> tools::calibrate(ModelOp model,
     entry.channels = layer.outChannels;
     entry.maxAbs = measured.outputs[i];
     entry.stateMaxAbs = measured.states[i];
-    entry.sqnrDb = sqnr[i];
+    if (measureSqnr)
+      entry.sqnrDb = sqnr[i];
     ranges.layers.push_back(std::move(entry));
   }
   return ranges;
@@ -127,8 +130,11 @@ calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
   TimingScope timer = instrumentation.timing
                           ? instrumentation.timing->nest("calibration")
                           : TimingScope();
+  // The quantization report shows the SQNR.
+  const bool measureSqnr =
+      request.measureSqnr || !options.quantizationReport.empty();
   return tools::calibrate(*model, *data, request.samples,
-                          limits->messageBits, threads);
+                          limits->messageBits, measureSqnr, threads);
 }
 } // namespace
 

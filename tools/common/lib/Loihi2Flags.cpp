@@ -91,5 +91,8 @@ ssm::Loihi2PipelineOptions ssm::tools::loihi2OptionsFromFlags() {
 }
 
 ssm::tools::CalibrationRequest ssm::tools::calibrationRequestFromFlags() {
-  return {calibration, calibrationSamples};
+  CalibrationRequest request;
+  request.data = calibration;
+  request.samples = calibrationSamples;
+  return request;
 }

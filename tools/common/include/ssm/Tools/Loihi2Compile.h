@@ -27,6 +27,9 @@ namespace ssm::tools {
 struct CalibrationRequest {
   std::string data;    // data spec; "" = the model's own `calibration`
   int64_t samples = 256; // sequences from the start of the data
+  /// Also measure each layer's activation SQNR (a second pass through the
+  /// float64 reference; the quantization report asks for it too).
+  bool measureSqnr = false;
 };
 
 /// Sequences the quantization report's SQNR is measured over (the first of
@@ -42,13 +45,13 @@ mlir::FailureOr<std::string> calibrationData(ModelOp model,
 /// Runs `model` (discretized or not) on the first `samples` sequences of
 /// `data` and measures its calibration ranges: layer outputs with the conv
 /// executor, S4D states with the reference interpreter (ssm::rt::quant::
-/// calibrate), and each layer's activation SQNR at `messageBits` over the
-/// first kSqnrSamples. Data errors (unreadable, wrong channel count) are
-/// diagnostics at the model's location. Results do not depend on `threads`.
-mlir::FailureOr<CalibrationRanges> calibrate(ModelOp model,
-                                             const std::string &data,
-                                             int64_t samples,
-                                             unsigned messageBits, int threads);
+/// calibrate), and, with `measureSqnr`, each layer's activation SQNR at
+/// `messageBits` over the first kSqnrSamples. Data errors (unreadable,
+/// wrong channel count) are diagnostics at the model's location. Results do
+/// not depend on `threads`.
+mlir::FailureOr<CalibrationRanges>
+calibrate(ModelOp model, const std::string &data, int64_t samples,
+          unsigned messageBits, bool measureSqnr, int threads);
 
 /// How a tool instruments the compilation: `configure` sets up the pass
 /// manager of each stage (instrumentation, command-line pass-manager
