@@ -208,6 +208,12 @@ int main(int argc, char **argv) {
   // The ranges file carries the SQNR for the quantization report.
   request.measureSqnr = emit == Emit::Calibration;
   if (emit == Emit::Calibration) {
+    if (!options.calibrationRanges.empty()) {
+      llvm::WithColor::error(llvm::errs(), "ssmc")
+          << "--emit=calibration measures the ranges that "
+             "--calibration-ranges gives: use one\n";
+      return 1;
+    }
     mlir::FailureOr<ssm::CalibrationRanges> ranges =
         ssm::tools::calibrateForLoihi2(*module, options, request,
                                        kCalibrationThreads, instrumentation);
