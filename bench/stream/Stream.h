@@ -9,8 +9,8 @@
 #ifndef SSM_BENCH_STREAM_STREAM_H
 #define SSM_BENCH_STREAM_STREAM_H
 
-#include "ssm/Translation/FromNC.h"
 #include "ssm/Runtime/Neurocore.h"
+#include "ssm/Translation/FromNC.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"

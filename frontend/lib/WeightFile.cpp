@@ -91,8 +91,7 @@ WeightFile::read(llvm::StringRef datasetPath,
     return fail("is not a dataset");
   if (d->kind != rt::h5::Array::Kind::Float ||
       (d->typeSize != 4 && d->typeSize != 8))
-    return fail("expected dtype float32 or float64, found " +
-                describeType(*d));
+    return fail("expected dtype float32 or float64, found " + describeType(*d));
   if (llvm::ArrayRef<int64_t>(d->dims) != shape)
     return fail("expected shape " + ssm::formatShape(shape) + ", found " +
                 ssm::formatShape(d->dims));

@@ -23,10 +23,13 @@ struct CostField {
   double OpCosts::*field;
 };
 constexpr CostField kCostFields[] = {
-    {"synop", &OpCosts::synop},         {"neuron_active", &OpCosts::neuronActive},
+    {"synop", &OpCosts::synop},
+    {"neuron_active", &OpCosts::neuronActive},
     {"neuron_inactive", &OpCosts::neuronInactive},
-    {"message", &OpCosts::message},     {"hop_x", &OpCosts::hopX},
-    {"hop_y", &OpCosts::hopY},          {"barrier", &OpCosts::barrier}};
+    {"message", &OpCosts::message},
+    {"hop_x", &OpCosts::hopX},
+    {"hop_y", &OpCosts::hopY},
+    {"barrier", &OpCosts::barrier}};
 
 /// The S4D mode registers' dataset names (as the nc dialect names them).
 struct S4DField {
@@ -39,9 +42,9 @@ constexpr S4DField kS4DFields[] = {
     {"c_re", &S4DModeRegisters::cRe},     {"c_im", &S4DModeRegisters::cIm}};
 
 constexpr NeuronModel kModels[] = {
-    NeuronModel::Input,       NeuronModel::S4DMode, NeuronModel::SigmaDeltaRelu,
-    NeuronModel::SigmaDelta,  NeuronModel::Accumulator,
-    NeuronModel::EGRUUnit};
+    NeuronModel::Input,          NeuronModel::S4DMode,
+    NeuronModel::SigmaDeltaRelu, NeuronModel::SigmaDelta,
+    NeuronModel::Accumulator,    NeuronModel::EGRUUnit};
 
 /// The largest neuron group (the most neurons a core may have).
 constexpr int64_t kMaxGroupSize = int64_t(1) << 24;
@@ -75,8 +78,8 @@ public:
     ~Group() { H5Gclose(id); }
   };
   hid_t group(hid_t parent, const std::string &name) {
-    hid_t id = H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT,
-                          H5P_DEFAULT);
+    hid_t id =
+        H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     check(id, "group '" + name + "' cannot be created");
     return id;
   }
@@ -87,7 +90,8 @@ public:
   void attribute(hid_t object, const char *name,
                  const std::vector<int64_t> &values, bool scalar = false) {
     const hsize_t n = values.size();
-    hid_t space = scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr);
+    hid_t space =
+        scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr);
     write(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, space, values.data());
   }
   void attribute(hid_t object, const char *name, double value) {
@@ -106,17 +110,17 @@ public:
   void dataset(hid_t parent, const char *name, const std::vector<T> &values,
                const std::vector<hsize_t> &dims, hid_t fileType,
                hid_t memoryType) {
-    hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(),
-                                   nullptr);
+    hid_t space =
+        H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
     check(space, std::string("dataset '") + name + "' cannot be shaped");
     hid_t id = H5Dcreate2(parent, name, fileType, space, H5P_DEFAULT,
                           H5P_DEFAULT, H5P_DEFAULT);
     H5Sclose(space);
     check(id, std::string("dataset '") + name + "' cannot be created");
-    const herr_t status =
-        values.empty() ? 0
-                       : H5Dwrite(id, memoryType, H5S_ALL, H5S_ALL,
-                                  H5P_DEFAULT, values.data());
+    const herr_t status = values.empty()
+                              ? 0
+                              : H5Dwrite(id, memoryType, H5S_ALL, H5S_ALL,
+                                         H5P_DEFAULT, values.data());
     H5Dclose(id);
     check(status, std::string("dataset '") + name + "' cannot be written");
   }
@@ -151,8 +155,8 @@ private:
   }
   void write(hid_t object, const char *name, hid_t fileType, hid_t memoryType,
              hid_t space, const void *data) {
-    hid_t id = H5Acreate2(object, name, fileType, space, H5P_DEFAULT,
-                          H5P_DEFAULT);
+    hid_t id =
+        H5Acreate2(object, name, fileType, space, H5P_DEFAULT, H5P_DEFAULT);
     H5Sclose(space);
     check(id, std::string("attribute '") + name + "' cannot be created");
     const herr_t status = H5Awrite(id, memoryType, data);
@@ -195,9 +199,7 @@ void writeIntegers(Writer &w, hid_t parent, const char *name,
 }
 
 /// Bits of a signed index below `n` (at least 8).
-unsigned indexBits(int64_t n) {
-  return n <= 128 ? 8 : n <= 32768 ? 16 : 32;
-}
+unsigned indexBits(int64_t n) { return n <= 128 ? 8 : n <= 32768 ? 16 : 32; }
 
 void writeTable(Writer &w, hid_t parent, const SynapseTable &t,
                 unsigned weightBits) {
@@ -237,10 +239,10 @@ void writeTable(Writer &w, hid_t parent, const SynapseTable &t,
   }
   w.attribute(parent, "layout", std::string("csr"));
   if (narrowStarts)
-    writeIntegers(w, parent, "column_start",
-                  std::vector<int32_t>(t.columnStart.begin(),
-                                       t.columnStart.end()),
-                  {t.columnStart.size()}, indexBits(nonZero + 1));
+    writeIntegers(
+        w, parent, "column_start",
+        std::vector<int32_t>(t.columnStart.begin(), t.columnStart.end()),
+        {t.columnStart.size()}, indexBits(nonZero + 1));
   else
     w.dataset(parent, "column_start", t.columnStart);
   writeIntegers(w, parent, "row_index", t.rowIndex, {nonZero},
@@ -422,8 +424,8 @@ Hardware readHardware(const Reader &r) {
   hw.maxExponent = static_cast<int>(exponents[1]);
   hw.maxDelay = static_cast<int>(r.integer(g, "max_delay", 0, INT32_MAX));
   hw.staticPowerMW = r.number(g, "static_power_mw");
-  for (auto [name, costs] : {std::pair{"energy_pj", &hw.energyPJ},
-                             std::pair{"time_ns", &hw.timeNS}})
+  for (auto [name, costs] :
+       {std::pair{"energy_pj", &hw.energyPJ}, std::pair{"time_ns", &hw.timeNS}})
     for (const CostField &f : kCostFields)
       costs->*f.field = r.number(g + "/" + name, f.key);
   return hw;
@@ -461,8 +463,8 @@ NeuronGroup readGroup(const Reader &r, const std::string &g, int64_t cores,
   const int64_t valueMax = fixed::maxInt(hw.stateBits),
                 valueMin = fixed::minInt(hw.stateBits);
   if (r.has(g + "/bias"))
-    group.bias = r.dataset(g + "/bias", {group.currentSize()}, valueMin,
-                           valueMax);
+    group.bias =
+        r.dataset(g + "/bias", {group.currentSize()}, valueMin, valueMax);
   if (r.has(g + "/theta"))
     group.theta = r.dataset(g + "/theta", {group.size}, valueMin, valueMax);
   for (const S4DField &f : kS4DFields) {
@@ -506,9 +508,8 @@ SynapseTable readTable(const Reader &r, const std::string &t,
     // Network::validate() checks rows x cols against the groups; the data
     // are checked against the stated shape first, before anything else is
     // allocated for them.
-    std::vector<int64_t> dense =
-        r.dataset(t + "/weights", {table.rows, table.cols}, weightMin,
-                  weightMax);
+    std::vector<int64_t> dense = r.dataset(
+        t + "/weights", {table.rows, table.cols}, weightMin, weightMax);
     table.setWeights(dense);
     return table;
   }
@@ -651,8 +652,8 @@ Network ssm::rt::neuro::readNetworkFile(const std::string &path) {
 }
 
 bool ssm::rt::neuro::isHDF5File(const std::string &path) {
-  static const char kSignature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n',
-                                     '\x1a', '\n'};
+  static const char kSignature[8] = {'\x89', 'H',  'D',    'F',
+                                     '\r',   '\n', '\x1a', '\n'};
   std::ifstream file(path, std::ios::binary);
   char head[8] = {};
   return file.read(head, 8) && std::memcmp(head, kSignature, 8) == 0;

@@ -56,13 +56,13 @@ void SynapseTable::setWeights(const std::vector<int64_t> &rowMajor) {
 void SynapseTable::setEntries(const std::vector<int64_t> &flatIndex,
                               const std::vector<int64_t> &values) {
   if (flatIndex.size() != values.size())
-    throw std::invalid_argument(fmt::format(
-        "synapse table '{}': {} indices for {} weights", name,
-        flatIndex.size(), values.size()));
+    throw std::invalid_argument(
+        fmt::format("synapse table '{}': {} indices for {} weights", name,
+                    flatIndex.size(), values.size()));
   if (rows < 0 || cols < 0 || (cols > 0 && rows > INT64_MAX / cols))
-    throw std::invalid_argument(fmt::format(
-        "synapse table '{}': a {} x {} table is not a shape", name, rows,
-        cols));
+    throw std::invalid_argument(
+        fmt::format("synapse table '{}': a {} x {} table is not a shape", name,
+                    rows, cols));
   // A counting sort by column: rows stay increasing within a column because
   // the row-major indices increase.
   columnStart.assign(cols + 1, 0);
@@ -76,9 +76,9 @@ void SynapseTable::setEntries(const std::vector<int64_t> &flatIndex,
           name, k, i, rows, cols));
     previous = i;
     if (values[k] > fixed::maxInt(31) || values[k] < fixed::minInt(31))
-      throw std::invalid_argument(fmt::format(
-          "synapse table '{}': weight {} does not fit 32 bits", name,
-          values[k]));
+      throw std::invalid_argument(
+          fmt::format("synapse table '{}': weight {} does not fit 32 bits",
+                      name, values[k]));
     columnStart[i % cols + 1] += values[k] != 0;
   }
   for (int64_t c = 0; c < cols; ++c)
@@ -138,17 +138,16 @@ namespace {
 /// Checks every field of `hw` against the ranges every reader of hardware
 /// descriptions uses (HardwareRanges.h).
 static void validateHardware(const Hardware &hw) {
-  const int64_t values[] = {hw.chips,         hw.neuronsPerCore,
-                            hw.synapseBytesPerCore, hw.stateBits,
-                            hw.messageBits,   hw.weightBits,
-                            hw.maxDelay};
+  const int64_t values[] = {
+      hw.chips,     hw.neuronsPerCore, hw.synapseBytesPerCore,
+      hw.stateBits, hw.messageBits,    hw.weightBits,
+      hw.maxDelay};
   static_assert(std::size(values) == std::size(hw::kIntegerRanges));
   for (size_t i = 0; i < std::size(values); ++i) {
     const hw::IntegerRange &range = hw::kIntegerRanges[i];
     if (values[i] < range.min || values[i] > range.max)
-      invalid(fmt::format("hardware '{}': {} is {}, outside [{}, {}]",
-                          hw.name, range.key, values[i], range.min,
-                          range.max));
+      invalid(fmt::format("hardware '{}': {} is {}, outside [{}, {}]", hw.name,
+                          range.key, values[i], range.min, range.max));
   }
   if (hw.meshX < 1 || hw.meshY < 1 || hw.meshX > hw::kMaxMeshSide ||
       hw.meshY > hw::kMaxMeshSide)
@@ -157,8 +156,8 @@ static void validateHardware(const Hardware &hw) {
   if (std::string problem = hw::coresProblem(hw.chips, hw.meshX, hw.meshY);
       !problem.empty())
     invalid(fmt::format("hardware '{}' {}", hw.name, problem));
-  if (hw.minExponent < -hw::kMaxExponent ||
-      hw.maxExponent > hw::kMaxExponent || hw.minExponent > hw.maxExponent)
+  if (hw.minExponent < -hw::kMaxExponent || hw.maxExponent > hw::kMaxExponent ||
+      hw.minExponent > hw.maxExponent)
     invalid(fmt::format("hardware '{}': weight exponents [{}, {}] outside "
                         "[{}, {}]",
                         hw.name, hw.minExponent, hw.maxExponent,

@@ -13,8 +13,8 @@
 
 #include "ssm/Dialect/NC/NCOps.h"
 #include "ssm/Frontend/Load.h"
-#include "ssm/Translation/FromNC.h"
 #include "ssm/Runtime/Neurocore.h"
+#include "ssm/Translation/FromNC.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"

@@ -14,8 +14,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::Expected<ssm::CalibrationRanges> ranges = ssm::parseCalibrationRanges(
-      llvm::StringRef(reinterpret_cast<const char *>(data), size),
-      "fuzz.json");
+      llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.json");
   if (!ranges)
     llvm::consumeError(ranges.takeError());
   return 0;

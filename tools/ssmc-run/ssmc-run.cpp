@@ -13,8 +13,6 @@
 
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Frontend/Load.h"
-#include "ssm/Translation/FromNC.h"
-#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/ConvExecutor.h"
 #include "ssm/Runtime/CudaConvExecutor.h"
 #include "ssm/Runtime/Dataset.h"
@@ -24,6 +22,8 @@
 #include "ssm/Tools/Loihi2Compile.h"
 #include "ssm/Tools/Loihi2Flags.h"
 #include "ssm/Tools/ModelFlags.h"
+#include "ssm/Translation/FromNC.h"
+#include "ssm/Translation/FromSSM.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -479,7 +479,8 @@ int main(int argc, char **argv) {
   const bool isNetwork =
       isNetworkFile || !module->getOps<nc::NetworkOp>().empty();
   if (isNetwork && target != Target::Loihi2)
-    return fail("'" + modelPath + "' is a compiled network; only "
+    return fail("'" + modelPath +
+                "' is a compiled network; only "
                 "--target=loihi2 runs it");
   if (std::string flag = tools::givenLoihi2Flag(); isNetwork && !flag.empty())
     return fail(flag + " applies when compiling a model; '" + modelPath +

@@ -21,12 +21,12 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "ssm/Tools/Loihi2Compile.h"
-#include "ssm/Translation/FromNC.h"
 #include "ssm/Tools/Loihi2Flags.h"
 #include "ssm/Tools/ModelFlags.h"
-#include "mlir/Support/FileUtilities.h"
+#include "ssm/Translation/FromNC.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -230,10 +230,9 @@ int main(int argc, char **argv) {
     ssm::buildConvPipeline(pm);
     if (failed(pm.run(*module)))
       return 1;
-  } else if (emit == Emit::NC &&
-             failed(ssm::tools::compileForLoihi2(*module, options, request,
-                                                 kCalibrationThreads,
-                                                 instrumentation))) {
+  } else if (emit == Emit::NC && failed(ssm::tools::compileForLoihi2(
+                                     *module, options, request,
+                                     kCalibrationThreads, instrumentation))) {
     return 1;
   }
   if (emit == Emit::NC && isNetworkFilePath(outputFilename)) {

@@ -1,9 +1,9 @@
 //===- FromNC.cpp - build an event-runtime network from nc ----------------===//
 
 #include "ssm/Translation/FromNC.h"
-#include "ssm/Runtime/NetworkFile.h"
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/Weights.h"
+#include "ssm/Runtime/NetworkFile.h"
 
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/DenseMap.h"
@@ -49,16 +49,15 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
     auto costs = dict.getAs<DictionaryAttr>(key);
     if (!costs)
       continue;
-    double *fields[] = {&table->synop,   &table->neuronActive,
+    double *fields[] = {&table->synop,          &table->neuronActive,
                         &table->neuronInactive, &table->message,
-                        &table->hopX,    &table->hopY,
+                        &table->hopX,           &table->hopY,
                         &table->barrier};
     for (auto [i, name] : llvm::enumerate(nc::costKeys())) {
       auto value = costs.getAs<FloatAttr>(name);
       if (!value)
-        return network.emitOpError()
-               << "hardware cost table '" << key << "' needs a number '"
-               << name << "'";
+        return network.emitOpError() << "hardware cost table '" << key
+                                     << "' needs a number '" << name << "'";
       // An edited nc file could hold NaN, inf or a negative cost, which
       // would make energy negative or the JSON report invalid; the range is
       // the hardware file's.
@@ -146,8 +145,8 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
       if (net.inputs.size() <= input.getIndex())
         net.inputs.resize(input.getIndex() + 1, -1);
       if (net.inputs[input.getIndex()] != -1)
-        return input.emitOpError() << "input " << input.getIndex()
-                                   << " is defined twice";
+        return input.emitOpError()
+               << "input " << input.getIndex() << " is defined twice";
       net.inputs[input.getIndex()] = static_cast<int>(net.groups.size());
       net.groups.push_back(std::move(g));
     } else if (auto group = dyn_cast<nc::NeuronsOp>(op)) {

@@ -25,8 +25,8 @@ FailureOr<std::vector<double>> real(Operation *op, StringRef name,
   std::string error;
   FailureOr<SmallVector<double>> values = readRealElements(attr, &error);
   if (failed(values))
-    return op->emitOpError() << "cannot read parameter '" << name
-                             << "': " << error;
+    return op->emitOpError()
+           << "cannot read parameter '" << name << "': " << error;
   return std::vector<double>(values->begin(), values->end());
 }
 
@@ -36,8 +36,8 @@ complexParam(Operation *op, StringRef name, ElementsAttr attr) {
   FailureOr<SmallVector<std::complex<double>>> values =
       readComplexElements(attr, &error);
   if (failed(values))
-    return op->emitOpError() << "cannot read parameter '" << name
-                             << "': " << error;
+    return op->emitOpError()
+           << "cannot read parameter '" << name << "': " << error;
   return std::vector<std::complex<double>>(values->begin(), values->end());
 }
 
@@ -131,7 +131,8 @@ ssm::buildRuntimeModel(ModelOp modelOp,
     rt::Layer layer;
     if (auto name = op->getAttrOfType<StringAttr>("name"))
       layer.name = name.str();
-    if (op->getNumResults() != 1 || !isa<StreamType>(op->getResult(0).getType()))
+    if (op->getNumResults() != 1 ||
+        !isa<StreamType>(op->getResult(0).getType()))
       return op->emitOpError() << "is not supported by the ssmc executors";
     layer.outChannels = channelsOf(op->getResult(0));
     if (std::optional<double> threshold =
@@ -169,8 +170,8 @@ ssm::buildRuntimeModel(ModelOp modelOp,
             })
             .Case([&](S4DOp s4d) -> LogicalResult {
               if (s4d.getABarAttr())
-                return fillS4D(op, layer, s4d.getABarAttr(),
-                               s4d.getBBarAttr(), s4d.getC(), s4d.getD());
+                return fillS4D(op, layer, s4d.getABarAttr(), s4d.getBBarAttr(),
+                               s4d.getC(), s4d.getD());
               // Not discretized in the IR: use the shared formulas in
               // float64 (the same function ssm-discretize calls).
               FailureOr<rt::S4DContinuous> p = readS4DContinuous(s4d);
@@ -180,10 +181,10 @@ ssm::buildRuntimeModel(ModelOp modelOp,
                 return failure();
               layer.kind = rt::LayerKind::S4D;
               layer.modes = p->modes;
-              layer.s4d = rt::discretize(
-                  *p, s4d.getDiscretization() == Discretization::Bilinear
-                          ? rt::Discretization::Bilinear
-                          : rt::Discretization::ZOH);
+              layer.s4d = rt::discretize(*p, s4d.getDiscretization() ==
+                                                     Discretization::Bilinear
+                                                 ? rt::Discretization::Bilinear
+                                                 : rt::Discretization::ZOH);
               layer.c = std::move(*c);
               layer.d = std::move(*d);
               return success();

@@ -139,8 +139,8 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
     if (!value)
       return fail(Twine("'") + k.key + "' must be an integer");
     if (!inRange(k, *value))
-      return fail(Twine("'") + k.key + "' must be between " + Twine(k.min) + " and " +
-                  Twine(k.max) + ", got " + Twine(*value));
+      return fail(Twine("'") + k.key + "' must be between " + Twine(k.min) +
+                  " and " + Twine(k.max) + ", got " + Twine(*value));
     attrs.append(k.key, b.getI64IntegerAttr(*value));
   }
   auto pair = [&](StringRef key, bool positive) -> Error {

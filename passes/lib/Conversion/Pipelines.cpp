@@ -28,9 +28,9 @@ void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
   quantize.sigmaDelta = options.sigmaDelta;
   quantize.hardware = options.hardware;
   quantize.report = options.quantizationReport;
-  pm.nest<ModelOp>().addPass(
-      options.ranges ? createSSMQuantize(quantize, options.ranges)
-                     : createSSMQuantize(quantize));
+  pm.nest<ModelOp>().addPass(options.ranges
+                                 ? createSSMQuantize(quantize, options.ranges)
+                                 : createSSMQuantize(quantize));
   ConvertSSMToNeurocoreOptions convert;
   convert.hardware = options.hardware;
   convert.report = options.coreReport;

@@ -38,8 +38,8 @@ namespace {
 llvm::Error fieldError(llvm::StringRef source, const llvm::Twine &field,
                        const llvm::Twine &problem) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "calibration ranges '" + source + "': " +
-                                     field + " " + problem);
+                                 "calibration ranges '" + source +
+                                     "': " + field + " " + problem);
 }
 
 /// A finite, non-negative number (JSON integers count).
@@ -56,8 +56,8 @@ llvm::Expected<CalibrationRanges>
 ssm::parseCalibrationRanges(llvm::StringRef text, llvm::StringRef source) {
   llvm::Expected<json::Value> parsed = json::parse(text);
   if (!parsed)
-    return fieldError(source, "is not JSON:",
-                      llvm::toString(parsed.takeError()));
+    return fieldError(source,
+                      "is not JSON:", llvm::toString(parsed.takeError()));
   const json::Object *doc = parsed->getAsObject();
   if (!doc)
     return fieldError(source, "the document", "is not a JSON object");
@@ -150,8 +150,7 @@ ssm::readCalibrationRanges(llvm::StringRef path) {
   // A regular file of sane size (not a FIFO or /dev/zero, which would hang
   // or exhaust memory), read once.
   std::vector<char> bytes;
-  const std::string problem =
-      readInputFile(path.str(), kMaxSourceBytes, bytes);
+  const std::string problem = readInputFile(path.str(), kMaxSourceBytes, bytes);
   if (!problem.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "calibration ranges '" + path + "' " +

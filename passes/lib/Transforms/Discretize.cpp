@@ -6,9 +6,9 @@
 
 #include "ssm/Dialect/SSM/SSMOps.h"
 #include "ssm/Dialect/SSM/Weights.h"
-#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/S4D.h"
 #include "ssm/Transforms/Passes.h"
+#include "ssm/Translation/FromSSM.h"
 
 namespace ssm {
 #define GEN_PASS_DEF_SSMDISCRETIZE

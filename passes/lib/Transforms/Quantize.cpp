@@ -7,12 +7,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ssm/Runtime/Quantize.h"
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/SSMOps.h"
 #include "ssm/Dialect/SSM/SSMTypes.h"
-#include "ssm/Translation/FromSSM.h"
-#include "ssm/Runtime/Quantize.h"
 #include "ssm/Transforms/Passes.h"
+#include "ssm/Translation/FromSSM.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -89,8 +89,8 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
     const size_t layers = rtModel->layers.size();
     std::vector<int> fracs(layers);
     for (size_t i = 0; i < layers; ++i)
-      fracs[i] = rt::quant::activationFrac(ranges.layers[i].maxAbs,
-                                           messageBits);
+      fracs[i] =
+          rt::quant::activationFrac(ranges.layers[i].maxAbs, messageBits);
     // A layer's own `sigma_delta=T` (an absolute threshold in the DSL)
     // wins over the global fraction of the calibrated range.
     std::vector<double> thresholds(layers);
@@ -161,8 +161,7 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
   }
 
   /// The driver's ranges, or those of the `calibration-ranges` file.
-  FailureOr<std::shared_ptr<const CalibrationRanges>>
-  rangesFor(ModelOp model) {
+  FailureOr<std::shared_ptr<const CalibrationRanges>> rangesFor(ModelOp model) {
     if (given) {
       if (!calibrationRanges.empty())
         return model.emitError()
@@ -206,9 +205,8 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
           have.channels != want.outChannels)
         return mismatch() << "layer " << i << " is '" << have.name << "' ("
                           << have.kind << ", " << have.channels
-                          << " channels) there, '" << want.name << "' ("
-                          << kind << ", " << want.outChannels
-                          << " channels) here";
+                          << " channels) there, '" << want.name << "' (" << kind
+                          << ", " << want.outChannels << " channels) here";
     }
     return success();
   }

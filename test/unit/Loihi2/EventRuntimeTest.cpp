@@ -10,13 +10,13 @@
 
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Frontend/Load.h"
-#include "ssm/Translation/FromNC.h"
-#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Npy.h"
 #include "ssm/Runtime/Reference.h"
 #include "ssm/Tools/Loihi2Compile.h"
+#include "ssm/Translation/FromNC.h"
+#include "ssm/Translation/FromSSM.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -90,8 +90,8 @@ Compiled compileModel(mlir::MLIRContext &context, const std::string &text,
       dsl::loadModelFile(modelPath, context);
   EXPECT_TRUE(*module);
   Compiled compiled;
-  compiled.reference = std::make_unique<rt::Model>(
-      *buildRuntimeModel(*getSingleModel(*module)));
+  compiled.reference =
+      std::make_unique<rt::Model>(*buildRuntimeModel(*getSingleModel(*module)));
   Loihi2PipelineOptions options;
   options.sigmaDelta = sigmaDelta;
   EXPECT_TRUE(mlir::succeeded(tools::compileForLoihi2(

@@ -172,8 +172,8 @@ TEST(NetworkFile, RoundTripsEveryField) {
 
   // And they run the same.
   Session a(net), b(back);
-  const std::vector<float> token = {0.5f, -0.25f, 0.125f, 1.0f,
-                                    -1.0f, 0.75f, 0.0f, 0.3f};
+  const std::vector<float> token = {0.5f,  -0.25f, 0.125f, 1.0f,
+                                    -1.0f, 0.75f,  0.0f,   0.3f};
   for (int t = 0; t < 5; ++t) {
     const Counters &ca = a.feed(token.data());
     const Counters &cb = b.feed(token.data());

@@ -3,10 +3,10 @@
 #include "ssm/Tools/Loihi2Compile.h"
 
 #include "ssm/Dialect/NC/Hardware.h"
-#include "ssm/Translation/FromSSM.h"
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/Quantize.h"
 #include "ssm/Runtime/Reference.h"
+#include "ssm/Translation/FromSSM.h"
 
 #include <algorithm>
 #include <memory>
@@ -96,10 +96,10 @@ tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
 
 namespace {
 /// Runs one stage of the loihi2 pipeline on `module`.
-LogicalResult runStage(
-    ModuleOp module, const Loihi2PipelineOptions &options,
-    const tools::Instrumentation &instrumentation,
-    void (*build)(OpPassManager &, const Loihi2PipelineOptions &)) {
+LogicalResult runStage(ModuleOp module, const Loihi2PipelineOptions &options,
+                       const tools::Instrumentation &instrumentation,
+                       void (*build)(OpPassManager &,
+                                     const Loihi2PipelineOptions &)) {
   PassManager pm(module.getContext());
   if (instrumentation.configure && failed(instrumentation.configure(pm)))
     return failure();
@@ -133,8 +133,8 @@ calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
   // The quantization report shows the SQNR.
   const bool measureSqnr =
       request.measureSqnr || !options.quantizationReport.empty();
-  return tools::calibrate(*model, *data, request.samples,
-                          limits->messageBits, measureSqnr, threads);
+  return tools::calibrate(*model, *data, request.samples, limits->messageBits,
+                          measureSqnr, threads);
 }
 } // namespace
 
@@ -142,8 +142,8 @@ FailureOr<CalibrationRanges>
 tools::calibrateForLoihi2(ModuleOp module, const Loihi2PipelineOptions &options,
                           const CalibrationRequest &request, int threads,
                           const Instrumentation &instrumentation) {
-  if (failed(runStage(module, options, instrumentation,
-                      buildLoihi2CheckPipeline)))
+  if (failed(
+          runStage(module, options, instrumentation, buildLoihi2CheckPipeline)))
     return failure();
   return calibrateChecked(module, options, request, threads, instrumentation);
 }
@@ -153,16 +153,16 @@ LogicalResult tools::compileForLoihi2(ModuleOp module,
                                       const CalibrationRequest &request,
                                       int threads,
                                       const Instrumentation &instrumentation) {
-  if (failed(runStage(module, options, instrumentation,
-                      buildLoihi2CheckPipeline)))
+  if (failed(
+          runStage(module, options, instrumentation, buildLoihi2CheckPipeline)))
     return failure();
   if (options.calibrationRanges.empty() && !options.ranges) {
     FailureOr<CalibrationRanges> ranges =
         calibrateChecked(module, options, request, threads, instrumentation);
     if (failed(ranges))
       return failure();
-    options.ranges = std::make_shared<const CalibrationRanges>(
-        std::move(*ranges));
+    options.ranges =
+        std::make_shared<const CalibrationRanges>(std::move(*ranges));
   }
   return runStage(module, options, instrumentation,
                   buildLoihi2LoweringPipeline);

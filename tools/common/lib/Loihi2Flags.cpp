@@ -22,10 +22,11 @@ cl::opt<std::string> calibration(
     cl::desc("Data spec of the PTQ calibration sequences (default: the "
              "model's own 'calibration \"SPEC\"')"),
     cl::value_desc("spec"), cl::cat(ssm::tools::loihi2Category()));
-cl::opt<int64_t> calibrationSamples(
-    "calibration-samples", cl::desc("Number of calibration sequences"),
-    cl::init(ssm::tools::CalibrationRequest().samples),
-    cl::cat(ssm::tools::loihi2Category()));
+cl::opt<int64_t>
+    calibrationSamples("calibration-samples",
+                       cl::desc("Number of calibration sequences"),
+                       cl::init(ssm::tools::CalibrationRequest().samples),
+                       cl::cat(ssm::tools::loihi2Category()));
 cl::opt<std::string> calibrationRanges(
     "calibration-ranges",
     cl::desc("Calibration ranges JSON from ssmc --emit=calibration, used "

@@ -25,7 +25,7 @@ void buildConvPipeline(mlir::OpPassManager &pm);
 /// each one. The calibration ranges come from one of two places: a file
 /// (`calibrationRanges`) or the driver's in-memory calibration (`ranges`).
 struct Loihi2PipelineOptions {
-  std::string hardware; // "" = built-in loihi2.json
+  std::string hardware;          // "" = built-in loihi2.json
   std::string calibrationRanges; // path of a ranges file
   std::shared_ptr<const CalibrationRanges> ranges;
   double sigmaDelta = kDefaultSigmaDelta;

@@ -31,8 +31,8 @@ struct CalibrationRanges {
   static constexpr int64_t kVersion = 1;
 
   struct Layer {
-    std::string name; // the layer's DSL name ("" when it has none)
-    std::string kind; // rt::layerKindName: "input", "dense", "s4d", ...
+    std::string name;     // the layer's DSL name ("" when it has none)
+    std::string kind;     // rt::layerKindName: "input", "dense", "s4d", ...
     int64_t channels = 0; // output channels
     /// Largest |output value| over the calibration sequences (>= 0).
     double maxAbs = 0;
@@ -44,9 +44,9 @@ struct CalibrationRanges {
     std::optional<double> sqnrDb;
   };
 
-  std::string model;       // the ssm.model's symbol name
-  std::string data;        // the data spec calibrated on
-  int64_t samples = 0;     // calibration sequences used
+  std::string model;            // the ssm.model's symbol name
+  std::string data;             // the data spec calibrated on
+  int64_t samples = 0;          // calibration sequences used
   unsigned sqnrMessageBits = 0; // message width of sqnrDb (0: not measured)
   int64_t sqnrSamples = 0;      // sequences the SQNR was measured over
   std::vector<Layer> layers;
@@ -58,8 +58,8 @@ llvm::json::Value toJSON(const CalibrationRanges &ranges);
 /// Reads ranges from `text` (the contents of `source`, for messages). Errors
 /// name the source and the field: not JSON, another format or version, a
 /// missing field, a negative or non-finite range.
-llvm::Expected<CalibrationRanges> parseCalibrationRanges(llvm::StringRef text,
-                                                         llvm::StringRef source);
+llvm::Expected<CalibrationRanges>
+parseCalibrationRanges(llvm::StringRef text, llvm::StringRef source);
 
 /// Reads the file at `path` (with parseCalibrationRanges).
 llvm::Expected<CalibrationRanges> readCalibrationRanges(llvm::StringRef path);

@@ -35,9 +35,9 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
-#include <algorithm>
 
 namespace ssm {
 #define GEN_PASS_DEF_CHECKNEUROCORELOWERING
@@ -791,8 +791,8 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
           }
           weights = makeIntegerParam(ctx, {int64_t(q.size())}, q, storageBits,
                                      tableName);
-          indices = makeIntegerParam(ctx, {int64_t(q.size()), 2}, positions,
-                                     32, tableName + ".indices");
+          indices = makeIntegerParam(ctx, {int64_t(q.size()), 2}, positions, 32,
+                                     tableName + ".indices");
         } else {
           std::vector<int64_t> dense(rowCount * t.cols, 0);
           for (size_t k = first; k < last; ++k)

@@ -1,4 +1,4 @@
-//===- H5Snapshot.h - an HDF5 file read whole, in a child process -*- C++ -*-===//
+//===- H5Snapshot.h - HDF5 files read in a child process --------*- C++ -*-===//
 //
 // libhdf5 1.10 (Debian's) crashes on some corrupt files inside its own code
 // (a SEGV iterating a group whose local heap is damaged, found by
@@ -28,11 +28,11 @@ namespace ssm::rt::h5 {
 struct Array {
   enum class Kind { Integer, Float, String, Compound, Other };
   Kind kind = Kind::Other;
-  size_t typeSize = 0;       // bytes per element in the file
-  std::vector<int64_t> dims; // empty for a scalar
-  std::string problem;       // why the data could not be read, or ""
-  std::vector<int64_t> ints;       // Integer, converted to int64
-  std::vector<double> floats;      // Float, converted to float64
+  size_t typeSize = 0;              // bytes per element in the file
+  std::vector<int64_t> dims;        // empty for a scalar
+  std::string problem;              // why the data could not be read, or ""
+  std::vector<int64_t> ints;        // Integer, converted to int64
+  std::vector<double> floats;       // Float, converted to float64
   std::vector<std::string> strings; // String
 
   /// Elements by the shape (1 for a scalar).
@@ -42,8 +42,8 @@ struct Array {
 };
 
 struct Snapshot {
-  std::set<std::string> objects;          // absolute paths, groups and datasets
-  std::map<std::string, Array> datasets;  // by absolute path
+  std::set<std::string> objects;         // absolute paths, groups and datasets
+  std::map<std::string, Array> datasets; // by absolute path
   /// Attributes by "OBJECT@NAME", e.g. "/@format", "/tables/0@delay".
   std::map<std::string, Array> attributes;
 

@@ -58,8 +58,8 @@ inline std::string coresProblem(int64_t chips, int64_t meshX, int64_t meshY) {
   if (cores <= kMaxCores)
     return "";
   return "describes " + std::to_string(cores) + " cores (" +
-         std::to_string(chips) + " chips of " + std::to_string(meshX) +
-         " x " + std::to_string(meshY) + "), more than the " +
+         std::to_string(chips) + " chips of " + std::to_string(meshX) + " x " +
+         std::to_string(meshY) + "), more than the " +
          std::to_string(kMaxCores) + " supported";
 }
 

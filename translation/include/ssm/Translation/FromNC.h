@@ -23,7 +23,8 @@ mlir::FailureOr<rt::neuro::Hardware> readHardware(nc::NetworkOp network);
 
 /// Builds and validates the runtime network; failures carry a diagnostic
 /// on the offending op.
-mlir::FailureOr<rt::neuro::Network> buildNeurocoreNetwork(nc::NetworkOp network);
+mlir::FailureOr<rt::neuro::Network>
+buildNeurocoreNetwork(nc::NetworkOp network);
 
 /// Translates `network` and writes it as a compiled network file (HDF5,
 /// ssm/Runtime/NetworkFile.h) at `path`; failures are diagnostics on it.

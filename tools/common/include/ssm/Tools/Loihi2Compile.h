@@ -25,7 +25,7 @@ namespace ssm::tools {
 
 /// Where calibration sequences come from when no ranges file is given.
 struct CalibrationRequest {
-  std::string data;    // data spec; "" = the model's own `calibration`
+  std::string data;      // data spec; "" = the model's own `calibration`
   int64_t samples = 256; // sequences from the start of the data
   /// Also measure each layer's activation SQNR (a second pass through the
   /// float64 reference; the quantization report asks for it too).
