@@ -57,12 +57,24 @@ class Writer {
 public:
   explicit Writer(const std::string &path) : path(path) {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    // No modification times in object headers (the root group's included):
+    // the same network gives the same file, byte for byte.
+    fileList = H5Pcreate(H5P_FILE_CREATE);
+    groups = H5Pcreate(H5P_GROUP_CREATE);
+    datasets = H5Pcreate(H5P_DATASET_CREATE);
+    check(fileList < 0 || groups < 0 || datasets < 0 ? -1 : 0,
+          "cannot be created (property lists)");
+    for (hid_t list : {fileList, groups, datasets})
+      H5Pset_obj_track_times(list, false);
+    file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fileList, H5P_DEFAULT);
     check(file, "cannot be created");
   }
   ~Writer() {
     if (file >= 0)
       H5Fclose(file);
+    for (hid_t list : {fileList, groups, datasets})
+      if (list >= 0)
+        H5Pclose(list);
   }
   /// Flushes and closes the file; errors are reported, not lost.
   void close() {
@@ -79,7 +91,7 @@ public:
   };
   hid_t group(hid_t parent, const std::string &name) {
     hid_t id =
-        H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, groups, H5P_DEFAULT);
     check(id, "group '" + name + "' cannot be created");
     return id;
   }
@@ -114,7 +126,7 @@ public:
         H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
     check(space, std::string("dataset '") + name + "' cannot be shaped");
     hid_t id = H5Dcreate2(parent, name, fileType, space, H5P_DEFAULT,
-                          H5P_DEFAULT, H5P_DEFAULT);
+                          datasets, H5P_DEFAULT);
     H5Sclose(space);
     check(id, std::string("dataset '") + name + "' cannot be created");
     const herr_t status = values.empty()
@@ -142,6 +154,7 @@ public:
 private:
   std::string path;
   hid_t file = -1;
+  hid_t fileList = -1, groups = -1, datasets = -1; // creation property lists
 
   void check(int64_t status, const std::string &what) {
     if (status < 0)
@@ -594,9 +607,10 @@ void ssm::rt::neuro::writeNetworkFile(const Network &network,
   w.close();
 }
 
-Network ssm::rt::neuro::readNetworkFile(const std::string &path) {
+Network ssm::rt::neuro::readNetworkFile(const std::string &path,
+                                        const h5::ReadLimits &limits) {
   h5::Snapshot snapshot;
-  const std::string problem = h5::readIsolated(path, snapshot);
+  const std::string problem = h5::readIsolated(path, snapshot, limits);
   if (!problem.empty())
     throw std::invalid_argument("network file '" + path + "' " + problem);
   Reader r(path, snapshot);

@@ -22,6 +22,10 @@ namespace {
 /// Networks with more neurons than this are loaded but not run, so that
 /// one input takes milliseconds.
 constexpr int64_t kMaxRunNeurons = 1 << 14;
+/// The reader's child process gets this long (the tools give it 120 s):
+/// libhdf5 can spin on a corrupt file, and the fuzzer's own per-input
+/// timeout (-timeout=20 in readers.test) must not fire first.
+constexpr int kReadTimeoutSeconds = 5;
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -29,7 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       "net.h5", std::string_view(reinterpret_cast<const char *>(data), size));
   ssm::rt::neuro::Network network;
   try {
-    network = ssm::rt::neuro::readNetworkFile(path);
+    ssm::rt::h5::ReadLimits limits;
+    limits.timeoutSeconds = kReadTimeoutSeconds;
+    network = ssm::rt::neuro::readNetworkFile(path, limits);
   } catch (const std::invalid_argument &) {
     return 0;
   }

@@ -12,6 +12,7 @@
 #ifndef SSM_RUNTIME_NETWORKFILE_H
 #define SSM_RUNTIME_NETWORKFILE_H
 
+#include "ssm/Runtime/H5Snapshot.h"
 #include "ssm/Runtime/Neurocore.h"
 
 #include <string>
@@ -27,10 +28,11 @@ inline constexpr int64_t kNetworkFileVersion = 1;
 void writeNetworkFile(const Network &network, const std::string &path);
 
 /// Reads and validates a network file. The file is read in a child process
-/// (ssm/Runtime/H5Snapshot.h). Throws std::invalid_argument naming the file
-/// and the attribute or dataset that is missing, of the wrong type or
-/// shape, or out of range, or what Network::validate() finds.
-Network readNetworkFile(const std::string &path);
+/// (ssm/Runtime/H5Snapshot.h) within `limits`. Throws std::invalid_argument
+/// naming the file and the attribute or dataset that is missing, of the
+/// wrong type or shape, or out of range, or what Network::validate() finds.
+Network readNetworkFile(const std::string &path,
+                        const h5::ReadLimits &limits = {});
 
 /// Whether `path` starts with the HDF5 signature (so a tool can tell a
 /// network file from MLIR text without trusting its extension).
