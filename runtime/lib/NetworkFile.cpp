@@ -3,6 +3,7 @@
 #include "ssm/Runtime/NetworkFile.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/H5Snapshot.h"
+#include "ssm/Runtime/HardwareRanges.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -415,27 +416,31 @@ Hardware readHardware(const Reader &r) {
   const std::string g = "/hardware";
   Hardware hw;
   hw.name = r.string(g, "name");
-  hw.chips = r.integer(g, "chips", INT64_MIN, INT64_MAX);
+  // Integer fields within the ranges every reader of a hardware description
+  // uses (HardwareRanges.h), before they are narrowed; the mesh, the
+  // exponents' order and the costs are checked by Network::validate().
+  auto integer = [&](const char *key) {
+    const hw::IntegerRange &range = hw::integerRange(key);
+    return r.integer(g, key, range.min, range.max);
+  };
+  hw.chips = integer("chips");
   std::vector<int64_t> mesh = r.integers(g, "mesh", 2);
   hw.meshX = mesh[0];
   hw.meshY = mesh[1];
-  hw.neuronsPerCore = r.integer(g, "neurons_per_core", INT64_MIN, INT64_MAX);
-  hw.synapseBytesPerCore =
-      r.integer(g, "synapse_bytes_per_core", INT64_MIN, INT64_MAX);
-  // Widths and exponents are narrowed here, so they are checked here; the
-  // rest of the hardware is checked by Network::validate().
-  hw.stateBits = static_cast<unsigned>(r.integer(g, "state_bits", 2, 32));
-  hw.messageBits = static_cast<unsigned>(r.integer(g, "message_bits", 1, 32));
-  hw.weightBits = static_cast<unsigned>(r.integer(g, "weight_bits", 2, 16));
+  hw.neuronsPerCore = integer("neurons_per_core");
+  hw.synapseBytesPerCore = integer("synapse_bytes_per_core");
+  hw.stateBits = static_cast<unsigned>(integer("state_bits"));
+  hw.messageBits = static_cast<unsigned>(integer("message_bits"));
+  hw.weightBits = static_cast<unsigned>(integer("weight_bits"));
   std::vector<int64_t> exponents = r.integers(g, "weight_exponent", 2);
-  for (int64_t e : exponents)
-    if (e < -64 || e > 64)
-      r.fail(fmt::format("attribute 'weight_exponent' of '{}' holds {}, "
-                         "outside [-64, 64]",
-                         g, e));
+  if (!hw::exponentsInRange(exponents[0], exponents[1]))
+    r.fail(fmt::format("attribute 'weight_exponent' of '{}' is [{}, {}], "
+                       "outside [{}, {}]",
+                       g, exponents[0], exponents[1], -hw::kMaxExponent,
+                       hw::kMaxExponent));
   hw.minExponent = static_cast<int>(exponents[0]);
   hw.maxExponent = static_cast<int>(exponents[1]);
-  hw.maxDelay = static_cast<int>(r.integer(g, "max_delay", 0, INT32_MAX));
+  hw.maxDelay = static_cast<int>(integer("max_delay"));
   hw.staticPowerMW = r.number(g, "static_power_mw");
   for (auto [name, costs] :
        {std::pair{"energy_pj", &hw.energyPJ}, std::pair{"time_ns", &hw.timeNS}})

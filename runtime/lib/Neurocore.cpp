@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
-#include <iterator>
 #include <stdexcept>
 
 using namespace ssm::rt;
@@ -138,25 +137,27 @@ namespace {
 /// Checks every field of `hw` against the ranges every reader of hardware
 /// descriptions uses (HardwareRanges.h).
 static void validateHardware(const Hardware &hw) {
-  const int64_t values[] = {
-      hw.chips,     hw.neuronsPerCore, hw.synapseBytesPerCore,
-      hw.stateBits, hw.messageBits,    hw.weightBits,
-      hw.maxDelay};
-  static_assert(std::size(values) == std::size(hw::kIntegerRanges));
-  for (size_t i = 0; i < std::size(values); ++i) {
-    const hw::IntegerRange &range = hw::kIntegerRanges[i];
-    if (values[i] < range.min || values[i] > range.max)
+  const std::pair<const char *, int64_t> fields[] = {
+      {"chips", hw.chips},
+      {"neurons_per_core", hw.neuronsPerCore},
+      {"synapse_bytes_per_core", hw.synapseBytesPerCore},
+      {"state_bits", hw.stateBits},
+      {"message_bits", hw.messageBits},
+      {"weight_bits", hw.weightBits},
+      {"max_delay", hw.maxDelay}};
+  for (auto [key, value] : fields) {
+    const hw::IntegerRange &range = hw::integerRange(key);
+    if (!range.contains(value))
       invalid(fmt::format("hardware '{}': {} is {}, outside [{}, {}]", hw.name,
-                          range.key, values[i], range.min, range.max));
+                          key, value, range.min, range.max));
   }
-  if (hw.meshX < 1 || hw.meshY < 1 || hw.meshX > hw::kMaxMeshSide ||
-      hw.meshY > hw::kMaxMeshSide)
+  if (!hw::meshInRange(hw.meshX, hw.meshY))
     invalid(fmt::format("hardware '{}': mesh [{}, {}] outside sides 1..{}",
                         hw.name, hw.meshX, hw.meshY, hw::kMaxMeshSide));
   if (std::string problem = hw::coresProblem(hw.chips, hw.meshX, hw.meshY);
       !problem.empty())
     invalid(fmt::format("hardware '{}' {}", hw.name, problem));
-  if (hw.minExponent < -hw::kMaxExponent || hw.maxExponent > hw::kMaxExponent ||
+  if (!hw::exponentsInRange(hw.minExponent, hw.maxExponent) ||
       hw.minExponent > hw.maxExponent)
     invalid(fmt::format("hardware '{}': weight exponents [{}, {}] outside "
                         "[{}, {}]",

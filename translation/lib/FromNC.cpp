@@ -3,6 +3,7 @@
 #include "ssm/Translation/FromNC.h"
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/Weights.h"
+#include "ssm/Runtime/HardwareRanges.h"
 #include "ssm/Runtime/NetworkFile.h"
 
 #include "mlir/IR/Verifier.h"
@@ -62,7 +63,7 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
       // would make energy negative or the JSON report invalid; the range is
       // the hardware file's.
       *fields[i] = value.getValueAsDouble();
-      if (!nc::isValidCost(*fields[i]))
+      if (!rt::hw::isValidCost(*fields[i]))
         return network.emitOpError()
                << "hardware cost '" << key << "." << name
                << "' must be a number between 0 and 1e12, got " << *fields[i];
@@ -70,7 +71,7 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
   }
   if (auto power = dict.getAs<FloatAttr>("static_power_mw")) {
     hw.staticPowerMW = power.getValueAsDouble();
-    if (!nc::isValidCost(hw.staticPowerMW))
+    if (!rt::hw::isValidCost(hw.staticPowerMW))
       return network.emitOpError()
              << "hardware 'static_power_mw' must be a number between 0 and "
                 "1e12, got "

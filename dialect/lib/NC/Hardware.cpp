@@ -11,7 +11,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
-#include <string_view>
 
 using namespace mlir;
 using namespace llvm;
@@ -26,30 +25,17 @@ const StringLiteral kCostKeys[] = {"synop",   "neuron_active", "neuron_inactive"
                                    "message", "hop_x",         "hop_y",
                                    "barrier"};
 
+// The ranges are the runtime's (HardwareRanges.h), shared by every reader
+// of a hardware description.
 using ssm::rt::hw::coresProblem;
+using ssm::rt::hw::exponentsInRange;
+using ssm::rt::hw::integerRange;
+using ssm::rt::hw::IntegerRange;
+using ssm::rt::hw::isValidCost;
+using ssm::rt::hw::kIntegerRanges;
 using ssm::rt::hw::kMaxExponent;
 using ssm::rt::hw::kMaxMeshSide;
-using IntegerKey = ssm::rt::hw::IntegerRange;
-constexpr int64_t kMaxDelay = ssm::rt::hw::kIntegerRanges[6].max;
-static_assert(std::string_view(ssm::rt::hw::kIntegerRanges[6].key) ==
-              "max_delay");
-const auto &kIntegerKeys = ssm::rt::hw::kIntegerRanges;
-/// The range of integer key `key` (one of kIntegerKeys).
-const IntegerKey &integerKey(StringRef key) {
-  const IntegerKey *found = llvm::find_if(
-      kIntegerKeys, [&](const IntegerKey &k) { return k.key == key; });
-  assert(found != std::end(kIntegerKeys) && "not an integer key");
-  return *found;
-}
-bool inRange(const IntegerKey &k, int64_t value) {
-  return value >= k.min && value <= k.max;
-}
-bool meshInRange(int64_t x, int64_t y) {
-  return x >= 1 && y >= 1 && x <= kMaxMeshSide && y <= kMaxMeshSide;
-}
-bool exponentsInRange(int64_t min, int64_t max) {
-  return min >= -kMaxExponent && max <= kMaxExponent;
-}
+using ssm::rt::hw::meshInRange;
 /// `value` as an integer, or empty when it is not one (a fraction, a string,
 /// 1e400). llvm::json's getAsInteger converts a double of exactly 2^63 to
 /// int64_t, which is undefined (found by ssmc-fuzz-hardware under UBSan),
@@ -96,9 +82,6 @@ int jsonDepth(StringRef text, int limit) {
 } // namespace
 
 ArrayRef<StringLiteral> ssm::nc::costKeys() { return kCostKeys; }
-bool ssm::nc::isValidCost(double value) {
-  return ssm::rt::hw::isValidCost(value);
-}
 StringRef ssm::nc::defaultHardwareJSON() { return kLoihi2; }
 
 Expected<DictionaryAttr>
@@ -122,7 +105,7 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   NamedAttrList attrs;
   llvm::StringSet<> known = {"name", "description", "mesh", "weight_exponent",
                        "energy_pj", "time_ns", "static_power_mw"};
-  for (const IntegerKey &k : kIntegerKeys)
+  for (const IntegerRange &k : kIntegerRanges)
     known.insert(k.key);
   for (const auto &entry : *root)
     if (!known.contains(entry.first))
@@ -132,13 +115,13 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   if (!name || name->empty())
     return fail("'name' must be a non-empty string");
   attrs.append("name", b.getStringAttr(*name));
-  for (const IntegerKey &k : kIntegerKeys) {
+  for (const IntegerRange &k : kIntegerRanges) {
     // integerOf is empty for 1e400, 2^63 and fractions, so nothing is
     // truncated on the way in.
     std::optional<int64_t> value = integerOf(root->get(k.key));
     if (!value)
       return fail(Twine("'") + k.key + "' must be an integer");
-    if (!inRange(k, *value))
+    if (!k.contains(*value))
       return fail(Twine("'") + k.key + "' must be between " + Twine(k.min) +
                   " and " + Twine(k.max) + ", got " + Twine(*value));
     attrs.append(k.key, b.getI64IntegerAttr(*value));
@@ -230,10 +213,10 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
   // The same ranges as parseHardwareDescription's: an nc file carries its
   // hardware attribute as text a user can edit.
   auto integer = [&](StringRef key, auto &out) -> LogicalResult {
-    const IntegerKey &range = integerKey(key);
+    const IntegerRange &range = integerRange(key);
     auto attr = hw.getAs<IntegerAttr>(key);
     if (!attr || attr.getType().getIntOrFloatBitWidth() > 64 ||
-        !inRange(range, attr.getInt()))
+        !range.contains(attr.getInt()))
       return emitError() << "hardware description needs an integer '" << key
                          << "' between " << range.min << " and "
                          << range.max;
@@ -279,10 +262,11 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
       !problem.empty())
     return emitError() << "hardware description " << problem;
   if (auto delay = hw.getAs<IntegerAttr>("max_delay")) {
-    if (!inRange(integerKey("max_delay"), delay.getInt()))
+    const IntegerRange &range = integerRange("max_delay");
+    if (!range.contains(delay.getInt()))
       return emitError() << "hardware description's 'max_delay' must be "
                             "between 0 and "
-                         << kMaxDelay;
+                         << range.max;
     limits.maxDelay = delay.getInt();
   }
   return limits;

@@ -14,8 +14,10 @@
 #ifndef SSM_RUNTIME_HARDWARERANGES_H
 #define SSM_RUNTIME_HARDWARERANGES_H
 
+#include <cassert>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace ssm::rt::hw {
 
@@ -23,6 +25,10 @@ namespace ssm::rt::hw {
 struct IntegerRange {
   const char *key;
   int64_t min, max;
+
+  constexpr bool contains(int64_t value) const {
+    return value >= min && value <= max;
+  }
 };
 
 inline constexpr IntegerRange kIntegerRanges[] = {
@@ -34,9 +40,26 @@ inline constexpr IntegerRange kIntegerRanges[] = {
     {"weight_bits", 2, 16},
     {"max_delay", 0, 1 << 16}};
 
+/// The range of integer field `key` (one of kIntegerRanges).
+inline const IntegerRange &integerRange(std::string_view key) {
+  for (const IntegerRange &range : kIntegerRanges)
+    if (key == range.key)
+      return range;
+  assert(false && "not an integer field of a hardware description");
+  return kIntegerRanges[0];
+}
+
 /// A mesh side is 1..kMaxMeshSide; weight exponents lie in
 /// [-kMaxExponent, kMaxExponent].
 inline constexpr int64_t kMaxMeshSide = 1 << 12, kMaxExponent = 32;
+
+inline constexpr bool meshInRange(int64_t x, int64_t y) {
+  return x >= 1 && y >= 1 && x <= kMaxMeshSide && y <= kMaxMeshSide;
+}
+/// Both exponents within the bounds (whether min <= max is asked apart).
+inline constexpr bool exponentsInRange(int64_t min, int64_t max) {
+  return min >= -kMaxExponent && max <= kMaxExponent;
+}
 
 /// The most cores a description may have (chips x mesh), above the largest
 /// Loihi 2 system built (Hala Point, 1,152 chips): placement scans every

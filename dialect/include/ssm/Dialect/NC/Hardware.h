@@ -44,10 +44,6 @@ readHardwareLimits(mlir::DictionaryAttr hardware,
 /// Keys of the `energy_pj` and `time_ns` tables, in this order.
 llvm::ArrayRef<llvm::StringLiteral> costKeys();
 
-/// Whether `value` is an acceptable cost (pJ, ns) or static power (mW):
-/// finite, 0 to 1e12. The JSON reader and the translation both ask.
-bool isValidCost(double value);
-
 /// Parses the JSON text of a hardware description. Errors name
 /// `sourceName`, the line and column of a syntax error, or the key that is
 /// missing, mistyped, out of range or unknown.
