@@ -42,11 +42,6 @@ constexpr S4DField kS4DFields[] = {
     {"b_bar_re", &S4DModeRegisters::bRe}, {"b_bar_im", &S4DModeRegisters::bIm},
     {"c_re", &S4DModeRegisters::cRe},     {"c_im", &S4DModeRegisters::cIm}};
 
-constexpr NeuronModel kModels[] = {
-    NeuronModel::Input,          NeuronModel::S4DMode,
-    NeuronModel::SigmaDeltaRelu, NeuronModel::SigmaDelta,
-    NeuronModel::Accumulator,    NeuronModel::EGRUUnit};
-
 /// The largest neuron group (the most neurons a core may have).
 constexpr int64_t kMaxGroupSize = int64_t(1) << 24;
 
@@ -364,16 +359,22 @@ public:
 
   bool has(const std::string &path) const { return s.objects.count(path); }
 
+  /// The dataset at `path`, present and read.
+  const h5::Array &find(const std::string &path) const {
+    const h5::Array *a = s.dataset(path);
+    if (!a)
+      fail("dataset '" + path + "' is missing");
+    if (!a->problem.empty())
+      fail("dataset '" + path + "' " + a->problem);
+    return *a;
+  }
+
   /// An integer dataset of shape `dims` with every value in [min, max].
   std::vector<int64_t> dataset(const std::string &path,
                                const std::vector<int64_t> &dims, int64_t min,
                                int64_t max) const {
     const std::string where = "dataset '" + path + "'";
-    const h5::Array *a = s.dataset(path);
-    if (!a)
-      fail(where + " is missing");
-    if (!a->problem.empty())
-      fail(where + " " + a->problem);
+    const h5::Array *a = &find(path);
     if (a->kind != h5::Array::Kind::Integer)
       fail(fmt::format("{} is {}, expected integers", where, a->typeName()));
     if (a->dims != dims)
@@ -387,11 +388,7 @@ public:
   }
   std::vector<std::string> strings(const std::string &path,
                                    int64_t count) const {
-    const h5::Array *a = s.dataset(path);
-    if (!a)
-      fail("dataset '" + path + "' is missing");
-    if (!a->problem.empty())
-      fail("dataset '" + path + "' " + a->problem);
+    const h5::Array *a = &find(path);
     if (a->kind != h5::Array::Kind::String || a->dims.size() != 1 ||
         a->dims[0] != count)
       fail(fmt::format("dataset '{}' must hold {} strings", path, count));
@@ -399,9 +396,7 @@ public:
   }
   /// The number of entries of a 1-D or the rows of a 2-D dataset.
   int64_t length(const std::string &path) const {
-    const h5::Array *a = s.dataset(path);
-    if (!a)
-      fail("dataset '" + path + "' is missing");
+    const h5::Array *a = &find(path);
     if (a->dims.empty())
       fail("dataset '" + path + "' must not be a scalar");
     return a->dims[0];
@@ -454,10 +449,8 @@ NeuronGroup readGroup(const Reader &r, const std::string &g, int64_t cores,
   NeuronGroup group;
   group.name = r.string(g, "name");
   const std::string model = r.string(g, "model");
-  const NeuronModel *found =
-      std::find_if(std::begin(kModels), std::end(kModels),
-                   [&](NeuronModel m) { return model == neuronModelName(m); });
-  if (found == std::end(kModels))
+  const std::optional<NeuronModel> found = neuronModelNamed(model);
+  if (!found)
     r.fail(fmt::format("attribute 'model' of '{}' is '{}', not a neuron "
                        "model the runtime has",
                        g, model));

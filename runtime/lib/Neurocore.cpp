@@ -38,6 +38,14 @@ const char *ssm::rt::neuro::neuronModelName(NeuronModel model) {
   return "?";
 }
 
+std::optional<NeuronModel>
+ssm::rt::neuro::neuronModelNamed(std::string_view name) {
+  for (NeuronModel model : kNeuronModels)
+    if (name == neuronModelName(model))
+      return model;
+  return std::nullopt;
+}
+
 void SynapseTable::setWeights(const std::vector<int64_t> &rowMajor) {
   if (static_cast<int64_t>(rowMajor.size()) != rows * cols)
     throw std::invalid_argument(

@@ -31,8 +31,7 @@ tools::calibrationData(ModelOp model, const CalibrationRequest &request) {
 FailureOr<CalibrationRanges>
 tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
                  unsigned messageBits, bool measureSqnr, int threads) {
-  SmallVector<Operation *> layerOps;
-  FailureOr<rt::Model> rtModel = buildRuntimeModel(model, &layerOps);
+  FailureOr<rt::Model> rtModel = buildRuntimeModel(model);
   if (failed(rtModel))
     return failure();
   rt::Dataset dataset;

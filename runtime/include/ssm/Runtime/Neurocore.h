@@ -26,7 +26,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ssm::rt::neuro {
@@ -62,7 +64,18 @@ enum class NeuronModel {
   EGRUUnit
 };
 
+/// Every model, for readers that look one up by name (a new model goes
+/// here and into neuronModelName's switch).
+inline constexpr NeuronModel kNeuronModels[] = {
+    NeuronModel::Input,          NeuronModel::S4DMode,
+    NeuronModel::SigmaDeltaRelu, NeuronModel::SigmaDelta,
+    NeuronModel::Accumulator,    NeuronModel::EGRUUnit};
+
+/// The model's name in files and traces ("s4d_mode", ...).
 const char *neuronModelName(NeuronModel model);
+
+/// The model named `name` (neuronModelName's inverse), or none.
+std::optional<NeuronModel> neuronModelNamed(std::string_view name);
 
 struct Core {
   std::string name;
