@@ -71,11 +71,11 @@ const neuro::Network &modesOnly() {
     modes->cores = full.cores;
     neuro::NeuronGroup input;
     input.name = "input";
-    input.model = neuro::NeuronModel::Input;
+    input.model = &neuro::neuronModel("input");
     input.input = 0;
     for (const neuro::SynapseTable &table : full.tables) {
       const neuro::NeuronGroup &target = full.groups[table.target];
-      if (target.model != neuro::NeuronModel::S4DMode)
+      if (target.model->name != "s4d_mode")
         continue;
       if (modes->groups.empty()) {
         // The first layer's input format; validate() checks every expand
@@ -108,7 +108,7 @@ void BM_S4DModesOnly(benchmark::State &state) {
   neuro::Session session(net, 1);
   int64_t tokens = 0, modes = 0;
   for (const neuro::NeuronGroup &g : net.groups)
-    modes += g.model == neuro::NeuronModel::S4DMode ? g.size : 0;
+    modes += g.model->name == "s4d_mode" ? g.size : 0;
   uint32_t seed = 0;
   for (auto _ : state) {
     state.PauseTiming();

@@ -32,16 +32,6 @@ constexpr CostField kCostFields[] = {
     {"hop_y", &OpCosts::hopY},
     {"barrier", &OpCosts::barrier}};
 
-/// The S4D mode registers' dataset names (as the nc dialect names them).
-struct S4DField {
-  const char *name;
-  std::vector<int32_t> S4DModeRegisters::*field;
-};
-constexpr S4DField kS4DFields[] = {
-    {"a_bar_re", &S4DModeRegisters::aRe}, {"a_bar_im", &S4DModeRegisters::aIm},
-    {"b_bar_re", &S4DModeRegisters::bRe}, {"b_bar_im", &S4DModeRegisters::bIm},
-    {"c_re", &S4DModeRegisters::cRe},     {"c_im", &S4DModeRegisters::cIm}};
-
 /// The largest neuron group (the most neurons a core may have).
 constexpr int64_t kMaxGroupSize = int64_t(1) << 24;
 
@@ -261,26 +251,23 @@ void writeTable(Writer &w, hid_t parent, const SynapseTable &t,
 
 void writeGroup(Writer &w, hid_t parent, const NeuronGroup &g) {
   w.attribute(parent, "name", g.name);
-  w.attribute(parent, "model", std::string(neuronModelName(g.model)));
+  w.attribute(parent, "model", std::string(g.model->name));
   w.attribute(parent, "size", g.size);
   w.attribute(parent, "core", int64_t(g.core));
   w.attribute(parent, "input", int64_t(g.input));
   w.attribute(parent, "frac", int64_t(g.frac));
-  w.attribute(parent, "param_frac",
-              std::vector<int64_t>(g.paramFrac.begin(), g.paramFrac.end()));
+  if (!g.paramFrac.empty())
+    w.attribute(parent, "param_frac",
+                std::vector<int64_t>(g.paramFrac.begin(), g.paramFrac.end()));
   w.attribute(parent, "payload_bits", int64_t(g.payloadBits));
   w.attribute(parent, "threshold", g.threshold);
-  w.attribute(parent, "last", int64_t(g.last));
+  for (std::string_view flag : g.model->flags)
+    w.attribute(parent, std::string(flag).c_str(), int64_t(g.hasFlag(flag)));
   if (!g.bias.empty())
     w.dataset(parent, "bias", g.bias);
-  if (!g.theta.empty())
-    w.dataset(parent, "theta", g.theta);
-  for (const S4DField &f : kS4DFields) {
-    const std::vector<int32_t> &values = g.s4d.*f.field;
-    if (!values.empty())
-      w.dataset(parent, f.name, values, {values.size()}, H5T_STD_I32LE,
-                H5T_NATIVE_INT32);
-  }
+  for (size_t k = 0; k < g.params.size(); ++k)
+    w.dataset(parent, std::string(g.model->params[k]).c_str(), g.params[k],
+              {g.params[k].size()}, H5T_STD_I32LE, H5T_NATIVE_INT32);
 }
 
 void writeHardware(Writer &w, hid_t parent, const Hardware &hw) {
@@ -449,42 +436,40 @@ NeuronGroup readGroup(const Reader &r, const std::string &g, int64_t cores,
   NeuronGroup group;
   group.name = r.string(g, "name");
   const std::string model = r.string(g, "model");
-  const std::optional<NeuronModel> found = neuronModelNamed(model);
+  const NeuronModelInfo *found = findNeuronModel(model);
   if (!found)
     r.fail(fmt::format("attribute 'model' of '{}' is '{}', not a neuron "
-                       "model the runtime has",
-                       g, model));
-  group.model = *found;
+                       "model the runtime has ({})",
+                       g, model, neuronModelNames()));
+  group.model = found;
   group.size = r.integer(g, "size", 1, kMaxGroupSize);
   group.core = static_cast<int>(r.integer(g, "core", -1, cores - 1));
   group.input = static_cast<int>(r.integer(g, "input", -1, inputs - 1));
   group.frac = static_cast<int>(r.integer(g, "frac", -64, 64));
-  std::vector<int64_t> paramFrac = r.integers(g, "param_frac", 3);
-  for (size_t k = 0; k < 3; ++k) {
-    if (paramFrac[k] < 0 || paramFrac[k] > 62)
-      r.fail(fmt::format("attribute 'param_frac' of '{}' holds {}, outside "
-                         "[0, 62]",
-                         g, paramFrac[k]));
-    group.paramFrac[k] = static_cast<int>(paramFrac[k]);
+  if (const size_t formats = found->paramFormats.size()) {
+    for (int64_t f : r.integers(g, "param_frac", formats)) {
+      if (f < 0 || f > 62)
+        r.fail(fmt::format("attribute 'param_frac' of '{}' holds {}, outside "
+                           "[0, 62]",
+                           g, f));
+      group.paramFrac.push_back(static_cast<int>(f));
+    }
   }
   group.payloadBits =
       static_cast<unsigned>(r.integer(g, "payload_bits", 0, 32));
   group.threshold = r.integer(g, "threshold", 0, INT64_MAX);
-  group.last = r.integer(g, "last", 0, 1) != 0;
+  for (std::string_view flag : found->flags)
+    if (r.integer(g, std::string(flag).c_str(), 0, 1))
+      group.setFlag(flag);
   const int64_t valueMax = fixed::maxInt(hw.stateBits),
                 valueMin = fixed::minInt(hw.stateBits);
   if (r.has(g + "/bias"))
     group.bias =
         r.dataset(g + "/bias", {group.currentSize()}, valueMin, valueMax);
-  if (r.has(g + "/theta"))
-    group.theta = r.dataset(g + "/theta", {group.size}, valueMin, valueMax);
-  for (const S4DField &f : kS4DFields) {
-    const std::string path = g + "/" + f.name;
-    if (!r.has(path))
-      continue;
-    std::vector<int64_t> values =
-        r.dataset(path, {group.size}, valueMin, valueMax);
-    (group.s4d.*f.field).assign(values.begin(), values.end());
+  for (std::string_view param : found->params) {
+    const std::vector<int64_t> values = r.dataset(
+        g + "/" + std::string(param), {group.size}, valueMin, valueMax);
+    group.params.emplace_back(values.begin(), values.end());
   }
   return group;
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Runtime/Neurocore.h"
+#include "NeuronKernel.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Graph.h"
 #include "ssm/Runtime/HardwareRanges.h"
@@ -19,32 +20,6 @@
 
 using namespace ssm::rt;
 using namespace ssm::rt::neuro;
-
-const char *ssm::rt::neuro::neuronModelName(NeuronModel model) {
-  switch (model) {
-  case NeuronModel::Input:
-    return "input";
-  case NeuronModel::S4DMode:
-    return "s4d_mode";
-  case NeuronModel::SigmaDeltaRelu:
-    return "sigma_delta_relu";
-  case NeuronModel::SigmaDelta:
-    return "sigma_delta";
-  case NeuronModel::Accumulator:
-    return "accumulator";
-  case NeuronModel::EGRUUnit:
-    return "egru_unit";
-  }
-  return "?";
-}
-
-std::optional<NeuronModel>
-ssm::rt::neuro::neuronModelNamed(std::string_view name) {
-  for (NeuronModel model : kNeuronModels)
-    if (name == neuronModelName(model))
-      return model;
-  return std::nullopt;
-}
 
 void SynapseTable::setWeights(const std::vector<int64_t> &rowMajor) {
   if (static_cast<int64_t>(rowMajor.size()) != rows * cols)
@@ -196,9 +171,12 @@ void Network::validate() {
   std::vector<int64_t> perCore(cores.size(), 0);
   for (const NeuronGroup &g : groups) {
     const std::string where = fmt::format("neuron group '{}'", g.name);
+    if (!g.model)
+      invalid(where + ": has no neuron model");
+    const NeuronModelInfo &model = *g.model;
     if (g.size <= 0)
       invalid(where + ": size must be positive");
-    if (g.model == NeuronModel::Input) {
+    if (model.hostInput) {
       if (g.input < 0)
         invalid(where + ": input group without a stream index");
     } else {
@@ -206,10 +184,6 @@ void Network::validate() {
         invalid(where + ": runs on a core that does not exist");
       perCore[g.core] += g.size;
     }
-    if (g.model == NeuronModel::EGRUUnit &&
-        static_cast<int64_t>(g.theta.size()) != g.size)
-      invalid(fmt::format("{}: theta has {} entries, expected {}", where,
-                          g.theta.size(), g.size));
     if (g.payloadBits > hw.messageBits)
       invalid(fmt::format("{}: {}-bit payloads exceed {}'s {}-bit messages",
                           where, g.payloadBits, hw.name, hw.messageBits));
@@ -219,31 +193,43 @@ void Network::validate() {
       invalid(where + ": binary spikes (0-bit payloads) are not supported "
                       "by the event runtime; it runs graded spikes of 1 to "
                       "32 bits");
+    if (g.paramFrac.size() != model.paramFormats.size())
+      invalid(fmt::format("{}: model '{}' has {} parameter formats, the "
+                          "group gives {}",
+                          where, model.name, model.paramFormats.size(),
+                          g.paramFrac.size()));
     if (g.frac < -64 || g.frac > 64 ||
         std::any_of(g.paramFrac.begin(), g.paramFrac.end(),
                     [](int f) { return f < 0 || f > 62; }))
       invalid(where + ": fractional bits out of range");
     if (g.threshold < 0)
       invalid(where + ": negative sigma-delta threshold");
+    if (model.flags.size() < 32 && (g.flags >> model.flags.size()) != 0)
+      invalid(fmt::format("{}: sets an option model '{}' does not have",
+                          where, model.name));
     if (!g.bias.empty() &&
         static_cast<int64_t>(g.bias.size()) != g.currentSize())
       invalid(fmt::format("{}: bias has {} entries, expected {}", where,
                           g.bias.size(), g.currentSize()));
-    if (g.model == NeuronModel::S4DMode) {
-      for (const std::vector<int32_t> *p :
-           {&g.s4d.aRe, &g.s4d.aIm, &g.s4d.bRe, &g.s4d.bIm, &g.s4d.cRe,
-            &g.s4d.cIm}) {
-        if (static_cast<int64_t>(p->size()) != g.size)
-          invalid(fmt::format("{}: an S4D parameter has {} entries, "
-                              "expected {}",
-                              where, p->size(), g.size));
-        for (int64_t v : *p)
-          if (v > fixed::maxInt(hw.stateBits) || v < fixed::minInt(hw.stateBits))
-            invalid(fmt::format("{}: S4D parameter {} does not fit the "
-                                "{}-bit registers",
-                                where, v, hw.stateBits));
-      }
+    if (g.params.size() != model.params.size())
+      invalid(fmt::format("{}: model '{}' has {} parameters, the group "
+                          "gives {}",
+                          where, model.name, model.params.size(),
+                          g.params.size()));
+    for (size_t k = 0; k < g.params.size(); ++k) {
+      const std::vector<int32_t> &p = g.params[k];
+      if (static_cast<int64_t>(p.size()) != g.size)
+        invalid(fmt::format("{}: parameter '{}' has {} entries, expected {}",
+                            where, model.params[k], p.size(), g.size));
+      for (int64_t v : p)
+        if (v > fixed::maxInt(hw.stateBits) || v < fixed::minInt(hw.stateBits))
+          invalid(fmt::format("{}: parameter '{}' value {} does not fit the "
+                              "{}-bit registers",
+                              where, model.params[k], v, hw.stateBits));
     }
+    if (model.check)
+      if (std::string error = model.check(g, hw); !error.empty())
+        invalid(where + ": " + error);
   }
   for (size_t c = 0; c < cores.size(); ++c)
     if (perCore[c] > hw.neuronsPerCore)
@@ -259,12 +245,18 @@ void Network::validate() {
     if (table.target < 0 || table.target >= nGroups)
       invalid(where + ": feeds a neuron group that does not exist");
     NeuronGroup &target = groups[table.target];
-    if (target.model == NeuronModel::Input)
+    if (target.model->hostInput)
       invalid(where + ": feeds an input");
+    if (table.sources.empty())
+      invalid(where + ": has no source");
     int64_t cols = 0;
     for (const TableSource &s : table.sources) {
       if (s.group < 0 || s.group >= nGroups)
         invalid(where + ": a source group does not exist (dangling route)");
+      if (groups[s.group].model->encoding !=
+          groups[table.sources.front().group].model->encoding)
+        invalid(where + ": mixes sources that send spikes with sources "
+                        "that send sigma-delta");
       if (s.size != groups[s.group].size)
         invalid(fmt::format("{}: source '{}' has {} neurons, the table "
                             "expects {}",
@@ -302,7 +294,7 @@ void Network::validate() {
   }
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i] < 0 || inputs[i] >= nGroups ||
-        groups[inputs[i]].model != NeuronModel::Input)
+        !groups[inputs[i]].model->hostInput)
       invalid(fmt::format("input {} is not an input group", i));
   for (int g : outputs)
     if (g < 0 || g >= nGroups)
@@ -358,13 +350,13 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
     order[g] = static_cast<int>(g);
   std::stable_sort(order.begin(), order.end(),
                    [&](int a, int b) { return net.depth[a] < net.depth[b]; });
-  auto real = [](int64_t q, int frac) {
-    return std::ldexp(static_cast<double>(q), -frac);
-  };
-  std::vector<std::vector<double>> value(G), xr(G), xi(G), sum(G);
+  std::vector<std::vector<double>> value(G);
+  std::vector<std::unique_ptr<FloatKernel>> kernels(G);
   for (size_t g = 0; g < G; ++g) {
-    value[g].assign(net.groups[g].size, 0.0);
-    xr[g] = xi[g] = sum[g] = value[g];
+    const NeuronGroup &group = net.groups[g];
+    value[g].assign(group.size, 0.0);
+    if (group.model->makeFloat)
+      kernels[g] = group.model->makeFloat(group);
   }
   int64_t inputOffset = 0;
   std::vector<int64_t> offsets;
@@ -380,7 +372,7 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
     }
     for (int g : order) {
       const NeuronGroup &group = net.groups[g];
-      if (group.model == NeuronModel::Input)
+      if (group.model->hostInput)
         continue;
       std::vector<double> current(group.currentSize(), 0.0);
       for (int tableIndex : group.tables) {
@@ -401,57 +393,7 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
       for (int64_t i = 0; i < group.currentSize(); ++i)
         if (!group.bias.empty())
           current[i] += real(group.bias[i], group.frac);
-      std::vector<double> &out = value[g];
-      switch (group.model) {
-      case NeuronModel::S4DMode:
-        for (int64_t i = 0; i < group.size; ++i) {
-          const S4DModeRegisters &p = group.s4d;
-          const std::complex<double> a(real(p.aRe[i], group.paramFrac[0]),
-                                       real(p.aIm[i], group.paramFrac[0]));
-          const std::complex<double> b(real(p.bRe[i], group.paramFrac[1]),
-                                       real(p.bIm[i], group.paramFrac[1]));
-          const std::complex<double> c(real(p.cRe[i], group.paramFrac[2]),
-                                       real(p.cIm[i], group.paramFrac[2]));
-          const std::complex<double> x =
-              a * std::complex<double>(xr[g][i], xi[g][i]) + b * current[i];
-          xr[g][i] = x.real();
-          xi[g][i] = x.imag();
-          out[i] = (c * x).real();
-        }
-        break;
-      case NeuronModel::SigmaDelta:
-        out = current;
-        break;
-      case NeuronModel::SigmaDeltaRelu:
-        for (int64_t i = 0; i < group.size; ++i)
-          out[i] = std::max(current[i], 0.0);
-        break;
-      case NeuronModel::Accumulator:
-        // Silent until the last token, then the mean (or the last input).
-        for (int64_t i = 0; i < group.size; ++i) {
-          sum[g][i] = group.last ? current[i] : sum[g][i] + current[i];
-          out[i] = t + 1 < length ? 0.0
-                   : group.last   ? sum[g][i]
-                                  : sum[g][i] / static_cast<double>(length);
-        }
-        break;
-      case NeuronModel::EGRUUnit: {
-        const int64_t n = group.size;
-        for (int64_t i = 0; i < n; ++i) {
-          const double u = 1.0 / (1.0 + std::exp(-current[i]));
-          const double r = 1.0 / (1.0 + std::exp(-current[n + i]));
-          const double z = std::tanh(current[2 * n + i] + r * current[3 * n + i]);
-          const double theta = real(group.theta[i], group.frac);
-          const bool event = xi[g][i] != 0; // the last event
-          sum[g][i] = u * z + (1.0 - u) * sum[g][i] - (event ? theta : 0.0);
-          xi[g][i] = sum[g][i] > theta;
-          out[i] = xi[g][i] ? sum[g][i] : 0.0;
-        }
-        break;
-      }
-      case NeuronModel::Input:
-        break;
-      }
+      kernels[g]->step(current.data(), t, length, value[g].data());
     }
   }
   std::vector<double> y;

@@ -293,7 +293,7 @@ Results runLoihi2Target(const rt::neuro::Network &network,
       for (size_t g = 0; g < act.size(); ++g) {
         const rt::neuro::NeuronGroup &group = network.groups[g];
         *trace << i << ',' << step << ',' << group.name << ','
-               << rt::neuro::neuronModelName(group.model) << ',' << group.size
+               << group.model->name << ',' << group.size
                << ',' << act[g].spikes << ',' << act[g].synops << ','
                << act[g].active << ',' << act[g].overflows << '\n';
       }
@@ -344,7 +344,7 @@ Results runLoihi2Target(const rt::neuro::Network &network,
       rt::neuro::estimateCost(network.hardware, totals, tokens);
   int64_t neurons = 0;
   for (const rt::neuro::NeuronGroup &g : network.groups)
-    if (g.model != rt::neuro::NeuronModel::Input)
+    if (!g.model->hostInput)
       neurons += g.size;
   // Activity: the fraction of the network's neurons (host inputs excluded,
   // on both sides of the fraction) that send per step; at most 1.

@@ -81,22 +81,6 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
 }
 
 namespace {
-neuro::NeuronModel convertModel(nc::NeuronModel model) {
-  switch (model) {
-  case nc::NeuronModel::S4DMode:
-    return neuro::NeuronModel::S4DMode;
-  case nc::NeuronModel::SigmaDeltaRelu:
-    return neuro::NeuronModel::SigmaDeltaRelu;
-  case nc::NeuronModel::SigmaDelta:
-    return neuro::NeuronModel::SigmaDelta;
-  case nc::NeuronModel::Accumulator:
-    return neuro::NeuronModel::Accumulator;
-  case nc::NeuronModel::EGRUUnit:
-    return neuro::NeuronModel::EGRUUnit;
-  }
-  return neuro::NeuronModel::SigmaDelta;
-}
-
 LogicalResult readParam(Operation *op, StringRef name,
                         std::vector<int64_t> &out) {
   auto attr = op->getAttrOfType<ElementsAttr>(name);
@@ -134,7 +118,7 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
   for (Operation &op : network.getBody().front()) {
     if (auto input = dyn_cast<nc::InputOp>(op)) {
       neuro::NeuronGroup g;
-      g.model = neuro::NeuronModel::Input;
+      g.model = &neuro::neuronModel("input");
       g.name = input.getName() ? input.getName()->str()
                                : "input" + std::to_string(input.getIndex());
       g.size = input.getOutput().getType().getSize();
@@ -153,34 +137,31 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
     } else if (auto group = dyn_cast<nc::NeuronsOp>(op)) {
       neuro::NeuronGroup g;
       g.name = group.getSymName().str();
-      g.model = convertModel(group.getModel());
+      g.model = group.getModelInfo(); // the verifier checked it exists
       g.size = group.getSize();
       g.core = coreIndex.lookup(group.getCore());
       g.payloadBits = group.getOutput().getType().getPayloadBits();
       g.frac = static_cast<int>(group.getFracBits().value_or(0));
       if (std::optional<ArrayRef<int64_t>> fracs = group.getParamFracBits())
-        for (auto [i, f] : llvm::enumerate(*fracs))
-          if (i < g.paramFrac.size())
-            g.paramFrac[i] = static_cast<int>(f);
+        for (int64_t f : *fracs)
+          g.paramFrac.push_back(static_cast<int>(f));
       g.threshold = group.getThreshold().value_or(0);
-      g.last = group->hasAttr("last");
-      if (failed(readParam(group, "bias", g.bias)) ||
-          failed(readParam(group, "theta", g.theta)))
+      for (std::string_view flag : g.model->flags)
+        if (group->hasAttr(StringRef(flag)))
+          g.setFlag(flag);
+      if (failed(readParam(group, "bias", g.bias)))
         return failure();
-      const std::pair<StringRef, std::vector<int32_t> *> s4dParams[] = {
-          {"a_bar_re", &g.s4d.aRe}, {"a_bar_im", &g.s4d.aIm},
-          {"b_bar_re", &g.s4d.bRe}, {"b_bar_im", &g.s4d.bIm},
-          {"c_re", &g.s4d.cRe},     {"c_im", &g.s4d.cIm}};
-      for (auto [name, out] : s4dParams) {
+      for (std::string_view param : g.model->params) {
         std::vector<int64_t> values;
-        if (failed(readParam(group, name, values)))
+        if (failed(readParam(group, StringRef(param), values)))
           return failure();
+        std::vector<int32_t> &out = g.params.emplace_back();
         for (int64_t v : values) {
           if (v < INT32_MIN || v > INT32_MAX)
             return group.emitOpError()
-                   << "parameter '" << name << "' value " << v
+                   << "parameter '" << StringRef(param) << "' value " << v
                    << " does not fit a 32-bit register";
-          out->push_back(static_cast<int32_t>(v));
+          out.push_back(static_cast<int32_t>(v));
         }
       }
       groupOf[group.getOutput()] = static_cast<int>(net.groups.size());

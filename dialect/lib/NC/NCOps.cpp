@@ -201,65 +201,73 @@ int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
 // NeuronsOp
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Per-neuron integer parameters each model needs.
-ArrayRef<StringLiteral> requiredParams(NeuronModel model) {
-  static const StringLiteral s4d[] = {"a_bar_re", "a_bar_im", "b_bar_re",
-                                      "b_bar_im", "c_re",     "c_im"};
-  static const StringLiteral egru[] = {"theta"};
-  switch (model) {
-  case NeuronModel::S4DMode:
-    return s4d;
-  case NeuronModel::EGRUUnit:
-    return egru;
-  default:
-    return {};
-  }
+const rt::neuro::NeuronModelInfo *NeuronsOp::getModelInfo() {
+  return rt::neuro::findNeuronModel(getModel().str());
 }
-} // namespace
+
+/// `s4d_mode`: a model name as a bare keyword.
+static ParseResult parseNeuronModelName(OpAsmParser &parser,
+                                        StringAttr &model) {
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  model = parser.getBuilder().getStringAttr(name);
+  return success();
+}
+
+static void printNeuronModelName(OpAsmPrinter &printer, Operation *,
+                                 StringAttr model) {
+  printer << model.getValue();
+}
 
 LogicalResult NeuronsOp::verify() {
+  const rt::neuro::NeuronModelInfo *model = getModelInfo();
+  if (!model || model->hostInput)
+    return emitOpError() << "unknown neuron model '" << getModel()
+                         << "'; the event runtime has "
+                         << rt::neuro::neuronModelNames()
+                         << " (inputs are nc.input)";
   const int64_t size = getSize();
   if (getOutput().getType().getSize() != size)
     return emitOpError() << "output must have " << size << " neurons, got "
                          << getOutput().getType().getSize();
-  // An EGRU unit receives its gate pre-activations stacked: update, reset,
-  // candidate (input part), candidate (recurrent part).
-  const int64_t inputSize =
-      getModel() == NeuronModel::EGRUUnit ? 4 * size : size;
+  // An EGRU unit, for one, receives its 4 gate pre-activations stacked.
+  const int64_t inputSize = model->currentPerNeuron * size;
   for (Value input : getInputs())
     if (cast<CurrentType>(input.getType()).getSize() != inputSize)
       return emitOpError() << "every input current must have " << inputSize
                            << " entries, got "
                            << cast<CurrentType>(input.getType()).getSize();
-  if (getModel() == NeuronModel::S4DMode && !getParamFracBits())
-    return emitOpError() << "model '" << stringifyNeuronModel(getModel())
+  const size_t formats = model->paramFormats.size();
+  if (formats && !getParamFracBits())
+    return emitOpError() << "model '" << getModel()
                          << "' needs 'param_frac_bits'";
   if (std::optional<int64_t> frac = getFracBits();
       frac && (*frac < -64 || *frac > 64))
     return emitOpError() << "fractional bits must be within [-64, 64], got "
                          << *frac;
   if (std::optional<ArrayRef<int64_t>> fracs = getParamFracBits()) {
-    const size_t expected = getModel() == NeuronModel::S4DMode ? 3 : 0;
-    if (fracs->size() != expected)
-      return emitOpError() << "'param_frac_bits' of model '"
-                           << stringifyNeuronModel(getModel()) << "' needs "
-                           << expected << " entries, got " << fracs->size();
+    if (fracs->size() != formats)
+      return emitOpError() << "'param_frac_bits' of model '" << getModel()
+                           << "' needs " << formats << " entries, got "
+                           << fracs->size();
     for (int64_t f : *fracs)
       if (f < 0 || f > 62)
         return emitOpError()
                << "parameter fractional bits must be within [0, 62], got "
                << f;
   }
-  if ((*this)->hasAttr("last") && getModel() != NeuronModel::Accumulator)
-    return emitOpError() << "'last' applies only to accumulator groups";
-  SmallVector<StringRef> params(requiredParams(getModel()).begin(),
-                                requiredParams(getModel()).end());
-  for (StringRef name : params) {
-    auto attr = (*this)->getAttrOfType<ElementsAttr>(name);
-    if (!attr)
-      return emitOpError() << "model '" << stringifyNeuronModel(getModel())
-                           << "' needs parameter '" << name << "'";
+  for (std::string_view flag : model->flags)
+    if (Attribute attr = (*this)->getAttr(llvm::StringRef(flag));
+        attr && !isa<UnitAttr>(attr))
+      return emitOpError() << "option '" << llvm::StringRef(flag)
+                           << "' must be a unit attribute";
+  SmallVector<StringRef> params;
+  for (std::string_view name : model->params) {
+    params.push_back(StringRef(name));
+    if (!(*this)->getAttrOfType<ElementsAttr>(params.back()))
+      return emitOpError() << "model '" << getModel()
+                           << "' needs parameter '" << params.back() << "'";
   }
   if ((*this)->getAttr("bias"))
     params.push_back("bias");
@@ -284,15 +292,18 @@ LogicalResult NeuronsOp::verify() {
 /// Refuses attributes `op` does not define, so that a misspelt parameter
 /// (`theshold`) or one from another tool is an error rather than silently
 /// ignored. Besides its ODS attributes, a neuron group accepts its model's
-/// parameters, `bias`, and (accumulators) `last`; the other nc ops accept
-/// none.
+/// parameters and options (NeuronModelInfo) and `bias`; the other nc ops
+/// accept none.
 static LogicalResult verifyAttributeNames(Operation *op) {
   SmallVector<StringRef> accepted;
   if (auto group = dyn_cast<NeuronsOp>(op)) {
-    llvm::append_range(accepted, requiredParams(group.getModel()));
-    accepted.push_back("bias");
-    if (group.getModel() == NeuronModel::Accumulator)
-      accepted.push_back("last");
+    if (const rt::neuro::NeuronModelInfo *model = group.getModelInfo()) {
+      for (std::string_view name : model->params)
+        accepted.push_back(StringRef(name));
+      accepted.push_back("bias");
+      for (std::string_view flag : model->flags)
+        accepted.push_back(StringRef(flag));
+    }
   }
   for (NamedAttribute attr : op->getDiscardableAttrs()) {
     if (llvm::is_contained(accepted, attr.getName().getValue()))

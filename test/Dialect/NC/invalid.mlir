@@ -198,8 +198,28 @@ nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [
   nc.core @c0 at [0, 0, 0]
   %u = nc.input 0 : !nc.spikes<2, bits = 24>
   %s = nc.synapses %u {weights = dense<1> : tensor<2x2xsi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
-// expected-error @+1 {{'nc.neurons' op 'last' applies only to accumulator groups}}
+// expected-error @+1 {{'nc.neurons' op has unknown attribute 'last'; besides its own, it accepts bias}}
   %y = nc.neurons @g on @c0 sigma_delta(%s) {size = 2 : i64, last} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
+}
+
+// -----
+
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
+  nc.core @c0 at [0, 0, 0]
+  %u = nc.input 0 : !nc.spikes<2, bits = 24>
+  %s = nc.synapses %u {weights = dense<1> : tensor<2x2xsi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
+// expected-error @+1 {{'nc.neurons' op option 'last' must be a unit attribute}}
+  %y = nc.neurons @g on @c0 accumulator(%s) {size = 2 : i64, last = 1 : i64} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
+}
+
+// -----
+
+nc.network @n attributes {hardware = {name = "loihi2", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 16 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 62 : i64}} {
+  nc.core @c0 at [0, 0, 0]
+  %u = nc.input 0 : !nc.spikes<2, bits = 24>
+  %s = nc.synapses %u {weights = dense<1> : tensor<2x2xsi8>, exponent = 0 : i64} : (!nc.spikes<2, bits = 24>) -> !nc.current<2>
+// expected-error @+1 {{'nc.neurons' op unknown neuron model 'izhikevich'; the event runtime has input, s4d_mode}}
+  %y = nc.neurons @g on @c0 izhikevich(%s) {size = 2 : i64} : (!nc.current<2>) -> !nc.spikes<2, bits = 24>
 }
 
 // -----

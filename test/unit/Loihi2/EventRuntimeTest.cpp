@@ -270,7 +270,7 @@ neuro::Network singleTableNetwork(neuro::NeuronGroup target,
   net.cores.push_back({"c0", 0, 0, 0});
   neuro::NeuronGroup in;
   in.name = "in";
-  in.model = neuro::NeuronModel::Input;
+  in.model = &neuro::neuronModel("input");
   in.size = 1;
   in.input = 0;
   in.frac = inputFrac;
@@ -295,7 +295,7 @@ neuro::Network singleTableNetwork(neuro::NeuronGroup target,
 neuro::Network handBuiltNetwork(int64_t threshold) {
   neuro::NeuronGroup out;
   out.name = "out";
-  out.model = neuro::NeuronModel::SigmaDelta;
+  out.model = &neuro::neuronModel("sigma_delta");
   out.size = 2;
   out.frac = 4;
   out.threshold = threshold;
@@ -410,7 +410,8 @@ TEST_P(EventRuntimeS4DModes, FollowTheIntegerRecurrenceBitForBit) {
   const int64_t threshold = 1;
   neuro::NeuronGroup modes;
   modes.name = "modes";
-  modes.model = neuro::NeuronModel::S4DMode;
+  modes.model = &neuro::neuronModel("s4d_mode");
+  modes.params.resize(6);
   modes.size = n;
   modes.frac = 10;
   modes.paramFrac = {fa, fb, fc};
@@ -426,13 +427,13 @@ TEST_P(EventRuntimeS4DModes, FollowTheIntegerRecurrenceBitForBit) {
     const bool unstable = i % 13 == 0, loud = i % 7 == 0;
     const double radius = unstable ? 1.02 : 0.9 + 0.099 * (uniform(0, 1000) / 1000.0);
     const double angle = uniform(0, 6283) / 1000.0;
-    modes.s4d.aRe.push_back(static_cast<int32_t>(std::lround(radius * std::cos(angle) * (1 << fa))));
-    modes.s4d.aIm.push_back(static_cast<int32_t>(std::lround(radius * std::sin(angle) * (1 << fa))));
-    modes.s4d.bRe.push_back(static_cast<int32_t>(uniform(-(1 << 21), 1 << 21)));
-    modes.s4d.bIm.push_back(static_cast<int32_t>(uniform(-(1 << 21), 1 << 21)));
+    modes.params[0].push_back(static_cast<int32_t>(std::lround(radius * std::cos(angle) * (1 << fa))));
+    modes.params[1].push_back(static_cast<int32_t>(std::lround(radius * std::sin(angle) * (1 << fa))));
+    modes.params[2].push_back(static_cast<int32_t>(uniform(-(1 << 21), 1 << 21)));
+    modes.params[3].push_back(static_cast<int32_t>(uniform(-(1 << 21), 1 << 21)));
     const int64_t c = loud ? 1 << 22 : 1 << 8;
-    modes.s4d.cRe.push_back(static_cast<int32_t>(uniform(-c, c)));
-    modes.s4d.cIm.push_back(static_cast<int32_t>(uniform(-c, c)));
+    modes.params[4].push_back(static_cast<int32_t>(uniform(-c, c)));
+    modes.params[5].push_back(static_cast<int32_t>(uniform(-c, c)));
     weights[i] = uniform(-127, 127);
     modes.bias[i] = uniform(-50, 50);
   }
@@ -462,15 +463,18 @@ TEST_P(EventRuntimeS4DModes, FollowTheIntegerRecurrenceBitForBit) {
       const int64_t u = saturate(roundShift(weights[i] * token, -exponent) +
                                      modes.bias[i],
                                  stateLo, stateHi, overflows);
-      const neuro::S4DModeRegisters &p = net.groups[1].s4d;
-      const int64_t re = roundShift(p.aRe[i] * xr[i] - p.aIm[i] * xi[i], fa) +
-                         roundShift(p.bRe[i] * u, fb);
-      const int64_t im = roundShift(p.aRe[i] * xi[i] + p.aIm[i] * xr[i], fa) +
-                         roundShift(p.bIm[i] * u, fb);
+      const neuro::NeuronGroup &m = net.groups[1];
+      const int64_t aRe = m.param("a_bar_re")[i], aIm = m.param("a_bar_im")[i],
+                    bRe = m.param("b_bar_re")[i], bIm = m.param("b_bar_im")[i],
+                    cRe = m.param("c_re")[i], cIm = m.param("c_im")[i];
+      const int64_t re = roundShift(aRe * xr[i] - aIm * xi[i], fa) +
+                         roundShift(bRe * u, fb);
+      const int64_t im = roundShift(aRe * xi[i] + aIm * xr[i], fa) +
+                         roundShift(bIm * u, fb);
       xr[i] = saturate(re, stateLo, stateHi, overflows);
       xi[i] = saturate(im, stateLo, stateHi, overflows);
       active += xr[i] != 0 || xi[i] != 0 || u != 0;
-      const int64_t y = saturate(roundShift(p.cRe[i] * xr[i] - p.cIm[i] * xi[i], fc),
+      const int64_t y = saturate(roundShift(cRe * xr[i] - cIm * xi[i], fc),
                                  payLo, payHi, overflows);
       const int64_t d = y - last[i];
       if (std::abs(d) > threshold) {

@@ -83,13 +83,13 @@ Network makeNetwork() {
   net.cores = {{"core0", 0, 0, 0}, {"core1", 0, 1, 0}};
   NeuronGroup in;
   in.name = "u";
-  in.model = NeuronModel::Input;
+  in.model = &neuronModel("input");
   in.size = 8;
   in.input = 0;
   in.frac = 20;
   NeuronGroup a;
   a.name = "a";
-  a.model = NeuronModel::SigmaDelta;
+  a.model = &neuronModel("sigma_delta");
   a.size = 8;
   a.core = 0;
   a.frac = 19;
@@ -97,17 +97,17 @@ Network makeNetwork() {
   a.bias = {1, -2, 3, -4, 5, -6, 7, -8};
   NeuronGroup r;
   r.name = "r";
-  r.model = NeuronModel::SigmaDeltaRelu;
+  r.model = &neuronModel("sigma_delta_relu");
   r.size = 64;
   r.core = 1;
   r.frac = 18;
   NeuronGroup m;
   m.name = "m";
-  m.model = NeuronModel::Accumulator;
+  m.model = &neuronModel("accumulator");
   m.size = 8;
   m.core = 1;
   m.frac = 17;
-  m.last = true;
+  m.setFlag("last");
   net.groups = {in, a, r, m};
   SynapseTable dense = table(8, 8);
   dense.name = "a.from.u";
@@ -159,7 +159,8 @@ TEST(NetworkFile, RoundTripsEveryField) {
     EXPECT_EQ(back.groups[g].frac, net.groups[g].frac);
     EXPECT_EQ(back.groups[g].threshold, net.groups[g].threshold);
     EXPECT_EQ(back.groups[g].bias, net.groups[g].bias);
-    EXPECT_EQ(back.groups[g].last, net.groups[g].last);
+    EXPECT_EQ(back.groups[g].flags, net.groups[g].flags);
+    EXPECT_EQ(back.groups[g].params, net.groups[g].params);
   }
   ASSERT_EQ(back.tables.size(), net.tables.size());
   for (size_t t = 0; t < net.tables.size(); ++t) {

@@ -103,16 +103,18 @@ struct Group {
   std::string name;  // unique symbol
   std::string layer; // the ssm layer it implements
   Operation *origin = nullptr;
-  nc::NeuronModel model = nc::NeuronModel::SigmaDelta;
+  const rt::neuro::NeuronModelInfo *model = nullptr;
   bool isInput = false;
   int64_t inputIndex = 0;
   int64_t size = 0;
   int frac = 0;
   int64_t threshold = 0; // payload units
   Form input;            // what feeds it (terms and bias)
-  std::optional<rt::quant::S4DModeParams> s4d;
-  std::vector<int64_t> theta; // EGRU event threshold, value format
-  bool last = false;
+  /// The model's parameters by name, [size] each, in the value format or
+  /// the model's parameter formats `paramFrac`; its options that are set.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> params;
+  std::vector<int64_t> paramFrac;
+  std::vector<std::string> flags;
   // Steps 2 and 3.
   std::vector<Table> tables;
   std::vector<int64_t> bias;
@@ -121,15 +123,13 @@ struct Group {
   std::vector<int64_t> partStart;
   std::vector<Value> partValues;
 
-  /// Rows of its tables (entries of its current) per neuron: an EGRU unit
-  /// stacks four gate inputs, so it is never split.
-  int64_t rowsPerNeuron() const {
-    return model == nc::NeuronModel::EGRUUnit ? 4 : 1;
-  }
+  /// Rows of its tables (entries of its current) per neuron: a model with
+  /// several (an EGRU unit stacks four gate inputs) is never split.
+  int64_t rowsPerNeuron() const { return model->currentPerNeuron; }
   /// The table rows of part p.
   std::pair<int64_t, int64_t> partRows(size_t p) const {
-    if (model == nc::NeuronModel::EGRUUnit)
-      return {0, 4 * size};
+    if (rowsPerNeuron() > 1)
+      return {0, rowsPerNeuron() * size};
     return {partStart[p], partStart[p + 1]};
   }
 };
@@ -184,7 +184,7 @@ private:
                          int64_t &threshold);
   int newGroup(Group group);
   /// A group implementing `op`'s layer, fed by `input`.
-  static Group groupFor(Operation *op, nc::NeuronModel model, Form input);
+  static Group groupFor(Operation *op, std::string_view model, Form input);
   Form formFor(Value v);
   FailureOr<int> materialize(Value v);
   void define(Value v, Form form);
@@ -227,12 +227,12 @@ int Lowering::newGroup(Group group) {
   return static_cast<int>(groups.size()) - 1;
 }
 
-Group Lowering::groupFor(Operation *op, nc::NeuronModel model, Form input) {
+Group Lowering::groupFor(Operation *op, std::string_view model, Form input) {
   Group g;
   g.layer = layerName(op);
   g.name = g.layer;
   g.origin = op;
-  g.model = model;
+  g.model = &rt::neuro::neuronModel(model);
   g.size = input.size;
   g.input = std::move(input);
   return g;
@@ -257,7 +257,7 @@ FailureOr<int> Lowering::materialize(Value v) {
   if (auto it = groupOf.find(v); it != groupOf.end())
     return it->second;
   Operation *def = v.getDefiningOp();
-  Group g = groupFor(def, nc::NeuronModel::SigmaDelta, formOf.lookup(v));
+  Group g = groupFor(def, "sigma_delta", formOf.lookup(v));
   if (failed(formatOf(def, v, g.frac, g.threshold)))
     return failure();
   int id = newGroup(std::move(g));
@@ -311,11 +311,16 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
   for (int64_t h = 0; h < H; ++h)
     for (int64_t n = 0; n < modes; ++n)
       expand.add(h * modes + n, h, 1.0);
-  Group m = groupFor(op, nc::NeuronModel::S4DMode,
+  Group m = groupFor(op, "s4d_mode",
                      {size, {std::move(expand)}, std::vector<double>(size, 0.0)});
   m.name = m.layer + ".modes";
   m.frac = static_cast<int>(stateFrac.getInt());
-  m.s4d = rt::quant::quantizeS4DModes(discrete, cv, limits.stateBits);
+  rt::quant::S4DModeParams q =
+      rt::quant::quantizeS4DModes(discrete, cv, limits.stateBits);
+  m.paramFrac = {q.aFrac, q.bFrac, q.cFrac};
+  m.params = {{"a_bar_re", std::move(q.aRe)}, {"a_bar_im", std::move(q.aIm)},
+              {"b_bar_re", std::move(q.bRe)}, {"b_bar_im", std::move(q.bIm)},
+              {"c_re", std::move(q.cRe)},     {"c_im", std::move(q.cIm)}};
   int outFrac;
   int64_t outThreshold;
   if (failed(formatOf(op, op.getResult(), outFrac, outThreshold)))
@@ -377,7 +382,7 @@ LogicalResult Lowering::lowerEGRU(EGRUOp op) {
       return failure();
     std::copy(b->begin(), b->end(), form.bias.begin());
   }
-  Group g = groupFor(op, nc::NeuronModel::EGRUUnit, std::move(form));
+  Group g = groupFor(op, "egru_unit", std::move(form));
   g.size = H;
   int64_t threshold;
   if (failed(formatOf(op, op.getResult(), g.frac, threshold)))
@@ -386,9 +391,9 @@ LogicalResult Lowering::lowerEGRU(EGRUOp op) {
   // anyway, so the format covers at least that.
   g.frac = std::min(g.frac, rt::quant::activationFrac(8.0, limits.stateBits));
   g.threshold = 0; // events are already sparse: every change is sent
-  g.theta = rt::quant::quantizeValues(
-      std::vector<double>(theta->begin(), theta->end()), g.frac,
-      limits.stateBits);
+  g.params = {{"theta", rt::quant::quantizeValues(
+                              std::vector<double>(theta->begin(), theta->end()),
+                              g.frac, limits.stateBits)}};
   const int id = newGroup(std::move(g));
   Term recurrent(id, 4 * H, H);
   for (int64_t row = 0; row < 3 * H; ++row) {
@@ -490,7 +495,7 @@ LogicalResult Lowering::lower() {
             .Case([&](InputOp input) -> LogicalResult {
               Form none;
               none.size = cast<StreamType>(input.getType()).getChannels();
-              Group g = groupFor(input, nc::NeuronModel::SigmaDelta, none);
+              Group g = groupFor(input, "sigma_delta", none);
               g.isInput = true;
               g.inputIndex = input.getIndex();
               if (failed(formatOf(input, input.getResult(), g.frac,
@@ -535,7 +540,7 @@ LogicalResult Lowering::lower() {
               return success();
             })
             .Case([&](ReluOp relu) -> LogicalResult {
-              Group g = groupFor(relu, nc::NeuronModel::SigmaDeltaRelu,
+              Group g = groupFor(relu, "sigma_delta_relu",
                                  formFor(relu.getInput()));
               if (failed(formatOf(relu, relu.getResult(), g.frac,
                                   g.threshold)))
@@ -544,9 +549,10 @@ LogicalResult Lowering::lower() {
               return success();
             })
             .Case([&](ReadoutOp readout) -> LogicalResult {
-              Group g = groupFor(readout, nc::NeuronModel::Accumulator,
+              Group g = groupFor(readout, "accumulator",
                                  formFor(readout.getInput()));
-              g.last = readout.getMode() == ReadoutMode::Last;
+              if (readout.getMode() == ReadoutMode::Last)
+                g.flags.push_back("last");
               // It adds up per-token inputs, whose range (not the mean's)
               // sizes its format.
               int meanFrac, inputFrac;
@@ -815,7 +821,7 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
       auto group = b.create<nc::NeuronsOp>(
           loc, spikes(n), currents, b.getStringAttr(name),
           FlatSymbolRefAttr::get(ctx, coreNames[partCore[item]]),
-          nc::NeuronModelAttr::get(ctx, g.model), b.getI64IntegerAttr(n),
+          b.getStringAttr(StringRef(g.model->name)), b.getI64IntegerAttr(n),
           g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr(),
           b.getI64IntegerAttr(g.frac), DenseI64ArrayAttr());
       // This part's slice of a per-neuron parameter, as an i32 tensor.
@@ -832,20 +838,12 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
                                    ArrayRef<int64_t>(g.bias).slice(rowBegin,
                                                                    rowCount),
                                    32, name + ".bias"));
-      if (!g.theta.empty())
-        setParam("theta", g.theta);
-      if (g.s4d) {
-        group.setParamFracBitsAttr(b.getDenseI64ArrayAttr(
-            {g.s4d->aFrac, g.s4d->bFrac, g.s4d->cFrac}));
-        setParam("a_bar_re", g.s4d->aRe);
-        setParam("a_bar_im", g.s4d->aIm);
-        setParam("b_bar_re", g.s4d->bRe);
-        setParam("b_bar_im", g.s4d->bIm);
-        setParam("c_re", g.s4d->cRe);
-        setParam("c_im", g.s4d->cIm);
-      }
-      if (g.last)
-        group->setAttr("last", b.getUnitAttr());
+      if (!g.paramFrac.empty())
+        group.setParamFracBitsAttr(b.getDenseI64ArrayAttr(g.paramFrac));
+      for (const auto &[key, values] : g.params)
+        setParam(key, values);
+      for (const std::string &flag : g.flags)
+        group->setAttr(flag, b.getUnitAttr());
       g.partValues.push_back(group.getOutput());
     }
   }

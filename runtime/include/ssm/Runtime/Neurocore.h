@@ -22,7 +22,8 @@
 #ifndef SSM_RUNTIME_NEUROCORE_H
 #define SSM_RUNTIME_NEUROCORE_H
 
-#include <array>
+#include "ssm/Runtime/NeuronModel.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -55,64 +56,42 @@ struct Hardware {
   double staticPowerMW = 0;
 };
 
-enum class NeuronModel {
-  Input, // a host input stream (no core)
-  S4DMode,
-  SigmaDeltaRelu,
-  SigmaDelta,
-  Accumulator,
-  EGRUUnit
-};
-
-/// Every model, for readers that look one up by name (a new model goes
-/// here and into neuronModelName's switch).
-inline constexpr NeuronModel kNeuronModels[] = {
-    NeuronModel::Input,          NeuronModel::S4DMode,
-    NeuronModel::SigmaDeltaRelu, NeuronModel::SigmaDelta,
-    NeuronModel::Accumulator,    NeuronModel::EGRUUnit};
-
-/// The model's name in files and traces ("s4d_mode", ...).
-const char *neuronModelName(NeuronModel model);
-
-/// The model named `name` (neuronModelName's inverse), or none.
-std::optional<NeuronModel> neuronModelNamed(std::string_view name);
-
 struct Core {
   std::string name;
   int64_t chip = 0, x = 0, y = 0;
 };
 
-/// The parameters of S4D mode neurons, [size] each. 32-bit storage: the
-/// registers are at most 32 bits wide (validate() checks them against the
-/// hardware's state width), and 32 x 64-bit products vectorize.
-struct S4DModeRegisters {
-  std::vector<int32_t> aRe, aIm, bRe, bIm, cRe, cIm;
-};
-
 /// A group of neurons running one model on one core. Values (current,
-/// state, payload) are integers read as q * 2^-frac; S4D parameters as
-/// q * 2^-paramFrac[k] for k = A_bar, B_bar, C.
+/// state, payload) are integers read as q * 2^-frac; the model's
+/// parameters as q * 2^-paramFrac[k] for its k-th parameter format, or in
+/// the value format when it declares none (NeuronModel.h).
 struct NeuronGroup {
   std::string name;
-  NeuronModel model = NeuronModel::SigmaDelta;
+  const NeuronModelInfo *model = nullptr;
   int64_t size = 0;
-  int core = -1;   // index into Network::cores; -1 for inputs
-  int input = -1;  // host stream index for NeuronModel::Input
+  int core = -1;  // index into Network::cores; -1 for inputs
+  int input = -1; // host stream index of a host input
   int frac = 0;
-  std::array<int, 3> paramFrac = {0, 0, 0};
+  std::vector<int> paramFrac;  // [model->paramFormats.size()]
   unsigned payloadBits = 24;
-  int64_t threshold = 0;         // sigma-delta, payload units
-  std::vector<int64_t> bias;     // [size] or empty
-  S4DModeRegisters s4d;          // S4D mode
-  std::vector<int64_t> theta;    // EGRU event threshold [size], value format
-  bool last = false;             // accumulator: last token, not the mean
-  std::vector<int> tables;       // synapse tables feeding this group
+  int64_t threshold = 0;       // sigma-delta, payload units
+  std::vector<int64_t> bias;   // [currentSize()] or empty
+  /// The model's parameters, [model->params.size()][size].
+  std::vector<std::vector<int32_t>> params;
+  uint32_t flags = 0;          // bit k: model->flags[k] is set
+  std::vector<int> tables;     // synapse tables feeding this group
 
-  /// Entries of the group's input current: 4 x size for an EGRU unit
-  /// (update, reset, candidate from input, candidate from recurrence).
+  /// Entries of the group's input current.
   int64_t currentSize() const {
-    return model == NeuronModel::EGRUUnit ? 4 * size : size;
+    return model ? model->currentPerNeuron * size : size;
   }
+  /// The model's parameter `name` ([size]); throws std::out_of_range when
+  /// the model has none of that name or the group does not hold it.
+  const std::vector<int32_t> &param(std::string_view name) const;
+  /// Whether the model's option `flag` is set.
+  bool hasFlag(std::string_view flag) const;
+  /// Sets the model's option `flag` (throws when the model has none).
+  void setFlag(std::string_view flag);
 };
 
 /// One source of a synapse table: `size` consecutive columns come from

@@ -16,6 +16,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "ssm/Dialect/SSM/Weights.h"
+#include "ssm/Runtime/NeuronModel.h"
 
 #include "ssm/Dialect/NC/NCDialect.h.inc"
 #include "ssm/Dialect/NC/NCEnums.h.inc"

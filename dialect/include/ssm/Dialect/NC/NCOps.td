@@ -69,17 +69,6 @@ def NC_CurrentType : TypeDef<NC_Dialect, "Current"> {
 // Enums
 //===----------------------------------------------------------------------===//
 
-def NC_NeuronModel : I32EnumAttr<"NeuronModel",
-    "microcode neuron model of a group", [
-      I32EnumAttrCase<"S4DMode", 0, "s4d_mode">,
-      I32EnumAttrCase<"SigmaDeltaRelu", 1, "sigma_delta_relu">,
-      I32EnumAttrCase<"SigmaDelta", 2, "sigma_delta">,
-      I32EnumAttrCase<"Accumulator", 3, "accumulator">,
-      I32EnumAttrCase<"EGRUUnit", 4, "egru_unit">
-    ]> {
-  let cppNamespace = "::ssm::nc";
-}
-
 def NC_SynapseLayout : I32EnumAttr<"SynapseLayout",
     "how a synapse table is stored in core memory", [
       I32EnumAttrCase<"Dense", 0, "dense">,
@@ -211,11 +200,18 @@ def NC_NeuronsOp : NC_Op<"neurons", [Symbol, HasParent<"NetworkOp">]> {
   let summary = "a group of neurons running one microcode model on a core";
   let description = [{
     `size` neurons of `model` on `core`, fed by the sum of `inputs` (the
-    synapse tables into this group; all of `size`). The group's values (its
-    input current, state registers and message payloads) are signed
-    integers read as `q * 2^-frac_bits`; model parameters are attributes
-    with signed integer values (si32) of `size` elements, in the formats
-    `param_frac_bits` lists per parameter kind:
+    synapse tables into this group; all of the model's current size). The
+    group's values (its input current, state registers and message
+    payloads) are signed integers read as `q * 2^-frac_bits`; model
+    parameters are attributes with signed integer values (si32) of `size`
+    elements, in the value format or in the formats `param_frac_bits` lists
+    per parameter kind.
+
+    The models are the event runtime's (runtime/lib/models/, one file
+    each; `ssm/Runtime/NeuronModel.h` declares what each provides): the
+    verifier asks the model for its current size, its parameters, its
+    parameter formats and its options, so a new model needs no change
+    here. The models ssmc has:
 
     - `s4d_mode`: one complex S4D mode per neuron with two state registers
       (re, im): `x = A_bar x + B_bar u`, sends `Re(C x)` (the factor 2 of
@@ -236,23 +232,31 @@ def NC_NeuronsOp : NC_Op<"neurons", [Symbol, HasParent<"NetworkOp">]> {
       nonlinearities are evaluated on the dequantized current and the
       result rounded to the value format (a lookup table on the chip).
 
-    Every model sends sigma-delta: a neuron sends the change of its value
+    These models send sigma-delta: a neuron sends the change of its value
     when it differs from what it last sent by more than `threshold` (in
-    payload units; default 0, i.e. on any change). Optional `bias` is in the
-    value format, one entry per current entry.
+    payload units; default 0, i.e. on any change). A spiking model sends
+    its payload in the steps it fires (the tables it feeds see only that
+    step's spikes). Optional `bias` is in the value format, one entry per
+    current entry.
   }];
   let arguments = (ins Variadic<NC_CurrentType>:$inputs,
                        SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$core,
-                       NC_NeuronModel:$model,
+                       StrAttr:$model,
                        ConfinedAttr<I64Attr, [IntPositive]>:$size,
                        OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$threshold,
                        OptionalAttr<I64Attr>:$frac_bits,
                        OptionalAttr<DenseI64ArrayAttr>:$param_frac_bits);
   let results = (outs NC_SpikesType:$output);
-  let assemblyFormat = "$sym_name `on` $core $model `(` $inputs `)` attr-dict "
+  let assemblyFormat = "$sym_name `on` $core custom<NeuronModelName>($model) "
+                       "`(` $inputs `)` attr-dict "
                        "`:` `(` qualified(type($inputs)) `)` `->` "
                        "qualified(type($output))";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The event runtime's description of this group's model, or null
+    /// when the runtime has no model of that name (the verifier refuses it).
+    const ::ssm::rt::neuro::NeuronModelInfo *getModelInfo();
+  }];
 }
 
 def NC_OutputOp : NC_Op<"output", [HasParent<"NetworkOp">]> {

@@ -1,0 +1,120 @@
+//===- NeuronKernel.h - what a neuron model's kernels see -------*- C++ -*-===//
+//
+// The interface between the event runtime's session (Session.cpp) and the
+// neuron models (models/*.cpp): a group's dendritic input, the widths it
+// saturates to, the sigma-delta sender, and the two kernel classes a model
+// implements. One virtual call per group and step; the loops over neurons
+// are inside the kernels, over flat arrays.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_RUNTIME_LIB_NEURONKERNEL_H
+#define SSM_RUNTIME_LIB_NEURONKERNEL_H
+
+#include "ssm/Runtime/FixedPoint.h"
+#include "ssm/Runtime/Neurocore.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+
+namespace ssm::rt::neuro {
+
+/// Saturation to [lo, hi] that counts each clamp (branch-free).
+inline int64_t clampCounted(int64_t v, int64_t lo, int64_t hi,
+                            int64_t &overflows) {
+  const int64_t c = std::min(std::max(v, lo), hi);
+  overflows += c != v;
+  return c;
+}
+
+/// Sigma-delta encoding of one neuron (docs/event-runtime.md, "Execution
+/// semantics"): sends the change of its value since it last sent when
+/// larger than the threshold, clamped to a payload; returns the change sent
+/// (0: none).
+/// Branch-free, so the neuron loops around it vectorize; `sent` and
+/// `overflows` count the messages and the changes wider than a payload.
+struct SigmaDelta {
+  int64_t threshold, lo, hi;
+  inline int32_t operator()(int64_t value, int32_t &last, int64_t &sent,
+                            int64_t &overflows) const {
+    const int64_t d = value - last;
+    const int64_t sends = std::max(d, -d) > threshold;
+    const int64_t clamped = std::min(std::max(d, lo), hi);
+    overflows += sends & (clamped != d);
+    sent += sends;
+    const int32_t change = static_cast<int32_t>(clamped & -sends);
+    last += change;
+    return change;
+  }
+};
+
+/// The register widths an update saturates to.
+struct Widths {
+  int64_t stateLo, stateHi; // registers and currents
+  int64_t payLo, payHi;     // payloads
+};
+
+/// The dendritic input of a neuron group whose current comes from one
+/// table (or was summed beforehand, shift 0): that table's sigma rescaled by
+/// its exponent, plus the bias (the neuron loops saturate it to the state
+/// width).
+struct Dendrite {
+  const int64_t *sigma;
+  int shift;
+  const int64_t *bias;
+  int64_t current(int64_t i) const {
+    return fixed::shiftRound(sigma[i], shift) + bias[i];
+  }
+};
+
+/// What one group's update produced: neurons active (input or live
+/// state), messages sent, saturations.
+struct Update {
+  int64_t active = 0, sent = 0, overflows = 0;
+};
+
+/// One step of one group.
+struct StepContext {
+  Dendrite in;             // currentSize() entries
+  Widths widths;
+  SigmaDelta send;         // the group's sigma-delta sender
+  int64_t token = 0;       // the token this step processes
+  int64_t sequenceLength;  // -1 until Session::finish()
+  unsigned stateBits = 24; // the hardware's register width
+  int32_t *last;  // [size] payload last sent (what the host reads)
+  int32_t *delta; // [size] this step's messages, 0 = none: changes
+                  // (sigma-delta) or payloads (spikes)
+};
+
+/// A group's state and integer step in the event runtime.
+class GroupKernel {
+public:
+  virtual ~GroupKernel() = default;
+  /// Back to the state before the first token.
+  virtual void reset() = 0;
+  /// Updates every neuron of the group for ctx.token and writes its
+  /// messages.
+  virtual Update step(const StepContext &ctx) = 0;
+};
+
+/// A group evaluated in float64 (evaluateQuantizedFloat): parameters read
+/// as q * 2^-frac, nothing rounded or saturated, no thresholds.
+class FloatKernel {
+public:
+  virtual ~FloatKernel() = default;
+  /// `current`: currentSize() reals, bias included; writes the group's
+  /// `size` output values for token `token` of a sequence of `length`.
+  virtual void step(const double *current, int64_t token, int64_t length,
+                    double *out) = 0;
+};
+
+/// q * 2^-frac as a real number.
+inline double real(int64_t q, int frac) {
+  return std::ldexp(static_cast<double>(q), -frac);
+}
+
+} // namespace ssm::rt::neuro
+
+#endif // SSM_RUNTIME_LIB_NEURONKERNEL_H

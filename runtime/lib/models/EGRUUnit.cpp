@@ -1,0 +1,104 @@
+//===- EGRUUnit.cpp - the EGRU cell ---------------------------------------===//
+//
+// The event-based GRU cell of Subramoney et al. 2023 (Sec. 3.1), as the
+// reference interpreter computes it (Reference.cpp): its current has
+// 4 x size entries, stacked [update, reset, candidate from the input,
+// candidate from the recurrence] so the reset gate can scale the recurrent
+// part alone; c = u z + (1 - u) c - theta e_prev; e = [c > theta]; sends
+// y = c e. The gate nonlinearities read the dequantized current (the
+// chip's lookup tables); c is rounded back to the value format. Parameter
+// `theta` (value format) is the event threshold.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../NeuronKernel.h"
+
+#include <fmt/format.h>
+
+using namespace ssm::rt::neuro;
+
+namespace {
+class EGRUKernel final : public GroupKernel {
+public:
+  explicit EGRUKernel(const NeuronGroup &g)
+      : n(g.size), theta(g.params[0]), lsb(std::ldexp(1.0, -g.frac)),
+        gates(4 * g.size) {
+    reset();
+  }
+  void reset() override {
+    c.assign(n, 0);
+    e.assign(n, 0);
+  }
+  Update step(const StepContext &ctx) override {
+    const Widths w = ctx.widths;
+    Update u;
+    for (int64_t i = 0; i < 4 * n; ++i)
+      gates[i] =
+          clampCounted(ctx.in.current(i), w.stateLo, w.stateHi, u.overflows);
+    for (int64_t i = 0; i < n; ++i) {
+      const double update = 1.0 / (1.0 + std::exp(-gates[i] * lsb));
+      const double reset = 1.0 / (1.0 + std::exp(-gates[n + i] * lsb));
+      const double z =
+          std::tanh((gates[2 * n + i] + reset * gates[3 * n + i]) * lsb);
+      const double next = update * z + (1.0 - update) * (c[i] * lsb) -
+                          (e[i] ? theta[i] * lsb : 0.0);
+      c[i] = clampCounted(static_cast<int64_t>(std::llround(next / lsb)),
+                          w.stateLo, w.stateHi, u.overflows);
+      e[i] = c[i] > theta[i];
+      const int64_t y =
+          e[i] ? clampCounted(c[i], w.payLo, w.payHi, u.overflows) : 0;
+      ctx.delta[i] = ctx.send(y, ctx.last[i], u.sent, u.overflows);
+    }
+    u.active = n; // every cell evaluates its gates each step
+    return u;
+  }
+
+private:
+  int64_t n;
+  const std::vector<int32_t> &theta;
+  double lsb;
+  std::vector<int64_t> gates, c;
+  std::vector<int32_t> e; // the last event
+};
+
+class EGRUFloat final : public FloatKernel {
+public:
+  explicit EGRUFloat(const NeuronGroup &g)
+      : n(g.size), frac(g.frac), theta(g.params[0]), c(n, 0.0), e(n, false) {}
+  void step(const double *current, int64_t, int64_t, double *out) override {
+    for (int64_t i = 0; i < n; ++i) {
+      const double u = 1.0 / (1.0 + std::exp(-current[i]));
+      const double r = 1.0 / (1.0 + std::exp(-current[n + i]));
+      const double z = std::tanh(current[2 * n + i] + r * current[3 * n + i]);
+      const double th = real(theta[i], frac);
+      c[i] = u * z + (1.0 - u) * c[i] - (e[i] ? th : 0.0);
+      e[i] = c[i] > th;
+      out[i] = e[i] ? c[i] : 0.0;
+    }
+  }
+
+private:
+  int64_t n;
+  int frac;
+  const std::vector<int32_t> &theta;
+  std::vector<double> c;
+  std::vector<bool> e;
+};
+} // namespace
+
+namespace ssm::rt::neuro::models {
+extern const NeuronModelInfo kEGRUUnit = [] {
+  NeuronModelInfo m;
+  m.name = "egru_unit";
+  m.currentPerNeuron = 4;
+  m.params = {"theta"};
+  m.makeKernel = [](const NeuronGroup &g,
+                    const Hardware &) -> std::unique_ptr<GroupKernel> {
+    return std::make_unique<EGRUKernel>(g);
+  };
+  m.makeFloat = [](const NeuronGroup &g) -> std::unique_ptr<FloatKernel> {
+    return std::make_unique<EGRUFloat>(g);
+  };
+  return m;
+}();
+} // namespace ssm::rt::neuro::models

@@ -1,0 +1,81 @@
+//===- Registry.cpp - the neuron models the runtime has -------------------===//
+//
+// The one list of models (NeuronModel.h). A new model is a file beside this
+// one defining its NeuronModelInfo, and a line in each list below.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../NeuronKernel.h"
+
+#include <stdexcept>
+
+namespace ssm::rt::neuro::models {
+extern const NeuronModelInfo kInput, kS4DMode, kSigmaDeltaRelu, kSigmaDelta,
+    kAccumulator, kEGRUUnit;
+} // namespace ssm::rt::neuro::models
+
+using namespace ssm::rt::neuro;
+
+const std::vector<const NeuronModelInfo *> &ssm::rt::neuro::neuronModels() {
+  using namespace models;
+  static const std::vector<const NeuronModelInfo *> all = {
+      &kInput,       &kS4DMode,  &kSigmaDeltaRelu, &kSigmaDelta,
+      &kAccumulator, &kEGRUUnit};
+  return all;
+}
+
+const NeuronModelInfo *ssm::rt::neuro::findNeuronModel(std::string_view name) {
+  for (const NeuronModelInfo *m : neuronModels())
+    if (m->name == name)
+      return m;
+  return nullptr;
+}
+
+std::string ssm::rt::neuro::neuronModelNames() {
+  std::string names;
+  for (const NeuronModelInfo *m : neuronModels())
+    names += (names.empty() ? "" : ", ") + std::string(m->name);
+  return names;
+}
+
+const NeuronModelInfo &ssm::rt::neuro::neuronModel(std::string_view name) {
+  if (const NeuronModelInfo *m = findNeuronModel(name))
+    return *m;
+  throw std::invalid_argument("unknown neuron model '" + std::string(name) +
+                              "'; the runtime has " + neuronModelNames());
+}
+
+int NeuronModelInfo::paramIndex(std::string_view param) const {
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i] == param)
+      return static_cast<int>(i);
+  return -1;
+}
+
+int NeuronModelInfo::flagBit(std::string_view flag) const {
+  for (size_t i = 0; i < flags.size(); ++i)
+    if (flags[i] == flag)
+      return static_cast<int>(i);
+  return -1;
+}
+
+const std::vector<int32_t> &NeuronGroup::param(std::string_view name) const {
+  const int i = model ? model->paramIndex(name) : -1;
+  if (i < 0 || static_cast<size_t>(i) >= params.size())
+    throw std::out_of_range("neuron group '" + this->name +
+                            "' has no parameter '" + std::string(name) + "'");
+  return params[i];
+}
+
+bool NeuronGroup::hasFlag(std::string_view flag) const {
+  const int bit = model ? model->flagBit(flag) : -1;
+  return bit >= 0 && (flags >> bit & 1u);
+}
+
+void NeuronGroup::setFlag(std::string_view flag) {
+  const int bit = model ? model->flagBit(flag) : -1;
+  if (bit < 0)
+    throw std::invalid_argument("neuron group '" + name + "': model has no "
+                                "option '" + std::string(flag) + "'");
+  flags |= 1u << bit;
+}
