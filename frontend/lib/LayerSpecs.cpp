@@ -2,7 +2,14 @@
 
 #include "ssm/Frontend/LayerSpecs.h"
 
+#include "ssm/Runtime/NeuronLayer.h"
+
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <deque>
+#include <string>
+#include <vector>
 
 using namespace ssm::dsl;
 
@@ -39,7 +46,7 @@ const ParamSpec kConnectionParams[] = {
      "send the output sigma-delta encoded with this threshold"},
 };
 
-const LayerSpec kLayerSpecs[] = {
+const LayerSpec kFixedLayerSpecs[] = {
     {"dense", 1, "fully connected layer applied to every token", kDenseParams},
     {"s4d", 1, "diagonal state-space layer (S4D)", kS4DParams},
     {"egru", 1, "event-based gated recurrent unit", kEGRUParams},
@@ -49,14 +56,49 @@ const LayerSpec kLayerSpecs[] = {
     {"add", 2, "channel-wise sum (residual connection)", {}},
     {"readout", 1, "summary of the tokens so far", kReadoutParams},
 };
+/// The fixed kinds, then one per neuron layer of the model library: its
+/// per-channel parameters as numbers in their ranges (a scalar sets every
+/// channel) and its options as booleans, default false.
+struct LayerTable {
+  std::vector<LayerSpec> specs;
+  std::deque<std::vector<ParamSpec>> params; // storage the specs point into
+  std::deque<std::string> text;
+
+  LayerTable() {
+    specs.assign(std::begin(kFixedLayerSpecs), std::end(kFixedLayerSpecs));
+    for (const ssm::rt::NeuronLayerInfo *layer : ssm::rt::neuronLayers()) {
+      std::vector<ParamSpec> &list = params.emplace_back();
+      for (const ssm::rt::NeuronLayerParam &p : layer->params) {
+        ParamSpec spec{p.name, ParamType::RangedFloat,
+                       keep(llvm::formatv("{0}", p.defaultValue).str()),
+                       p.doc};
+        spec.min = p.min;
+        spec.max = p.max;
+        list.push_back(spec);
+      }
+      for (const ssm::rt::NeuronLayerFlag &f : layer->flags)
+        list.push_back({f.name, ParamType::Bool, "false", f.doc});
+      specs.push_back({layer->kind, 1, layer->summary, list});
+    }
+  }
+  llvm::StringRef keep(std::string s) { return text.emplace_back(std::move(s)); }
+};
+
+const LayerTable &layerTable() {
+  static const LayerTable table;
+  return table;
+}
 } // namespace
 
-llvm::ArrayRef<LayerSpec> ssm::dsl::getLayerSpecs() { return kLayerSpecs; }
+llvm::ArrayRef<LayerSpec> ssm::dsl::getLayerSpecs() {
+  return layerTable().specs;
+}
 
 const LayerSpec *ssm::dsl::lookupLayerSpec(llvm::StringRef kind) {
+  llvm::ArrayRef<LayerSpec> specs = getLayerSpecs();
   const LayerSpec *it = llvm::find_if(
-      kLayerSpecs, [&](const LayerSpec &spec) { return spec.kind == kind; });
-  return it == std::end(kLayerSpecs) ? nullptr : it;
+      specs, [&](const LayerSpec &spec) { return spec.kind == kind; });
+  return it == specs.end() ? nullptr : it;
 }
 
 llvm::ArrayRef<ParamSpec> ssm::dsl::getConnectionParams() {

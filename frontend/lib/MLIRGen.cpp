@@ -103,8 +103,8 @@ std::string formatNumber(double value) {
   return llvm::formatv("{0}", llvm::format("%g", value)).str();
 }
 
-std::string describeType(ParamType type, StringRef choices) {
-  switch (type) {
+std::string describeType(const ParamSpec &spec) {
+  switch (spec.type) {
   case ParamType::PositiveInt:
     return "an integer >= 1";
   case ParamType::EvenInt:
@@ -117,9 +117,12 @@ std::string describeType(ParamType type, StringRef choices) {
     return "true or false";
   case ParamType::Choice: {
     SmallVector<StringRef> words;
-    choices.split(words, '|');
+    spec.choices.split(words, '|');
     return "one of " + llvm::join(words, ", ");
   }
+  case ParamType::RangedFloat:
+    return "a number in [" + formatNumber(spec.min) + ", " +
+           formatNumber(spec.max) + "]";
   }
   return "a value";
 }
@@ -553,6 +556,10 @@ bool MLIRGenImpl::checkParam(const ParamSpec &spec, const ValueAST &value,
     ok = isWord && llvm::is_contained(words, value.text);
     break;
   }
+  case ParamType::RangedFloat:
+    ok = isNumber && value.floatValue >= spec.min &&
+         value.floatValue <= spec.max;
+    break;
   }
   if (ok)
     return true;
@@ -572,7 +579,7 @@ bool MLIRGenImpl::checkParam(const ParamSpec &spec, const ValueAST &value,
     break;
   }
   error(value.loc) << "parameter '" << spec.name << "' of " << kind
-                   << " must be " << describeType(spec.type, spec.choices)
+                   << " must be " << describeType(spec)
                    << ", got " << got;
   return false;
 }
@@ -987,6 +994,34 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
         .create<ReadoutOp>(opLoc, outputType(in), args.inputs[0],
                            ReadoutModeAttr::get(&context, mode), name)
         .getOutput();
+  }
+  if (const rt::NeuronLayerInfo *neuron = rt::findNeuronLayer(kind.str())) {
+    // Per-channel parameters: stored ones (trained), or the DSL's scalar for
+    // every channel.
+    const bool stored = hasStoredWeights(fullName, at);
+    if (!reserveParameters(in * int64_t(neuron->params.size()), fullName, at))
+      return Value();
+    auto op = builder.create<NeuronOp>(opLoc, outputType(in),
+                                       builder.getStringAttr(kind),
+                                       args.inputs[0], name);
+    for (const rt::NeuronLayerParam &param : neuron->params) {
+      const StringRef key(param.name);
+      std::vector<float> values(in, static_cast<float>(args.getFloat(key)));
+      if (stored) {
+        std::optional<std::vector<double>> read =
+            readStored(fullName, key, {in}, at);
+        if (!read) {
+          op->erase();
+          return Value();
+        }
+        values = toFloat(*read);
+      }
+      op->setAttr(key, realParam(fullName, key, {in}, values));
+    }
+    for (const rt::NeuronLayerFlag &flag : neuron->flags)
+      if (args.getBool(StringRef(flag.name)))
+        op->setAttr(StringRef(flag.name), builder.getUnitAttr());
+    return op.getOutput();
   }
   llvm_unreachable("every LayerSpec kind is built above");
 }

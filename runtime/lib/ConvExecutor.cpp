@@ -412,6 +412,9 @@ Batch ConvExecutor::run(const Batch &input,
       case LayerKind::EGRU:
         impl->egru(i, x, y, B);
         break;
+      case LayerKind::Neuron:
+        scanNeuronLayer(layer.neuronView(), x, y, B, L, threads);
+        break;
       case LayerKind::Relu:
 #pragma omp parallel for num_threads(threads) schedule(static)
         for (int64_t j = 0; j < count; ++j)

@@ -4,8 +4,8 @@
 
 using namespace ssm::rt;
 
-const char *ssm::rt::layerKindName(LayerKind kind) {
-  switch (kind) {
+const char *ssm::rt::layerKindName(const Layer &layer) {
+  switch (layer.kind) {
   case LayerKind::Input:
     return "input";
   case LayerKind::Dense:
@@ -24,6 +24,13 @@ const char *ssm::rt::layerKindName(LayerKind kind) {
     return "add";
   case LayerKind::Readout:
     return "readout";
+  case LayerKind::Neuron:
+    // Kinds are string literals (models/*.cpp), so data() ends in a NUL.
+    return layer.neuron ? layer.neuron->kind.data() : "neuron";
   }
   return "layer";
+}
+
+bool ssm::rt::isStatefulLayerKind(std::string_view kind) {
+  return kind == "s4d" || findNeuronLayer(kind);
 }

@@ -26,6 +26,7 @@ struct LayerState {
   std::vector<double> c, y;            // EGRU internal state and last output
   std::vector<double> e;               // EGRU last events (0/1)
   std::vector<double> sum;             // readout running sum
+  std::vector<double> neuron;          // neuron layer [stateSize, H]
 };
 } // namespace
 
@@ -60,6 +61,8 @@ std::vector<double> ssm::rt::runReference(const Model &model,
     }
     if (layer.kind == LayerKind::Readout)
       s.sum.assign(layer.outChannels, 0.0);
+    if (layer.kind == LayerKind::Neuron)
+      s.neuron.assign(layer.neuron->stateSize * layer.outChannels, 0.0);
   }
 
   for (int64_t k = 0; k < length; ++k) {
@@ -95,7 +98,8 @@ std::vector<double> ssm::rt::runReference(const Model &model,
           out[h] = 2.0 * y + layer.d[h] * u;
         }
         if (stateObserver)
-          stateObserver(i, s.x);
+          stateObserver(i, reinterpret_cast<const double *>(s.x.data()),
+                        2 * s.x.size());
         break;
       case LayerKind::EGRU: {
         // Subramoney et al. 2023, Sec. 3.1; gates stacked [u; r; z].
@@ -152,6 +156,12 @@ std::vector<double> ssm::rt::runReference(const Model &model,
           out[h] = (*in)[h] + rhs[h];
         break;
       }
+      case LayerKind::Neuron:
+        layer.neuron->step(layer.neuronView(), s.neuron.data(), in->data(),
+                           out.data());
+        if (stateObserver)
+          stateObserver(i, s.neuron.data(), s.neuron.size());
+        break;
       case LayerKind::Readout:
         if (layer.readout == ReadoutMode::Last) {
           out = *in;
@@ -187,11 +197,9 @@ ssm::rt::calibrateStates(const Model &model,
       std::vector<double> input(samples[s], samples[s] + span);
       runReference(
           model, input, 0, nullptr,
-          [&](size_t layer, const std::vector<std::complex<double>> &x) {
-            // Re and Im side by side: one pass over 2 x N/2 doubles.
-            const double *v = reinterpret_cast<const double *>(x.data());
+          [&](size_t layer, const double *v, size_t count) {
             double m = local[layer];
-            for (size_t i = 0; i < 2 * x.size(); ++i)
+            for (size_t i = 0; i < count; ++i)
               m = std::max(m, std::abs(v[i]));
             local[layer] = m;
           });

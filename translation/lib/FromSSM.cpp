@@ -218,6 +218,17 @@ ssm::buildRuntimeModel(ModelOp modelOp,
               }
               return success();
             })
+            .Case([&](NeuronOp neuron) -> LogicalResult {
+              layer.kind = rt::LayerKind::Neuron;
+              layer.neuron = neuron.getLayerInfo(); // the verifier checked it
+              std::string error;
+              auto params = neuron.readParams(&error);
+              if (failed(params))
+                return neuron.emitOpError() << error;
+              layer.neuronParams = std::move(*params);
+              layer.neuronFlags = neuron.getFlagBits();
+              return success();
+            })
             .Case([&](ReluOp) {
               layer.kind = rt::LayerKind::Relu;
               return success();

@@ -12,6 +12,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace ssm;
@@ -217,6 +219,112 @@ LogicalResult EGRUOp::verify() {
         return emitOpError() << "threshold 'theta' must be > 0 for every "
                                 "unit; unit "
                              << unit << " has " << value;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// NeuronOp
+//===----------------------------------------------------------------------===//
+
+const rt::NeuronLayerInfo *NeuronOp::getLayerInfo() {
+  return rt::findNeuronLayer(getKind().str());
+}
+
+FailureOr<std::vector<std::vector<double>>>
+NeuronOp::readParams(std::string *error) {
+  std::vector<std::vector<double>> params;
+  for (const rt::NeuronLayerParam &param : getLayerInfo()->params) {
+    const StringRef name(param.name);
+    FailureOr<SmallVector<double>> values =
+        readRealElements((*this)->getAttrOfType<ElementsAttr>(name), error);
+    if (failed(values)) {
+      if (error)
+        *error = "parameter '" + name.str() + "': " + *error;
+      return failure();
+    }
+    params.emplace_back(values->begin(), values->end());
+  }
+  return params;
+}
+
+uint32_t NeuronOp::getFlagBits() {
+  uint32_t bits = 0;
+  for (auto [bit, flag] : llvm::enumerate(getLayerInfo()->flags))
+    if ((*this)->hasAttr(StringRef(flag.name)))
+      bits |= 1u << bit;
+  return bits;
+}
+
+/// `lif`: a neuron layer kind as a bare keyword.
+static ParseResult parseNeuronLayerKind(OpAsmParser &parser,
+                                        StringAttr &kind) {
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  kind = parser.getBuilder().getStringAttr(name);
+  return success();
+}
+
+static void printNeuronLayerKind(OpAsmPrinter &printer, Operation *,
+                                 StringAttr kind) {
+  printer << kind.getValue();
+}
+
+LogicalResult NeuronOp::verify() {
+  if (failed(verifySameChannels(*this, getInput().getType(),
+                                getOutput().getType())))
+    return failure();
+  const rt::NeuronLayerInfo *info = getLayerInfo();
+  if (!info) {
+    std::string known;
+    for (const rt::NeuronLayerInfo *l : rt::neuronLayers())
+      known += (known.empty() ? "" : ", ") + std::string(l->kind);
+    return emitOpError() << "unknown neuron layer kind '" << getKind()
+                         << "'; ssmc has " << known;
+  }
+  const int64_t H = getOutput().getType().getChannels();
+  for (const rt::NeuronLayerParam &param : info->params) {
+    const StringRef name(param.name);
+    auto attr = (*this)->getAttrOfType<ElementsAttr>(name);
+    if (!attr)
+      return emitOpError() << "neuron layer '" << getKind()
+                           << "' needs parameter '" << name << "'";
+    if (failed(verifyParam(*this, name, attr, {H}, "[H]")))
+      return failure();
+    FailureOr<SmallVector<double>> values = readRealElements(attr);
+    if (failed(values))
+      continue; // a missing blob is reported where the values are read
+    auto number = [](double v) {
+      return llvm::formatv("{0}", llvm::format("%g", v)).str();
+    };
+    for (auto [h, v] : llvm::enumerate(*values))
+      if (!(v >= param.min && v <= param.max))
+        return emitOpError() << "parameter '" << name << "' must be within ["
+                             << number(param.min) << ", " << number(param.max)
+                             << "]; channel " << h << " has " << number(v);
+  }
+  // Anything else is a misspelt parameter or option; dialect attributes
+  // (`ssm.state_frac`, set by ssm-quantize) are the passes'.
+  for (NamedAttribute attr : (*this)->getDiscardableAttrs()) {
+    const StringRef name = attr.getName().getValue();
+    if (name.starts_with("ssm.") ||
+        info->paramIndex(std::string_view(name)) >= 0)
+      continue;
+    if (info->flagBit(std::string_view(name)) >= 0) {
+      if (!isa<UnitAttr>(attr.getValue()))
+        return emitOpError() << "option '" << name
+                             << "' must be a unit attribute";
+      continue;
+    }
+    std::string accepted;
+    for (const rt::NeuronLayerParam &p : info->params)
+      accepted += (accepted.empty() ? "" : ", ") + std::string(p.name);
+    for (const rt::NeuronLayerFlag &f : info->flags)
+      accepted += ", " + std::string(f.name);
+    return emitOpError() << "has unknown attribute '" << name
+                         << "'; neuron layer '" << getKind() << "' accepts "
+                         << accepted;
+  }
   return success();
 }
 

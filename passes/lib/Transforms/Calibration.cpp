@@ -3,6 +3,7 @@
 #include "ssm/Transforms/Calibration.h"
 
 #include "ssm/Runtime/InputFile.h"
+#include "ssm/Runtime/Model.h"
 
 #include <cmath>
 
@@ -16,7 +17,7 @@ json::Value ssm::toJSON(const CalibrationRanges &ranges) {
                        {"kind", layer.kind},
                        {"channels", layer.channels},
                        {"max_abs", layer.maxAbs}};
-    if (layer.kind == "s4d")
+    if (rt::isStatefulLayerKind(layer.kind))
       entry["state_max_abs"] = layer.stateMaxAbs;
     if (layer.sqnrDb)
       entry["sqnr_db"] = *layer.sqnrDb;
@@ -130,9 +131,10 @@ ssm::parseCalibrationRanges(llvm::StringRef text, llvm::StringRef source) {
         return fieldError(source, field + ".state_max_abs",
                           "must be a finite number >= 0");
       layer.stateMaxAbs = *state;
-    } else if (layer.kind == "s4d") {
+    } else if (rt::isStatefulLayerKind(layer.kind)) {
       return fieldError(source, field,
-                        "is an s4d layer without \"state_max_abs\"");
+                        "is a stateful layer ('" + layer.kind +
+                            "') without \"state_max_abs\"");
     }
     if (const json::Value *sqnr = object->get("sqnr_db")) {
       std::optional<double> db = sqnr->getAsNumber();

@@ -119,6 +119,19 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
         s4d->setAttr("ssm.state_frac",
                      IntegerAttr::get(IntegerType::get(ctx, 64), stateFrac));
       }
+      if (isa<NeuronOp>(op)) {
+        // A neuron's registers hold its input current, its states and (at
+        // a spike, before the reset) up to twice their calibrated range.
+        const rt::Layer &layer = rtModel->layers[i];
+        const double range =
+            2.0 * std::max({ranges.layers[i].stateMaxAbs,
+                            ranges.layers[i].maxAbs,
+                            ranges.layers[layer.inputs[0]].maxAbs});
+        op->setAttr("ssm.state_frac",
+                    IntegerAttr::get(IntegerType::get(ctx, 64),
+                                     rt::quant::activationFrac(range,
+                                                               stateBits)));
+      }
     }
 
     if (!report.empty()) {
@@ -151,7 +164,7 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
         *os << llvm::formatv(
             "{0,-16} {1,-8} {2,12:e3} {3,-16} {4,11:e2} {5,9}\n",
             layer.name.empty() ? "-" : layer.name,
-            rt::layerKindName(layer.kind), ranges.layers[i].maxAbs,
+            rt::layerKindName(layer), ranges.layers[i].maxAbs,
             llvm::formatv("fixed<{0}, {1}>", messageBits, fracs[i]).str(),
             thresholds[i],
             haveSqnr && sqnr ? llvm::formatv("{0:f1}", *sqnr).str() : "-");
@@ -200,7 +213,7 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
     for (size_t i = 0; i < ranges.layers.size(); ++i) {
       const CalibrationRanges::Layer &have = ranges.layers[i];
       const rt::Layer &want = rtModel.layers[i];
-      const llvm::StringRef kind = rt::layerKindName(want.kind);
+      const llvm::StringRef kind = rt::layerKindName(want);
       if (have.name != want.name || have.kind != kind ||
           have.channels != want.outChannels)
         return mismatch() << "layer " << i << " is '" << have.name << "' ("

@@ -498,6 +498,18 @@ Batch CudaConvExecutor::run(const Batch &input) {
                                          layer.readout == ReadoutMode::Mean);
       SSMC_LAUNCHED("readout");
       break;
+    case LayerKind::Neuron: {
+      // A neuron layer's step is host code of the model library
+      // (NeuronLayer.h), shared with the CPU targets: its scan runs on the
+      // host between the device's layers.
+      std::vector<float> in(count), out(count);
+      SSMC_CUDA(cudaMemcpy(in.data(), x, count * sizeof(float),
+                           cudaMemcpyDeviceToHost));
+      scanNeuronLayer(layer.neuronView(), in.data(), out.data(), B, L);
+      SSMC_CUDA(cudaMemcpy(y, out.data(), count * sizeof(float),
+                           cudaMemcpyHostToDevice));
+      break;
+    }
     }
   }
   Batch result;

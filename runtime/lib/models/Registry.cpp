@@ -1,17 +1,21 @@
-//===- Registry.cpp - the neuron models the runtime has -------------------===//
+//===- Registry.cpp - the neuron models and neuron layers ssmc has --------===//
 //
-// The one list of models (NeuronModel.h). A new model is a file beside this
-// one defining its NeuronModelInfo, and a line in each list below.
+// The one list of neuron models (NeuronModel.h) and of neuron layers
+// (NeuronLayer.h). A new model is a file beside this one defining its
+// NeuronModelInfo (and, for a layer kind, its NeuronLayerInfo), and its
+// names in the declarations and lists below.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../NeuronKernel.h"
+#include "ssm/Runtime/NeuronLayer.h"
 
 #include <stdexcept>
 
 namespace ssm::rt::neuro::models {
 extern const NeuronModelInfo kInput, kS4DMode, kSigmaDeltaRelu, kSigmaDelta,
-    kAccumulator, kEGRUUnit;
+    kAccumulator, kEGRUUnit, kLIF;
+extern const ssm::rt::NeuronLayerInfo kLIFLayer;
 } // namespace ssm::rt::neuro::models
 
 using namespace ssm::rt::neuro;
@@ -20,7 +24,13 @@ const std::vector<const NeuronModelInfo *> &ssm::rt::neuro::neuronModels() {
   using namespace models;
   static const std::vector<const NeuronModelInfo *> all = {
       &kInput,       &kS4DMode,  &kSigmaDeltaRelu, &kSigmaDelta,
-      &kAccumulator, &kEGRUUnit};
+      &kAccumulator, &kEGRUUnit, &kLIF};
+  return all;
+}
+
+const std::vector<const ssm::rt::NeuronLayerInfo *> &ssm::rt::neuronLayers() {
+  using namespace neuro::models;
+  static const std::vector<const NeuronLayerInfo *> all = {&kLIFLayer};
   return all;
 }
 

@@ -419,3 +419,68 @@ ssm.model @m {
   %y = ssm.relu %u : f32 -> !ssm.stream<2xf32>
   ssm.output %y : !ssm.stream<2xf32>
 }
+
+// ssm.neuron (neuron layers: the kind's parameters and options)
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{unknown neuron layer kind 'izhikevich'; ssmc has lif}}
+  %y = ssm.neuron izhikevich %u {} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+  ssm.output %y : !ssm.stream<2xf32>
+}
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{neuron layer 'lif' needs parameter 'threshold'}}
+  %y = ssm.neuron lif %u {current_decay = dense<1.0> : tensor<2xf32>, voltage_decay = dense<0.1> : tensor<2xf32>} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+  ssm.output %y : !ssm.stream<2xf32>
+}
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{parameter 'voltage_decay' must be within [0, 1]; channel 1 has 2}}
+  %y = ssm.neuron lif %u {current_decay = dense<1.0> : tensor<2xf32>, voltage_decay = dense<[0.5, 2.0]> : tensor<2xf32>, threshold = dense<1.0> : tensor<2xf32>} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+  ssm.output %y : !ssm.stream<2xf32>
+}
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{parameter 'threshold' must have shape [H] = [2], got [3]}}
+  %y = ssm.neuron lif %u {current_decay = dense<1.0> : tensor<2xf32>, voltage_decay = dense<0.1> : tensor<2xf32>, threshold = dense<1.0> : tensor<3xf32>} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+  ssm.output %y : !ssm.stream<2xf32>
+}
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{has unknown attribute 'refractory'; neuron layer 'lif' accepts current_decay, voltage_decay, threshold, graded}}
+  %y = ssm.neuron lif %u {current_decay = dense<1.0> : tensor<2xf32>, voltage_decay = dense<0.1> : tensor<2xf32>, threshold = dense<1.0> : tensor<2xf32>, refractory = 2 : i64} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+  ssm.output %y : !ssm.stream<2xf32>
+}
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{option 'graded' must be a unit attribute}}
+  %y = ssm.neuron lif %u {current_decay = dense<1.0> : tensor<2xf32>, voltage_decay = dense<0.1> : tensor<2xf32>, threshold = dense<1.0> : tensor<2xf32>, graded = true} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+  ssm.output %y : !ssm.stream<2xf32>
+}
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{output must have as many channels as the input (2), got 3}}
+  %y = ssm.neuron lif %u {current_decay = dense<1.0> : tensor<2xf32>, voltage_decay = dense<0.1> : tensor<2xf32>, threshold = dense<1.0> : tensor<2xf32>} : !ssm.stream<2xf32> -> !ssm.stream<3xf32>
+  ssm.output %y : !ssm.stream<3xf32>
+}

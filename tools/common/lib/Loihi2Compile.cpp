@@ -82,7 +82,7 @@ tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
     const rt::Layer &layer = rtModel->layers[i];
     CalibrationRanges::Layer entry;
     entry.name = layer.name;
-    entry.kind = rt::layerKindName(layer.kind);
+    entry.kind = rt::layerKindName(layer);
     entry.channels = layer.outChannels;
     entry.maxAbs = measured.outputs[i];
     entry.stateMaxAbs = measured.states[i];

@@ -2,7 +2,9 @@
 //
 // One table of every layer kind the DSL knows: how many input streams it
 // takes and which parameters it accepts (type, constraint, default). The
-// semantic checks in MLIRGen and `ssmc --list-layers` both read it.
+// semantic checks in MLIRGen and `ssmc --list-layers` both read it. The
+// neuron layers (LIF, ...) come from the model library's list
+// (ssm/Runtime/NeuronLayer.h), so a new one needs no change here.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,8 +21,9 @@ enum class ParamType {
   EvenInt,     // even integer >= 2
   PositiveFloat,
   NonNegativeFloat,
-  Bool,   // true | false
-  Choice, // one of ParamSpec::choices
+  Bool,        // true | false
+  Choice,      // one of ParamSpec::choices
+  RangedFloat, // a number in [ParamSpec::min, ParamSpec::max]
 };
 
 struct ParamSpec {
@@ -32,6 +35,8 @@ struct ParamSpec {
   llvm::StringRef help;
   /// For ParamType::Choice: the allowed words, separated by '|'.
   llvm::StringRef choices = "";
+  /// For ParamType::RangedFloat: the valid range, inclusive.
+  double min = 0, max = 0;
 };
 
 struct LayerSpec {

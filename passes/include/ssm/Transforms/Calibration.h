@@ -36,8 +36,8 @@ struct CalibrationRanges {
     int64_t channels = 0; // output channels
     /// Largest |output value| over the calibration sequences (>= 0).
     double maxAbs = 0;
-    /// S4D layers: largest |Re x|, |Im x| of the states (first 16
-    /// sequences); 0 for other layers.
+    /// Stateful layers (S4D, neuron layers): largest |state| (S4D: |Re x|,
+    /// |Im x|; first 16 sequences); 0 for other layers.
     double stateMaxAbs = 0;
     /// SQNR (dB) of rounding this layer's outputs to the activation format
     /// of `sqnrMessageBits`, when measured.

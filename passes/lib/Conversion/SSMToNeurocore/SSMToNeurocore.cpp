@@ -190,6 +190,10 @@ private:
   void define(Value v, Form form);
   LogicalResult lowerS4D(S4DOp op);
   LogicalResult lowerEGRU(EGRUOp op);
+  /// A neuron layer (LIF, ...): one group of the kind's neuron model, fed
+  /// by the layer's input form, with the parameters the kind's `lower`
+  /// gives for the state format ssm-quantize chose.
+  LogicalResult lowerNeuronLayer(NeuronOp op);
 };
 
 /// A sigma-delta threshold in payload units, rounded down and capped at
@@ -351,6 +355,37 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
 /// An EGRU layer is one egru_unit group fed by its input's table ([W; 0])
 /// and by a table from itself ([R_u; R_r; 0; R_z]), which the runtime
 /// delivers one step later: the previous token's output.
+LogicalResult Lowering::lowerNeuronLayer(NeuronOp op) {
+  const rt::NeuronLayerInfo &info = *op.getLayerInfo();
+  auto stateFrac = op->getAttrOfType<IntegerAttr>("ssm.state_frac");
+  if (!stateFrac)
+    return op.emitOpError() << "has no 'ssm.state_frac'; run ssm-quantize "
+                               "before convert-ssm-to-neurocore";
+  std::string error;
+  FailureOr<std::vector<std::vector<double>>> params = op.readParams(&error);
+  if (failed(params))
+    return op.emitOpError() << error;
+  Group g = groupFor(op, info.neuronModel, formFor(op.getInput()));
+  int outFrac;
+  int64_t outThreshold;
+  if (failed(formatOf(op, op.getResult(), outFrac, outThreshold)))
+    return failure();
+  // Current, state and payload share the state's format; the output's
+  // sigma-delta threshold is rescaled to it.
+  g.frac = static_cast<int>(stateFrac.getInt());
+  g.threshold = static_cast<int64_t>(std::floor(
+      std::ldexp(static_cast<double>(outThreshold), g.frac - outFrac)));
+  const rt::NeuronLayerView view{&info, g.size, &*params, op.getFlagBits()};
+  rt::LoweredNeuronParams lowered = info.lower(view, g.frac, limits.stateBits);
+  for (auto [name, values] : llvm::zip(g.model->params, lowered.params))
+    g.params.emplace_back(std::string(name), std::move(values));
+  g.paramFrac = std::move(lowered.paramFrac);
+  for (std::string_view flag : lowered.flags)
+    g.flags.emplace_back(flag);
+  groupOf[op.getResult()] = newGroup(std::move(g));
+  return success();
+}
+
 LogicalResult Lowering::lowerEGRU(EGRUOp op) {
   FailureOr<int> x = materialize(op.getInput());
   if (failed(x))
@@ -410,6 +445,8 @@ LogicalResult Lowering::lowerEGRU(EGRUOp op) {
 /// Whether convert-ssm-to-neurocore has a lowering for `op`: the cases of
 /// Lowering::lower's switch, which this list must match.
 static bool hasNeurocoreLowering(Operation *op) {
+  if (auto neuron = dyn_cast<NeuronOp>(op))
+    return neuron.getLayerInfo()->lower != nullptr;
   return isa<InputOp, DenseOp, AddOp, ReluOp, ReadoutOp, S4DOp, EGRUOp,
              OutputOp>(op);
 }
@@ -422,7 +459,7 @@ static int64_t certainNeurons(Operation *op) {
     return cast<StreamType>(v.getType()).getChannels();
   };
   return llvm::TypeSwitch<Operation *, int64_t>(op)
-      .Case<ReluOp, ReadoutOp, EGRUOp>(
+      .Case<ReluOp, ReadoutOp, EGRUOp, NeuronOp>(
           [&](Operation *layer) { return channels(layer->getResult(0)); })
       .Case([](S4DOp s4d) {
         return static_cast<int64_t>(s4d.getLogARealAttr().getNumElements());
@@ -438,9 +475,14 @@ LogicalResult ssm::checkNeurocoreLowering(ModelOp model,
   int64_t neurons = 0;
   for (Operation &op : model.getBody().front()) {
     if (!hasNeurocoreLowering(&op)) {
+      std::string neuronLayers;
+      for (const rt::NeuronLayerInfo *l : rt::neuronLayers())
+        if (l->lower)
+          neuronLayers += ", " + std::string(l->kind);
       op.emitOpError() << "has no neurocore lowering; the loihi2 target runs "
-                          "dense, s4d, egru, relu, add, readout (use the conv "
-                          "or reference target for this model)";
+                          "dense, s4d, egru, relu, add, readout"
+                       << neuronLayers
+                       << " (use the conv or reference target for this model)";
       ok = false;
       continue;
     }
@@ -570,6 +612,7 @@ LogicalResult Lowering::lower() {
             })
             .Case([&](S4DOp s4d) { return lowerS4D(s4d); })
             .Case([&](EGRUOp egru) { return lowerEGRU(egru); })
+            .Case([&](NeuronOp neuron) { return lowerNeuronLayer(neuron); })
             .Case([&](OutputOp output) -> LogicalResult {
               for (Value v : output.getOutputs()) {
                 FailureOr<int> g = materialize(v);

@@ -10,6 +10,7 @@
 #ifndef SSM_RUNTIME_MODEL_H
 #define SSM_RUNTIME_MODEL_H
 
+#include "ssm/Runtime/NeuronLayer.h"
 #include "ssm/Runtime/S4D.h"
 
 #include <complex>
@@ -20,10 +21,28 @@
 
 namespace ssm::rt {
 
-enum class LayerKind { Input, Dense, S4D, EGRU, Relu, Gelu, GLU, Add, Readout };
+/// The layer kinds. `Neuron` is every neuron layer (NeuronLayer.h: LIF,
+/// ...), told apart by Layer::neuron.
+enum class LayerKind {
+  Input,
+  Dense,
+  S4D,
+  EGRU,
+  Relu,
+  Gelu,
+  GLU,
+  Add,
+  Readout,
+  Neuron
+};
 
-/// A short lowercase name ("dense", "s4d", ...) for messages and reports.
-const char *layerKindName(LayerKind kind);
+struct Layer;
+/// A short lowercase name ("dense", "s4d", a neuron layer's kind "lif",
+/// ...) for messages, reports and calibration files.
+const char *layerKindName(const Layer &layer);
+/// Whether layers of the kind named `kind` (layerKindName) have a state
+/// whose range sizes registers on the chip (S4D and the neuron layers).
+bool isStatefulLayerKind(std::string_view kind);
 
 enum class ReadoutMode { Mean, Last };
 
@@ -49,6 +68,14 @@ struct Layer {
 
   ReadoutMode readout = ReadoutMode::Mean;
   int64_t inputIndex = 0; // Input
+
+  // Neuron: the layer's kind and its parameters [P][H] and options.
+  const NeuronLayerInfo *neuron = nullptr;
+  std::vector<std::vector<double>> neuronParams;
+  uint32_t neuronFlags = 0;
+  NeuronLayerView neuronView() const {
+    return NeuronLayerView{neuron, outChannels, &neuronParams, neuronFlags};
+  }
 };
 
 struct Model {

@@ -23,10 +23,12 @@ namespace ssm::rt {
 using LayerObserver =
     std::function<void(size_t layer, const std::vector<double> &values)>;
 
-/// Called after every S4D layer at every token with its complex states
-/// [H, N/2] (e.g. to size the state registers of its mode neurons).
-using StateObserver = std::function<void(
-    size_t layer, const std::vector<std::complex<double>> &states)>;
+/// Called after every stateful layer at every token with its state as
+/// `count` reals: an S4D layer's complex states [H, N/2] as (re, im) pairs, a
+/// neuron layer's [stateSize, H] (e.g. to size the registers of the
+/// neurons it lowers to).
+using StateObserver =
+    std::function<void(size_t layer, const double *state, size_t count)>;
 
 /// Output of output `index` for every token of one sequence, [L, O]
 /// row-major. `input` is [L, H_in] row-major. Throws std::invalid_argument
@@ -37,8 +39,9 @@ std::vector<double> runReference(const Model &model,
                                  const LayerObserver &observer = nullptr,
                                  const StateObserver &stateObserver = nullptr);
 
-/// The largest |Re x|, |Im x| of each S4D layer's states over `samples`
-/// (0 for other layers): how wide its mode neurons' registers must be.
+/// The largest |state| of each stateful layer over `samples` (|Re x|,
+/// |Im x| of an S4D layer's modes; a neuron layer's state variables; 0 for
+/// other layers): how wide its neurons' registers must be.
 std::vector<double> calibrateStates(const Model &model,
                                     const std::vector<const float *> &samples,
                                     int64_t length, int threads = 1);

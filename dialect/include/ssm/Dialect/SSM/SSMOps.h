@@ -17,6 +17,7 @@
 
 #include "ssm/Dialect/SSM/SSMDialect.h"
 #include "ssm/Dialect/SSM/SSMTypes.h"
+#include "ssm/Runtime/NeuronLayer.h"
 
 namespace ssm {
 class OutputOp;

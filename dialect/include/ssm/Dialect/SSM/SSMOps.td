@@ -201,6 +201,51 @@ def SSM_EGRUOp : SSM_LayerOp<"egru"> {
   let hasVerifier = 1;
 }
 
+def SSM_NeuronOp : SSM_LayerOp<"neuron"> {
+  let summary = "a layer of neurons of one model, one per channel";
+  let description = [{
+    `ssm.neuron KIND %x {PARAM = ..., OPTION}`: H neurons of the neuron
+    layer KIND, neuron h fed by channel h of the input (the synaptic current
+    of each token) and sending channel h of the output; no weights of its
+    own (the synapses are the layer before it). Each of the kind's
+    parameters is a float tensor [H] (one value per neuron); its options
+    are unit attributes.
+
+    The kinds, their parameters, ranges and equations are the model
+    library's (`ssm/Runtime/NeuronLayer.h`; one file each under
+    runtime/lib/models/), which the verifier reads, so a new kind needs no
+    change here. `lif`: current-based leaky integrate-and-fire (Davies et
+    al. 2018, Sec. "Neuron model"), `i = (1 - current_decay) i + x`,
+    `v = (1 - voltage_decay) v + i`, spike `s = [v > threshold]`, output
+    `s` (or `s * v` with `graded`), `v = 0` after a spike.
+
+    Example:
+    ```mlir
+    %s = ssm.neuron lif %x {current_decay = dense<1.0> : tensor<2xf32>,
+                            voltage_decay = dense<0.1> : tensor<2xf32>,
+                            threshold = dense<1.0> : tensor<2xf32>}
+        : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$kind, SSM_Stream:$input,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat = "custom<NeuronLayerKind>($kind) $input attr-dict `:` "
+                       "qualified(type($input)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The model library's description of this layer's kind, or null when
+    /// it has none of that name (the verifier refuses it).
+    const ::ssm::rt::NeuronLayerInfo *getLayerInfo();
+    /// The kind's parameters [P][H], in its order (fails with a message
+    /// when a dense_resource blob is missing).
+    ::mlir::FailureOr<std::vector<std::vector<double>>>
+    readParams(std::string *error);
+    /// The kind's options that are set, bit k = option k.
+    uint32_t getFlagBits();
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Pointwise layers
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,51 @@
+//===- NeuronLayer.cpp - what every neuron layer shares -------------------===//
+//
+// Lookups and the conv targets' scan (NeuronLayer.h); the layers themselves
+// are in models/, listed in models/Registry.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Runtime/NeuronLayer.h"
+
+#include <algorithm>
+
+using namespace ssm::rt;
+
+const NeuronLayerInfo *ssm::rt::findNeuronLayer(std::string_view kind) {
+  for (const NeuronLayerInfo *l : neuronLayers())
+    if (l->kind == kind)
+      return l;
+  return nullptr;
+}
+
+int NeuronLayerInfo::paramIndex(std::string_view name) const {
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+int NeuronLayerInfo::flagBit(std::string_view name) const {
+  for (size_t i = 0; i < flags.size(); ++i)
+    if (flags[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+void ssm::rt::scanNeuronLayer(const NeuronLayerView &layer, const float *in,
+                              float *out, int64_t batch, int64_t length,
+                              int threads) {
+  const int64_t H = layer.channels;
+  // Sequences are independent; each runs the recurrence token by token.
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t b = 0; b < batch; ++b) {
+    std::vector<double> state(layer.info->stateSize * H, 0.0), x(H), y(H);
+    for (int64_t t = 0; t < length; ++t) {
+      const int64_t offset = (b * length + t) * H;
+      std::copy(in + offset, in + offset + H, x.begin());
+      layer.info->step(layer, state.data(), x.data(), y.data());
+      std::transform(y.begin(), y.end(), out + offset,
+                     [](double v) { return static_cast<float>(v); });
+    }
+  }
+}

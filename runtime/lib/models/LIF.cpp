@@ -1,0 +1,216 @@
+//===- LIF.cpp - the current-based leaky integrate-and-fire neuron --------===//
+//
+// Loihi's native neuron (Davies et al. 2018, "Loihi: a neuromorphic
+// manycore processor with on-chip learning", IEEE Micro 38(1), Sec.
+// "Neuron model"; Lava's `LIF` process), with current and voltage decay,
+// a threshold, reset to zero and no refractory period. For channel h and
+// token t, with input x (the synaptic current of this step):
+//
+//   i_t = (1 - delta_I) i_{t-1} + x_t            current
+//   v_t = (1 - delta_V) v_{t-1} + i_t            voltage
+//   s_t = [v_t > theta]                           spike
+//   y_t = s_t (binary) or s_t v_t (graded)        output
+//   v_t <- 0 where s_t                            reset
+//
+// One file holds the neuron layer (`lif(...)` in the DSL, `ssm.neuron
+// "lif"`: the float recurrence every target shares) and the event
+// runtime's `lif` neuron model it lowers to. On the chip the decays are
+// 12-bit (delta * 4096, as Loihi's du and dv) and each decayed register is
+// rounded back to the value format:
+//
+//   u' = round(u (4096 - du) / 2^12) + x,  v' = round(v (4096 - dv) / 2^12) + u'
+//
+// with u, v, x and vth in the group's value format, saturated to the state
+// width. A neuron sends a spike (payload 1.0, or v when graded) in the
+// steps it fires and nothing otherwise; the tables it feeds see only that
+// step's spikes (Encoding::Spikes).
+//
+//===----------------------------------------------------------------------===//
+
+#include "../NeuronKernel.h"
+#include "ssm/Runtime/NeuronLayer.h"
+#include "ssm/Runtime/Quantize.h"
+
+#include <fmt/format.h>
+
+using namespace ssm::rt;
+using namespace ssm::rt::neuro;
+
+namespace {
+/// The decays' fixed point: Loihi's 12-bit du and dv.
+constexpr int kDecayBits = 12;
+constexpr int64_t kDecayOne = int64_t(1) << kDecayBits;
+
+/// One token of the float recurrence (the equations above); returns y.
+/// `keepI` = 1 - delta_I, `keepV` = 1 - delta_V.
+inline double lifStep(double &i, double &v, double x, double keepI,
+                      double keepV, double theta, bool graded) {
+  i = keepI * i + x;
+  v = keepV * v + i;
+  const bool spike = v > theta;
+  const double y = spike ? (graded ? v : 1.0) : 0.0;
+  if (spike)
+    v = 0.0;
+  return y;
+}
+
+//===----------------------------------------------------------------------===//
+// The neuron layer (float)
+//===----------------------------------------------------------------------===//
+
+enum LayerParam { CurrentDecay, VoltageDecay, Threshold };
+
+void layerStep(const NeuronLayerView &layer, double *state, const double *in,
+               double *out) {
+  const int64_t H = layer.channels;
+  double *i = state, *v = state + H;
+  const bool graded = layer.flag(0);
+  for (int64_t h = 0; h < H; ++h)
+    out[h] = lifStep(i[h], v[h], in[h], 1.0 - layer.param(CurrentDecay, h),
+                     1.0 - layer.param(VoltageDecay, h),
+                     layer.param(Threshold, h), graded);
+}
+
+LoweredNeuronParams lower(const NeuronLayerView &layer, int frac,
+                          unsigned stateBits) {
+  LoweredNeuronParams p;
+  p.params.resize(3);
+  std::vector<double> theta(layer.channels);
+  for (int64_t h = 0; h < layer.channels; ++h) {
+    p.params[0].push_back(
+        std::llround(layer.param(CurrentDecay, h) * kDecayOne));
+    p.params[1].push_back(
+        std::llround(layer.param(VoltageDecay, h) * kDecayOne));
+    theta[h] = layer.param(Threshold, h);
+  }
+  p.params[2] = quant::quantizeValues(theta, frac, stateBits);
+  if (layer.flag(0))
+    p.flags.push_back("graded");
+  return p;
+}
+
+//===----------------------------------------------------------------------===//
+// The neuron model (integer and float evaluation)
+//===----------------------------------------------------------------------===//
+
+enum ModelParam { Du, Dv, Vth };
+
+class LIFKernel final : public GroupKernel {
+public:
+  explicit LIFKernel(const NeuronGroup &g)
+      : n(g.size), du(g.params[Du]), dv(g.params[Dv]), vth(g.params[Vth]),
+        graded(g.hasFlag("graded")), one(int64_t(1) << g.frac) {
+    reset();
+  }
+  void reset() override {
+    u.assign(n, 0);
+    v.assign(n, 0);
+  }
+  Update step(const StepContext &ctx) override {
+    const Widths w = ctx.widths;
+    Update up;
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t x =
+          clampCounted(ctx.in.current(k), w.stateLo, w.stateHi, up.overflows);
+      u[k] = clampCounted(
+          fixed::shiftRound(u[k] * (kDecayOne - du[k]), kDecayBits) + x,
+          w.stateLo, w.stateHi, up.overflows);
+      v[k] = clampCounted(
+          fixed::shiftRound(v[k] * (kDecayOne - dv[k]), kDecayBits) + u[k],
+          w.stateLo, w.stateHi, up.overflows);
+      up.active += (x | u[k] | v[k]) != 0;
+      const bool spike = v[k] > vth[k];
+      const int64_t payload =
+          spike ? (graded ? clampCounted(v[k], w.payLo, w.payHi, up.overflows)
+                          : one)
+                : 0;
+      if (spike)
+        v[k] = 0;
+      up.sent += spike;
+      ctx.delta[k] = static_cast<int32_t>(payload);
+      ctx.last[k] = static_cast<int32_t>(payload);
+    }
+    return up;
+  }
+
+private:
+  int64_t n;
+  const std::vector<int32_t> &du, &dv, &vth;
+  bool graded;
+  int64_t one; // a binary spike's payload: 1.0 in the value format
+  std::vector<int64_t> u, v;
+};
+
+class LIFFloat final : public FloatKernel {
+public:
+  explicit LIFFloat(const NeuronGroup &g)
+      : group(g), graded(g.hasFlag("graded")), i(g.size, 0.0), v(g.size, 0.0) {
+  }
+  void step(const double *current, int64_t, int64_t, double *out) override {
+    const std::vector<int32_t> *p = group.params.data();
+    for (int64_t k = 0; k < group.size; ++k)
+      out[k] = lifStep(i[k], v[k], current[k],
+                       1.0 - std::ldexp(p[Du][k], -kDecayBits),
+                       1.0 - std::ldexp(p[Dv][k], -kDecayBits),
+                       real(p[Vth][k], group.frac), graded);
+  }
+
+private:
+  const NeuronGroup &group;
+  bool graded;
+  std::vector<double> i, v;
+};
+
+std::string check(const NeuronGroup &g, const Hardware &hw) {
+  for (int p : {Du, Dv})
+    for (int32_t d : g.params[p])
+      if (d < 0 || d > kDecayOne)
+        return fmt::format("LIF decay {} outside [0, {}] (12-bit)", d,
+                           kDecayOne);
+  if (!g.hasFlag("graded") &&
+      (g.frac < 0 || g.frac > 62 ||
+       (int64_t(1) << g.frac) > fixed::maxInt(g.payloadBits)))
+    return fmt::format("a binary spike (1.0 at {} fractional bits) does not "
+                       "fit a {}-bit payload",
+                       g.frac, g.payloadBits);
+  return "";
+}
+} // namespace
+
+namespace ssm::rt::neuro::models {
+extern const NeuronModelInfo kLIF = [] {
+  NeuronModelInfo m;
+  m.name = "lif";
+  m.params = {"du", "dv", "vth"};
+  m.flags = {"graded"};
+  m.encoding = Encoding::Spikes;
+  m.check = check;
+  m.makeKernel = [](const NeuronGroup &g,
+                    const Hardware &) -> std::unique_ptr<GroupKernel> {
+    return std::make_unique<LIFKernel>(g);
+  };
+  m.makeFloat = [](const NeuronGroup &g) -> std::unique_ptr<FloatKernel> {
+    return std::make_unique<LIFFloat>(g);
+  };
+  return m;
+}();
+
+extern const NeuronLayerInfo kLIFLayer = [] {
+  NeuronLayerInfo l;
+  l.kind = "lif";
+  l.summary = "current-based leaky integrate-and-fire neurons (Loihi's LIF)";
+  l.params = {
+      {"current_decay", 1.0, 0.0, 1.0,
+       "delta_I: the fraction of the synaptic current lost per token"},
+      {"voltage_decay", 0.1, 0.0, 1.0,
+       "delta_V: the fraction of the membrane voltage lost per token"},
+      {"threshold", 1.0, 1e-6, 1e6, "theta: the voltage above which it fires"},
+  };
+  l.flags = {{"graded", "send the voltage v at a spike instead of 1"}};
+  l.stateSize = 2;
+  l.step = layerStep;
+  l.neuronModel = "lif";
+  l.lower = lower;
+  return l;
+}();
+} // namespace ssm::rt::neuro::models
