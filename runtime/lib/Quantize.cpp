@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 using namespace ssm::rt;
 using namespace ssm::rt::quant;
@@ -18,9 +19,11 @@ using namespace ssm::rt::quant;
 Calibration ssm::rt::quant::calibrate(const Model &model,
                                      const std::vector<const float *> &samples,
                                      int64_t length, int threads,
-                                     size_t stateSamples) {
+                                     size_t stateSamples,
+                                     unsigned messageBits,
+                                     size_t sqnrSamples) {
   const size_t layers = model.layers.size();
-  Calibration result{std::vector<double>(layers, 0.0), {}};
+  Calibration result{std::vector<double>(layers, 0.0), {}, {}};
   const int64_t span = length * model.inputChannels();
   const int64_t batch = std::min<int64_t>(64, std::max<size_t>(samples.size(), 1));
   ConvOptions options;
@@ -40,9 +43,19 @@ Calibration ssm::rt::quant::calibrate(const Model &model,
         m = std::max(m, static_cast<double>(std::abs(values[j])));
     });
   }
-  std::vector<const float *> subset(
-      samples.begin(), samples.begin() + std::min(samples.size(), stateSamples));
-  result.states = calibrateStates(model, subset, length, threads);
+  std::optional<SqnrRequest> sqnr;
+  if (messageBits > 0) {
+    sqnr.emplace();
+    sqnr->bits = messageBits;
+    sqnr->samples = sqnrSamples;
+    for (double maxAbs : result.outputs)
+      sqnr->fracs.push_back(activationFrac(maxAbs, messageBits));
+  }
+  ReferenceRanges ranges =
+      measureReference(model, samples, length, stateSamples,
+                       sqnr ? &*sqnr : nullptr, threads);
+  result.states = std::move(ranges.stateMaxAbs);
+  result.sqnrDb = std::move(ranges.sqnrDb);
   return result;
 }
 

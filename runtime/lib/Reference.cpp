@@ -20,6 +20,36 @@ double ssm::rt::gelu(double x) { return 0.5 * x * (1.0 + std::erf(x / M_SQRT2));
 double ssm::rt::sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 namespace {
+/// Independent sums in flight: a sum is a chain of dependent additions
+/// (4 cycles each), and eight chains keep both adders of a core busy.
+constexpr int64_t kChains = 8;
+
+/// Tokens per chunk of runReference's layer-by-layer order.
+constexpr int64_t kChunk = 256;
+
+/// out[o] = bias[o] + sum_j w[o, j] x[j], each sum over j in order (the
+/// reference's rounding), kChains rows at a time.
+void denseRows(const double *w, const double *bias, const double *x,
+               int64_t in, int64_t out, double *y) {
+  int64_t o = 0;
+  for (; o + kChains <= out; o += kChains) {
+    double acc[kChains];
+    for (int64_t k = 0; k < kChains; ++k)
+      acc[k] = bias[o + k];
+    for (int64_t j = 0; j < in; ++j)
+      for (int64_t k = 0; k < kChains; ++k)
+        acc[k] += w[(o + k) * in + j] * x[j];
+    for (int64_t k = 0; k < kChains; ++k)
+      y[o + k] = acc[k];
+  }
+  for (; o < out; ++o) {
+    double acc = bias[o];
+    for (int64_t j = 0; j < in; ++j)
+      acc += w[o * in + j] * x[j];
+    y[o] = acc;
+  }
+}
+
 /// Per-layer recurrent state of one sequence.
 struct LayerState {
   std::vector<std::complex<double>> x; // S4D modes [H, N/2]
@@ -28,6 +58,92 @@ struct LayerState {
   std::vector<double> sum;             // readout running sum
   std::vector<double> neuron;          // neuron layer [stateSize, H]
 };
+
+/// One token of a layer other than S4D (runReference runs S4D layers over a
+/// chunk of tokens): reads `in` (the first input; `rhs`, the second, for
+/// add; `token` for an input layer), updates `s`, writes `out`. `k` is the
+/// token's index.
+void stepLayer(const Layer &layer, LayerState &s, int64_t k,
+               const double *token, const double *in, const double *rhs,
+               double *out) {
+  const int64_t inCh = layer.inChannels, outCh = layer.outChannels;
+  switch (layer.kind) {
+  case LayerKind::Input:
+    std::copy(token, token + outCh, out);
+    break;
+  case LayerKind::Dense:
+    denseRows(layer.weight.data(), layer.bias.data(), in, inCh, outCh, out);
+    break;
+  case LayerKind::S4D:
+    break; // runReference's chunk loop
+  case LayerKind::EGRU: {
+    // Subramoney et al. 2023, Sec. 3.1; gates stacked [u; r; z].
+    const int64_t H = outCh;
+    for (int64_t h = 0; h < H; ++h) {
+      auto gate = [&](int64_t g) {
+        const int64_t row = g * H + h;
+        double acc = layer.bias.empty() ? 0.0 : layer.bias[row];
+        for (int64_t j = 0; j < inCh; ++j)
+          acc += layer.weight[row * inCh + j] * in[j];
+        return std::make_pair(acc, row);
+      };
+      auto [uIn, uRow] = gate(0);
+      auto [rIn, rRow] = gate(1);
+      auto [zIn, zRow] = gate(2);
+      double uRec = 0, rRec = 0;
+      for (int64_t j = 0; j < H; ++j) {
+        uRec += layer.recurrent[uRow * H + j] * s.y[j];
+        rRec += layer.recurrent[rRow * H + j] * s.y[j];
+      }
+      const double update = sigmoid(uIn + uRec);
+      const double reset = sigmoid(rIn + rRec);
+      double zRec = 0;
+      for (int64_t j = 0; j < H; ++j)
+        zRec += layer.recurrent[zRow * H + j] * reset * s.y[j];
+      const double candidate = std::tanh(zIn + zRec);
+      // The new c uses the previous step's event for its reset term.
+      out[h] = update * candidate + (1.0 - update) * s.c[h] -
+               layer.theta[h] * s.e[h];
+    }
+    for (int64_t h = 0; h < H; ++h) {
+      s.c[h] = out[h];
+      s.e[h] = s.c[h] > layer.theta[h] ? 1.0 : 0.0;
+      out[h] = s.c[h] * s.e[h];
+    }
+    std::copy(out, out + H, s.y.begin());
+    break;
+  }
+  case LayerKind::Relu:
+    for (int64_t h = 0; h < outCh; ++h)
+      out[h] = std::max(in[h], 0.0);
+    break;
+  case LayerKind::Gelu:
+    for (int64_t h = 0; h < outCh; ++h)
+      out[h] = gelu(in[h]);
+    break;
+  case LayerKind::GLU:
+    for (int64_t h = 0; h < outCh; ++h)
+      out[h] = in[h] * sigmoid(in[h + outCh]);
+    break;
+  case LayerKind::Add:
+    for (int64_t h = 0; h < outCh; ++h)
+      out[h] = in[h] + rhs[h];
+    break;
+  case LayerKind::Neuron:
+    layer.neuron->step(layer.neuronView(), s.neuron.data(), in, out);
+    break;
+  case LayerKind::Readout:
+    if (layer.readout == ReadoutMode::Last) {
+      std::copy(in, in + outCh, out);
+    } else {
+      for (int64_t h = 0; h < outCh; ++h) {
+        s.sum[h] += in[h];
+        out[h] = s.sum[h] / static_cast<double>(k + 1);
+      }
+    }
+    break;
+  }
+}
 } // namespace
 
 std::vector<double> ssm::rt::runReference(const Model &model,
@@ -47,10 +163,8 @@ std::vector<double> ssm::rt::runReference(const Model &model,
   result.reserve(static_cast<size_t>(length * outLayer.outChannels));
 
   std::vector<LayerState> states(model.layers.size());
-  std::vector<std::vector<double>> values(model.layers.size());
   for (size_t i = 0; i < model.layers.size(); ++i) {
     const Layer &layer = model.layers[i];
-    values[i].assign(layer.outChannels, 0.0);
     LayerState &s = states[i];
     if (layer.kind == LayerKind::S4D)
       s.x.assign(layer.outChannels * layer.modes, 0.0);
@@ -65,187 +179,183 @@ std::vector<double> ssm::rt::runReference(const Model &model,
       s.neuron.assign(layer.neuron->stateSize * layer.outChannels, 0.0);
   }
 
-  for (int64_t k = 0; k < length; ++k) {
+  // Layer by layer over chunks of tokens: every value is computed by the
+  // same operations in the same order as token by token (each layer reads
+  // only earlier layers, at the same or earlier tokens), but an S4D layer's
+  // parameters and states are read once per chunk instead of once per
+  // token (they are megabytes for a large model: the token-by-token order
+  // is bound by memory bandwidth).
+  const int64_t chunk = std::min<int64_t>(kChunk, std::max<int64_t>(length, 1));
+  std::vector<std::vector<double>> values(model.layers.size());
+  for (size_t i = 0; i < model.layers.size(); ++i)
+    values[i].assign(chunk * model.layers[i].outChannels, 0.0);
+  std::vector<double> column(chunk), sums(chunk);
+  for (int64_t k0 = 0; k0 < length; k0 += chunk) {
+    const int64_t T = std::min(chunk, length - k0);
     for (size_t i = 0; i < model.layers.size(); ++i) {
       const Layer &layer = model.layers[i];
-      std::vector<double> &out = values[i];
-      const std::vector<double> *in =
-          layer.inputs.empty() ? nullptr : &values[layer.inputs[0]];
       const int64_t inCh = layer.inChannels, outCh = layer.outChannels;
       LayerState &s = states[i];
-      switch (layer.kind) {
-      case LayerKind::Input:
-        for (int64_t h = 0; h < outCh; ++h)
-          out[h] = input[k * inChannels + h];
-        break;
-      case LayerKind::Dense:
-        for (int64_t o = 0; o < outCh; ++o) {
-          double acc = layer.bias[o];
-          for (int64_t j = 0; j < inCh; ++j)
-            acc += layer.weight[o * inCh + j] * (*in)[j];
-          out[o] = acc;
-        }
-        break;
-      case LayerKind::S4D:
+      const double *inChunk =
+          layer.inputs.empty() ? nullptr : values[layer.inputs[0]].data();
+      if (layer.kind == LayerKind::S4D) {
+        // x = A_bar x + B_bar u; y = 2 Re(C x) + D u, mode by mode over
+        // the chunk, on the real and imaginary parts: std::complex's
+        // operator* calls __muldc3 (C99 Annex G's NaN recovery), which
+        // neither inlines nor vectorizes, and for finite values computes
+        // these same products. y sums the modes in order for every token.
+        const int64_t modes = layer.modes;
+        const double *a = reinterpret_cast<const double *>(layer.s4d.aBar.data());
+        const double *b = reinterpret_cast<const double *>(layer.s4d.bBar.data());
+        const double *c = reinterpret_cast<const double *>(layer.c.data());
+        double *x = reinterpret_cast<double *>(s.x.data());
+        double *out = values[i].data();
+        double largest = 0;
         for (int64_t h = 0; h < outCh; ++h) {
-          const double u = (*in)[h];
-          double y = 0;
-          for (int64_t n = 0; n < layer.modes; ++n) {
-            const size_t m = static_cast<size_t>(h * layer.modes + n);
-            s.x[m] = layer.s4d.aBar[m] * s.x[m] + layer.s4d.bBar[m] * u;
-            y += (layer.c[m] * s.x[m]).real();
+          for (int64_t t = 0; t < T; ++t)
+            column[t] = inChunk[t * inCh + h];
+          std::fill(sums.begin(), sums.begin() + T, 0.0);
+          // kChains modes at a time: each mode's recurrence is a chain of
+          // dependent operations, several keep the core busy; each token's
+          // sum still adds the modes in order.
+          const int64_t end = 2 * (h + 1) * modes;
+          int64_t m = 2 * h * modes;
+          for (; m + 2 * kChains <= end; m += 2 * kChains) {
+            double xr[kChains], xi[kChains], big[kChains];
+            for (int64_t j = 0; j < kChains; ++j) {
+              xr[j] = x[m + 2 * j];
+              xi[j] = x[m + 2 * j + 1];
+              big[j] = largest;
+            }
+            for (int64_t t = 0; t < T; ++t) {
+              double y = sums[t];
+              for (int64_t j = 0; j < kChains; ++j) {
+                const int64_t q = m + 2 * j;
+                const double re = a[q] * xr[j] - a[q + 1] * xi[j];
+                const double im = a[q] * xi[j] + a[q + 1] * xr[j];
+                xr[j] = re + b[q] * column[t];
+                xi[j] = im + b[q + 1] * column[t];
+                y += c[q] * xr[j] - c[q + 1] * xi[j];
+                big[j] = std::max(big[j], std::max(std::abs(xr[j]),
+                                                   std::abs(xi[j])));
+              }
+              sums[t] = y;
+            }
+            for (int64_t j = 0; j < kChains; ++j) {
+              x[m + 2 * j] = xr[j];
+              x[m + 2 * j + 1] = xi[j];
+              largest = std::max(largest, big[j]);
+            }
           }
-          out[h] = 2.0 * y + layer.d[h] * u;
+          for (; m < end; m += 2) {
+            const double ar = a[m], ai = a[m + 1], br = b[m], bi = b[m + 1],
+                         cr = c[m], ci = c[m + 1];
+            double xr = x[m], xi = x[m + 1], big = largest;
+            for (int64_t t = 0; t < T; ++t) {
+              const double re = ar * xr - ai * xi;
+              const double im = ar * xi + ai * xr;
+              xr = re + br * column[t];
+              xi = im + bi * column[t];
+              sums[t] += cr * xr - ci * xi;
+              big = std::max(big, std::max(std::abs(xr), std::abs(xi)));
+            }
+            x[m] = xr;
+            x[m + 1] = xi;
+            largest = big;
+          }
+          for (int64_t t = 0; t < T; ++t)
+            out[t * outCh + h] = 2.0 * sums[t] + layer.d[h] * column[t];
         }
         if (stateObserver)
-          stateObserver(i, reinterpret_cast<const double *>(s.x.data()),
-                        2 * s.x.size());
-        break;
-      case LayerKind::EGRU: {
-        // Subramoney et al. 2023, Sec. 3.1; gates stacked [u; r; z].
-        const int64_t H = outCh;
-        for (int64_t h = 0; h < H; ++h) {
-          auto gate = [&](int64_t g) {
-            const int64_t row = g * H + h;
-            double acc = layer.bias.empty() ? 0.0 : layer.bias[row];
-            for (int64_t j = 0; j < inCh; ++j)
-              acc += layer.weight[row * inCh + j] * (*in)[j];
-            return std::make_pair(acc, row);
-          };
-          auto [uIn, uRow] = gate(0);
-          auto [rIn, rRow] = gate(1);
-          auto [zIn, zRow] = gate(2);
-          double uRec = 0, rRec = 0;
-          for (int64_t j = 0; j < H; ++j) {
-            uRec += layer.recurrent[uRow * H + j] * s.y[j];
-            rRec += layer.recurrent[rRow * H + j] * s.y[j];
-          }
-          const double update = sigmoid(uIn + uRec);
-          const double reset = sigmoid(rIn + rRec);
-          double zRec = 0;
-          for (int64_t j = 0; j < H; ++j)
-            zRec += layer.recurrent[zRow * H + j] * reset * s.y[j];
-          const double candidate = std::tanh(zIn + zRec);
-          // The new c uses the previous step's event for its reset term.
-          out[h] = update * candidate + (1.0 - update) * s.c[h] -
-                   layer.theta[h] * s.e[h];
-        }
-        for (int64_t h = 0; h < H; ++h) {
-          s.c[h] = out[h];
-          s.e[h] = s.c[h] > layer.theta[h] ? 1.0 : 0.0;
-          out[h] = s.c[h] * s.e[h];
-        }
-        s.y = out;
-        break;
-      }
-      case LayerKind::Relu:
-        for (int64_t h = 0; h < outCh; ++h)
-          out[h] = std::max((*in)[h], 0.0);
-        break;
-      case LayerKind::Gelu:
-        for (int64_t h = 0; h < outCh; ++h)
-          out[h] = gelu((*in)[h]);
-        break;
-      case LayerKind::GLU:
-        for (int64_t h = 0; h < outCh; ++h)
-          out[h] = (*in)[h] * sigmoid((*in)[h + outCh]);
-        break;
-      case LayerKind::Add: {
-        const std::vector<double> &rhs = values[layer.inputs[1]];
-        for (int64_t h = 0; h < outCh; ++h)
-          out[h] = (*in)[h] + rhs[h];
-        break;
-      }
-      case LayerKind::Neuron:
-        layer.neuron->step(layer.neuronView(), s.neuron.data(), in->data(),
-                           out.data());
-        if (stateObserver)
-          stateObserver(i, s.neuron.data(), s.neuron.size());
-        break;
-      case LayerKind::Readout:
-        if (layer.readout == ReadoutMode::Last) {
-          out = *in;
-        } else {
-          for (int64_t h = 0; h < outCh; ++h) {
-            s.sum[h] += (*in)[h];
-            out[h] = s.sum[h] / static_cast<double>(k + 1);
+          stateObserver(i, largest);
+      } else {
+        for (int64_t t = 0; t < T; ++t) {
+          const int64_t k = k0 + t;
+          double *out = values[i].data() + t * outCh;
+          const double *in = inChunk ? inChunk + t * inCh : nullptr;
+          stepLayer(layer, s, k, input.data() + k * inChannels,
+                    in, layer.inputs.size() > 1
+                            ? values[layer.inputs[1]].data() + t * outCh
+                            : nullptr,
+                    out);
+          if (layer.kind == LayerKind::Neuron && stateObserver) {
+            double largest = 0;
+            for (double v : s.neuron)
+              largest = std::max(largest, std::abs(v));
+            stateObserver(i, largest);
           }
         }
-        break;
       }
       if (observer)
-        observer(i, out);
+        for (int64_t t = 0; t < T; ++t)
+          observer(i, values[i].data() + t * outCh, outCh);
     }
     const std::vector<double> &y = values[model.outputs.at(outputIndex)];
-    result.insert(result.end(), y.begin(), y.end());
+    result.insert(result.end(), y.begin(),
+                  y.begin() + T * outLayer.outChannels);
   }
   return result;
 }
 
-std::vector<double>
-ssm::rt::calibrateStates(const Model &model,
-                         const std::vector<const float *> &samples,
-                         int64_t length, int threads) {
+ReferenceRanges
+ssm::rt::measureReference(const Model &model,
+                          const std::vector<const float *> &samples,
+                          int64_t length, size_t stateSamples,
+                          const SqnrRequest *sqnr, int threads) {
   const size_t layers = model.layers.size();
   const int64_t span = length * model.inputChannels();
-  std::vector<double> result(layers, 0.0);
+  const size_t sqnrSamples = sqnr ? sqnr->samples : 0;
+  const size_t count =
+      std::min(samples.size(), std::max(stateSamples, sqnrSamples));
+  ReferenceRanges result;
+  result.stateMaxAbs.assign(layers, 0.0);
+  std::vector<std::vector<double>> signal(count), noise(count);
 #pragma omp parallel num_threads(threads)
   {
     std::vector<double> local(layers, 0.0);
 #pragma omp for schedule(dynamic)
-    for (size_t s = 0; s < samples.size(); ++s) {
+    for (size_t s = 0; s < count; ++s) {
       std::vector<double> input(samples[s], samples[s] + span);
-      runReference(
-          model, input, 0, nullptr,
-          [&](size_t layer, const double *v, size_t count) {
-            double m = local[layer];
-            for (size_t i = 0; i < count; ++i)
-              m = std::max(m, std::abs(v[i]));
-            local[layer] = m;
-          });
+      LayerObserver outputs;
+      if (s < sqnrSamples) {
+        signal[s].assign(layers, 0.0);
+        noise[s].assign(layers, 0.0);
+        outputs = [&](size_t layer, const double *values, size_t n) {
+          const fixed::Format format{sqnr->bits, sqnr->fracs[layer]};
+          for (size_t j = 0; j < n; ++j) {
+            const double v = values[j];
+            const double q =
+                fixed::dequantize(fixed::quantize(v, format), format);
+            signal[s][layer] += v * v;
+            noise[s][layer] += (v - q) * (v - q);
+          }
+        };
+      }
+      StateObserver states;
+      if (s < stateSamples)
+        states = [&](size_t layer, double largest) {
+          local[layer] = std::max(local[layer], largest);
+        };
+      runReference(model, input, 0, outputs, states);
     }
     // Maxima do not depend on the order of the merge.
 #pragma omp critical
     for (size_t l = 0; l < layers; ++l)
-      result[l] = std::max(result[l], local[l]);
+      result.stateMaxAbs[l] = std::max(result.stateMaxAbs[l], local[l]);
   }
-  return result;
-}
-
-std::vector<double> ssm::rt::activationSqnr(
-    const Model &model, const std::vector<const float *> &samples,
-    int64_t length, const std::vector<int> &fracs, unsigned bits,
-    int threads) {
-  const size_t layers = model.layers.size();
-  const int64_t span = length * model.inputChannels();
-  std::vector<std::vector<double>> signal(samples.size()),
-      noise(samples.size());
-#pragma omp parallel for num_threads(threads) schedule(dynamic)
-  for (size_t s = 0; s < samples.size(); ++s) {
-    signal[s].assign(layers, 0.0);
-    noise[s].assign(layers, 0.0);
-    std::vector<double> input(samples[s], samples[s] + span);
-    runReference(model, input, 0,
-                 [&](size_t layer, const std::vector<double> &values) {
-                   const fixed::Format format{bits, fracs[layer]};
-                   for (double v : values) {
-                     const double q =
-                         fixed::dequantize(fixed::quantize(v, format), format);
-                     signal[s][layer] += v * v;
-                     noise[s][layer] += (v - q) * (v - q);
-                   }
-                 });
-  }
+  if (!sqnr)
+    return result;
   // Summed in sample order, so the result does not depend on threads.
-  std::vector<double> sqnr(layers);
+  const size_t summed = std::min(count, sqnrSamples);
+  result.sqnrDb.resize(layers);
   for (size_t l = 0; l < layers; ++l) {
     double sig = 0, err = 0;
-    for (size_t s = 0; s < samples.size(); ++s) {
+    for (size_t s = 0; s < summed; ++s) {
       sig += signal[s][l];
       err += noise[s][l];
     }
-    sqnr[l] = err == 0 ? std::numeric_limits<double>::infinity()
-                       : 10.0 * std::log10(sig / err);
+    result.sqnrDb[l] = err == 0 ? std::numeric_limits<double>::infinity()
+                                : 10.0 * std::log10(sig / err);
   }
-  return sqnr;
+  return result;
 }

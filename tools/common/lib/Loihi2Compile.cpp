@@ -49,23 +49,14 @@ tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
   for (int64_t i = 0; i < dataset.samples; ++i)
     sequences.push_back(dataset.sample(i));
   rt::quant::Calibration measured;
-  std::vector<double> sqnr;
   const size_t layers = rtModel->layers.size();
-  const std::vector<const float *> subset(
-      sequences.begin(),
-      sequences.begin() +
-          std::min<size_t>(sequences.size(), size_t(kSqnrSamples)));
+  const size_t sqnrSamples =
+      std::min<size_t>(sequences.size(), size_t(kSqnrSamples));
   try {
-    measured =
-        rt::quant::calibrate(*rtModel, sequences, dataset.length, threads);
-    if (measureSqnr) {
-      // The SQNR of the formats ssm-quantize will choose at this width.
-      std::vector<int> fracs(layers);
-      for (size_t i = 0; i < layers; ++i)
-        fracs[i] = rt::quant::activationFrac(measured.outputs[i], messageBits);
-      sqnr = rt::activationSqnr(*rtModel, subset, dataset.length, fracs,
-                                messageBits, threads);
-    }
+    // With the SQNR, of the formats ssm-quantize will choose at this width.
+    measured = rt::quant::calibrate(*rtModel, sequences, dataset.length,
+                                    threads, kStateSamples,
+                                    measureSqnr ? messageBits : 0, sqnrSamples);
   } catch (const std::exception &e) {
     return model.emitError() << "calibration: " << e.what();
   }
@@ -76,7 +67,7 @@ tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
   ranges.samples = dataset.samples;
   if (measureSqnr) {
     ranges.sqnrMessageBits = messageBits;
-    ranges.sqnrSamples = static_cast<int64_t>(subset.size());
+    ranges.sqnrSamples = static_cast<int64_t>(sqnrSamples);
   }
   for (size_t i = 0; i < layers; ++i) {
     const rt::Layer &layer = rtModel->layers[i];
@@ -87,7 +78,7 @@ tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
     entry.maxAbs = measured.outputs[i];
     entry.stateMaxAbs = measured.states[i];
     if (measureSqnr)
-      entry.sqnrDb = sqnr[i];
+      entry.sqnrDb = measured.sqnrDb[i];
     ranges.layers.push_back(std::move(entry));
   }
   return ranges;

@@ -18,17 +18,19 @@
 
 namespace ssm::rt {
 
-/// Called after every layer at every token with the layer's index in
-/// Model::layers and its output values (e.g. to collect activation ranges).
+/// Called with a layer's index in Model::layers and its `count` output
+/// values at one token, for every layer and token: a layer's tokens in
+/// order, but layers in chunks of tokens (runReference), so calls for
+/// different layers interleave by chunk (e.g. to collect activation
+/// ranges).
 using LayerObserver =
-    std::function<void(size_t layer, const std::vector<double> &values)>;
+    std::function<void(size_t layer, const double *values, size_t count)>;
 
-/// Called after every stateful layer at every token with its state as
-/// `count` reals: an S4D layer's complex states [H, N/2] as (re, im) pairs, a
-/// neuron layer's [stateSize, H] (e.g. to size the registers of the
-/// neurons it lowers to).
-using StateObserver =
-    std::function<void(size_t layer, const double *state, size_t count)>;
+/// Called after every stateful layer with the largest |state value| it
+/// held since the last call (an S4D layer's |Re x|, |Im x| over its modes,
+/// a neuron layer's state variables), e.g. to size the registers of the
+/// neurons it lowers to.
+using StateObserver = std::function<void(size_t layer, double largestAbs)>;
 
 /// Output of output `index` for every token of one sequence, [L, O]
 /// row-major. `input` is [L, H_in] row-major. Throws std::invalid_argument
@@ -39,21 +41,34 @@ std::vector<double> runReference(const Model &model,
                                  const LayerObserver &observer = nullptr,
                                  const StateObserver &stateObserver = nullptr);
 
-/// The largest |state| of each stateful layer over `samples` (|Re x|,
-/// |Im x| of an S4D layer's modes; a neuron layer's state variables; 0 for
-/// other layers): how wide its neurons' registers must be.
-std::vector<double> calibrateStates(const Model &model,
-                                    const std::vector<const float *> &samples,
-                                    int64_t length, int threads = 1);
+/// SQNR to measure: of rounding each layer's outputs to q * 2^-fracs[layer]
+/// of `bits` (rounding and saturation), over the first `samples`
+/// sequences: how much of the signal the chosen formats keep.
+struct SqnrRequest {
+  std::vector<int> fracs;
+  unsigned bits = 24;
+  size_t samples = 0;
+};
 
-/// Per layer, the SQNR (dB) of quantizing its outputs over `samples` to
-/// q * 2^-fracs[layer] of `bits` (rounding and saturation): how much of the
-/// signal the chosen formats keep.
-std::vector<double> activationSqnr(const Model &model,
-                                   const std::vector<const float *> &samples,
-                                   int64_t length,
-                                   const std::vector<int> &fracs,
-                                   unsigned bits, int threads = 1);
+/// What one reference run over calibration sequences measures, per layer.
+struct ReferenceRanges {
+  /// The largest |state| of each stateful layer over the first
+  /// `stateSamples` sequences (|Re x|, |Im x| of an S4D layer's modes; a
+  /// neuron layer's state variables; 0 for other layers): how wide its
+  /// neurons' registers must be.
+  std::vector<double> stateMaxAbs;
+  /// SQNR (dB) as requested; empty when not.
+  std::vector<double> sqnrDb;
+};
+
+/// Runs the reference once over the first max(stateSamples, sqnr->samples)
+/// of `samples` ([length, H_in] each) and measures both (one pass: the
+/// recurrence is the cost). Bit-identical for any thread count.
+ReferenceRanges measureReference(const Model &model,
+                                 const std::vector<const float *> &samples,
+                                 int64_t length, size_t stateSamples,
+                                 const SqnrRequest *sqnr = nullptr,
+                                 int threads = 1);
 
 /// The float64 GELU used by every executor: x * Phi(x) with the exact erf.
 double gelu(double x);

@@ -27,14 +27,17 @@ namespace ssm::tools {
 struct CalibrationRequest {
   std::string data;      // data spec; "" = the model's own `calibration`
   int64_t samples = 256; // sequences from the start of the data
-  /// Also measure each layer's activation SQNR (a second pass through the
-  /// float64 reference; the quantization report asks for it too).
+  /// Also measure each layer's activation SQNR (the float64 reference run
+  /// that measures the states goes on to kSqnrSamples sequences; the
+  /// quantization report asks for it).
   bool measureSqnr = false;
 };
 
 /// Sequences the quantization report's SQNR is measured over (the first of
 /// the calibration sequences).
 constexpr int64_t kSqnrSamples = 32;
+/// Calibration sequences whose states size the state registers.
+constexpr int64_t kStateSamples = 16;
 
 /// The data spec to calibrate `model` on: `request.data` when given, else
 /// the model's `calibration` attribute (the DSL's `calibration "SPEC"`).
