@@ -111,8 +111,11 @@ public:
     hid_t space =
         H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
     check(space, std::string("dataset '") + name + "' cannot be shaped");
+    hid_t create = compressed(dims, fileType);
     hid_t id = H5Dcreate2(parent, name, fileType, space, H5P_DEFAULT,
-                          datasets, H5P_DEFAULT);
+                          create >= 0 ? create : datasets, H5P_DEFAULT);
+    if (create >= 0)
+      H5Pclose(create);
     H5Sclose(space);
     check(id, std::string("dataset '") + name + "' cannot be created");
     const herr_t status = values.empty()
@@ -141,6 +144,44 @@ private:
   std::string path;
   hid_t file = -1;
   hid_t fileList = -1, groups = -1, datasets = -1; // creation property lists
+
+  /// Datasets of at least this many elements are stored compressed.
+  static constexpr hsize_t kCompressAt = 8192;
+
+  /// A creation property list that stores a large numeric dataset in
+  /// chunks through HDF5's shuffle and deflate filters (the filters every
+  /// HDF5 reader, h5py included, applies transparently): the bytes of
+  /// sign-extended registers and of monotone column starts group together
+  /// and compress, which keeps the file close to its synapses. -1 (store as
+  /// is) for small, string or 0-d datasets, or when libhdf5 lacks deflate.
+  hid_t compressed(const std::vector<hsize_t> &dims, hid_t fileType) const {
+    hsize_t elements = 1;
+    for (hsize_t d : dims)
+      elements *= d;
+    if (dims.empty() || elements < kCompressAt ||
+        H5Tget_class(fileType) != H5T_INTEGER ||
+        H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0 ||
+        H5Zfilter_avail(H5Z_FILTER_SHUFFLE) <= 0)
+      return -1;
+    // Chunks of about 2^20 elements: whole rows of a 2-D table.
+    constexpr hsize_t kChunk = hsize_t(1) << 20;
+    std::vector<hsize_t> chunk(dims);
+    if (dims.size() == 1) {
+      chunk[0] = std::min(dims[0], kChunk);
+    } else {
+      chunk[1] = std::min(dims[1], kChunk);
+      chunk[0] = std::max<hsize_t>(1, std::min(dims[0], kChunk / chunk[1]));
+    }
+    hid_t list = H5Pcopy(datasets);
+    if (list < 0 ||
+        H5Pset_chunk(list, static_cast<int>(chunk.size()), chunk.data()) < 0 ||
+        H5Pset_shuffle(list) < 0 || H5Pset_deflate(list, 4) < 0) {
+      if (list >= 0)
+        H5Pclose(list);
+      return -1;
+    }
+    return list;
+  }
 
   void check(int64_t status, const std::string &what) {
     if (status < 0)
