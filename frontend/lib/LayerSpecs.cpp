@@ -5,6 +5,7 @@
 #include "ssm/Runtime/NeuronLayer.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <deque>
@@ -70,7 +71,7 @@ struct LayerTable {
       std::vector<ParamSpec> &list = params.emplace_back();
       for (const ssm::rt::NeuronLayerParam &p : layer->params) {
         ParamSpec spec{p.name, ParamType::RangedFloat,
-                       keep(llvm::formatv("{0}", p.defaultValue).str()),
+                       keep(llvm::formatv("{0}", llvm::format("%g", p.defaultValue)).str()),
                        p.doc};
         spec.min = p.min;
         spec.max = p.max;

@@ -29,6 +29,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CostModel.h"
 #include "NeuronKernel.h"
 #include "SynapsePlan.h"
 #include "VectorLanes.h"
@@ -408,10 +409,7 @@ void Session::step(const float *token) {
     cc = Counters();
     for (int g : st.coreGroups[c])
       st.updateGroup(g, s, cc);
-    const OpCosts &t = hw.timeNS;
-    st.coreTime[c] = cc.synops * t.synop + cc.neuronUpdatesActive * t.neuronActive +
-                     cc.neuronUpdatesInactive * t.neuronInactive +
-                     cc.messages * t.message;
+    st.coreTime[c] = coreTimeNS(hw.timeNS, cc);
   };
   if (st.threads > 1 && nCores > 1) {
     // Each core reads only messages of earlier steps and writes only its
@@ -435,14 +433,8 @@ void Session::step(const float *token) {
   for (size_t g = 0; g < net.groups.size(); ++g)
     if (st.activity[g].spikes)
       for (const Route &r : st.routes[g])
-        route = std::max(route, r.hopsX * hw.timeNS.hopX + r.hopsY * hw.timeNS.hopY);
-  const OpCosts &e = hw.energyPJ;
-  step.steps = 1;
-  step.timeNS = slowest + route + hw.timeNS.barrier;
-  step.energyPJ = step.synops * e.synop + step.neuronUpdatesActive * e.neuronActive +
-                  step.neuronUpdatesInactive * e.neuronInactive +
-                  step.messages * e.message + step.hopsX * e.hopX +
-                  step.hopsY * e.hopY + e.barrier;
+        route = std::max(route, routeTimeNS(hw.timeNS, r.hopsX, r.hopsY));
+  costStep(hw, slowest, route, step);
   st.totals.add(step);
   ++st.stepIndex;
 }

@@ -1,0 +1,24 @@
+//===- CostModel.cpp - the cost model per token ---------------------------===//
+//
+// Per token, from counters summed over steps; per step in CostModel.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CostModel.h"
+
+using namespace ssm::rt::neuro;
+
+CostEstimate ssm::rt::neuro::estimateCost(const Hardware &hw,
+                                          const Counters &totals,
+                                          int64_t tokens) {
+  CostEstimate cost;
+  if (tokens <= 0 || totals.steps <= 0)
+    return cost;
+  // mW x ns = pJ.
+  const double staticPJ = hw.staticPowerMW * totals.timeNS;
+  cost.energyPerTokenUJ = (totals.energyPJ + staticPJ) * 1e-6 / tokens;
+  cost.latencyPerTokenUS = totals.timeNS / totals.steps * 1e-3;
+  cost.tokensPerSecond =
+      totals.timeNS > 0 ? tokens / (totals.timeNS * 1e-9) : 0;
+  return cost;
+}
