@@ -114,8 +114,8 @@ void Network::validate() {
     if (g.threshold < 0)
       invalid(where + ": negative sigma-delta threshold");
     if (model.flags.size() < 32 && (g.flags >> model.flags.size()) != 0)
-      invalid(fmt::format("{}: sets an option model '{}' does not have",
-                          where, model.name));
+      invalid(fmt::format("{}: sets an option model '{}' does not have", where,
+                          model.name));
     if (!g.bias.empty() &&
         static_cast<int64_t>(g.bias.size()) != g.currentSize())
       invalid(fmt::format("{}: bias has {} entries, expected {}", where,
@@ -169,8 +169,8 @@ void Network::validate() {
       if (s.size != groups[s.group].size)
         invalid(fmt::format("{}: source '{}' has {} neurons, the table "
                             "expects {}",
-                            where, groups[s.group].name,
-                            groups[s.group].size, s.size));
+                            where, groups[s.group].name, groups[s.group].size,
+                            s.size));
       cols += s.size;
     }
     if (cols != table.cols || table.rows != target.currentSize())
@@ -247,4 +247,3 @@ void Network::validate() {
     maxDepth = std::max(maxDepth, depth[v]);
   }
 }
-

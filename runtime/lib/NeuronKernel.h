@@ -77,15 +77,15 @@ struct Update {
 
 /// One step of one group.
 struct StepContext {
-  Dendrite in;             // currentSize() entries
+  Dendrite in; // currentSize() entries
   Widths widths;
   SigmaDelta send;         // the group's sigma-delta sender
   int64_t token = 0;       // the token this step processes
   int64_t sequenceLength;  // -1 until Session::finish()
   unsigned stateBits = 24; // the hardware's register width
-  int32_t *last;  // [size] payload last sent (what the host reads)
-  int32_t *delta; // [size] this step's messages, 0 = none: changes
-                  // (sigma-delta) or payloads (spikes)
+  int32_t *last;           // [size] payload last sent (what the host reads)
+  int32_t *delta;          // [size] this step's messages, 0 = none: changes
+                           // (sigma-delta) or payloads (spikes)
 };
 
 /// A group's state and integer step in the event runtime.
@@ -109,6 +109,18 @@ public:
   virtual void step(const double *current, int64_t token, int64_t length,
                     double *out) = 0;
 };
+
+/// NeuronModelInfo::makeKernel and ::makeFloat for kernels constructed
+/// from the group alone: `m.makeKernel = makeKernel<MyKernel>;`.
+template <typename Kernel>
+std::unique_ptr<GroupKernel> makeKernel(const NeuronGroup &group,
+                                        const Hardware &) {
+  return std::make_unique<Kernel>(group);
+}
+template <typename Float>
+std::unique_ptr<FloatKernel> makeFloat(const NeuronGroup &group) {
+  return std::make_unique<Float>(group);
+}
 
 /// q * 2^-frac as a real number.
 inline double real(int64_t q, int frac) {

@@ -18,6 +18,13 @@ const NeuronLayerInfo *ssm::rt::findNeuronLayer(std::string_view kind) {
   return nullptr;
 }
 
+std::string ssm::rt::neuronLayerNames() {
+  std::string names;
+  for (const NeuronLayerInfo *l : neuronLayers())
+    names += (names.empty() ? "" : ", ") + std::string(l->kind);
+  return names;
+}
+
 int NeuronLayerInfo::paramIndex(std::string_view name) const {
   for (size_t i = 0; i < params.size(); ++i)
     if (params[i].name == name)

@@ -28,7 +28,6 @@ struct Run {
   int64_t offset = 0;
 };
 
-
 /// One orientation of a synapse table as runs: line l owns runs
 /// [start[l], start[l + 1]).
 struct RunForm {
@@ -94,7 +93,7 @@ struct RunForm {
 struct TablePlan {
   RunForm byColumn, byRow;
   std::vector<int32_t> columnSynapses; // synops per message of a column
-  int64_t synapsesPerColumn = -1;       // when the same for every column
+  int64_t synapsesPerColumn = -1;      // when the same for every column
   double rowCost = 0;                  // one row-wise delivery
   double columnCost = 0;               // message-wise, every column sending
 };

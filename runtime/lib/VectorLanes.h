@@ -84,8 +84,9 @@ inline void axpy(int64_t *__restrict out, const int32_t *__restrict w,
 #if defined(__AVX512F__)
   const __m512i factor = _mm512_set1_epi64(change);
   for (; j + 8 <= length; j += 8)
-    lanes::store(out + j, _mm512_add_epi64(lanes::load(out + j),
-                                           lanes::mul(lanes::load(w + j), factor)));
+    lanes::store(out + j,
+                 _mm512_add_epi64(lanes::load(out + j),
+                                  lanes::mul(lanes::load(w + j), factor)));
 #endif
   for (; j < length; ++j)
     out[j] += int64_t(w[j]) * change;

@@ -8,6 +8,7 @@
 
 #include "ssm/Dialect/NC/NCOps.h"
 #include "ssm/Dialect/NC/Hardware.h"
+#include "ssm/Dialect/SSM/KeywordAttr.h"
 #include "ssm/Dialect/SSM/Verification.h"
 #include "ssm/Dialect/SSM/Weights.h"
 
@@ -208,16 +209,11 @@ const rt::neuro::NeuronModelInfo *NeuronsOp::getModelInfo() {
 /// `s4d_mode`: a model name as a bare keyword.
 static ParseResult parseNeuronModelName(OpAsmParser &parser,
                                         StringAttr &model) {
-  StringRef name;
-  if (parser.parseKeyword(&name))
-    return failure();
-  model = parser.getBuilder().getStringAttr(name);
-  return success();
+  return parseKeywordAttr(parser, model);
 }
-
 static void printNeuronModelName(OpAsmPrinter &printer, Operation *,
                                  StringAttr model) {
-  printer << model.getValue();
+  printKeywordAttr(printer, model);
 }
 
 LogicalResult NeuronsOp::verify() {

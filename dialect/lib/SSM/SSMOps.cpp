@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Dialect/SSM/SSMOps.h"
+#include "ssm/Dialect/SSM/KeywordAttr.h"
 #include "ssm/Dialect/SSM/Verification.h"
 #include "ssm/Dialect/SSM/Weights.h"
 
@@ -258,16 +259,11 @@ uint32_t NeuronOp::getFlagBits() {
 /// `lif`: a neuron layer kind as a bare keyword.
 static ParseResult parseNeuronLayerKind(OpAsmParser &parser,
                                         StringAttr &kind) {
-  StringRef name;
-  if (parser.parseKeyword(&name))
-    return failure();
-  kind = parser.getBuilder().getStringAttr(name);
-  return success();
+  return parseKeywordAttr(parser, kind);
 }
-
 static void printNeuronLayerKind(OpAsmPrinter &printer, Operation *,
                                  StringAttr kind) {
-  printer << kind.getValue();
+  printKeywordAttr(printer, kind);
 }
 
 LogicalResult NeuronOp::verify() {
@@ -275,13 +271,9 @@ LogicalResult NeuronOp::verify() {
                                 getOutput().getType())))
     return failure();
   const rt::NeuronLayerInfo *info = getLayerInfo();
-  if (!info) {
-    std::string known;
-    for (const rt::NeuronLayerInfo *l : rt::neuronLayers())
-      known += (known.empty() ? "" : ", ") + std::string(l->kind);
+  if (!info)
     return emitOpError() << "unknown neuron layer kind '" << getKind()
-                         << "'; ssmc has " << known;
-  }
+                         << "'; ssmc has " << rt::neuronLayerNames();
   const int64_t H = getOutput().getType().getChannels();
   for (const rt::NeuronLayerParam &param : info->params) {
     const StringRef name(param.name);

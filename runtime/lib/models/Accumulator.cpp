@@ -29,8 +29,8 @@ public:
           clampCounted(ctx.in.current(i), w.stateLo, w.stateHi, u.overflows);
       u.active += c != 0;
       bool over = false;
-      total[i] = last ? c
-                      : fixed::saturate(total[i] + c, 2 * ctx.stateBits, &over);
+      total[i] =
+          last ? c : fixed::saturate(total[i] + c, 2 * ctx.stateBits, &over);
       u.overflows += over;
       if (sends) {
         const int64_t v = clampCounted(
@@ -74,13 +74,8 @@ extern const NeuronModelInfo kAccumulator = [] {
   NeuronModelInfo m;
   m.name = "accumulator";
   m.flags = {"last"};
-  m.makeKernel = [](const NeuronGroup &g,
-                    const Hardware &) -> std::unique_ptr<GroupKernel> {
-    return std::make_unique<AccumulatorKernel>(g);
-  };
-  m.makeFloat = [](const NeuronGroup &g) -> std::unique_ptr<FloatKernel> {
-    return std::make_unique<AccumulatorFloat>(g);
-  };
+  m.makeKernel = makeKernel<AccumulatorKernel>;
+  m.makeFloat = makeFloat<AccumulatorFloat>;
   return m;
 }();
 } // namespace ssm::rt::neuro::models

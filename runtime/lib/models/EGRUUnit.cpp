@@ -92,13 +92,8 @@ extern const NeuronModelInfo kEGRUUnit = [] {
   m.name = "egru_unit";
   m.currentPerNeuron = 4;
   m.params = {"theta"};
-  m.makeKernel = [](const NeuronGroup &g,
-                    const Hardware &) -> std::unique_ptr<GroupKernel> {
-    return std::make_unique<EGRUKernel>(g);
-  };
-  m.makeFloat = [](const NeuronGroup &g) -> std::unique_ptr<FloatKernel> {
-    return std::make_unique<EGRUFloat>(g);
-  };
+  m.makeKernel = makeKernel<EGRUKernel>;
+  m.makeFloat = makeFloat<EGRUFloat>;
   return m;
 }();
 } // namespace ssm::rt::neuro::models

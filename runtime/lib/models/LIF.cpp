@@ -18,7 +18,8 @@
 // 12-bit (delta * 4096, as Loihi's du and dv) and each decayed register is
 // rounded back to the value format:
 //
-//   u' = round(u (4096 - du) / 2^12) + x,  v' = round(v (4096 - dv) / 2^12) + u'
+//   u' = round(u (4096 - du) / 2^12) + x,  v' = round(v (4096 - dv) / 2^12) +
+//   u'
 //
 // with u, v, x and vth in the group's value format, saturated to the state
 // width. A neuron sends a spike (payload 1.0, or v when graded) in the
@@ -144,8 +145,7 @@ private:
 class LIFFloat final : public FloatKernel {
 public:
   explicit LIFFloat(const NeuronGroup &g)
-      : group(g), graded(g.hasFlag("graded")), i(g.size, 0.0), v(g.size, 0.0) {
-  }
+      : group(g), graded(g.hasFlag("graded")), i(g.size, 0.0), v(g.size, 0.0) {}
   void step(const double *current, int64_t, int64_t, double *out) override {
     const std::vector<int32_t> *p = group.params.data();
     for (int64_t k = 0; k < group.size; ++k)
@@ -185,13 +185,8 @@ extern const NeuronModelInfo kLIF = [] {
   m.flags = {"graded"};
   m.encoding = Encoding::Spikes;
   m.check = check;
-  m.makeKernel = [](const NeuronGroup &g,
-                    const Hardware &) -> std::unique_ptr<GroupKernel> {
-    return std::make_unique<LIFKernel>(g);
-  };
-  m.makeFloat = [](const NeuronGroup &g) -> std::unique_ptr<FloatKernel> {
-    return std::make_unique<LIFFloat>(g);
-  };
+  m.makeKernel = makeKernel<LIFKernel>;
+  m.makeFloat = makeFloat<LIFFloat>;
   return m;
 }();
 

@@ -23,8 +23,8 @@ using namespace ssm::rt::neuro;
 const std::vector<const NeuronModelInfo *> &ssm::rt::neuro::neuronModels() {
   using namespace models;
   static const std::vector<const NeuronModelInfo *> all = {
-      &kInput,       &kS4DMode,  &kSigmaDeltaRelu, &kSigmaDelta,
-      &kAccumulator, &kEGRUUnit, &kLIF};
+      &kInput,    &kS4DMode, &kSigmaDeltaRelu, &kSigmaDelta, &kAccumulator,
+      &kEGRUUnit, &kLIF};
   return all;
 }
 
@@ -85,7 +85,9 @@ bool NeuronGroup::hasFlag(std::string_view flag) const {
 void NeuronGroup::setFlag(std::string_view flag) {
   const int bit = model ? model->flagBit(flag) : -1;
   if (bit < 0)
-    throw std::invalid_argument("neuron group '" + name + "': model has no "
-                                "option '" + std::string(flag) + "'");
+    throw std::invalid_argument("neuron group '" + name +
+                                "': model has no "
+                                "option '" +
+                                std::string(flag) + "'");
   flags |= 1u << bit;
 }

@@ -40,10 +40,10 @@ struct S4DLanes {
   }
 };
 
-Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
-                    int fa, int fb, int fc, Widths w, SigmaDelta send,
-                    int64_t *__restrict xr, int64_t *__restrict xi,
-                    int32_t *__restrict last, int32_t *__restrict delta) {
+Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p, int fa, int fb,
+                    int fc, Widths w, SigmaDelta send, int64_t *__restrict xr,
+                    int64_t *__restrict xi, int32_t *__restrict last,
+                    int32_t *__restrict delta) {
   const int64_t *__restrict sigma = in.sigma;
   const int64_t *__restrict bias = in.bias;
   const int64_t *__restrict aRe = p.aRe.data(), *__restrict aIm = p.aIm.data(),
@@ -71,17 +71,18 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
                   sendHi = _mm512_set1_epi64(send.hi),
                   threshold = _mm512_set1_epi64(send.threshold);
     for (; i + 8 <= n; i += 8) {
-      const __m512i current = _mm512_add_epi64(
-          dendrite(_mm512_loadu_si512(sigma + i)), _mm512_loadu_si512(bias + i));
+      const __m512i current =
+          _mm512_add_epi64(dendrite(_mm512_loadu_si512(sigma + i)),
+                           _mm512_loadu_si512(bias + i));
       const __m512i u = clamp(current, stateLo, stateHi, overflowLanes);
       const __m512i r = load(xr + i), m = load(xi + i);
       const __m512i ar = load(aRe + i), ai = load(aIm + i);
-      const __m512i re = _mm512_add_epi64(
-          roundA(_mm512_sub_epi64(mul(ar, r), mul(ai, m))),
-          roundB(mul(load(bRe + i), u)));
-      const __m512i im = _mm512_add_epi64(
-          roundA(_mm512_add_epi64(mul(ar, m), mul(ai, r))),
-          roundB(mul(load(bIm + i), u)));
+      const __m512i re =
+          _mm512_add_epi64(roundA(_mm512_sub_epi64(mul(ar, r), mul(ai, m))),
+                           roundB(mul(load(bRe + i), u)));
+      const __m512i im =
+          _mm512_add_epi64(roundA(_mm512_add_epi64(mul(ar, m), mul(ai, r))),
+                           roundB(mul(load(bIm + i), u)));
       const __m512i nr = clamp(re, stateLo, stateHi, overflowLanes);
       const __m512i ni = clamp(im, stateLo, stateHi, overflowLanes);
       store(xr + i, nr);
@@ -96,7 +97,8 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
       const __m512i d = _mm512_sub_epi64(y, previous);
       const __mmask8 sends =
           _mm512_cmpgt_epi64_mask(_mm512_abs_epi64(d), threshold);
-      const __m512i clamped = _mm512_min_epi64(_mm512_max_epi64(d, sendLo), sendHi);
+      const __m512i clamped =
+          _mm512_min_epi64(_mm512_max_epi64(d, sendLo), sendHi);
       overflowLanes = countLanes(
           overflowLanes, _mm512_mask_cmpneq_epi64_mask(sends, clamped, d));
       sentLanes = countLanes(sentLanes, sends);
@@ -114,10 +116,10 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
         clampCounted(shiftRound(sigma[i], in.shift) + bias[i], w.stateLo,
                      w.stateHi, overflows));
     const int64_t r = xr[i], m = xi[i];
-    const int64_t re = shiftRound(aRe[i] * r - aIm[i] * m, fa) +
-                       shiftRound(bRe[i] * u, fb);
-    const int64_t im = shiftRound(aRe[i] * m + aIm[i] * r, fa) +
-                       shiftRound(bIm[i] * u, fb);
+    const int64_t re =
+        shiftRound(aRe[i] * r - aIm[i] * m, fa) + shiftRound(bRe[i] * u, fb);
+    const int64_t im =
+        shiftRound(aRe[i] * m + aIm[i] * r, fa) + shiftRound(bIm[i] * u, fb);
     const int32_t nr =
         static_cast<int32_t>(clampCounted(re, w.stateLo, w.stateHi, overflows));
     const int32_t ni =
@@ -125,9 +127,8 @@ Update stepS4DModes(int64_t n, Dendrite in, const S4DLanes &p,
     xr[i] = nr;
     xi[i] = ni;
     live += (nr | ni | u) != 0;
-    const int64_t y = clampCounted(
-        shiftRound(cRe[i] * nr - cIm[i] * ni, fc), w.payLo,
-        w.payHi, overflows);
+    const int64_t y = clampCounted(shiftRound(cRe[i] * nr - cIm[i] * ni, fc),
+                                   w.payLo, w.payHi, overflows);
     delta[i] = send(y, last[i], sent, overflows);
   }
   return Update{live, sent, overflows};
@@ -183,13 +184,8 @@ extern const NeuronModelInfo kS4DMode = [] {
   m.name = "s4d_mode";
   m.params = {"a_bar_re", "a_bar_im", "b_bar_re", "b_bar_im", "c_re", "c_im"};
   m.paramFormats = {"a_bar", "b_bar", "c"};
-  m.makeKernel = [](const NeuronGroup &g,
-                    const Hardware &) -> std::unique_ptr<GroupKernel> {
-    return std::make_unique<S4DKernel>(g);
-  };
-  m.makeFloat = [](const NeuronGroup &g) -> std::unique_ptr<FloatKernel> {
-    return std::make_unique<S4DFloat>(g);
-  };
+  m.makeKernel = makeKernel<S4DKernel>;
+  m.makeFloat = makeFloat<S4DFloat>;
   return m;
 }();
 } // namespace ssm::rt::neuro::models

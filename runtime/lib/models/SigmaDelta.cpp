@@ -13,11 +13,9 @@ using namespace ssm::rt::neuro;
 using ssm::rt::fixed::shiftRound;
 
 namespace {
-class SigmaDeltaKernel final : public GroupKernel {
+template <bool Relu> class SigmaDeltaKernel final : public GroupKernel {
 public:
-  SigmaDeltaKernel(const NeuronGroup &g, bool relu) : size(g.size), relu(relu) {
-    reset();
-  }
+  explicit SigmaDeltaKernel(const NeuronGroup &g) : size(g.size) { reset(); }
   void reset() override { prevCurrent.assign(size, 0); }
   Update step(const StepContext &ctx) override {
     const int64_t *__restrict sigma = ctx.in.sigma;
@@ -28,7 +26,7 @@ public:
     const Widths w = ctx.widths;
     const SigmaDelta send = ctx.send;
     const int shift = ctx.in.shift;
-    const int64_t floor = relu ? 0 : w.payLo;
+    const int64_t floor = Relu ? 0 : w.payLo;
     Update u;
     for (int64_t i = 0; i < size; ++i) {
       const int64_t c = clampCounted(shiftRound(sigma[i], shift) + bias[i],
@@ -43,33 +41,26 @@ public:
 
 private:
   int64_t size;
-  bool relu;
   std::vector<int32_t> prevCurrent; // to count active neurons
 };
 
-class SigmaDeltaFloat final : public FloatKernel {
+template <bool Relu> class SigmaDeltaFloat final : public FloatKernel {
 public:
-  SigmaDeltaFloat(const NeuronGroup &g, bool relu) : size(g.size), relu(relu) {}
+  explicit SigmaDeltaFloat(const NeuronGroup &g) : size(g.size) {}
   void step(const double *current, int64_t, int64_t, double *out) override {
     for (int64_t i = 0; i < size; ++i)
-      out[i] = relu ? std::max(current[i], 0.0) : current[i];
+      out[i] = Relu ? std::max(current[i], 0.0) : current[i];
   }
 
 private:
   int64_t size;
-  bool relu;
 };
 
 template <bool Relu> NeuronModelInfo describe(const char *name) {
   NeuronModelInfo m;
   m.name = name;
-  m.makeKernel = [](const NeuronGroup &g,
-                    const Hardware &) -> std::unique_ptr<GroupKernel> {
-    return std::make_unique<SigmaDeltaKernel>(g, Relu);
-  };
-  m.makeFloat = [](const NeuronGroup &g) -> std::unique_ptr<FloatKernel> {
-    return std::make_unique<SigmaDeltaFloat>(g, Relu);
-  };
+  m.makeKernel = makeKernel<SigmaDeltaKernel<Relu>>;
+  m.makeFloat = makeFloat<SigmaDeltaFloat<Relu>>;
   return m;
 }
 } // namespace

@@ -101,13 +101,15 @@ const std::vector<const NeuronLayerInfo *> &neuronLayers();
 /// The neuron layer of kind `kind`, or null.
 const NeuronLayerInfo *findNeuronLayer(std::string_view kind);
 
+/// The neuron layers' kinds, comma-separated (for error messages).
+std::string neuronLayerNames();
+
 /// Runs `layer` over `batch` sequences of `length` tokens (token-major,
 /// [batch, length, H]) as a scan: the conv targets' form of a recurrence
 /// that has no convolution kernel. float in and out (the conv targets'
 /// activations), the recurrence in float64 as the reference runs it.
-void scanNeuronLayer(const NeuronLayerView &layer, const float *in,
-                     float *out, int64_t batch, int64_t length,
-                     int threads = 1);
+void scanNeuronLayer(const NeuronLayerView &layer, const float *in, float *out,
+                     int64_t batch, int64_t length, int threads = 1);
 
 } // namespace ssm::rt
 

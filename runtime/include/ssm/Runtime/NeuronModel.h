@@ -69,12 +69,10 @@ struct NeuronModelInfo {
   std::string (*check)(const NeuronGroup &group,
                        const Hardware &hardware) = nullptr;
   /// The event runtime's state and integer step for one group.
-  std::unique_ptr<GroupKernel> (*makeKernel)(const NeuronGroup &group,
-                                             const Hardware &hardware) =
-      nullptr;
+  std::unique_ptr<GroupKernel> (*makeKernel)(
+      const NeuronGroup &group, const Hardware &hardware) = nullptr;
   /// The float evaluation for one group (evaluateQuantizedFloat).
-  std::unique_ptr<FloatKernel> (*makeFloat)(const NeuronGroup &group) =
-      nullptr;
+  std::unique_ptr<FloatKernel> (*makeFloat)(const NeuronGroup &group) = nullptr;
 
   /// Index of parameter `param` in `params`, or -1.
   int paramIndex(std::string_view param) const;
