@@ -207,6 +207,28 @@ ssm::nc::loadHardwareDescription(MLIRContext *context, StringRef path) {
   return parseHardwareDescription(context, (*file)->getBuffer(), path);
 }
 
+FailureOr<ssm::nc::ResolvedHardware>
+ssm::nc::resolveHardware(Operation *anchor, DictionaryAttr given,
+                         StringRef path) {
+  ResolvedHardware hw;
+  hw.description = given;
+  if (!hw.description) {
+    Expected<DictionaryAttr> loaded =
+        loadHardwareDescription(anchor->getContext(), path);
+    if (!loaded) {
+      anchor->emitError() << toString(loaded.takeError());
+      return failure();
+    }
+    hw.description = *loaded;
+  }
+  FailureOr<HardwareLimits> limits = readHardwareLimits(
+      hw.description, [&] { return anchor->emitError(); });
+  if (failed(limits))
+    return failure();
+  hw.limits = *limits;
+  return hw;
+}
+
 FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
     DictionaryAttr hw, llvm::function_ref<InFlightDiagnostic()> emitError) {
   HardwareLimits limits;

@@ -17,7 +17,7 @@ void ssm::buildLoihi2CheckPipeline(mlir::OpPassManager &pm,
   mlir::OpPassManager &model = pm.nest<ModelOp>();
   CheckNeurocoreLoweringOptions check;
   check.hardware = options.hardware;
-  model.addPass(createCheckNeurocoreLowering(check));
+  model.addPass(createCheckNeurocoreLowering(check, options.hardwareDescription));
   model.addPass(createSSMDiscretize());
 }
 
@@ -28,13 +28,12 @@ void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
   quantize.sigmaDelta = options.sigmaDelta;
   quantize.hardware = options.hardware;
   quantize.report = options.quantizationReport;
-  pm.nest<ModelOp>().addPass(options.ranges
-                                 ? createSSMQuantize(quantize, options.ranges)
-                                 : createSSMQuantize(quantize));
+  pm.nest<ModelOp>().addPass(createSSMQuantize(quantize, options.ranges,
+                                               options.hardwareDescription));
   ConvertSSMToNeurocoreOptions convert;
   convert.hardware = options.hardware;
   convert.report = options.coreReport;
-  pm.addPass(createConvertSSMToNeurocore(convert));
+  pm.addPass(createConvertSSMToNeurocore(convert, options.hardwareDescription));
 }
 
 void ssm::buildLoihi2Pipeline(mlir::OpPassManager &pm,

@@ -33,11 +33,15 @@ namespace {
 struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
   using Base::Base;
   QuantizePass(const SSMQuantizeOptions &options,
-               std::shared_ptr<const CalibrationRanges> ranges)
-      : Base(options), given(std::move(ranges)) {}
+               std::shared_ptr<const CalibrationRanges> ranges,
+               DictionaryAttr hardwareDescription)
+      : Base(options), given(std::move(ranges)),
+        givenHardware(hardwareDescription) {}
 
   /// Ranges calibrated in memory by the driver, if any.
   std::shared_ptr<const CalibrationRanges> given;
+  /// The hardware description the driver loaded, if any (else `hw`).
+  DictionaryAttr givenHardware;
 
   void runOnOperation() override {
     if (failed(quantize()))
@@ -47,16 +51,12 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
   LogicalResult quantize() {
     ModelOp model = getOperation();
     MLIRContext *ctx = &getContext();
-    llvm::Expected<DictionaryAttr> hw =
-        nc::loadHardwareDescription(ctx, hardware);
-    if (!hw)
-      return model.emitError() << llvm::toString(hw.takeError());
-    FailureOr<nc::HardwareLimits> limits =
-        nc::readHardwareLimits(*hw, [&] { return model.emitError(); });
-    if (failed(limits))
+    FailureOr<nc::ResolvedHardware> hw =
+        nc::resolveHardware(model, givenHardware, hardware);
+    if (failed(hw))
       return failure();
-    const unsigned stateBits = limits->stateBits;
-    const unsigned messageBits = limits->messageBits;
+    const unsigned stateBits = hw->limits.stateBits;
+    const unsigned messageBits = hw->limits.messageBits;
     if (!(sigmaDelta >= 0 && sigmaDelta <= 1))
       return model.emitError() << "sigma-delta must be a fraction between 0 "
                                   "and 1, got "
@@ -228,6 +228,8 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
 
 std::unique_ptr<Pass>
 ssm::createSSMQuantize(const SSMQuantizeOptions &options,
-                       std::shared_ptr<const CalibrationRanges> ranges) {
-  return std::make_unique<QuantizePass>(options, std::move(ranges));
+                       std::shared_ptr<const CalibrationRanges> ranges,
+                       DictionaryAttr hardwareDescription) {
+  return std::make_unique<QuantizePass>(options, std::move(ranges),
+                                        hardwareDescription);
 }

@@ -109,13 +109,9 @@ calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
   FailureOr<std::string> data = tools::calibrationData(*model, request);
   if (failed(data))
     return failure();
-  llvm::Expected<DictionaryAttr> hw =
-      nc::loadHardwareDescription(module.getContext(), options.hardware);
-  if (!hw)
-    return model->emitError() << llvm::toString(hw.takeError());
-  FailureOr<nc::HardwareLimits> limits =
-      nc::readHardwareLimits(*hw, [&] { return model->emitError(); });
-  if (failed(limits))
+  FailureOr<nc::ResolvedHardware> hw = nc::resolveHardware(
+      *model, options.hardwareDescription, options.hardware);
+  if (failed(hw))
     return failure();
   TimingScope timer = instrumentation.timing
                           ? instrumentation.timing->nest("calibration")
@@ -123,15 +119,30 @@ calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
   // The quantization report shows the SQNR.
   const bool measureSqnr =
       request.measureSqnr || !options.quantizationReport.empty();
-  return tools::calibrate(*model, *data, request.samples, limits->messageBits,
-                          measureSqnr, threads);
+  return tools::calibrate(*model, *data, request.samples,
+                          hw->limits.messageBits, measureSqnr, threads);
+}
+
+/// Loads `options.hardware` once for every stage and pass (a pass that
+/// is given the description does not read the file again).
+LogicalResult loadHardwareOnce(ModuleOp module, Loihi2PipelineOptions &options) {
+  if (options.hardwareDescription)
+    return success();
+  FailureOr<nc::ResolvedHardware> hw =
+      nc::resolveHardware(module, {}, options.hardware);
+  if (failed(hw))
+    return failure();
+  options.hardwareDescription = hw->description;
+  return success();
 }
 } // namespace
 
 FailureOr<CalibrationRanges>
-tools::calibrateForLoihi2(ModuleOp module, const Loihi2PipelineOptions &options,
+tools::calibrateForLoihi2(ModuleOp module, Loihi2PipelineOptions options,
                           const CalibrationRequest &request, int threads,
                           const Instrumentation &instrumentation) {
+  if (failed(loadHardwareOnce(module, options)))
+    return failure();
   if (failed(
           runStage(module, options, instrumentation, buildLoihi2CheckPipeline)))
     return failure();
@@ -143,6 +154,8 @@ LogicalResult tools::compileForLoihi2(ModuleOp module,
                                       const CalibrationRequest &request,
                                       int threads,
                                       const Instrumentation &instrumentation) {
+  if (failed(loadHardwareOnce(module, options)))
+    return failure();
   if (failed(
           runStage(module, options, instrumentation, buildLoihi2CheckPipeline)))
     return failure();

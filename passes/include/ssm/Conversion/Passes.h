@@ -19,6 +19,16 @@ namespace ssm {
 #define GEN_PASS_DECL
 #include "ssm/Conversion/Passes.h.inc"
 
+/// ssm-check-neurocore and convert-ssm-to-neurocore with the hardware
+/// description the driver loaded once for the whole pipeline (null: the
+/// `hw` option's file, as the generated constructors do).
+std::unique_ptr<mlir::Pass>
+createCheckNeurocoreLowering(const CheckNeurocoreLoweringOptions &options,
+                             mlir::DictionaryAttr hardwareDescription);
+std::unique_ptr<mlir::Pass>
+createConvertSSMToNeurocore(const ConvertSSMToNeurocoreOptions &options,
+                            mlir::DictionaryAttr hardwareDescription);
+
 #define GEN_PASS_REGISTRATION
 #include "ssm/Conversion/Passes.h.inc"
 

@@ -10,6 +10,7 @@
 
 #include "ssm/Transforms/Calibration.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Pass/PassManager.h"
 
 #include <memory>
@@ -26,6 +27,9 @@ void buildConvPipeline(mlir::OpPassManager &pm);
 /// (`calibrationRanges`) or the driver's in-memory calibration (`ranges`).
 struct Loihi2PipelineOptions {
   std::string hardware;          // "" = built-in loihi2.json
+  /// The description of `hardware`, loaded once by the driver and given to
+  /// every pass (null: each pass reads `hardware` itself).
+  mlir::DictionaryAttr hardwareDescription;
   std::string calibrationRanges; // path of a ranges file
   std::shared_ptr<const CalibrationRanges> ranges;
   double sigmaDelta = kDefaultSigmaDelta;

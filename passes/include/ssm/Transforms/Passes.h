@@ -18,11 +18,14 @@ namespace ssm {
 #define GEN_PASS_DECL
 #include "ssm/Transforms/Passes.h.inc"
 
-/// ssm-quantize with ranges the driver calibrated in memory (its
-/// `calibration-ranges` option, if set, must then be empty).
+/// ssm-quantize with what the driver has in memory: ranges it calibrated
+/// (null: the `calibration-ranges` file; if both, the file must be empty)
+/// and the hardware description it loaded once for the whole pipeline
+/// (null: the `hw` option's file).
 std::unique_ptr<mlir::Pass>
 createSSMQuantize(const SSMQuantizeOptions &options,
-                  std::shared_ptr<const CalibrationRanges> ranges);
+                  std::shared_ptr<const CalibrationRanges> ranges,
+                  mlir::DictionaryAttr hardwareDescription = {});
 
 #define GEN_PASS_REGISTRATION
 #include "ssm/Transforms/Passes.h.inc"

@@ -947,32 +947,19 @@ void Lowering::writeReport(llvm::raw_ostream &os) {
                       maxDepth);
 }
 
-/// The hardware limits of `path` ("" = built-in), or failure after an
-/// error on `anchor`. Both passes of this file read their `hw` option so.
-static FailureOr<std::pair<DictionaryAttr, Limits>>
-loadLimits(Operation *anchor, StringRef path) {
-  llvm::Expected<DictionaryAttr> hw =
-      nc::loadHardwareDescription(anchor->getContext(), path);
-  if (!hw) {
-    anchor->emitError() << llvm::toString(hw.takeError());
-    return failure();
-  }
-  FailureOr<Limits> limits =
-      nc::readHardwareLimits(*hw, [&] { return anchor->emitError(); });
-  if (failed(limits))
-    return failure();
-  return std::make_pair(*hw, *limits);
-}
-
 struct CheckNeurocoreLoweringPass
     : ssm::impl::CheckNeurocoreLoweringBase<CheckNeurocoreLoweringPass> {
   using Base::Base;
+  CheckNeurocoreLoweringPass(const CheckNeurocoreLoweringOptions &options,
+                             DictionaryAttr hardwareDescription)
+      : Base(options), given(hardwareDescription) {}
+  DictionaryAttr given; // the driver's hardware description, if any
 
   void runOnOperation() override {
-    FailureOr<std::pair<DictionaryAttr, Limits>> hw =
-        loadLimits(getOperation(), hardware);
-    if (failed(hw) || failed(checkNeurocoreLowering(getOperation(),
-                                                    hw->second)))
+    FailureOr<nc::ResolvedHardware> hw =
+        nc::resolveHardware(getOperation(), given, hardware);
+    if (failed(hw) ||
+        failed(checkNeurocoreLowering(getOperation(), hw->limits)))
       signalPassFailure();
     markAllAnalysesPreserved();
   }
@@ -981,6 +968,10 @@ struct CheckNeurocoreLoweringPass
 struct ConvertSSMToNeurocorePass
     : ssm::impl::ConvertSSMToNeurocoreBase<ConvertSSMToNeurocorePass> {
   using Base::Base;
+  ConvertSSMToNeurocorePass(const ConvertSSMToNeurocoreOptions &options,
+                            DictionaryAttr hardwareDescription)
+      : Base(options), given(hardwareDescription) {}
+  DictionaryAttr given; // the driver's hardware description, if any
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -991,15 +982,15 @@ struct ConvertSSMToNeurocorePass
                          << models.size();
       return signalPassFailure();
     }
-    FailureOr<std::pair<DictionaryAttr, Limits>> hw = loadLimits(module,
-                                                                 hardware);
+    FailureOr<nc::ResolvedHardware> hw =
+        nc::resolveHardware(module, given, hardware);
     if (failed(hw))
       return signalPassFailure();
-    Lowering lowering(models.front(), hw->second);
+    Lowering lowering(models.front(), hw->limits);
     if (failed(lowering.lower()) || failed(lowering.quantize()) ||
         failed(lowering.pipeline()) || failed(lowering.splitAndPlace()))
       return signalPassFailure();
-    lowering.emit(module, hw->first);
+    lowering.emit(module, hw->description);
     if (!report.empty()) {
       std::error_code ec;
       if (report == "-") {
@@ -1019,3 +1010,17 @@ struct ConvertSSMToNeurocorePass
 };
 
 } // namespace
+
+std::unique_ptr<Pass>
+ssm::createCheckNeurocoreLowering(const CheckNeurocoreLoweringOptions &options,
+                                  DictionaryAttr hardwareDescription) {
+  return std::make_unique<CheckNeurocoreLoweringPass>(options,
+                                                      hardwareDescription);
+}
+
+std::unique_ptr<Pass>
+ssm::createConvertSSMToNeurocore(const ConvertSSMToNeurocoreOptions &options,
+                                 DictionaryAttr hardwareDescription) {
+  return std::make_unique<ConvertSSMToNeurocorePass>(options,
+                                                     hardwareDescription);
+}

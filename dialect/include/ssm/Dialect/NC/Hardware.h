@@ -56,6 +56,19 @@ parseHardwareDescription(mlir::MLIRContext *context, llvm::StringRef json,
 llvm::Expected<mlir::DictionaryAttr>
 loadHardwareDescription(mlir::MLIRContext *context, llvm::StringRef path);
 
+/// A hardware description and its limits.
+struct ResolvedHardware {
+  mlir::DictionaryAttr description;
+  HardwareLimits limits;
+};
+
+/// The hardware a pass targets: `given` when set (the driver loaded the
+/// description once for the whole pipeline), else the file at `path` (""
+/// = built in; ssmc-opt's `hw=` options). Errors are emitted on `anchor`.
+mlir::FailureOr<ResolvedHardware> resolveHardware(mlir::Operation *anchor,
+                                                  mlir::DictionaryAttr given,
+                                                  llvm::StringRef path);
+
 /// The text of the built-in hardware/loihi2.json.
 llvm::StringRef defaultHardwareJSON();
 

@@ -69,7 +69,7 @@ struct Instrumentation {
 /// hardware: runs the check stage (which may rewrite the module), then
 /// calibrate().
 mlir::FailureOr<CalibrationRanges>
-calibrateForLoihi2(mlir::ModuleOp module, const Loihi2PipelineOptions &options,
+calibrateForLoihi2(mlir::ModuleOp module, Loihi2PipelineOptions options,
                    const CalibrationRequest &request, int threads,
                    const Instrumentation &instrumentation = {});
 
