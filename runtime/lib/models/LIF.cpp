@@ -100,7 +100,8 @@ class LIFKernel final : public GroupKernel {
 public:
   explicit LIFKernel(const NeuronGroup &g)
       : n(g.size), du(g.params[Du]), dv(g.params[Dv]), vth(g.params[Vth]),
-        graded(g.hasFlag("graded")), one(int64_t(1) << g.frac) {
+        graded(g.hasFlag("graded")),
+        one(g.frac >= 0 && g.frac <= 62 ? int64_t(1) << g.frac : 0) {
     reset();
   }
   void reset() override {
@@ -138,7 +139,8 @@ private:
   int64_t n;
   const std::vector<int32_t> &du, &dv, &vth;
   bool graded;
-  int64_t one; // a binary spike's payload: 1.0 in the value format
+  int64_t one; // a binary spike's payload: 1.0 in the value format (check()
+               // refuses a binary group whose format cannot hold it)
   std::vector<int64_t> u, v;
 };
 
