@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Runtime/ConvExecutor.h"
+#include "ssm/Runtime/EGRU.h"
 #include "ssm/Runtime/Reference.h"
 
 #include <cblas.h>
@@ -354,12 +355,12 @@ void ConvExecutor::Impl::egru(size_t i, const float *x, float *y,
         for (int64_t j = 0; j < H; ++j)
           zRec += R[(2 * H + h) * H + j] * reset * prev[j];
         const float candidate = std::tanh(gates[2 * H + h] + zRec);
-        yt[h] = update * candidate + (1 - update) * c[h] -
-                static_cast<float>(layer.theta[h]) * e[h];
+        yt[h] = egru::state(update, candidate, c[h],
+                            static_cast<float>(layer.theta[h]), e[h]);
       }
       for (int64_t h = 0; h < H; ++h) {
         c[h] = yt[h];
-        e[h] = c[h] > static_cast<float>(layer.theta[h]) ? 1.0f : 0.0f;
+        e[h] = egru::event(c[h], static_cast<float>(layer.theta[h]));
         yt[h] = c[h] * e[h];
       }
       std::copy(yt, yt + H, prev.begin());

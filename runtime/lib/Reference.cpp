@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Runtime/Reference.h"
+#include "ssm/Runtime/EGRU.h"
 #include "ssm/Runtime/FixedPoint.h"
 
 #include <algorithm>
@@ -102,12 +103,11 @@ void stepLayer(const Layer &layer, LayerState &s, int64_t k,
         zRec += layer.recurrent[zRow * H + j] * reset * s.y[j];
       const double candidate = std::tanh(zIn + zRec);
       // The new c uses the previous step's event for its reset term.
-      out[h] = update * candidate + (1.0 - update) * s.c[h] -
-               layer.theta[h] * s.e[h];
+      out[h] = egru::state(update, candidate, s.c[h], layer.theta[h], s.e[h]);
     }
     for (int64_t h = 0; h < H; ++h) {
       s.c[h] = out[h];
-      s.e[h] = s.c[h] > layer.theta[h] ? 1.0 : 0.0;
+      s.e[h] = egru::event(s.c[h], layer.theta[h]);
       out[h] = s.c[h] * s.e[h];
     }
     std::copy(out, out + H, s.y.begin());

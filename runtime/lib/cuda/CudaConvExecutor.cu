@@ -11,6 +11,7 @@
 
 #include "ssm/Runtime/ConvExecutor.h"
 #include "ssm/Runtime/CudaConvExecutor.h"
+#include "ssm/Runtime/EGRU.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -252,8 +253,8 @@ __global__ void egruScan(const float *x, const float *W, const float *R,
     for (int64_t j = 0; j < H; ++j)
       zRec += R[(2 * H + h) * H + j] * reset * prev[j];
     const float candidate = tanhf(gate[2] + zRec);
-    c = update * candidate + (1 - update) * c - theta[h] * e;
-    e = c > theta[h] ? 1.0f : 0.0f;
+    c = egru::state(update, candidate, c, theta[h], e);
+    e = egru::event(c, theta[h]);
     const float out = c * e;
     __syncthreads(); // everyone has read prev
     prev[h] = out;

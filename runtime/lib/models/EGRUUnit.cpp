@@ -12,9 +12,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "../NeuronKernel.h"
+#include "ssm/Runtime/EGRU.h"
 
 #include <fmt/format.h>
 
+using namespace ssm::rt;
 using namespace ssm::rt::neuro;
 
 namespace {
@@ -40,8 +42,8 @@ public:
       const double reset = 1.0 / (1.0 + std::exp(-gates[n + i] * lsb));
       const double z =
           std::tanh((gates[2 * n + i] + reset * gates[3 * n + i]) * lsb);
-      const double next = update * z + (1.0 - update) * (c[i] * lsb) -
-                          (e[i] ? theta[i] * lsb : 0.0);
+      const double next = egru::state(update, z, c[i] * lsb, theta[i] * lsb,
+                                      e[i] ? 1.0 : 0.0);
       c[i] = clampCounted(static_cast<int64_t>(std::llround(next / lsb)),
                           w.stateLo, w.stateHi, u.overflows);
       e[i] = c[i] > theta[i];
@@ -71,8 +73,8 @@ public:
       const double r = 1.0 / (1.0 + std::exp(-current[n + i]));
       const double z = std::tanh(current[2 * n + i] + r * current[3 * n + i]);
       const double th = real(theta[i], frac);
-      c[i] = u * z + (1.0 - u) * c[i] - (e[i] ? th : 0.0);
-      e[i] = c[i] > th;
+      c[i] = egru::state(u, z, c[i], th, e[i] ? 1.0 : 0.0);
+      e[i] = egru::event(c[i], th) != 0.0;
       out[i] = e[i] ? c[i] : 0.0;
     }
   }
