@@ -47,6 +47,13 @@ if config.sanitizers:
     config.environment["ASAN_OPTIONS"] = "detect_leaks=1:allow_user_poisoning=0"
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 
+# Seconds after which a tool that should fail fast is taken for hung. The
+# sanitizers slow the largest legal inputs several times (the parameter
+# budget case of Frontend/robustness.test: 1.5 s in the release build,
+# 6.4 s under ASan), and a loaded machine more; the limit still catches a
+# real hang.
+config.substitutions.append(("%hang_limit", "40" if config.sanitizers else "10"))
+
 # Tests of the "no GPU here" error path run only where there is none.
 if shutil.which("nvidia-smi") is None:
     config.available_features.add("no-gpu")

@@ -47,6 +47,7 @@ import re
 import shutil
 import struct
 import subprocess
+import time
 import sys
 
 import h5py
@@ -501,11 +502,14 @@ def run_case(case, work, timeout):
     argv = [a.replace("{dir}", cdir) for a in case.argv]
     env = dict(os.environ)
     env.update({k: v.replace("{dir}", cdir) for k, v in case.env.items()})
+    start = time.monotonic()
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout, env=env, cwd=cdir)
     except subprocess.TimeoutExpired:
         return "hang", argv, b""
+    finally:
+        case.seconds = time.monotonic() - start
     output = proc.stdout + proc.stderr
     if proc.returncode < 0 or proc.returncode >= 128 or any(
             p in output for p in CRASH_PATTERNS):
@@ -567,6 +571,11 @@ def main():
               f"{r['error']:7} {r['ok'] + r['accepted']:7} {r['crash']:6} {r['hang']:5} "
               f"{r['accepted']:9} {r['unclear']:8}")
     print(f"{len(cases)} cases, {len(findings)} findings")
+    # How close the slowest cases come to --timeout (a hang is judged by
+    # wall time, so a loaded machine moves them closer).
+    slowest = sorted(cases, key=lambda c: -getattr(c, "seconds", 0))[:3]
+    print("slowest: " + ", ".join(f"{c.kind} {c.name} {c.seconds:.1f} s"
+                                  for c in slowest))
     if findings:
         keep = os.path.join(args.out, "findings")
         os.makedirs(keep, exist_ok=True)
