@@ -52,6 +52,8 @@ public:
           "cannot be created (property lists)");
     for (hid_t list : {fileList, groups, datasets})
       H5Pset_obj_track_times(list, false);
+    canCompress = H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 &&
+                  H5Zfilter_avail(H5Z_FILTER_SHUFFLE) > 0;
     file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fileList, H5P_DEFAULT);
     check(file, "cannot be created");
   }
@@ -144,6 +146,7 @@ private:
   std::string path;
   hid_t file = -1;
   hid_t fileList = -1, groups = -1, datasets = -1; // creation property lists
+  bool canCompress = false; // libhdf5 has the shuffle and deflate filters
 
   /// Datasets of at least this many elements are stored compressed.
   static constexpr hsize_t kCompressAt = 8192;
@@ -158,10 +161,8 @@ private:
     hsize_t elements = 1;
     for (hsize_t d : dims)
       elements *= d;
-    if (dims.empty() || elements < kCompressAt ||
-        H5Tget_class(fileType) != H5T_INTEGER ||
-        H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0 ||
-        H5Zfilter_avail(H5Z_FILTER_SHUFFLE) <= 0)
+    if (!canCompress || dims.empty() || elements < kCompressAt ||
+        H5Tget_class(fileType) != H5T_INTEGER)
       return -1;
     // Chunks of about 2^20 elements: whole rows of a 2-D table.
     constexpr hsize_t kChunk = hsize_t(1) << 20;

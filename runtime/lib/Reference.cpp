@@ -51,6 +51,42 @@ void denseRows(const double *w, const double *bias, const double *x,
   }
 }
 
+/// G consecutive modes of one S4D channel (complex pairs at x[m], x[m + 2],
+/// ...) over a chunk of T tokens with input `u`: x = A_bar x + B_bar u on
+/// the real and imaginary parts, and each token's `sums` adds Re(C x) of
+/// the modes in order. G > 1 runs the recurrences side by side (each is a
+/// chain of dependent operations; several keep the core busy). `largest`
+/// takes the largest |Re x|, |Im x| they reach.
+template <int64_t G>
+void scanModes(const double *a, const double *b, const double *c, double *x,
+               int64_t m, const double *u, double *sums, int64_t T,
+               double &largest) {
+  double xr[G], xi[G], big[G];
+  for (int64_t j = 0; j < G; ++j) {
+    xr[j] = x[m + 2 * j];
+    xi[j] = x[m + 2 * j + 1];
+    big[j] = largest;
+  }
+  for (int64_t t = 0; t < T; ++t) {
+    double y = sums[t];
+    for (int64_t j = 0; j < G; ++j) {
+      const int64_t q = m + 2 * j;
+      const double re = a[q] * xr[j] - a[q + 1] * xi[j];
+      const double im = a[q] * xi[j] + a[q + 1] * xr[j];
+      xr[j] = re + b[q] * u[t];
+      xi[j] = im + b[q + 1] * u[t];
+      y += c[q] * xr[j] - c[q + 1] * xi[j];
+      big[j] = std::max(big[j], std::max(std::abs(xr[j]), std::abs(xi[j])));
+    }
+    sums[t] = y;
+  }
+  for (int64_t j = 0; j < G; ++j) {
+    x[m + 2 * j] = xr[j];
+    x[m + 2 * j + 1] = xi[j];
+    largest = std::max(largest, big[j]);
+  }
+}
+
 /// Per-layer recurrent state of one sequence.
 struct LayerState {
   std::vector<std::complex<double>> x; // S4D modes [H, N/2]
@@ -215,54 +251,15 @@ std::vector<double> ssm::rt::runReference(const Model &model,
           for (int64_t t = 0; t < T; ++t)
             column[t] = inChunk[t * inCh + h];
           std::fill(sums.begin(), sums.begin() + T, 0.0);
-          // kChains modes at a time: each mode's recurrence is a chain of
-          // dependent operations, several keep the core busy; each token's
-          // sum still adds the modes in order.
+          // kChains modes at a time, the rest one by one (scanModes).
           const int64_t end = 2 * (h + 1) * modes;
           int64_t m = 2 * h * modes;
-          for (; m + 2 * kChains <= end; m += 2 * kChains) {
-            double xr[kChains], xi[kChains], big[kChains];
-            for (int64_t j = 0; j < kChains; ++j) {
-              xr[j] = x[m + 2 * j];
-              xi[j] = x[m + 2 * j + 1];
-              big[j] = largest;
-            }
-            for (int64_t t = 0; t < T; ++t) {
-              double y = sums[t];
-              for (int64_t j = 0; j < kChains; ++j) {
-                const int64_t q = m + 2 * j;
-                const double re = a[q] * xr[j] - a[q + 1] * xi[j];
-                const double im = a[q] * xi[j] + a[q + 1] * xr[j];
-                xr[j] = re + b[q] * column[t];
-                xi[j] = im + b[q + 1] * column[t];
-                y += c[q] * xr[j] - c[q + 1] * xi[j];
-                big[j] = std::max(big[j], std::max(std::abs(xr[j]),
-                                                   std::abs(xi[j])));
-              }
-              sums[t] = y;
-            }
-            for (int64_t j = 0; j < kChains; ++j) {
-              x[m + 2 * j] = xr[j];
-              x[m + 2 * j + 1] = xi[j];
-              largest = std::max(largest, big[j]);
-            }
-          }
-          for (; m < end; m += 2) {
-            const double ar = a[m], ai = a[m + 1], br = b[m], bi = b[m + 1],
-                         cr = c[m], ci = c[m + 1];
-            double xr = x[m], xi = x[m + 1], big = largest;
-            for (int64_t t = 0; t < T; ++t) {
-              const double re = ar * xr - ai * xi;
-              const double im = ar * xi + ai * xr;
-              xr = re + br * column[t];
-              xi = im + bi * column[t];
-              sums[t] += cr * xr - ci * xi;
-              big = std::max(big, std::max(std::abs(xr), std::abs(xi)));
-            }
-            x[m] = xr;
-            x[m + 1] = xi;
-            largest = big;
-          }
+          for (; m + 2 * kChains <= end; m += 2 * kChains)
+            scanModes<kChains>(a, b, c, x, m, column.data(), sums.data(), T,
+                               largest);
+          for (; m < end; m += 2)
+            scanModes<1>(a, b, c, x, m, column.data(), sums.data(), T,
+                         largest);
           for (int64_t t = 0; t < T; ++t)
             out[t * outCh + h] = 2.0 * sums[t] + layer.d[h] * column[t];
         }

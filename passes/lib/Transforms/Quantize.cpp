@@ -121,7 +121,9 @@ struct QuantizePass : ssm::impl::SSMQuantizeBase<QuantizePass> {
       }
       if (isa<NeuronOp>(op)) {
         // A neuron's registers hold its input current, its states and (at
-        // a spike, before the reset) up to twice their calibrated range.
+        // a spike, before the reset) up to twice their calibrated range;
+        // activationFrac adds its usual bit of headroom on top, so the
+        // format holds four times the largest calibrated value.
         const rt::Layer &layer = rtModel->layers[i];
         const double range =
             2.0 * std::max({ranges.layers[i].stateMaxAbs,

@@ -373,8 +373,8 @@ LogicalResult Lowering::lowerNeuronLayer(NeuronOp op) {
   // Current, state and payload share the state's format; the output's
   // sigma-delta threshold is rescaled to it.
   g.frac = static_cast<int>(stateFrac.getInt());
-  g.threshold = static_cast<int64_t>(std::floor(
-      std::ldexp(static_cast<double>(outThreshold), g.frac - outFrac)));
+  g.threshold = payloadThreshold(
+      std::ldexp(static_cast<double>(outThreshold), g.frac - outFrac));
   const rt::NeuronLayerView view{&info, g.size, &*params, op.getFlagBits()};
   rt::LoweredNeuronParams lowered = info.lower(view, g.frac, limits.stateBits);
   for (auto [name, values] : llvm::zip(g.model->params, lowered.params))
@@ -605,8 +605,8 @@ LogicalResult Lowering::lower() {
                                   inputThreshold)))
                 return failure();
               g.frac = std::min(meanFrac, inputFrac);
-              g.threshold = static_cast<int64_t>(std::floor(std::ldexp(
-                  static_cast<double>(g.threshold), g.frac - meanFrac)));
+              g.threshold = payloadThreshold(std::ldexp(
+                  static_cast<double>(g.threshold), g.frac - meanFrac));
               groupOf[readout.getResult()] = newGroup(std::move(g));
               return success();
             })
