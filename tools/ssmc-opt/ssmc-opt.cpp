@@ -11,6 +11,7 @@
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Frontend/Load.h"
 #include "ssm/InitAllDialects.h"
+#include "ssm/NC/Passes.h"
 #include "ssm/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -26,6 +27,7 @@ int main(int argc, char **argv) {
 
   ssm::registerSSMPasses();
   ssm::registerSSMConversionPasses();
+  ssm::nc::registerNCPasses();
   ssm::registerSSMPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

@@ -139,7 +139,11 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
       g.name = group.getSymName().str();
       g.model = group.getModelInfo(); // the verifier checked it exists
       g.size = group.getSize();
-      g.core = coreIndex.lookup(group.getCore());
+      if (!group.getCore())
+        return group.emitOpError()
+               << "is not placed on a core; run nc-place (the ssm-to-nc "
+                  "pipeline does) before running or saving the network";
+      g.core = coreIndex.lookup(*group.getCore());
       g.payloadBits = group.getOutput().getType().getPayloadBits();
       g.frac = static_cast<int>(group.getFracBits().value_or(0));
       if (std::optional<ArrayRef<int64_t>> fracs = group.getParamFracBits())

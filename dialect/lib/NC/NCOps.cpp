@@ -185,6 +185,54 @@ int64_t ssm::nc::synapseTableBytes(int64_t rows, int64_t cols,
   return (nonZero * (weightBits + indexBits) + 7) / 8;
 }
 
+int64_t ssm::nc::cheaperSynapseTableBytes(int64_t rows, int64_t cols,
+                                          int64_t nonZero, unsigned weightBits,
+                                          bool *sparse) {
+  const int64_t dense =
+      synapseTableBytes(rows, cols, nonZero, weightBits, false);
+  const int64_t packed =
+      synapseTableBytes(rows, cols, nonZero, weightBits, true);
+  if (sparse)
+    *sparse = packed < dense;
+  return std::min(dense, packed);
+}
+
+SynapsesOp ssm::nc::buildSynapseTable(OpBuilder &b, Location loc,
+                                      ValueRange inputs, int64_t rows,
+                                      int64_t cols, ArrayRef<int64_t> index,
+                                      ArrayRef<int64_t> q, int64_t exponent,
+                                      int64_t delay, StringRef name,
+                                      unsigned weightBits) {
+  MLIRContext *ctx = b.getContext();
+  const unsigned storageBits = weightBits <= 8 ? 8 : 16;
+  bool sparse = false;
+  cheaperSynapseTableBytes(rows, cols, static_cast<int64_t>(q.size()),
+                           weightBits, &sparse);
+  ElementsAttr weights, indices;
+  if (sparse) {
+    std::vector<int64_t> positions;
+    positions.reserve(2 * q.size());
+    for (int64_t flat : index) {
+      positions.push_back(flat / cols);
+      positions.push_back(flat % cols);
+    }
+    weights = makeIntegerParam(ctx, {int64_t(q.size())}, q, storageBits, name);
+    indices = makeIntegerParam(ctx, {int64_t(q.size()), 2}, positions, 32,
+                               (name + ".indices").str());
+  } else {
+    std::vector<int64_t> dense(rows * cols, 0);
+    for (size_t k = 0; k < q.size(); ++k)
+      dense[index[k]] = q[k];
+    weights = makeIntegerParam(ctx, {rows, cols}, dense, storageBits, name);
+  }
+  return b.create<SynapsesOp>(
+      loc, CurrentType::get(ctx, rows), inputs, weights, indices,
+      b.getI64IntegerAttr(exponent),
+      SynapseLayoutAttr::get(ctx, sparse ? SynapseLayout::Sparse
+                                         : SynapseLayout::Dense),
+      b.getI64IntegerAttr(delay), b.getStringAttr(name));
+}
+
 int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
   auto [out, in] = tableShape(*this);
   const bool sparse = getLayout() == SynapseLayout::Sparse;
@@ -388,12 +436,17 @@ LogicalResult NetworkOp::verifyRegions() {
     auto group = dyn_cast<NeuronsOp>(op);
     if (!group)
       continue;
-    if (!symbols.lookup<CoreOp>(group.getCore()))
-      return group.emitOpError() << "runs on unknown core @" << group.getCore();
-    neurons[group.getCore()] += group.getSize();
+    // A group without a core is not placed yet (nc-place places it); the
+    // runtime refuses such a network.
+    std::optional<StringRef> core = group.getCore();
+    if (!core)
+      continue;
+    if (!symbols.lookup<CoreOp>(*core))
+      return group.emitOpError() << "runs on unknown core @" << *core;
+    neurons[*core] += group.getSize();
     for (Value input : group.getInputs())
       if (auto table = input.getDefiningOp<SynapsesOp>())
-        synapseBytes[group.getCore()] += table.getMemoryBytes(hw.weightBits);
+        synapseBytes[*core] += table.getMemoryBytes(hw.weightBits);
   }
   for (CoreOp core : getBody().getOps<CoreOp>()) {
     int64_t used = neurons.lookup(core.getSymName());

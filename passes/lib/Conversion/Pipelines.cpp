@@ -2,6 +2,7 @@
 
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Conversion/Passes.h"
+#include "ssm/NC/Passes.h"
 #include "ssm/Transforms/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -32,8 +33,13 @@ void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
                                                options.hardwareDescription));
   ConvertSSMToNeurocoreOptions convert;
   convert.hardware = options.hardware;
-  convert.report = options.coreReport;
   pm.addPass(createConvertSSMToNeurocore(convert, options.hardwareDescription));
+  mlir::OpPassManager &network = pm.nest<nc::NetworkOp>();
+  network.addPass(nc::createNCInsertDelays());
+  network.addPass(nc::createNCSplitGroups());
+  network.addPass(nc::createNCPlace());
+  if (!options.coreReport.empty())
+    network.addPass(nc::createNCCoreReport({options.coreReport}));
 }
 
 void ssm::buildLoihi2Pipeline(mlir::OpPassManager &pm,
@@ -65,7 +71,8 @@ void ssm::registerSSMPipelines() {
       "ssm-to-nc",
       "Lower a model to a placed nc.network for the loihi2 target "
       "(ssm-check-neurocore, ssm-discretize, ssm-quantize, "
-      "convert-ssm-to-neurocore)",
+      "convert-ssm-to-neurocore, nc-insert-delays, nc-split-groups, "
+      "nc-place)",
       [](mlir::OpPassManager &pm, const Loihi2CommandLineOptions &o) {
         ssm::Loihi2PipelineOptions options;
         options.hardware = o.hardware;

@@ -52,36 +52,32 @@ def CheckNeurocoreLowering : Pass<"ssm-check-neurocore", "::ssm::ModelOp"> {
 }
 
 def ConvertSSMToNeurocore : Pass<"convert-ssm-to-neurocore", "::mlir::ModuleOp"> {
-  let summary = "Lower a quantized ssm.model to a placed nc.network";
+  let summary = "Lower a quantized ssm.model to an unplaced nc.network";
   let description = [{
     Replaces the module's `ssm.model` (after `ssm-discretize` and
-    `ssm-quantize`) by an `nc.network` for the hardware description `hw`:
+    `ssm-quantize`) by an `nc.network` for the hardware description `hw`,
+    one lowering per layer kind:
 
     - every value that must travel as spikes becomes a neuron group in its
       connection's fixed-point format: inputs (`nc.input`), ReLU
       (`sigma_delta_relu`), S4D modes (`s4d_mode`), readouts
-      (`accumulator`), and linear results that are read more than once, by
-      an S4D layer, or leave the model (`sigma_delta`);
+      (`accumulator`), EGRU units (`egru_unit`), neuron layers (their
+      model: `lif`, ...), and linear results that are read more than once,
+      by an S4D layer, or leave the model (`sigma_delta`);
     - linear layers fold into the synapse tables of the group that reads
       them: dense (W, bias on the group), add (both operands' tables), the
       S4D layer's reduce table (modes to channel) and its `D` skip table;
       each S4D layer also gets an expand table (channel to its N/2 modes);
     - weights become int8 with a shared exponent per table
-      (ssm/Runtime/Quantize.h), tables sparse when that is smaller;
-    - synaptic delays line up paths of different length (D skip, residual),
-      so every group sees all its inputs from the same token;
-    - groups larger than a core (neurons or synapse memory) are split into
-      parts of one core each; parts are placed on the mesh (Boost.Graph;
-      docs/loihi2-compile.md has the algorithm); a model that does not fit
-      is an error naming the layer, what it needs and what is left.
+      (ssm/Runtime/Quantize.h), tables sparse when that is smaller.
 
-    `report` (a path, `-` for stdout) writes the per-core table.
+    Groups are emitted whole, with no core and no delays: `nc-insert-delays`,
+    `nc-split-groups` and `nc-place` follow (the `ssm-to-nc` pipeline runs
+    them all).
   }];
   let options = [
     Option<"hardware", "hw", "std::string", /*default=*/"\"\"",
-           "Hardware description JSON (default: the built-in loihi2.json)">,
-    Option<"report", "report", "std::string", /*default=*/"\"\"",
-           "Write the per-core resource table here (- for stdout)">
+           "Hardware description JSON (default: the built-in loihi2.json)">
   ];
   let dependentDialects = ["::ssm::nc::NCDialect"];
 }

@@ -21,10 +21,10 @@ namespace ssm {
 /// ssm -> conv form: ssm-discretize, convert-ssm-to-conv (on every model).
 void buildConvPipeline(mlir::OpPassManager &pm);
 
-/// Options of the loihi2 pipeline (ssm-check-neurocore, ssm-discretize,
-/// ssm-quantize, convert-ssm-to-neurocore); the pass descriptions document
-/// each one. The calibration ranges come from one of two places: a file
-/// (`calibrationRanges`) or the driver's in-memory calibration (`ranges`).
+/// Options of the loihi2 pipeline (buildLoihi2Pipeline); the pass
+/// descriptions document each one. The calibration ranges come from one of
+/// two places: a file (`calibrationRanges`) or the driver's in-memory
+/// calibration (`ranges`).
 struct Loihi2PipelineOptions {
   std::string hardware;          // "" = built-in loihi2.json
   /// The description of `hardware`, loaded once by the driver and given to
@@ -50,7 +50,9 @@ void buildLoihi2Pipeline(mlir::OpPassManager &pm,
 void buildLoihi2CheckPipeline(mlir::OpPassManager &pm,
                               const Loihi2PipelineOptions &options);
 
-/// What runs after calibration: ssm-quantize, convert-ssm-to-neurocore.
+/// What runs after calibration: ssm-quantize, convert-ssm-to-neurocore,
+/// nc-insert-delays, nc-split-groups, nc-place and, when `coreReport` names
+/// a file, nc-core-report.
 void buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
                                  const Loihi2PipelineOptions &options);
 

@@ -1,22 +1,21 @@
 //===- SSMToNeurocore.cpp - lower a quantized ssm.model to nc -------------===//
 //
 // convert-ssm-to-neurocore (Passes.td has the contract). The lowering runs
-// in five steps over a small graph of its own, because the ssm graph and
+// in three steps over a small graph of its own, because the ssm graph and
 // the neurocore graph do not correspond op for op:
 //
-//  1. lower: every ssm value becomes either a neuron group or a *linear
-//     form* (a sum of matrices applied to groups, plus a bias) that folds
-//     into the synapse tables of whichever group reads it;
+//  1. lower, one function per layer kind: every ssm value becomes either a
+//     neuron group or a *linear form* (a sum of matrices applied to groups,
+//     plus a bias) that folds into the synapse tables of whichever group
+//     reads it;
 //  2. quantize the tables and parameters against the connection formats
 //     ssm-quantize chose (ssm/Runtime/Quantize.h);
-//  3. pipeline: depths and the synaptic delays that align every group's
-//     inputs on one token;
-//  4. split groups that exceed a core and place the parts (Placement.h);
-//  5. emit the nc.network.
+//  3. emit the nc.network, its groups not yet placed.
+//
+// What follows works on nc alone and is its own pass each (ssm/NC/
+// Passes.td): nc-insert-delays, nc-split-groups, nc-place, nc-core-report.
 //
 //===----------------------------------------------------------------------===//
-
-#include "Placement.h"
 
 #include "ssm/Conversion/Passes.h"
 #include "ssm/Dialect/NC/Hardware.h"
@@ -87,18 +86,9 @@ struct Table {
   std::vector<int64_t> index;
   std::vector<int64_t> q;
   int exponent = 0;
-  int64_t delay = 0;
-
-  /// The entries of rows [begin, end), as a range of positions.
-  std::pair<size_t, size_t> entriesOfRows(int64_t begin, int64_t end) const {
-    auto first = std::lower_bound(index.begin(), index.end(), begin * cols);
-    auto last = std::lower_bound(first, index.end(), end * cols);
-    return {static_cast<size_t>(first - index.begin()),
-            static_cast<size_t>(last - index.begin())};
-  }
 };
 
-/// A neuron group of the lowered graph (before splitting).
+/// A neuron group of the lowered graph.
 struct Group {
   std::string name;  // unique symbol
   std::string layer; // the ssm layer it implements
@@ -115,23 +105,11 @@ struct Group {
   std::vector<std::pair<std::string, std::vector<int64_t>>> params;
   std::vector<int64_t> paramFrac;
   std::vector<std::string> flags;
-  // Steps 2 and 3.
+  // Step 2.
   std::vector<Table> tables;
   std::vector<int64_t> bias;
-  int64_t depth = 0;
-  // Step 4: part p covers neurons [partStart[p], partStart[p + 1]).
-  std::vector<int64_t> partStart;
-  std::vector<Value> partValues;
-
-  /// Rows of its tables (entries of its current) per neuron: a model with
-  /// several (an EGRU unit stacks four gate inputs) is never split.
-  int64_t rowsPerNeuron() const { return model->currentPerNeuron; }
-  /// The table rows of part p.
-  std::pair<int64_t, int64_t> partRows(size_t p) const {
-    if (rowsPerNeuron() > 1)
-      return {0, rowsPerNeuron() * size};
-    return {partStart[p], partStart[p + 1]};
-  }
+  // Step 3: the group's messages in the network.
+  Value value;
 };
 
 using Limits = nc::HardwareLimits;
@@ -160,10 +138,7 @@ public:
 
   LogicalResult lower();
   LogicalResult quantize();
-  LogicalResult pipeline();
-  LogicalResult splitAndPlace();
   nc::NetworkOp emit(ModuleOp module, DictionaryAttr hardware);
-  void writeReport(llvm::raw_ostream &os);
 
 private:
   ModelOp model;
@@ -174,9 +149,6 @@ private:
   llvm::DenseSet<Value> needsGroup;
   llvm::StringSet<> usedNames;
   std::vector<int> outputs;
-  // Placement: per group part (flattened in group order), its core.
-  std::vector<int> partCore;
-  std::vector<std::array<int64_t, 3>> corePositions;
 
   /// The stream's fixed-point format and sigma-delta threshold in payload
   /// units; fails unless ssm-quantize typed it.
@@ -642,7 +614,7 @@ LogicalResult Lowering::quantize() {
       rt::quant::TableWeights w = rt::quant::quantizeTable(
           t.value, groups[t.source].frac, g.frac, limits.weightBits,
           limits.exponentMin, limits.exponentMax);
-      Table table{t.source, t.rows, t.cols, {}, {}, w.exponent, 0};
+      Table table{t.source, t.rows, t.cols, {}, {}, w.exponent};
       for (size_t k = 0; k < w.q.size(); ++k)
         if (w.q[k] != 0) { // a weight may round to zero
           table.index.push_back(t.index[k]);
@@ -656,128 +628,6 @@ LogicalResult Lowering::quantize() {
   return success();
 }
 
-LogicalResult Lowering::pipeline() {
-  // Groups were created in topological order, so sources come first.
-  for (Group &g : groups) {
-    if (g.isInput)
-      continue;
-    // A table from the group itself is recurrent: it delivers the previous
-    // token with no delay and does not set the depth.
-    const Group *self = &g;
-    int64_t depth = 0;
-    for (const Table &t : g.tables)
-      if (&groups[t.source] != self)
-        depth = std::max(depth, groups[t.source].depth + 1);
-    g.depth = depth;
-    for (Table &t : g.tables) {
-      if (&groups[t.source] == self)
-        continue;
-      t.delay = depth - groups[t.source].depth - 1;
-      if (t.delay > limits.maxDelay)
-        return g.origin->emitOpError()
-               << "needs a synaptic delay of " << t.delay << " steps to line "
-               << "up its inputs, more than " << limits.name << "'s "
-               << limits.maxDelay;
-    }
-  }
-  return success();
-}
-
-/// Bytes of the rows [begin, end) of a table, in the cheaper layout.
-int64_t tableBytes(const Table &t, int64_t begin, int64_t end,
-                   unsigned weightBits, bool *sparse = nullptr) {
-  const auto [first, last] = t.entriesOfRows(begin, end);
-  const int64_t nonZero = static_cast<int64_t>(last - first);
-  const int64_t dense =
-      nc::synapseTableBytes(end - begin, t.cols, nonZero, weightBits, false);
-  const int64_t packed =
-      nc::synapseTableBytes(end - begin, t.cols, nonZero, weightBits, true);
-  if (sparse)
-    *sparse = packed < dense;
-  return std::min(dense, packed);
-}
-
-LogicalResult Lowering::splitAndPlace() {
-  std::vector<placement::Item> items;
-  std::vector<int> firstItem(groups.size(), -1);
-  for (size_t gi = 0; gi < groups.size(); ++gi) {
-    Group &g = groups[gi];
-    if (g.isInput)
-      continue;
-    const int64_t per = g.rowsPerNeuron();
-    auto bytesOf = [&](int64_t begin, int64_t end) {
-      int64_t bytes = 0;
-      for (const Table &t : g.tables)
-        bytes += tableBytes(t, per * begin, per * end, limits.weightBits);
-      return bytes;
-    };
-    // The fewest equal parts of which each fits a core.
-    int64_t parts = (g.size + limits.neuronsPerCore - 1) / limits.neuronsPerCore;
-    for (;; ++parts) {
-      if (parts > 1 && per > 1)
-        return g.origin->emitOpError()
-               << "needs " << g.size << " EGRU units and "
-               << bytesOf(0, g.size) << " bytes of synapses on one core; "
-               << limits.name << " cores have " << limits.neuronsPerCore
-               << " neurons and " << limits.synapseBytesPerCore
-               << " bytes (EGRU layers are not split over cores)";
-      if (parts > g.size)
-        return g.origin->emitOpError()
-               << "cannot be placed on " << limits.name << ": one neuron of '"
-               << g.name << "' needs " << bytesOf(0, 1)
-               << " bytes of synapses, a core has "
-               << limits.synapseBytesPerCore;
-      g.partStart.clear();
-      bool fits = true;
-      for (int64_t p = 0; p <= parts; ++p)
-        g.partStart.push_back(g.size * p / parts);
-      for (int64_t p = 0; p < parts && fits; ++p)
-        fits = bytesOf(g.partStart[p], g.partStart[p + 1]) <=
-               limits.synapseBytesPerCore;
-      if (fits)
-        break;
-    }
-    firstItem[gi] = static_cast<int>(items.size());
-    for (int64_t p = 0; p < parts; ++p) {
-      placement::Item item;
-      item.layer = g.layer;
-      item.name = parts == 1 ? g.name : g.name + "." + std::to_string(p);
-      item.neurons = g.partStart[p + 1] - g.partStart[p];
-      item.synapseBytes = bytesOf(g.partStart[p], g.partStart[p + 1]);
-      items.push_back(std::move(item));
-    }
-  }
-  std::vector<placement::Traffic> traffic;
-  for (size_t gi = 0; gi < groups.size(); ++gi) {
-    const Group &g = groups[gi];
-    for (const Table &t : g.tables) {
-      const Group &src = groups[t.source];
-      if (src.isInput)
-        continue;
-      for (size_t p = 0; p + 1 < g.partStart.size(); ++p)
-        for (size_t q = 0; q + 1 < src.partStart.size(); ++q)
-          traffic.push_back(
-              {firstItem[gi] + static_cast<int>(p),
-               firstItem[t.source] + static_cast<int>(q),
-               static_cast<double>(src.partStart[q + 1] - src.partStart[q])});
-    }
-  }
-  // Traffic edges run source -> target.
-  for (placement::Traffic &t : traffic)
-    std::swap(t.from, t.to);
-  placement::Mesh mesh{limits.name,           limits.chips,
-                       limits.meshX,          limits.meshY,
-                       limits.neuronsPerCore, limits.synapseBytesPerCore};
-  std::string error;
-  std::optional<placement::Placement> placed =
-      placement::place(items, traffic, mesh, error);
-  if (!placed)
-    return model.emitOpError() << error;
-  partCore = placed->coreOf;
-  corePositions = placed->positions;
-  return success();
-}
-
 nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
   MLIRContext *ctx = module.getContext();
   OpBuilder b(ctx);
@@ -788,18 +638,9 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
   Block *body = new Block();
   network.getBody().push_back(body);
   b.setInsertionPointToStart(body);
-  std::vector<std::string> coreNames;
-  for (size_t c = 0; c < corePositions.size(); ++c) {
-    coreNames.push_back("core" + std::to_string(c));
-    const auto &p = corePositions[c];
-    b.create<nc::CoreOp>(model.getLoc(), coreNames.back(),
-                         b.getDenseI64ArrayAttr({p[0], p[1], p[2]}));
-  }
-  const unsigned storageBits = limits.weightBits <= 8 ? 8 : 16;
   auto spikes = [&](int64_t n) {
     return nc::SpikesType::get(ctx, n, limits.messageBits);
   };
-  int item = 0;
   for (Group &g : groups) {
     Location loc = g.origin->getLoc();
     if (g.isInput) {
@@ -807,144 +648,51 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
           loc, spikes(g.size), b.getI64IntegerAttr(g.inputIndex),
           b.getStringAttr(g.name), b.getI64IntegerAttr(g.frac),
           g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr());
-      g.partValues = {input.getOutput()};
+      g.value = input.getOutput();
       continue;
     }
-    for (size_t p = 0; p + 1 < g.partStart.size(); ++p, ++item) {
-      const int64_t begin = g.partStart[p], end = g.partStart[p + 1];
-      const int64_t n = end - begin;
-      const auto [rowBegin, rowEnd] = g.partRows(p);
-      const int64_t rowCount = rowEnd - rowBegin;
-      const std::string name =
-          g.partStart.size() == 2 ? g.name : g.name + "." + std::to_string(p);
-      SmallVector<Value> currents;
-      // Tables from the group itself read its own (not yet created)
-      // output: patched in below.
-      SmallVector<std::pair<nc::SynapsesOp, size_t>> selfTables;
-      for (const Table &t : g.tables) {
-        bool sparse = false;
-        tableBytes(t, rowBegin, rowEnd, limits.weightBits, &sparse);
-        const std::string tableName = name + ".from." + groups[t.source].name;
-        // The part's rows in the form the chip stores them: a sparse
-        // table as its entries (weights and (row, column) indices), a dense
-        // one as the whole matrix (chosen only when that is the smaller).
-        const auto [first, last] = t.entriesOfRows(rowBegin, rowEnd);
-        const ArrayRef<int64_t> q(t.q.data() + first, last - first);
-        ElementsAttr weights, indices;
-        if (sparse) {
-          std::vector<int64_t> positions;
-          positions.reserve(2 * q.size());
-          for (size_t k = first; k < last; ++k) {
-            positions.push_back(t.index[k] / t.cols - rowBegin);
-            positions.push_back(t.index[k] % t.cols);
-          }
-          weights = makeIntegerParam(ctx, {int64_t(q.size())}, q, storageBits,
-                                     tableName);
-          indices = makeIntegerParam(ctx, {int64_t(q.size()), 2}, positions, 32,
-                                     tableName + ".indices");
-        } else {
-          std::vector<int64_t> dense(rowCount * t.cols, 0);
-          for (size_t k = first; k < last; ++k)
-            dense[t.index[k] - rowBegin * t.cols] = t.q[k];
-          weights = makeIntegerParam(ctx, {rowCount, t.cols}, dense,
-                                     storageBits, tableName);
-        }
-        const bool self = &groups[t.source] == &g;
-        auto table = b.create<nc::SynapsesOp>(
-            loc, nc::CurrentType::get(ctx, rowCount),
-            self ? ValueRange{} : ValueRange(groups[t.source].partValues),
-            weights, indices, b.getI64IntegerAttr(t.exponent),
-            nc::SynapseLayoutAttr::get(ctx, sparse ? nc::SynapseLayout::Sparse
-                                                   : nc::SynapseLayout::Dense),
-            b.getI64IntegerAttr(t.delay), b.getStringAttr(tableName));
-        if (self)
-          selfTables.push_back({table, table->getNumOperands()});
-        currents.push_back(table.getOutput());
-      }
-      auto group = b.create<nc::NeuronsOp>(
-          loc, spikes(n), currents, b.getStringAttr(name),
-          FlatSymbolRefAttr::get(ctx, coreNames[partCore[item]]),
-          b.getStringAttr(StringRef(g.model->name)), b.getI64IntegerAttr(n),
-          g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr(),
-          b.getI64IntegerAttr(g.frac), DenseI64ArrayAttr());
-      // This part's slice of a per-neuron parameter, as an i32 tensor.
-      for (auto &[table, unused] : selfTables)
-        table.getInputsMutable().append(group.getOutput());
-      auto setParam = [&](StringRef key, const std::vector<int64_t> &v) {
-        group->setAttr(key, makeIntegerParam(
-                                ctx, {n}, ArrayRef<int64_t>(v).slice(begin, n),
-                                32, name + "." + key.str()));
-      };
-      if (llvm::any_of(g.bias, [](int64_t v) { return v != 0; }))
-        group->setAttr("bias", makeIntegerParam(
-                                   ctx, {rowCount},
-                                   ArrayRef<int64_t>(g.bias).slice(rowBegin,
-                                                                   rowCount),
-                                   32, name + ".bias"));
-      if (!g.paramFrac.empty())
-        group.setParamFracBitsAttr(b.getDenseI64ArrayAttr(g.paramFrac));
-      for (const auto &[key, values] : g.params)
-        setParam(key, values);
-      for (const std::string &flag : g.flags)
-        group->setAttr(flag, b.getUnitAttr());
-      g.partValues.push_back(group.getOutput());
+    SmallVector<Value> currents;
+    // Tables from the group itself read its own (not yet created) output:
+    // connected below.
+    SmallVector<nc::SynapsesOp> selfTables;
+    for (const Table &t : g.tables) {
+      const bool self = &groups[t.source] == &g;
+      nc::SynapsesOp table = nc::buildSynapseTable(
+          b, loc, self ? ValueRange{} : ValueRange(groups[t.source].value),
+          t.rows, t.cols, t.index, t.q, t.exponent, /*delay=*/0,
+          g.name + ".from." + groups[t.source].name, limits.weightBits);
+      if (self)
+        selfTables.push_back(table);
+      currents.push_back(table.getOutput());
     }
+    auto group = b.create<nc::NeuronsOp>(
+        loc, spikes(g.size), currents, b.getStringAttr(g.name),
+        FlatSymbolRefAttr(), b.getStringAttr(StringRef(g.model->name)),
+        b.getI64IntegerAttr(g.size),
+        g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr(),
+        b.getI64IntegerAttr(g.frac), DenseI64ArrayAttr());
+    for (nc::SynapsesOp table : selfTables)
+      table.getInputsMutable().append(group.getOutput());
+    // Parameters have one entry per neuron, the bias one per current entry.
+    auto setParam = [&](StringRef key, const std::vector<int64_t> &v) {
+      group->setAttr(key, makeIntegerParam(ctx, {int64_t(v.size())}, v, 32,
+                                           g.name + "." + key.str()));
+    };
+    if (llvm::any_of(g.bias, [](int64_t v) { return v != 0; }))
+      setParam("bias", g.bias);
+    if (!g.paramFrac.empty())
+      group.setParamFracBitsAttr(b.getDenseI64ArrayAttr(g.paramFrac));
+    for (const auto &[key, values] : g.params)
+      setParam(key, values);
+    for (const std::string &flag : g.flags)
+      group->setAttr(flag, b.getUnitAttr());
+    g.value = group.getOutput();
   }
   SmallVector<Value> outs;
   for (int g : outputs)
-    llvm::append_range(outs, groups[g].partValues);
+    outs.push_back(groups[g].value);
   b.create<nc::OutputOp>(model.getLoc(), outs);
   return network;
-}
-
-void Lowering::writeReport(llvm::raw_ostream &os) {
-  const size_t cores = corePositions.size();
-  std::vector<int64_t> neurons(cores, 0), bytes(cores, 0);
-  std::vector<std::string> names(cores);
-  int item = 0;
-  for (const Group &g : groups) {
-    if (g.isInput)
-      continue;
-    for (size_t p = 0; p + 1 < g.partStart.size(); ++p, ++item) {
-      const int c = partCore[item];
-      neurons[c] += g.partStart[p + 1] - g.partStart[p];
-      const auto [rowBegin, rowEnd] = g.partRows(p);
-      for (const Table &t : g.tables)
-        bytes[c] += tableBytes(t, rowBegin, rowEnd, limits.weightBits);
-      if (!names[c].empty())
-        names[c] += ", ";
-      names[c] += g.partStart.size() == 2 ? g.name
-                                          : g.name + "." + std::to_string(p);
-    }
-  }
-  os << llvm::formatv("nc.network @{0} on {1}: {2} of {3} cores\n",
-                      model.getSymName(), limits.name, cores,
-                      limits.chips * limits.meshX * limits.meshY);
-  os << llvm::formatv("{0,-7} {1,-12} {2,8} {3,7} {4,14} {5,7}  {6}\n", "core",
-                      "[chip,x,y]", "neurons", "util", "synapse bytes",
-                      "util", "groups");
-  int64_t totalNeurons = 0, totalBytes = 0;
-  for (size_t c = 0; c < cores; ++c) {
-    const auto &p = corePositions[c];
-    os << llvm::formatv(
-        "{0,-7} {1,-12} {2,8} {3,6:f1}% {4,14} {5,6:f1}%  {6}\n",
-        "core" + std::to_string(c),
-        llvm::formatv("[{0},{1},{2}]", p[0], p[1], p[2]).str(), neurons[c],
-        100.0 * neurons[c] / limits.neuronsPerCore, bytes[c],
-        100.0 * bytes[c] / limits.synapseBytesPerCore, names[c]);
-    totalNeurons += neurons[c];
-    totalBytes += bytes[c];
-  }
-  int64_t maxDepth = 0;
-  for (const Group &g : groups)
-    maxDepth = std::max(maxDepth, g.depth);
-  os << llvm::formatv("total   {0,-12} {1,8} {2,6:f1}% {3,14} {4,6:f1}%  "
-                      "pipeline depth {5} steps\n",
-                      "", totalNeurons,
-                      100.0 * totalNeurons / (cores * limits.neuronsPerCore),
-                      totalBytes,
-                      100.0 * totalBytes / (cores * limits.synapseBytesPerCore),
-                      maxDepth);
 }
 
 struct CheckNeurocoreLoweringPass
@@ -987,24 +735,9 @@ struct ConvertSSMToNeurocorePass
     if (failed(hw))
       return signalPassFailure();
     Lowering lowering(models.front(), hw->limits);
-    if (failed(lowering.lower()) || failed(lowering.quantize()) ||
-        failed(lowering.pipeline()) || failed(lowering.splitAndPlace()))
+    if (failed(lowering.lower()) || failed(lowering.quantize()))
       return signalPassFailure();
     lowering.emit(module, hw->description);
-    if (!report.empty()) {
-      std::error_code ec;
-      if (report == "-") {
-        lowering.writeReport(llvm::outs());
-      } else {
-        llvm::raw_fd_ostream os(report, ec);
-        if (ec) {
-          module.emitError() << "cannot write report '" << report
-                             << "': " << ec.message();
-          return signalPassFailure();
-        }
-        lowering.writeReport(os);
-      }
-    }
     models.front().erase();
   }
 };

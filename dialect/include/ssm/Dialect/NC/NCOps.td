@@ -200,7 +200,10 @@ def NC_NeuronsOp : NC_Op<"neurons", [Symbol, HasParent<"NetworkOp">]> {
   let summary = "a group of neurons running one microcode model on a core";
   let description = [{
     `size` neurons of `model` on `core`, fed by the sum of `inputs` (the
-    synapse tables into this group; all of the model's current size). The
+    synapse tables into this group; all of the model's current size). A
+    group without `on @core` is not placed yet: `convert-ssm-to-neurocore`
+    emits groups so, `nc-split-groups` and `nc-place` give them cores, and
+    the runtime refuses a network with an unplaced group. The
     group's values (its input current, state registers and message
     payloads) are signed integers read as `q * 2^-frac_bits`; model
     parameters are attributes with signed integer values (si32) of `size`
@@ -240,14 +243,15 @@ def NC_NeuronsOp : NC_Op<"neurons", [Symbol, HasParent<"NetworkOp">]> {
     current entry.
   }];
   let arguments = (ins Variadic<NC_CurrentType>:$inputs,
-                       SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$core,
+                       SymbolNameAttr:$sym_name,
+                       OptionalAttr<FlatSymbolRefAttr>:$core,
                        StrAttr:$model,
                        ConfinedAttr<I64Attr, [IntPositive]>:$size,
                        OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$threshold,
                        OptionalAttr<I64Attr>:$frac_bits,
                        OptionalAttr<DenseI64ArrayAttr>:$param_frac_bits);
   let results = (outs NC_SpikesType:$output);
-  let assemblyFormat = "$sym_name `on` $core custom<NeuronModelName>($model) "
+  let assemblyFormat = "$sym_name (`on` $core^)? custom<NeuronModelName>($model) "
                        "`(` $inputs `)` attr-dict "
                        "`:` `(` qualified(type($inputs)) `)` `->` "
                        "qualified(type($output))";

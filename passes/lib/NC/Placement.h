@@ -1,13 +1,13 @@
 //===- Placement.h - mapping neuron groups onto a core mesh -----*- C++ -*-===//
 //
-// The placement step of convert-ssm-to-neurocore, free of MLIR so it can be
-// read (and tested) on its own. docs/loihi2-compile.md describes the
+// What nc-place computes, free of MLIR so it can be read (and tested) on
+// its own. docs/loihi2-compile.md describes the
 // algorithm.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SSM_CONVERSION_SSMTONEUROCORE_PLACEMENT_H
-#define SSM_CONVERSION_SSMTONEUROCORE_PLACEMENT_H
+#ifndef SSM_NC_PLACEMENT_H
+#define SSM_NC_PLACEMENT_H
 
 #include <array>
 #include <cstdint>
@@ -17,9 +17,8 @@
 
 namespace ssm::placement {
 
-/// One group part that needs a place on a core.
+/// One neuron group (or part of one) that needs a place on a core.
 struct Item {
-  std::string layer; // the ssm layer it comes from, for errors
   std::string name;
   int64_t neurons = 0;
   int64_t synapseBytes = 0;
@@ -47,12 +46,14 @@ struct Placement {
 /// order of the traffic graph, one per core while cores last, otherwise
 /// packed first-fit in that order; then each core, in order, at the free
 /// position with the least traffic-weighted Manhattan distance to the cores
-/// placed before it. Returns std::nullopt with `error` naming the layer,
-/// what it needs and what is left when the mesh is full.
+/// placed before it. Returns std::nullopt when the mesh is full, with
+/// `error` naming the item, what it needs and what is left, and
+/// `failedItem` (when given) its index.
 std::optional<Placement> place(const std::vector<Item> &items,
                                const std::vector<Traffic> &traffic,
-                               const Mesh &mesh, std::string &error);
+                               const Mesh &mesh, std::string &error,
+                               int *failedItem = nullptr);
 
 } // namespace ssm::placement
 
-#endif // SSM_CONVERSION_SSMTONEUROCORE_PLACEMENT_H
+#endif // SSM_NC_PLACEMENT_H

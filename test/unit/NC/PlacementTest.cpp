@@ -1,6 +1,7 @@
-//===- PlacementTest.cpp - placement of group parts on a core mesh ---------===//
+//===- PlacementTest.cpp - placement of group parts on a core mesh
+//---------===//
 //
-// convert-ssm-to-neurocore's placement step on its own (Placement.h): the
+// nc-place's placement on its own (Placement.h): the
 // order it places items in, one item per core while cores last, first-fit
 // packing after that, positions that keep heavy traffic close, and the
 // errors that name the resource that ran out.
@@ -17,7 +18,7 @@ using namespace ssm::placement;
 
 namespace {
 Item item(const std::string &name, int64_t neurons, int64_t bytes = 0) {
-  return Item{name, name, neurons, bytes};
+  return Item{name, neurons, bytes};
 }
 
 int64_t hops(const std::array<int64_t, 3> &a, const std::array<int64_t, 3> &b) {
@@ -27,8 +28,8 @@ int64_t hops(const std::array<int64_t, 3> &a, const std::array<int64_t, 3> &b) {
 TEST(PlacementTest, OneItemPerCoreWhileCoresLast) {
   const Mesh mesh{"m", 1, 4, 4, 100, 1000};
   std::string error;
-  std::optional<Placement> p = place(
-      {item("a", 10), item("b", 10), item("c", 10)}, {}, mesh, error);
+  std::optional<Placement> p =
+      place({item("a", 10), item("b", 10), item("c", 10)}, {}, mesh, error);
   ASSERT_TRUE(p) << error;
   EXPECT_EQ(p->coreOf, (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(p->positions.size(), 3u);
@@ -40,9 +41,9 @@ TEST(PlacementTest, PacksFirstFitInTopologicalOrderWhenItemsOutnumberCores) {
   const Mesh mesh{"m", 1, 2, 1, 10, 1000};
   const std::vector<Traffic> traffic = {{2, 0, 1}, {0, 3, 1}, {3, 1, 1}};
   std::string error;
-  std::optional<Placement> p = place(
-      {item("a", 5), item("b", 5), item("c", 5), item("d", 5)}, traffic, mesh,
-      error);
+  std::optional<Placement> p =
+      place({item("a", 5), item("b", 5), item("c", 5), item("d", 5)}, traffic,
+            mesh, error);
   ASSERT_TRUE(p) << error;
   EXPECT_EQ(p->coreOf, (std::vector<int>{0, 1, 0, 1}));
 }
@@ -84,9 +85,12 @@ TEST(PlacementTest, HeavyTrafficEndsUpOnNeighbouringCores) {
 TEST(PlacementTest, FullMeshNamesNeuronsWhenNeuronsRanOut) {
   const Mesh mesh{"two-core", 1, 2, 1, 10, 1000};
   std::string error;
+  int failed = -1;
   EXPECT_FALSE(place({item("a", 8), item("b", 8), item("c", 8)}, {}, mesh,
-                     error));
-  EXPECT_NE(error.find("the model does not fit two-core: layer 'c'"),
+                     error, &failed));
+  EXPECT_EQ(failed, 2);
+  EXPECT_NE(error.find("the model does not fit two-core: 'c' needs a core "
+                       "(8 neurons, 0 bytes of synapses)"),
             std::string::npos)
       << error;
   EXPECT_NE(error.find("neurons ran out: the most any core has left is 2 "
@@ -98,8 +102,7 @@ TEST(PlacementTest, FullMeshNamesNeuronsWhenNeuronsRanOut) {
 TEST(PlacementTest, FullMeshNamesSynapseMemoryWhenItRanOut) {
   const Mesh mesh{"two-core", 1, 2, 1, 100, 1000};
   std::string error;
-  EXPECT_FALSE(place({item("a", 1, 900), item("b", 1, 900),
-                      item("c", 1, 900)},
+  EXPECT_FALSE(place({item("a", 1, 900), item("b", 1, 900), item("c", 1, 900)},
                      {}, mesh, error));
   EXPECT_NE(error.find("synapse memory ran out: the most any core has left "
                        "is 100 bytes"),

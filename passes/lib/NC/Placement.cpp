@@ -31,9 +31,10 @@ std::vector<int> topologicalOrder(size_t count,
 }
 } // namespace
 
-std::optional<Placement> ssm::placement::place(
-    const std::vector<Item> &items, const std::vector<Traffic> &traffic,
-    const Mesh &mesh, std::string &error) {
+std::optional<Placement>
+ssm::placement::place(const std::vector<Item> &items,
+                      const std::vector<Traffic> &traffic, const Mesh &mesh,
+                      std::string &error, int *failedItem) {
   const int64_t available = mesh.chips * mesh.x * mesh.y;
   const std::vector<int> order = topologicalOrder(items.size(), traffic);
   Placement result;
@@ -64,21 +65,22 @@ std::optional<Placement> ssm::placement::place(
           neuronsFit |= neurons[c] + it.neurons <= mesh.neuronsPerCore;
         }
         std::ostringstream os;
-        os << "the model does not fit " << mesh.name << ": layer '"
-           << it.layer << "' needs a core for '" << it.name << "' ("
-           << it.neurons << " neurons, " << it.synapseBytes
-           << " bytes of synapses), but all " << available
+        os << "the model does not fit " << mesh.name << ": '" << it.name
+           << "' needs a core (" << it.neurons << " neurons, "
+           << it.synapseBytes << " bytes of synapses), but all " << available
            << " cores are in use (" << usedNeurons << " of "
            << available * mesh.neuronsPerCore << " neurons placed) and ";
         if (neuronsFit)
           os << "synapse memory ran out: the most any core has left is "
              << freeBytes << " bytes";
         else
-          os << "neurons ran out: the most any core has left is "
-             << freeNeurons << " neurons";
+          os << "neurons ran out: the most any core has left is " << freeNeurons
+             << " neurons";
         os << "; use a hardware description with more cores or chips "
               "(--hw)";
         error = os.str();
+        if (failedItem)
+          *failedItem = item;
         return std::nullopt;
       }
       core = static_cast<int>(neurons.size());

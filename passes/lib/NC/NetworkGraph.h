@@ -1,0 +1,65 @@
+//===- NetworkGraph.h - the group graph of an nc.network --------*- C++ -*-===//
+//
+// What the nc passes ask of a network: its groups (nc.input and nc.neurons,
+// in body order), the tables into each, which group each table reads, the
+// groups in topological order, their pipeline depths, and the hardware's
+// limits.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_NC_NETWORKGRAPH_H
+#define SSM_NC_NETWORKGRAPH_H
+
+#include "ssm/Dialect/NC/Hardware.h"
+#include "ssm/Dialect/NC/NCOps.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <vector>
+
+namespace ssm::nc {
+
+class NetworkGraph {
+public:
+  explicit NetworkGraph(NetworkOp network);
+
+  /// nc.input and nc.neurons ops, in body order.
+  llvm::ArrayRef<mlir::Operation *> groups() const { return nodes; }
+  /// The group whose messages `v` carries (-1 if none).
+  int groupOf(mlir::Value v) const {
+    auto it = index.find(v);
+    return it == index.end() ? -1 : it->second;
+  }
+  /// The synapse tables into group `g`, in input order (none for inputs).
+  llvm::SmallVector<SynapsesOp> tablesOf(int g) const;
+  /// The groups a table reads, one entry per input.
+  llvm::SmallVector<int> sourcesOf(SynapsesOp table) const;
+  /// Whether `table` reads group `g`, which it feeds (a recurrent table).
+  bool isRecurrent(SynapsesOp table, int g) const;
+
+  /// Groups in topological order of their tables (recurrent ones ignored),
+  /// or std::nullopt when the tables form a cycle through several groups.
+  std::optional<std::vector<int>> topologicalOrder() const;
+  /// Each group's pipeline depth from the tables' delays: 0 for inputs,
+  /// else the most, over its tables that are not recurrent, of a source's
+  /// depth + 1 + the table's delay. std::nullopt on a cycle.
+  std::optional<std::vector<int64_t>> depths() const;
+
+private:
+  llvm::SmallVector<mlir::Operation *> nodes;
+  llvm::DenseMap<mlir::Value, int> index;
+};
+
+/// The network's hardware limits (its `hardware` attribute), or failure
+/// after an error at the network.
+mlir::FailureOr<HardwareLimits> limitsOf(NetworkOp network);
+
+/// A group's symbol and size, for nc.input and nc.neurons alike.
+llvm::StringRef groupName(mlir::Operation *group);
+int64_t groupSize(mlir::Operation *group);
+
+} // namespace ssm::nc
+
+#endif // SSM_NC_NETWORKGRAPH_H
