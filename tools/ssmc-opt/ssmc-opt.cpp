@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Conversion/Passes.h"
-#include "ssm/Conversion/Pipelines.h"
+#include "ssm/Driver/Target.h"
 #include "ssm/Frontend/Load.h"
 #include "ssm/InitAllDialects.h"
 #include "ssm/NC/Passes.h"
@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
   ssm::registerSSMPasses();
   ssm::registerSSMConversionPasses();
   ssm::nc::registerNCPasses();
-  ssm::registerSSMPipelines();
+  ssm::driver::registerTargetPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

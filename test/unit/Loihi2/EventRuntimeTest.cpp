@@ -9,12 +9,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Conversion/Pipelines.h"
+#include "ssm/Driver/Loihi2Compile.h"
 #include "ssm/Frontend/Load.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Npy.h"
 #include "ssm/Runtime/Reference.h"
-#include "ssm/Tools/Loihi2Compile.h"
 #include "ssm/Translation/FromNC.h"
 #include "ssm/Translation/FromSSM.h"
 
@@ -96,7 +96,7 @@ Compiled compileModel(mlir::MLIRContext &context, const std::string &text,
       std::make_unique<rt::Model>(*buildRuntimeModel(*getSingleModel(*module)));
   Loihi2PipelineOptions options;
   options.sigmaDelta = sigmaDelta;
-  EXPECT_TRUE(mlir::succeeded(tools::compileForLoihi2(
+  EXPECT_TRUE(mlir::succeeded(driver::compileForLoihi2(
       *module, options, {"file:" + calibrationPath, 64}, /*threads=*/2)));
   mlir::FailureOr<neuro::Network> built =
       buildNeurocoreNetwork(*getSingleNetwork(*module));
@@ -384,9 +384,10 @@ TEST(EventRuntimeSemantics, LIFIntegratesLeaksFiresAndResets) {
     }
     spikes.push_back(spiking);
     ASSERT_EQ(session.lastStep()[1].spikes, spiking) << "step " << t;
-    if (t >= 2)
+    if (t >= 2) {
       ASSERT_DOUBLE_EQ(session.outputs()[0], std::ldexp(expectSum, -frac))
           << "step " << t;
+    }
   }
   // Both neurons fire, neither on every step.
   EXPECT_GT(std::count(spikes.begin(), spikes.end(), 0), 0);

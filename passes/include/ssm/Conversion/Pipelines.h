@@ -1,7 +1,8 @@
 //===- Pipelines.h - pass pipelines of each target --------------*- C++ -*-===//
 //
 // The passes a target needs, in order, so that ssmc, ssmc-run and ssmc-opt
-// (as named pipelines) run the same sequence.
+// (as the named pipelines the targets register, ssm/Driver/Target.h) run
+// the same sequence.
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,10 +56,6 @@ void buildLoihi2CheckPipeline(mlir::OpPassManager &pm,
 /// a file, nc-core-report.
 void buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
                                  const Loihi2PipelineOptions &options);
-
-/// Registers the pipelines with the pass registry (`ssm-to-conv`,
-/// `ssm-to-nc`).
-void registerSSMPipelines();
 
 } // namespace ssm
 

@@ -1,6 +1,6 @@
 //===- Loihi2Compile.cpp - the driver's loihi2 compilation ----------------===//
 
-#include "ssm/Tools/Loihi2Compile.h"
+#include "ssm/Driver/Loihi2Compile.h"
 
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Runtime/Dataset.h"
@@ -15,7 +15,7 @@ using namespace mlir;
 using namespace ssm;
 
 FailureOr<std::string>
-tools::calibrationData(ModelOp model, const CalibrationRequest &request) {
+driver::calibrationData(ModelOp model, const CalibrationRequest &request) {
   if (!request.data.empty())
     return request.data;
   if (std::optional<llvm::StringRef> own = model.getCalibration())
@@ -29,8 +29,8 @@ tools::calibrationData(ModelOp model, const CalibrationRequest &request) {
 }
 
 FailureOr<CalibrationRanges>
-tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
-                 unsigned messageBits, bool measureSqnr, int threads) {
+driver::calibrate(ModelOp model, const std::string &data, int64_t samples,
+                  unsigned messageBits, bool measureSqnr, int threads) {
   FailureOr<rt::Model> rtModel = buildRuntimeModel(model);
   if (failed(rtModel))
     return failure();
@@ -87,26 +87,23 @@ tools::calibrate(ModelOp model, const std::string &data, int64_t samples,
 namespace {
 /// Runs one stage of the loihi2 pipeline on `module`.
 LogicalResult runStage(ModuleOp module, const Loihi2PipelineOptions &options,
-                       const tools::Instrumentation &instrumentation,
+                       const driver::Instrumentation &instrumentation,
                        void (*build)(OpPassManager &,
                                      const Loihi2PipelineOptions &)) {
-  PassManager pm(module.getContext());
-  if (instrumentation.configure && failed(instrumentation.configure(pm)))
-    return failure();
-  build(pm, options);
-  return pm.run(module);
+  return driver::runPipeline(module, instrumentation,
+                             [&](OpPassManager &pm) { build(pm, options); });
 }
 
 /// calibrate() on a module that has been through the check stage, at the
 /// message width of `options`' hardware.
 FailureOr<CalibrationRanges>
 calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
-                 const tools::CalibrationRequest &request, int threads,
-                 const tools::Instrumentation &instrumentation) {
+                 const driver::CalibrationRequest &request, int threads,
+                 const driver::Instrumentation &instrumentation) {
   FailureOr<ModelOp> model = getSingleModel(module);
   if (failed(model))
     return failure();
-  FailureOr<std::string> data = tools::calibrationData(*model, request);
+  FailureOr<std::string> data = driver::calibrationData(*model, request);
   if (failed(data))
     return failure();
   FailureOr<nc::ResolvedHardware> hw = nc::resolveHardware(
@@ -119,13 +116,14 @@ calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
   // The quantization report shows the SQNR.
   const bool measureSqnr =
       request.measureSqnr || !options.quantizationReport.empty();
-  return tools::calibrate(*model, *data, request.samples,
-                          hw->limits.messageBits, measureSqnr, threads);
+  return driver::calibrate(*model, *data, request.samples,
+                           hw->limits.messageBits, measureSqnr, threads);
 }
 
 /// Loads `options.hardware` once for every stage and pass (a pass that
 /// is given the description does not read the file again).
-LogicalResult loadHardwareOnce(ModuleOp module, Loihi2PipelineOptions &options) {
+LogicalResult loadHardwareOnce(ModuleOp module,
+                               Loihi2PipelineOptions &options) {
   if (options.hardwareDescription)
     return success();
   FailureOr<nc::ResolvedHardware> hw =
@@ -135,29 +133,32 @@ LogicalResult loadHardwareOnce(ModuleOp module, Loihi2PipelineOptions &options) 
   options.hardwareDescription = hw->description;
   return success();
 }
+
+/// What both entry points do first: the hardware, loaded once into
+/// `options`, then the check stage.
+LogicalResult loadAndCheck(ModuleOp module, Loihi2PipelineOptions &options,
+                           const driver::Instrumentation &instrumentation) {
+  if (failed(loadHardwareOnce(module, options)))
+    return failure();
+  return runStage(module, options, instrumentation, buildLoihi2CheckPipeline);
+}
 } // namespace
 
 FailureOr<CalibrationRanges>
-tools::calibrateForLoihi2(ModuleOp module, Loihi2PipelineOptions options,
-                          const CalibrationRequest &request, int threads,
-                          const Instrumentation &instrumentation) {
-  if (failed(loadHardwareOnce(module, options)))
-    return failure();
-  if (failed(
-          runStage(module, options, instrumentation, buildLoihi2CheckPipeline)))
+driver::calibrateForLoihi2(ModuleOp module, Loihi2PipelineOptions options,
+                           const CalibrationRequest &request, int threads,
+                           const Instrumentation &instrumentation) {
+  if (failed(loadAndCheck(module, options, instrumentation)))
     return failure();
   return calibrateChecked(module, options, request, threads, instrumentation);
 }
 
-LogicalResult tools::compileForLoihi2(ModuleOp module,
-                                      Loihi2PipelineOptions options,
-                                      const CalibrationRequest &request,
-                                      int threads,
-                                      const Instrumentation &instrumentation) {
-  if (failed(loadHardwareOnce(module, options)))
-    return failure();
-  if (failed(
-          runStage(module, options, instrumentation, buildLoihi2CheckPipeline)))
+LogicalResult driver::compileForLoihi2(ModuleOp module,
+                                       Loihi2PipelineOptions options,
+                                       const CalibrationRequest &request,
+                                       int threads,
+                                       const Instrumentation &instrumentation) {
+  if (failed(loadAndCheck(module, options, instrumentation)))
     return failure();
   if (options.calibrationRanges.empty() && !options.ranges) {
     FailureOr<CalibrationRanges> ranges =

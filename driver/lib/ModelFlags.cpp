@@ -1,6 +1,6 @@
 //===- ModelFlags.cpp - flags every tool that loads a model shares --------===//
 
-#include "ssm/Tools/ModelFlags.h"
+#include "ssm/Driver/ModelFlags.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/PrettyStackTrace.h"
@@ -9,7 +9,7 @@
 
 namespace cl = llvm::cl;
 
-cl::OptionCategory &ssm::tools::modelCategory() {
+cl::OptionCategory &ssm::driver::modelCategory() {
   static cl::OptionCategory category("model options");
   return category;
 }
@@ -19,22 +19,22 @@ cl::opt<bool> initMissing(
     "init-missing",
     cl::desc("Initialize layers that have no group in the weights file from "
              "the seed (a warning) instead of failing"),
-    cl::cat(ssm::tools::modelCategory()));
+    cl::cat(ssm::driver::modelCategory()));
 cl::opt<bool> strictWeights(
     "strict-weights",
     cl::desc("Make the weight-binding warnings (a dataset no layer uses, a "
              "layer initialized under --init-missing) errors"),
-    cl::cat(ssm::tools::modelCategory()));
+    cl::cat(ssm::driver::modelCategory()));
 } // namespace
 
-ssm::dsl::LoadOptions ssm::tools::loadOptionsFromFlags() {
+ssm::dsl::LoadOptions ssm::driver::loadOptionsFromFlags() {
   dsl::LoadOptions options;
   options.initMissing = initMissing;
   options.strictWeights = strictWeights;
   return options;
 }
 
-void ssm::tools::setUpTool(llvm::StringRef name, mlir::MLIRContext &context) {
+void ssm::driver::setUpTool(llvm::StringRef name, mlir::MLIRContext &context) {
   static std::string message;
   message = (name + " crashed: this is a bug in ssmc. Please report it with "
                     "the command line and input files below.\n")

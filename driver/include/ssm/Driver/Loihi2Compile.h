@@ -8,11 +8,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SSM_TOOLS_LOIHI2COMPILE_H
-#define SSM_TOOLS_LOIHI2COMPILE_H
+#ifndef SSM_DRIVER_LOIHI2COMPILE_H
+#define SSM_DRIVER_LOIHI2COMPILE_H
 
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Dialect/SSM/SSMOps.h"
+#include "ssm/Driver/Instrumentation.h"
 #include "ssm/Transforms/Calibration.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -21,7 +22,7 @@
 #include <functional>
 #include <string>
 
-namespace ssm::tools {
+namespace ssm::driver {
 
 /// Where calibration sequences come from when no ranges file is given.
 struct CalibrationRequest {
@@ -56,15 +57,6 @@ mlir::FailureOr<CalibrationRanges>
 calibrate(ModelOp model, const std::string &data, int64_t samples,
           unsigned messageBits, bool measureSqnr, int threads);
 
-/// How a tool instruments the compilation: `configure` sets up the pass
-/// manager of each stage (instrumentation, command-line pass-manager
-/// options), when given; calibration is timed under `timing`, when given,
-/// as "calibration".
-struct Instrumentation {
-  std::function<mlir::LogicalResult(mlir::PassManager &)> configure;
-  mlir::TimingScope *timing = nullptr;
-};
-
 /// The calibration ranges of the module's one model for `options`'
 /// hardware: runs the check stage (which may rewrite the module), then
 /// calibrate().
@@ -81,6 +73,6 @@ compileForLoihi2(mlir::ModuleOp module, Loihi2PipelineOptions options,
                  const CalibrationRequest &request, int threads,
                  const Instrumentation &instrumentation = {});
 
-} // namespace ssm::tools
+} // namespace ssm::driver
 
-#endif // SSM_TOOLS_LOIHI2COMPILE_H
+#endif // SSM_DRIVER_LOIHI2COMPILE_H

@@ -1,12 +1,13 @@
-//===- ModelFlags.h - flags every tool that loads a model shares -*- C++ -*-===//
+//===- ModelFlags.h - flags every tool that loads a model shares -*- C++
+//-*-===//
 //
 // --init-missing and --strict-weights (how a model binds its weights file),
 // defined once for ssmc and ssmc-run, and the start-up every tool shares.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SSM_TOOLS_MODELFLAGS_H
-#define SSM_TOOLS_MODELFLAGS_H
+#ifndef SSM_DRIVER_MODELFLAGS_H
+#define SSM_DRIVER_MODELFLAGS_H
 
 #include "ssm/Frontend/Load.h"
 #include "llvm/ADT/StringRef.h"
@@ -16,7 +17,7 @@ namespace mlir {
 class MLIRContext;
 } // namespace mlir
 
-namespace ssm::tools {
+namespace ssm::driver {
 
 llvm::cl::OptionCategory &modelCategory();
 
@@ -28,6 +29,6 @@ dsl::LoadOptions loadOptionsFromFlags();
 /// location without dumping the whole failing operation in generic form.
 void setUpTool(llvm::StringRef name, mlir::MLIRContext &context);
 
-} // namespace ssm::tools
+} // namespace ssm::driver
 
-#endif // SSM_TOOLS_MODELFLAGS_H
+#endif // SSM_DRIVER_MODELFLAGS_H

@@ -1,0 +1,167 @@
+//===- Target.h - a target of ssmc as one unit ------------------*- C++ -*-===//
+//
+// A target is everything ssmc knows about one way of running a model: its
+// name, its flags (one options struct, filled from the command line), the
+// forms it compiles a model to (its pass pipeline), how it runs data through
+// a compiled model and what it reports. ssmc, ssmc-run and ssmc-opt find
+// targets here by name and do nothing target-specific themselves; adding a
+// target is one file under driver/lib/targets/ and a line in Target.cpp
+// (docs/extending.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_DRIVER_TARGET_H
+#define SSM_DRIVER_TARGET_H
+
+#include "ssm/Driver/Loihi2Compile.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ssm::rt {
+struct Dataset;
+} // namespace ssm::rt
+
+namespace ssm::driver {
+
+/// What running a data set produced.
+struct RunResult {
+  /// Row-major [samples, classes]: each sample's outputs at its last token.
+  std::vector<float> outputs;
+  int64_t classes = 0;
+  /// Wall time of the run, in seconds (setup included).
+  double seconds = 0;
+  /// The target's entries of the JSON report (docs/ssmc-run.md).
+  llvm::json::Object report;
+  /// The target's rows of the printed summary: (key, value).
+  std::vector<std::pair<std::string, std::string>> rows;
+};
+
+struct RunOptions {
+  int threads = 1;
+  /// Called with the number of samples done, from one thread at a time;
+  /// may be empty.
+  std::function<void(int64_t)> progress;
+};
+
+/// A model compiled for a target and ready to run. Errors while running
+/// (unwritable trace, bad data) are exceptions with a message.
+class Executable {
+public:
+  virtual ~Executable() = default;
+  virtual std::string modelName() const = 0;
+  virtual int64_t inputChannels() const = 0;
+  virtual int64_t outputChannels() const = 0;
+  /// Runs every sample of `data` (channels already checked).
+  virtual RunResult run(const rt::Dataset &data,
+                        const RunOptions &options) const = 0;
+};
+
+/// How a tool instruments compilation (Loihi2Compile.h has the struct) and
+/// on how many threads calibration runs.
+struct CompileContext {
+  Instrumentation instrumentation;
+  int threads = 1;
+  /// Print the target's compile report (loihi2: the quantization and core
+  /// tables) to stdout.
+  bool report = false;
+};
+
+/// A form of the model a target can print (`ssmc --emit=NAME`).
+struct Form {
+  llvm::StringLiteral name;
+  llvm::StringLiteral help;
+};
+
+class Target {
+public:
+  virtual ~Target() = default;
+  /// `--target=NAME`.
+  virtual llvm::StringRef name() const = 0;
+  /// One line for --help.
+  virtual llvm::StringRef summary() const = 0;
+
+  /// The forms `ssmc` can print for this target, its default first; none
+  /// when the target runs the ssm IR as it is.
+  virtual llvm::ArrayRef<Form> forms() const { return {}; }
+  /// Whether the target prints a compile report (ssmc --report).
+  virtual bool hasCompileReport() const { return false; }
+  /// Compiles the module's one model and writes `form` as text to `os`, or,
+  /// when `outputPath` names a compiled file (isCompiledFilePath), to that
+  /// file. Errors are diagnostics or messages on stderr.
+  virtual mlir::LogicalResult emit(mlir::ModuleOp module, llvm::StringRef form,
+                                   llvm::raw_ostream &os,
+                                   llvm::StringRef outputPath,
+                                   const CompileContext &context) const;
+
+  /// The command-line flags only this target reads, as a category (for
+  /// --help, and so that the tools refuse them for other targets): those
+  /// that shape compilation (ssmc and ssmc-run) and those that shape a run
+  /// (ssmc-run only). Null when it has none.
+  virtual const llvm::cl::OptionCategory *compileFlags() const {
+    return nullptr;
+  }
+  virtual const llvm::cl::OptionCategory *runFlags() const { return nullptr; }
+  /// Checks this target's flags: an error naming the flag when one is out of
+  /// range or two exclude each other.
+  virtual llvm::Error checkFlags() const { return llvm::Error::success(); }
+
+  /// Whether `module` holds a model already compiled for this target (it
+  /// then runs as it is; other targets refuse it).
+  virtual bool isCompiled(mlir::ModuleOp module) const { return false; }
+  /// Whether `path` is a compiled file the target loads without MLIR (by
+  /// its content).
+  virtual bool isCompiledFile(llvm::StringRef path) const { return false; }
+  /// Whether an output path names such a file (by its name: loihi2's
+  /// `.h5`), which only the target's default form writes.
+  virtual bool isCompiledFilePath(llvm::StringRef path) const { return false; }
+  /// Compiles the module's one model in place for running.
+  virtual mlir::LogicalResult compile(mlir::ModuleOp module,
+                                      const CompileContext &context) const = 0;
+  /// Prepares a compiled module (after compile(), or isCompiled()).
+  virtual mlir::FailureOr<std::unique_ptr<Executable>>
+  load(mlir::ModuleOp module) const = 0;
+  /// Loads a file isCompiledFile() accepted; exceptions name what is wrong.
+  virtual std::unique_ptr<Executable> loadFile(llvm::StringRef path) const;
+
+  /// Registers the target's pass pipeline with ssmc-opt, if it has one.
+  virtual void registerPipeline() const {}
+};
+
+/// Every target, in the order --help lists them.
+llvm::ArrayRef<const Target *> targets();
+/// The target named `name`, or null.
+const Target *findTarget(llvm::StringRef name);
+/// The target whose forms include `form`, or null.
+const Target *findTargetOfForm(llvm::StringRef form);
+/// "reference, conv, loihi2": for errors and help.
+std::string targetNames();
+/// An error naming the flag when a target's flag is given for another
+/// target than `chosen` (null: no target chosen), when a run flag is given
+/// to a tool that does not run (`running` false), or when the chosen
+/// target's flags are out of range.
+llvm::Error checkTargetFlags(const Target *chosen, bool running);
+/// The first (by name) flag of `category` given on the command line, as
+/// "--name", or "" (also for a null category).
+std::string givenFlag(const llvm::cl::OptionCategory *category);
+/// Every target's flag categories (run flags only when `running`), for
+/// cl::HideUnrelatedOptions.
+std::vector<const llvm::cl::OptionCategory *>
+targetFlagCategories(bool running);
+/// Registers every target's pipeline (ssmc-opt).
+void registerTargetPipelines();
+
+} // namespace ssm::driver
+
+#endif // SSM_DRIVER_TARGET_H

@@ -1,0 +1,158 @@
+//===- Conv.cpp - the conv target -----------------------------------------===//
+//
+// S4D as an FFT long convolution (the way GPUs run SSMs offline): the
+// ssm-to-conv pipeline, then the conv executor on the CPU (FFTW, OpenBLAS,
+// OpenMP) or, with --device=cuda, on a GPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../TargetSupport.h"
+
+#include "ssm/Conversion/Pipelines.h"
+#include "ssm/Runtime/ConvExecutor.h"
+#include "ssm/Runtime/CudaConvExecutor.h"
+#include "ssm/Runtime/Dataset.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+#include <chrono>
+
+namespace cl = llvm::cl;
+using namespace mlir;
+using namespace ssm;
+using namespace ssm::driver;
+
+namespace {
+
+enum class Device { CPU, CUDA };
+
+cl::OptionCategory runCategory("conv target options (ssmc-run)");
+cl::opt<Device>
+    device("device", cl::desc("Where the conv target runs"),
+           cl::init(Device::CPU),
+           cl::values(clEnumValN(Device::CPU, "cpu", "FFTW, OpenBLAS, OpenMP"),
+                      clEnumValN(Device::CUDA, "cuda",
+                                 "cuFFT, cuBLAS and ssmc's CUDA kernels")),
+           cl::cat(runCategory));
+cl::opt<int64_t> batchSize("batch", cl::desc("Sequences per batch"),
+                           cl::init(64), cl::cat(runCategory));
+/// The most sequences --batch accepts.
+constexpr int64_t kMaxBatch = 1 << 20;
+
+/// Runs the data set in batches through a conv executor (CPU or CUDA).
+template <typename Executor>
+RunResult runBatches(Executor &executor, int64_t classes,
+                     const rt::Dataset &data, int64_t batch,
+                     std::chrono::steady_clock::time_point start,
+                     const RunOptions &options) {
+  RunResult result;
+  result.classes = classes;
+  result.outputs.resize(data.samples * classes);
+  const double setup =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  const int64_t span = data.length * data.channels;
+  for (int64_t first = 0; first < data.samples; first += batch) {
+    rt::Batch input;
+    input.batch = std::min(batch, data.samples - first);
+    input.length = data.length;
+    input.channels = data.channels;
+    input.data.assign(data.sample(first),
+                      data.sample(first) + input.batch * span);
+    rt::Batch y = executor.run(input);
+    for (int64_t b = 0; b < input.batch; ++b) {
+      const float *last = y.data.data() + ((b + 1) * data.length - 1) * classes;
+      std::copy(last, last + classes,
+                result.outputs.begin() + (first + b) * classes);
+    }
+    if (options.progress)
+      options.progress(first + input.batch);
+  }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  result.report["setup_seconds"] = setup;
+  result.report["run_seconds"] = result.seconds - setup;
+  result.report["batch"] = batch;
+  result.report["fft_size"] = executor.getFFTSize();
+  return result;
+}
+
+class ConvExecutable : public ModelExecutable {
+public:
+  using ModelExecutable::ModelExecutable;
+
+  RunResult run(const rt::Dataset &data,
+                const RunOptions &options) const override {
+    const int64_t batch = std::min<int64_t>(batchSize, data.samples);
+    const int64_t classes = model.outputChannels();
+    auto start = std::chrono::steady_clock::now();
+    if (device == Device::CUDA) {
+      rt::CudaConvExecutor executor(model, data.length, batch);
+      RunResult result =
+          runBatches(executor, classes, data, batch, start, options);
+      result.report["device"] = executor.getDeviceName();
+      return result;
+    }
+    rt::ConvOptions convOptions;
+    convOptions.threads = options.threads;
+    rt::ConvExecutor executor(model, data.length, batch, convOptions);
+    RunResult result =
+        runBatches(executor, classes, data, batch, start, options);
+    result.report["device"] = "cpu";
+    return result;
+  }
+};
+
+class ConvTarget : public Target {
+public:
+  StringRef name() const override { return "conv"; }
+  StringRef summary() const override {
+    return "S4D as FFT long convolution (float32; --device)";
+  }
+  ArrayRef<Form> forms() const override {
+    static const Form forms[] = {
+        {"conv", "the conv form: S4D as kernel generation plus causal "
+                 "convolution"}};
+    return forms;
+  }
+  LogicalResult emit(ModuleOp module, StringRef form, llvm::raw_ostream &os,
+                     StringRef outputPath,
+                     const CompileContext &context) const override {
+    if (failed(compile(module, context)))
+      return failure();
+    module.print(os);
+    return success();
+  }
+
+  const cl::OptionCategory *runFlags() const override { return &runCategory; }
+  llvm::Error checkFlags() const override {
+    if (batchSize < 1 || batchSize > kMaxBatch)
+      return flagError("--batch must be between 1 and " + Twine(kMaxBatch) +
+                       ", got " + Twine(batchSize));
+    return llvm::Error::success();
+  }
+
+  LogicalResult compile(ModuleOp module,
+                        const CompileContext &context) const override {
+    return runPipeline(module, context.instrumentation,
+                       [](OpPassManager &pm) { buildConvPipeline(pm); });
+  }
+  FailureOr<std::unique_ptr<Executable>> load(ModuleOp module) const override {
+    return loadModelExecutable<ConvExecutable>(module);
+  }
+
+  void registerPipeline() const override {
+    PassPipelineRegistration<>(
+        "ssm-to-conv",
+        "Lower models to the conv form (ssm-discretize, convert-ssm-to-conv)",
+        buildConvPipeline);
+  }
+};
+
+} // namespace
+
+const Target &ssm::driver::convTarget() {
+  static const ConvTarget target;
+  return target;
+}

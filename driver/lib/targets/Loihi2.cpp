@@ -1,0 +1,409 @@
+//===- Loihi2.cpp - the loihi2 target -------------------------------------===//
+//
+// Loihi 2 neurocores: the check stage, calibration and the lowering stage
+// (Loihi2Compile.h) to a placed nc.network, then the event-driven
+// fixed-point runtime with the chip's cost model (ssm/Runtime/Neurocore.h).
+// Its options are one struct (Loihi2PipelineOptions, with the calibration
+// request), filled from the command-line flags here and, with the same
+// names, from the options of ssmc-opt's ssm-to-nc pipeline.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../TargetSupport.h"
+
+#include "ssm/Conversion/Pipelines.h"
+#include "ssm/Driver/Loihi2Compile.h"
+#include "ssm/Driver/OutputFile.h"
+#include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/NetworkFile.h"
+#include "ssm/Runtime/Neurocore.h"
+#include "ssm/Translation/FromNC.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/WithColor.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace cl = llvm::cl;
+using namespace mlir;
+using namespace ssm;
+using namespace ssm::driver;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Flags
+//===----------------------------------------------------------------------===//
+
+cl::OptionCategory compileCategory("loihi2 target options");
+cl::OptionCategory runCategory("loihi2 target options (ssmc-run)");
+
+/// The defaults are the pipeline's own.
+const Loihi2PipelineOptions defaults;
+
+cl::opt<std::string> hardware(
+    "hw", cl::desc("Hardware description JSON (default: built-in loihi2.json)"),
+    cl::value_desc("file"), cl::cat(compileCategory));
+cl::opt<std::string> calibration(
+    "calibration",
+    cl::desc("Data spec of the PTQ calibration sequences (default: the "
+             "model's own 'calibration \"SPEC\"')"),
+    cl::value_desc("spec"), cl::cat(compileCategory));
+cl::opt<int64_t> calibrationSamples("calibration-samples",
+                                    cl::desc("Number of calibration sequences"),
+                                    cl::init(CalibrationRequest().samples),
+                                    cl::cat(compileCategory));
+cl::opt<std::string> calibrationRanges(
+    "calibration-ranges",
+    cl::desc("Calibration ranges JSON from ssmc --emit=calibration, used "
+             "instead of calibrating"),
+    cl::value_desc("file"), cl::cat(compileCategory));
+cl::opt<double> sigmaDelta(
+    "sigma-delta",
+    cl::desc("Sigma-delta threshold as a fraction of each connection's "
+             "calibrated range (0: send every change)"),
+    cl::init(defaults.sigmaDelta), cl::cat(compileCategory));
+/// The most calibration sequences --calibration-samples accepts.
+constexpr int64_t kMaxCalibrationSamples = 1000000;
+
+cl::opt<std::string> tracePath(
+    "trace",
+    cl::desc("Write per-step activity per neuron group of the first "
+             "--trace-samples samples (CSV: sample, step, group, model, "
+             "neurons, spikes, synops, active neurons, overflows)"),
+    cl::value_desc("file.csv"), cl::cat(runCategory));
+cl::opt<int64_t> traceSamples("trace-samples",
+                              cl::desc("Samples --trace records"), cl::init(1),
+                              cl::cat(runCategory));
+
+Loihi2PipelineOptions optionsFromFlags() {
+  Loihi2PipelineOptions options;
+  options.hardware = hardware;
+  options.calibrationRanges = calibrationRanges;
+  options.sigmaDelta = sigmaDelta;
+  return options;
+}
+
+CalibrationRequest calibrationRequestFromFlags() {
+  CalibrationRequest request;
+  request.data = calibration;
+  request.samples = calibrationSamples;
+  return request;
+}
+
+/// ssm-to-nc's options: the flags' names, the same struct.
+struct PipelineOptions : PassPipelineOptions<PipelineOptions> {
+  Option<std::string> hardware{*this, "hw",
+                               cl::desc("Hardware description JSON")};
+  Option<std::string> calibrationRanges{
+      *this, "calibration-ranges",
+      cl::desc("Calibration ranges JSON (ssmc --emit=calibration)")};
+  Option<double> sigmaDelta{
+      *this, "sigma-delta",
+      cl::desc("Sigma-delta threshold, fraction of each range"),
+      cl::init(defaults.sigmaDelta)};
+};
+
+//===----------------------------------------------------------------------===//
+// Running
+//===----------------------------------------------------------------------===//
+
+class Loihi2Executable : public Executable {
+public:
+  explicit Loihi2Executable(rt::neuro::Network network)
+      : network(std::move(network)) {}
+  std::string modelName() const override { return network.name; }
+  int64_t inputChannels() const override { return network.inputChannels(); }
+  int64_t outputChannels() const override { return network.outputChannels(); }
+  RunResult run(const rt::Dataset &data,
+                const RunOptions &options) const override;
+
+private:
+  rt::neuro::Network network;
+};
+
+/// Runs every sample through its own streaming session (samples in
+/// parallel, one session per thread); counters are summed in sample order,
+/// so the report does not depend on the thread count.
+RunResult Loihi2Executable::run(const rt::Dataset &data,
+                                const RunOptions &options) const {
+  RunResult result;
+  result.classes = network.outputChannels();
+  result.outputs.resize(data.samples * result.classes);
+  std::vector<rt::neuro::Counters> perSample(data.samples);
+  auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<llvm::raw_fd_ostream> trace;
+  if (!tracePath.empty()) {
+    std::error_code ec;
+    trace = std::make_unique<llvm::raw_fd_ostream>(tracePath, ec);
+    if (ec)
+      throw std::runtime_error("cannot write trace '" + tracePath +
+                               "': " + ec.message());
+    *trace << "sample,step,group,model,neurons,spikes,synops,active,"
+              "overflows\n";
+  }
+  auto runSample = [&](rt::neuro::Session &session, int64_t i) {
+    session.reset();
+    const bool traced = trace && i < traceSamples;
+    auto record = [&](int64_t step) {
+      const std::vector<rt::neuro::GroupActivity> &act = session.lastStep();
+      for (size_t g = 0; g < act.size(); ++g) {
+        const rt::neuro::NeuronGroup &group = network.groups[g];
+        *trace << i << ',' << step << ',' << group.name << ','
+               << group.model->name << ',' << group.size << ',' << act[g].spikes
+               << ',' << act[g].synops << ',' << act[g].active << ','
+               << act[g].overflows << '\n';
+      }
+    };
+    const float *x = data.sample(i);
+    for (int64_t t = 0; t < data.length; ++t) {
+      session.feed(x + t * data.channels);
+      if (traced)
+        record(t);
+    }
+    std::vector<double> y = traced ? session.finish(record) : session.finish();
+    std::copy(y.begin(), y.end(), result.outputs.begin() + i * result.classes);
+    perSample[i] = session.totals();
+  };
+  // Traced samples run first, on one thread, so the CSV is in order.
+  rt::neuro::Session first(network);
+  const int64_t tracedCount =
+      trace ? std::min(traceSamples.getValue(), data.samples) : 0;
+  for (int64_t i = 0; i < tracedCount; ++i)
+    runSample(first, i);
+  if (trace) {
+    if (std::string error = closeFile(*trace); !error.empty())
+      throw std::runtime_error("cannot write trace '" + tracePath +
+                               "': " + error);
+  }
+  int64_t done = tracedCount;
+#pragma omp parallel num_threads(options.threads)
+  {
+    rt::neuro::Session session(network);
+#pragma omp for schedule(dynamic)
+    for (int64_t i = tracedCount; i < data.samples; ++i) {
+      runSample(session, i);
+#pragma omp critical
+      if (options.progress)
+        options.progress(++done);
+    }
+  }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  rt::neuro::Counters totals;
+  for (const rt::neuro::Counters &c : perSample)
+    totals.add(c);
+  const int64_t tokens = data.samples * data.length;
+  rt::neuro::CostEstimate cost =
+      rt::neuro::estimateCost(network.hardware, totals, tokens);
+  int64_t neurons = 0;
+  for (const rt::neuro::NeuronGroup &g : network.groups)
+    if (!g.model->hostInput)
+      neurons += g.size;
+  // Activity: the fraction of the network's neurons (host inputs excluded,
+  // on both sides of the fraction) that send per step; at most 1.
+  const double activity = totals.steps > 0 && neurons > 0
+                              ? double(totals.spikes - totals.inputSpikes) /
+                                    (double(neurons) * totals.steps)
+                              : 0.0;
+  const double perToken = 1.0 / std::max<int64_t>(tokens, 1);
+  llvm::json::Object &report = result.report;
+  report["setup_seconds"] = 0.0;
+  report["run_seconds"] = result.seconds;
+  report["hardware"] = network.hardware.name;
+  report["cores"] = static_cast<int64_t>(network.cores.size());
+  report["neurons"] = neurons;
+  report["pipeline_depth"] = network.maxDepth;
+  report["steps"] = totals.steps;
+  report["synops"] = totals.synops;
+  report["messages"] = totals.messages;
+  report["spikes"] = totals.spikes;
+  report["input_spikes"] = totals.inputSpikes;
+  report["neuron_updates"] =
+      totals.neuronUpdatesActive + totals.neuronUpdatesInactive;
+  report["neuron_updates_active"] = totals.neuronUpdatesActive;
+  report["mesh_hops"] = totals.hopsX + totals.hopsY;
+  report["overflows"] = totals.overflows;
+  report["synops_per_token"] = totals.synops * perToken;
+  report["messages_per_token"] = totals.messages * perToken;
+  report["energy_per_token_uJ"] = cost.energyPerTokenUJ;
+  report["latency_per_token_us"] = cost.latencyPerTokenUS;
+  report["chip_tokens_per_second"] = cost.tokensPerSecond;
+  report["activity"] = activity;
+  auto row = [&](const char *key, std::string value) {
+    result.rows.emplace_back(key, std::move(value));
+  };
+  row("cores", fmt::format("{} of {} ({} neurons, pipeline depth {})",
+                           network.cores.size(),
+                           network.hardware.chips * network.hardware.meshX *
+                               network.hardware.meshY,
+                           neurons, network.maxDepth));
+  row("activity", fmt::format("{:.3f} of neurons send per step", activity));
+  row("synops/token", fmt::format("{:.0f}", totals.synops * perToken));
+  row("energy/token",
+      fmt::format("{:.3f} uJ (estimate, {})", cost.energyPerTokenUJ,
+                  network.hardware.name));
+  row("latency/token",
+      fmt::format("{:.3f} us (estimate; chip {:.0f} tokens/s)",
+                  cost.latencyPerTokenUS, cost.tokensPerSecond));
+  if (totals.overflows)
+    row("overflows", fmt::format("{} saturations (see docs/event-runtime.md)",
+                                 totals.overflows));
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// The target
+//===----------------------------------------------------------------------===//
+
+class Loihi2Target : public Target {
+public:
+  StringRef name() const override { return "loihi2"; }
+  StringRef summary() const override {
+    return "the event-driven neurocore runtime (fixed point, Loihi 2 cost "
+           "estimate)";
+  }
+  ArrayRef<Form> forms() const override {
+    static const Form forms[] = {
+        {"nc", "the placed neurocore graph of the loihi2 target (after PTQ); "
+               "-o FILE.h5 writes the compiled network file"},
+        {"calibration", "the loihi2 target's PTQ calibration ranges (JSON, "
+                        "for --calibration-ranges)"}};
+    return forms;
+  }
+  bool hasCompileReport() const override { return true; }
+  LogicalResult emit(ModuleOp module, StringRef form, llvm::raw_ostream &os,
+                     StringRef outputPath,
+                     const CompileContext &context) const override;
+
+  const cl::OptionCategory *compileFlags() const override {
+    return &compileCategory;
+  }
+  const cl::OptionCategory *runFlags() const override { return &runCategory; }
+  llvm::Error checkFlags() const override;
+
+  bool isCompiled(ModuleOp module) const override {
+    return !module.getOps<nc::NetworkOp>().empty();
+  }
+  bool isCompiledFile(StringRef path) const override {
+    return rt::neuro::isHDF5File(path.str());
+  }
+  bool isCompiledFilePath(StringRef path) const override {
+    return path.ends_with(".h5") || path.ends_with(".hdf5");
+  }
+  LogicalResult compile(ModuleOp module,
+                        const CompileContext &context) const override {
+    return compileForLoihi2(module, optionsFromFlags(),
+                            calibrationRequestFromFlags(), context.threads,
+                            context.instrumentation);
+  }
+  FailureOr<std::unique_ptr<Executable>> load(ModuleOp module) const override {
+    FailureOr<nc::NetworkOp> op = getSingleNetwork(module);
+    if (failed(op))
+      return failure();
+    FailureOr<rt::neuro::Network> built = buildNeurocoreNetwork(*op);
+    if (failed(built))
+      return failure();
+    return std::unique_ptr<Executable>(
+        std::make_unique<Loihi2Executable>(std::move(*built)));
+  }
+  std::unique_ptr<Executable> loadFile(StringRef path) const override {
+    return std::make_unique<Loihi2Executable>(
+        rt::neuro::readNetworkFile(path.str()));
+  }
+
+  void registerPipeline() const override {
+    PassPipelineRegistration<PipelineOptions>(
+        "ssm-to-nc",
+        "Lower a model to a placed nc.network for the loihi2 target "
+        "(ssm-check-neurocore, ssm-discretize, ssm-quantize, "
+        "convert-ssm-to-neurocore, nc-insert-delays, nc-split-groups, "
+        "nc-place)",
+        [](OpPassManager &pm, const PipelineOptions &o) {
+          Loihi2PipelineOptions options;
+          options.hardware = o.hardware;
+          options.calibrationRanges = o.calibrationRanges;
+          options.sigmaDelta = o.sigmaDelta;
+          buildLoihi2Pipeline(pm, options);
+        });
+  }
+};
+
+llvm::Error Loihi2Target::checkFlags() const {
+  // Each flag is checked here, with its own name, before any work; the
+  // passes check their options again for ssmc-opt users.
+  if (!(sigmaDelta >= 0 && sigmaDelta <= 1))
+    return flagError("--sigma-delta must be a fraction between 0 and 1, got " +
+                     std::to_string(sigmaDelta));
+  if (calibrationSamples < 1 || calibrationSamples > kMaxCalibrationSamples)
+    return flagError("--calibration-samples must be between 1 and " +
+                     std::to_string(kMaxCalibrationSamples) + ", got " +
+                     std::to_string(calibrationSamples));
+  if (hardware.getNumOccurrences() && hardware.empty())
+    return flagError("--hw needs a file name");
+  if (calibration.getNumOccurrences() && calibration.empty())
+    return flagError("--calibration needs a data spec, as in "
+                     "--calibration=mnist:train");
+  if (calibrationRanges.getNumOccurrences() && calibrationRanges.empty())
+    return flagError("--calibration-ranges needs a file name");
+  if (calibrationRanges.getNumOccurrences())
+    for (const cl::Option *flag : std::initializer_list<const cl::Option *>{
+             &calibration, &calibrationSamples})
+      if (flag->getNumOccurrences())
+        return flagError("--" + flag->ArgStr +
+                         " calibrates, --calibration-ranges gives ranges "
+                         "calibrated before: use one");
+  if (traceSamples < 1)
+    return flagError("--trace-samples must be at least 1, got " +
+                     Twine(traceSamples));
+  return llvm::Error::success();
+}
+
+LogicalResult Loihi2Target::emit(ModuleOp module, StringRef form,
+                                 llvm::raw_ostream &os, StringRef outputPath,
+                                 const CompileContext &context) const {
+  Loihi2PipelineOptions options = optionsFromFlags();
+  if (context.report)
+    options.quantizationReport = options.coreReport = "-";
+  CalibrationRequest request = calibrationRequestFromFlags();
+  auto fail = [](const Twine &message) {
+    llvm::WithColor::error(llvm::errs(), "ssmc") << message << "\n";
+    return failure();
+  };
+  if (form == "calibration") {
+    if (!options.calibrationRanges.empty())
+      return fail("--emit=calibration measures the ranges that "
+                  "--calibration-ranges gives: use one");
+    // The ranges file carries the SQNR for the quantization report.
+    request.measureSqnr = true;
+    FailureOr<CalibrationRanges> ranges = calibrateForLoihi2(
+        module, options, request, context.threads, context.instrumentation);
+    if (failed(ranges))
+      return failure();
+    os << llvm::formatv("{0:2}", toJSON(*ranges)) << "\n";
+    return success();
+  }
+  if (failed(compileForLoihi2(module, options, request, context.threads,
+                              context.instrumentation)))
+    return failure();
+  if (!isCompiledFilePath(outputPath)) {
+    module.print(os);
+    return success();
+  }
+  // The compiled network as the runtime's HDF5 file.
+  FailureOr<nc::NetworkOp> network = getSingleNetwork(module);
+  return success(succeeded(network) &&
+                 succeeded(writeNetworkFile(*network, outputPath)));
+}
+
+} // namespace
+
+const Target &ssm::driver::loihi2Target() {
+  static const Loihi2Target target;
+  return target;
+}

@@ -1,0 +1,71 @@
+//===- Reference.cpp - the reference target -------------------------------===//
+//
+// The float64 recurrent interpreter (ssm/Runtime/Reference.h): the oracle
+// every other target is compared with. It runs the ssm IR as it is.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../TargetSupport.h"
+
+#include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/Reference.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace ssm;
+using namespace ssm::driver;
+
+namespace {
+
+class ReferenceExecutable : public ModelExecutable {
+public:
+  using ModelExecutable::ModelExecutable;
+
+  RunResult run(const rt::Dataset &data,
+                const RunOptions &options) const override {
+    RunResult result;
+    result.classes = model.outputChannels();
+    result.outputs.resize(data.samples * result.classes);
+    const int64_t span = data.length * data.channels;
+    int64_t done = 0;
+    auto start = std::chrono::steady_clock::now();
+#pragma omp parallel for num_threads(options.threads) schedule(dynamic)
+    for (int64_t i = 0; i < data.samples; ++i) {
+      std::vector<double> seq(data.sample(i), data.sample(i) + span);
+      std::vector<double> y = rt::runReference(model, seq);
+      std::copy(y.end() - result.classes, y.end(),
+                result.outputs.begin() + i * result.classes);
+#pragma omp critical
+      if (options.progress)
+        options.progress(++done);
+    }
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    result.report["setup_seconds"] = 0.0;
+    result.report["run_seconds"] = result.seconds;
+    return result;
+  }
+};
+
+class ReferenceTarget : public Target {
+public:
+  StringRef name() const override { return "reference"; }
+  StringRef summary() const override {
+    return "float64 recurrent interpreter (the oracle)";
+  }
+  LogicalResult compile(ModuleOp, const CompileContext &) const override {
+    return success();
+  }
+  FailureOr<std::unique_ptr<Executable>> load(ModuleOp module) const override {
+    return loadModelExecutable<ReferenceExecutable>(module);
+  }
+};
+
+} // namespace
+
+const Target &ssm::driver::referenceTarget() {
+  static const ReferenceTarget target;
+  return target;
+}
