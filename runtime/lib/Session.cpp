@@ -23,16 +23,15 @@
 //    delivered whichever way touches fewer runs: message by message (an
 //    axpy per run of the sender's column: S4D expand, few senders) or row
 //    by row (a dot product per run over the senders' changes: S4D reduce,
-//    many senders; SynapsePlan.h, VectorLanes.h). Integer sums are exact,
-//    so both give the same dendritic sums, and synops are counted per
-//    message either way.
+//    many senders; Delivery.h, SynapsePlan.h, VectorLanes.h). Integer sums
+//    are exact, so both give the same dendritic sums, and synops are
+//    counted per message either way.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CostModel.h"
+#include "Delivery.h"
 #include "NeuronKernel.h"
-#include "SynapsePlan.h"
-#include "VectorLanes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,13 +41,6 @@ using namespace ssm::rt;
 using namespace ssm::rt::neuro;
 using fixed::shiftRound;
 namespace {
-/// What a group sent in one step: its messages (0 where a neuron sent
-/// nothing; changes or payloads, by the model's encoding) and how many.
-struct Outbox {
-  std::vector<int32_t> delta;
-  int64_t count = 0;
-};
-
 /// A destination core of a group's messages and the route's length.
 struct Route {
   int64_t hopsX = 0, hopsY = 0;
@@ -58,25 +50,17 @@ struct Route {
 struct Session::State {
   const Network &net;
   int threads;
-  int64_t ring; // outbox slots: max delay + 2
   int64_t fed = 0;
   int64_t sequenceLength = -1; // known once finish() starts
   int64_t stepIndex = 0;
 
-  std::vector<TablePlan> plans;
+  Delivery delivery;
   std::vector<int64_t> zeros; // as long as the largest group's current
   // Per group.
   std::vector<std::vector<int32_t>> last;       // payload last sent
   std::vector<std::unique_ptr<GroupKernel>> kernels; // null for inputs
-  std::vector<std::vector<int64_t>> current;    // dendritic sum, this step
-  std::vector<std::vector<Outbox>> outbox;      // [group][slot]
+  std::vector<std::vector<int64_t>> current;         // dendritic sum, this step
   std::vector<std::vector<Route>> routes;
-  // Per table: the sigma of the received changes (or, fed by spikes, this
-  // step's sum), and (tables with several sources) the sources' messages
-  // side by side for row-wise delivery.
-  std::vector<std::vector<int64_t>> acc;
-  std::vector<char> spiking;
-  std::vector<std::vector<int32_t>> gathered;
   // Per core: its groups in depth order, and this step's counters.
   std::vector<std::vector<int>> coreGroups;
   std::vector<Counters> coreCounters;
@@ -84,11 +68,8 @@ struct Session::State {
   std::vector<GroupActivity> activity;
   Counters lastCounters, totals;
 
-  State(const Network &n, int t) : net(n), threads(std::max(1, t)) {
-    int maxDelay = 0;
-    for (const SynapseTable &table : net.tables)
-      maxDelay = std::max(maxDelay, table.delay);
-    ring = maxDelay + 2;
+  State(const Network &n, int t)
+      : net(n), threads(std::max(1, t)), delivery(n) {
     const size_t G = net.groups.size();
     last.resize(G);
     for (const NeuronGroup &group : net.groups)
@@ -96,20 +77,8 @@ struct Session::State {
                             ? group.model->makeKernel(group, net.hardware)
                             : nullptr);
     current.resize(G);
-    outbox.resize(G);
     routes.resize(G);
     activity.resize(G);
-    acc.resize(net.tables.size());
-    gathered.resize(net.tables.size());
-    for (size_t t = 0; t < net.tables.size(); ++t) {
-      plans.push_back(planTable(net.tables[t]));
-      // validate() requires one encoding per table.
-      const int source = net.tables[t].sources.front().group;
-      spiking.push_back(net.groups[source].model->encoding ==
-                        Encoding::Spikes);
-      if (net.tables[t].sources.size() > 1)
-        gathered[t].assign(net.tables[t].cols, 0);
-    }
     coreGroups.resize(net.cores.size());
     coreCounters.resize(net.cores.size());
     coreTime.resize(net.cores.size());
@@ -155,10 +124,8 @@ struct Session::State {
       current[g].assign(group.currentSize(), 0);
       if (kernels[g])
         kernels[g]->reset();
-      outbox[g].assign(ring, Outbox{std::vector<int32_t>(group.size, 0), 0});
     }
-    for (size_t t = 0; t < net.tables.size(); ++t)
-      acc[t].assign(net.tables[t].rows, 0);
+    delivery.reset();
     fed = 0;
     sequenceLength = -1;
     stepIndex = 0;
@@ -177,110 +144,6 @@ struct Session::State {
                       fixed::maxInt(group.payloadBits)};
   }
 
-  /// Starts group g's outbox for step s (nothing sent yet).
-  Outbox &openOutbox(int g, int64_t s) {
-    Outbox &out = outbox[g][s % ring];
-    if (out.count)
-      std::fill(out.delta.begin(), out.delta.end(), 0);
-    out.count = 0;
-    return out;
-  }
-
-  /// The outbox of source `src` of a table that reads step `from`.
-  const Outbox &sent(const TableSource &src, int64_t from) const {
-    return outbox[src.group][from % ring];
-  }
-
-  /// Synops of delivering table t's messages from step `from`: each
-  /// message costs its column's non-zero weights.
-  int64_t countSynops(int t, int64_t from, int64_t messages) const {
-    const TablePlan &plan = plans[t];
-    if (plan.synapsesPerColumn >= 0)
-      return messages * plan.synapsesPerColumn;
-    const int32_t *colSynapses = plan.columnSynapses.data();
-    int64_t synops = 0;
-    for (const TableSource &src : net.tables[t].sources) {
-      const int32_t *d = sent(src, from).delta.data();
-      for (int64_t i = 0; i < src.size; ++i)
-        synops += (d[i] != 0) * int64_t(colSynapses[i]);
-      colSynapses += src.size;
-    }
-    return synops;
-  }
-
-  /// Message by message: an axpy per run of each sender's column.
-  void deliverByMessage(int t, int64_t from) {
-    const RunForm &f = plans[t].byColumn;
-    int64_t *a = acc[t].data();
-    int64_t column = 0;
-    for (const TableSource &src : net.tables[t].sources) {
-      const Outbox &in = sent(src, from);
-      for (int64_t i = 0; in.count && i < src.size; ++i) {
-        if (const int32_t change = in.delta[i])
-          for (int64_t r = f.start[column + i]; r < f.start[column + i + 1];
-               ++r)
-            axpy(a + f.runs[r].first, f.weight.data() + f.runs[r].offset,
-                 f.runs[r].length, change);
-      }
-      column += src.size;
-    }
-  }
-
-  /// Row by row: a dot product per run over the senders' changes (one
-  /// source's outbox in place, several gathered side by side).
-  void deliverByRow(int t, int64_t from) {
-    const SynapseTable &table = net.tables[t];
-    const int32_t *x;
-    if (table.sources.size() == 1) {
-      x = sent(table.sources[0], from).delta.data();
-    } else {
-      int32_t *out = gathered[t].data();
-      for (const TableSource &src : table.sources) {
-        const std::vector<int32_t> &d = sent(src, from).delta;
-        out = std::copy(d.begin(), d.end(), out);
-      }
-      x = gathered[t].data();
-    }
-    const RunForm &f = plans[t].byRow;
-    int64_t *a = acc[t].data();
-    for (int64_t row = 0; row < table.rows; ++row) {
-      int64_t sum = 0;
-      for (int64_t r = f.start[row]; r < f.start[row + 1]; ++r)
-        sum += dot(f.weight.data() + f.runs[r].offset, x + f.runs[r].first,
-                   f.runs[r].length);
-      a[row] += sum;
-    }
-  }
-
-  /// Delivers the messages due at step s into group g's tables and returns
-  /// the synops: per table, message by message or row by row, whichever
-  /// touches fewer runs (same integer sums, same count).
-  int64_t deliver(int g, int64_t s) {
-    int64_t synops = 0;
-    for (int t : net.groups[g].tables) {
-      const SynapseTable &table = net.tables[t];
-      const int64_t from = s - 1 - table.delay;
-      if (spiking[t]) // spikes count in the step they arrive only
-        std::fill(acc[t].begin(), acc[t].end(), 0);
-      if (from < 0)
-        continue;
-      int64_t messages = 0;
-      for (const TableSource &src : table.sources)
-        messages += sent(src, from).count;
-      if (messages == 0)
-        continue;
-      synops += countSynops(t, from, messages);
-      const TablePlan &plan = plans[t];
-      if (plan.columnCost * static_cast<double>(messages) / table.cols <=
-          plan.rowCost)
-        deliverByMessage(t, from);
-      else
-        deliverByRow(t, from);
-    }
-    return synops;
-  }
-
-
   /// Group g's dendritic input: its one table's sigma read in place, or
   /// the tables' rescaled sigmas summed into current[g].
   Dendrite dendrites(int g) {
@@ -288,14 +151,14 @@ struct Session::State {
     const int64_t *bias = biasOf(g);
     if (group.tables.size() == 1) {
       const int t = group.tables[0];
-      return Dendrite{acc[t].data(), -net.tables[t].exponent, bias};
+      return Dendrite{delivery.sum(t), -net.tables[t].exponent, bias};
     }
     int64_t *cur = current[g].data();
     const int64_t inputs = group.currentSize();
     std::fill(cur, cur + inputs, 0);
     for (int t : group.tables) {
       const int shift = -net.tables[t].exponent;
-      const int64_t *a = acc[t].data();
+      const int64_t *a = delivery.sum(t);
       for (int64_t i = 0; i < inputs; ++i)
         cur[i] += shiftRound(a[i], shift);
     }
@@ -319,10 +182,10 @@ struct Session::State {
 
   void updateGroup(int g, int64_t s, Counters &c) {
     const NeuronGroup &group = net.groups[g];
-    Outbox &out = openOutbox(g, s);
+    Outbox &out = delivery.open(g, s);
     GroupActivity &act = activity[g];
     act = GroupActivity();
-    act.synops = deliver(g, s);
+    act.synops = delivery.deliver(g, s);
     c.synops += act.synops;
     const int64_t k = tokenAt(g, s);
     if (k < 0) {
@@ -357,7 +220,7 @@ struct Session::State {
     int64_t offset = 0;
     for (int g : net.inputs) {
       const NeuronGroup &group = net.groups[g];
-      Outbox &out = openOutbox(g, s);
+      Outbox &out = delivery.open(g, s);
       activity[g] = GroupActivity();
       if (!token) {
         offset += group.size;

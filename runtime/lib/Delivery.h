@@ -1,0 +1,78 @@
+//===- Delivery.h - messages in flight and their delivery -------*- C++ -*-===//
+//
+// The part of a session that moves messages: every group's outboxes for
+// the last max-delay + 2 steps (a ring), each synapse table's received sum,
+// and the delivery of a step's messages into a group's tables, message by
+// message or row by row, whichever touches fewer runs (SynapsePlan.h).
+// Integer sums are exact, so both ways give the same sums; synops are
+// counted per message either way (docs/cost-model.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_RUNTIME_LIB_DELIVERY_H
+#define SSM_RUNTIME_LIB_DELIVERY_H
+
+#include "SynapsePlan.h"
+#include "ssm/Runtime/Neurocore.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace ssm::rt::neuro {
+
+/// What a group sent in one step: its messages (0 where a neuron sent
+/// nothing; changes or payloads, by the model's encoding) and how many.
+struct Outbox {
+  std::vector<int32_t> delta;
+  int64_t count = 0;
+};
+
+class Delivery {
+public:
+  /// Plans every table of `net` (which must outlive this).
+  explicit Delivery(const Network &net);
+
+  /// Nothing in flight, every table's sum zero.
+  void reset();
+
+  /// Starts group g's outbox for step s (nothing sent yet).
+  Outbox &open(int g, int64_t s) {
+    Outbox &out = outbox[g][s % ring];
+    if (out.count)
+      std::fill(out.delta.begin(), out.delta.end(), 0);
+    out.count = 0;
+    return out;
+  }
+
+  /// Delivers the messages due at step s into group g's tables and returns
+  /// the synops.
+  int64_t deliver(int g, int64_t s);
+
+  /// Table t's received sum: the sigma of the changes it received (fed by
+  /// spikes: this step's spikes), one entry per row, unshifted.
+  const int64_t *sum(int t) const { return acc[t].data(); }
+
+private:
+  /// The outbox of source `src` of a table that reads step `from`.
+  const Outbox &sent(const TableSource &src, int64_t from) const {
+    return outbox[src.group][from % ring];
+  }
+  int64_t countSynops(int t, int64_t from, int64_t messages) const;
+  void deliverByMessage(int t, int64_t from);
+  void deliverByRow(int t, int64_t from);
+
+  const Network &net;
+  int64_t ring; // outbox slots: max delay + 2
+  std::vector<TablePlan> plans;
+  std::vector<std::vector<Outbox>> outbox; // [group][slot]
+  // Per table: the received sum, whether its sources send spikes, and
+  // (tables with several sources) the sources' messages side by side for
+  // row-wise delivery.
+  std::vector<std::vector<int64_t>> acc;
+  std::vector<char> spiking;
+  std::vector<std::vector<int32_t>> gathered;
+};
+
+} // namespace ssm::rt::neuro
+
+#endif // SSM_RUNTIME_LIB_DELIVERY_H
