@@ -160,6 +160,13 @@ private:
   Form formFor(Value v);
   FailureOr<int> materialize(Value v);
   void define(Value v, Form form);
+  // One lowering per layer kind (Lowering::lower dispatches).
+  LogicalResult lowerInput(InputOp op);
+  LogicalResult lowerDense(DenseOp op);
+  LogicalResult lowerAdd(AddOp op);
+  LogicalResult lowerRelu(ReluOp op);
+  LogicalResult lowerReadout(ReadoutOp op);
+  LogicalResult lowerOutput(OutputOp op);
   LogicalResult lowerS4D(S4DOp op);
   LogicalResult lowerEGRU(EGRUOp op);
   /// A neuron layer (LIF, ...): one group of the kind's neuron model, fed
@@ -245,6 +252,98 @@ void Lowering::define(Value v, Form form) {
   formOf[v] = std::move(form);
   if (needsGroup.contains(v))
     (void)materialize(v);
+}
+
+/// An input stream: a host group (nc.input) in the stream's format.
+LogicalResult Lowering::lowerInput(InputOp input) {
+  Form none;
+  none.size = cast<StreamType>(input.getType()).getChannels();
+  Group g = groupFor(input, "sigma_delta", none);
+  g.isInput = true;
+  g.inputIndex = input.getIndex();
+  if (failed(formatOf(input, input.getResult(), g.frac, g.threshold)))
+    return failure();
+  groupOf[input.getResult()] = newGroup(std::move(g));
+  return success();
+}
+
+/// A dense layer: no neurons; the linear form W x + b over its input's
+/// group, folded into whatever reads it.
+LogicalResult Lowering::lowerDense(DenseOp dense) {
+  FailureOr<int> x = materialize(dense.getInput());
+  if (failed(x))
+    return failure();
+  std::string error;
+  auto w = readRealElements(dense.getWeight(), &error);
+  if (failed(w))
+    return dense.emitOpError() << "parameter 'weight': " << error;
+  const int64_t out = cast<StreamType>(dense.getType()).getChannels();
+  const int64_t in = groups[*x].size;
+  Term weight(*x, out, in);
+  for (int64_t row = 0; row < out; ++row)
+    for (int64_t col = 0; col < in; ++col)
+      weight.add(row, col, (*w)[row * in + col]);
+  Form f{out, {std::move(weight)}, std::vector<double>(out, 0.0)};
+  if (dense.getBias()) {
+    auto b = readRealElements(*dense.getBias(), &error);
+    if (failed(b))
+      return dense.emitOpError() << "parameter 'bias': " << error;
+    f.bias.assign(b->begin(), b->end());
+  }
+  define(dense.getResult(), std::move(f));
+  return success();
+}
+
+/// A residual add: the sum of its operands' linear forms.
+LogicalResult Lowering::lowerAdd(AddOp add) {
+  Form f = formFor(add->getOperand(0));
+  Form g = formFor(add->getOperand(1));
+  for (Term &t : g.terms)
+    f.terms.push_back(std::move(t));
+  for (int64_t i = 0; i < f.size; ++i)
+    f.bias[i] += g.bias[i];
+  define(add.getResult(), std::move(f));
+  return success();
+}
+
+/// ReLU: a sigma_delta_relu group fed by its input's form.
+LogicalResult Lowering::lowerRelu(ReluOp relu) {
+  Group g = groupFor(relu, "sigma_delta_relu", formFor(relu.getInput()));
+  if (failed(formatOf(relu, relu.getResult(), g.frac, g.threshold)))
+    return failure();
+  groupOf[relu.getResult()] = newGroup(std::move(g));
+  return success();
+}
+
+/// A readout: an accumulator group (mean, or with `last` the last token).
+LogicalResult Lowering::lowerReadout(ReadoutOp readout) {
+  Group g = groupFor(readout, "accumulator", formFor(readout.getInput()));
+  if (readout.getMode() == ReadoutMode::Last)
+    g.flags.push_back("last");
+  // It adds up per-token inputs, whose range (not the mean's) sizes its
+  // format.
+  int meanFrac, inputFrac;
+  int64_t inputThreshold;
+  if (failed(formatOf(readout, readout.getResult(), meanFrac, g.threshold)) ||
+      failed(formatOf(readout, readout.getInput(), inputFrac, inputThreshold)))
+    return failure();
+  g.frac = std::min(meanFrac, inputFrac);
+  g.threshold = payloadThreshold(
+      std::ldexp(static_cast<double>(g.threshold), g.frac - meanFrac));
+  groupOf[readout.getResult()] = newGroup(std::move(g));
+  return success();
+}
+
+/// The model's outputs: groups (a linear result that leaves the model
+/// becomes a sigma_delta group).
+LogicalResult Lowering::lowerOutput(OutputOp output) {
+  for (Value v : output.getOutputs()) {
+    FailureOr<int> g = materialize(v);
+    if (failed(g))
+      return failure();
+    outputs.push_back(*g);
+  }
+  return success();
 }
 
 LogicalResult Lowering::lowerS4D(S4DOp op) {
@@ -503,97 +602,19 @@ LogicalResult Lowering::lower() {
         needsGroup.insert(result);
     }
 
+  // One lowering per layer kind, in topological order.
   for (Operation *op : ops) {
     LogicalResult result =
         llvm::TypeSwitch<Operation *, LogicalResult>(op)
-            .Case([&](InputOp input) -> LogicalResult {
-              Form none;
-              none.size = cast<StreamType>(input.getType()).getChannels();
-              Group g = groupFor(input, "sigma_delta", none);
-              g.isInput = true;
-              g.inputIndex = input.getIndex();
-              if (failed(formatOf(input, input.getResult(), g.frac,
-                                  g.threshold)))
-                return failure();
-              groupOf[input.getResult()] = newGroup(std::move(g));
-              return success();
-            })
-            .Case([&](DenseOp dense) -> LogicalResult {
-              FailureOr<int> x = materialize(dense.getInput());
-              if (failed(x))
-                return failure();
-              std::string error;
-              auto w = readRealElements(dense.getWeight(), &error);
-              if (failed(w))
-                return dense.emitOpError() << "parameter 'weight': " << error;
-              const int64_t out =
-                  cast<StreamType>(dense.getType()).getChannels();
-              const int64_t in = groups[*x].size;
-              Term weight(*x, out, in);
-              for (int64_t row = 0; row < out; ++row)
-                for (int64_t col = 0; col < in; ++col)
-                  weight.add(row, col, (*w)[row * in + col]);
-              Form f{out, {std::move(weight)}, std::vector<double>(out, 0.0)};
-              if (dense.getBias()) {
-                auto b = readRealElements(*dense.getBias(), &error);
-                if (failed(b))
-                  return dense.emitOpError() << "parameter 'bias': " << error;
-                f.bias.assign(b->begin(), b->end());
-              }
-              define(dense.getResult(), std::move(f));
-              return success();
-            })
-            .Case([&](AddOp add) -> LogicalResult {
-              Form f = formFor(add->getOperand(0));
-              Form g = formFor(add->getOperand(1));
-              for (Term &t : g.terms)
-                f.terms.push_back(std::move(t));
-              for (int64_t i = 0; i < f.size; ++i)
-                f.bias[i] += g.bias[i];
-              define(add.getResult(), std::move(f));
-              return success();
-            })
-            .Case([&](ReluOp relu) -> LogicalResult {
-              Group g = groupFor(relu, "sigma_delta_relu",
-                                 formFor(relu.getInput()));
-              if (failed(formatOf(relu, relu.getResult(), g.frac,
-                                  g.threshold)))
-                return failure();
-              groupOf[relu.getResult()] = newGroup(std::move(g));
-              return success();
-            })
-            .Case([&](ReadoutOp readout) -> LogicalResult {
-              Group g = groupFor(readout, "accumulator",
-                                 formFor(readout.getInput()));
-              if (readout.getMode() == ReadoutMode::Last)
-                g.flags.push_back("last");
-              // It adds up per-token inputs, whose range (not the mean's)
-              // sizes its format.
-              int meanFrac, inputFrac;
-              int64_t inputThreshold;
-              if (failed(formatOf(readout, readout.getResult(), meanFrac,
-                                  g.threshold)) ||
-                  failed(formatOf(readout, readout.getInput(), inputFrac,
-                                  inputThreshold)))
-                return failure();
-              g.frac = std::min(meanFrac, inputFrac);
-              g.threshold = payloadThreshold(std::ldexp(
-                  static_cast<double>(g.threshold), g.frac - meanFrac));
-              groupOf[readout.getResult()] = newGroup(std::move(g));
-              return success();
-            })
-            .Case([&](S4DOp s4d) { return lowerS4D(s4d); })
-            .Case([&](EGRUOp egru) { return lowerEGRU(egru); })
-            .Case([&](NeuronOp neuron) { return lowerNeuronLayer(neuron); })
-            .Case([&](OutputOp output) -> LogicalResult {
-              for (Value v : output.getOutputs()) {
-                FailureOr<int> g = materialize(v);
-                if (failed(g))
-                  return failure();
-                outputs.push_back(*g);
-              }
-              return success();
-            })
+            .Case([&](InputOp o) { return lowerInput(o); })
+            .Case([&](DenseOp o) { return lowerDense(o); })
+            .Case([&](AddOp o) { return lowerAdd(o); })
+            .Case([&](ReluOp o) { return lowerRelu(o); })
+            .Case([&](ReadoutOp o) { return lowerReadout(o); })
+            .Case([&](S4DOp o) { return lowerS4D(o); })
+            .Case([&](EGRUOp o) { return lowerEGRU(o); })
+            .Case([&](NeuronOp o) { return lowerNeuronLayer(o); })
+            .Case([&](OutputOp o) { return lowerOutput(o); })
             .Default([&](Operation *other) -> LogicalResult {
               llvm_unreachable("checkNeurocoreLowering refuses layers "
                                "without a case here");
