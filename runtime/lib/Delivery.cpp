@@ -31,7 +31,7 @@ Delivery::Delivery(const Network &net) : net(net) {
 void Delivery::reset() {
   for (size_t g = 0; g < net.groups.size(); ++g)
     outbox[g].assign(ring,
-                     Outbox{std::vector<int32_t>(net.groups[g].size, 0), 0});
+                     Outbox{LaneVector<int32_t>(net.groups[g].size, 0), 0});
   for (size_t t = 0; t < net.tables.size(); ++t)
     acc[t].assign(net.tables[t].rows, 0);
 }
@@ -80,7 +80,7 @@ void Delivery::deliverByRow(int t, int64_t from) {
   } else {
     int32_t *out = gathered[t].data();
     for (const TableSource &src : table.sources) {
-      const std::vector<int32_t> &d = sent(src, from).delta;
+      const LaneVector<int32_t> &d = sent(src, from).delta;
       out = std::copy(d.begin(), d.end(), out);
     }
     x = gathered[t].data();

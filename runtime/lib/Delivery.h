@@ -23,7 +23,7 @@ namespace ssm::rt::neuro {
 /// What a group sent in one step: its messages (0 where a neuron sent
 /// nothing; changes or payloads, by the model's encoding) and how many.
 struct Outbox {
-  std::vector<int32_t> delta;
+  LaneVector<int32_t> delta;
   int64_t count = 0;
 };
 
@@ -68,9 +68,9 @@ private:
   // Per table: the received sum, whether its sources send spikes, and
   // (tables with several sources) the sources' messages side by side for
   // row-wise delivery.
-  std::vector<std::vector<int64_t>> acc;
+  std::vector<LaneVector<int64_t>> acc;
   std::vector<char> spiking;
-  std::vector<std::vector<int32_t>> gathered;
+  std::vector<LaneVector<int32_t>> gathered;
 };
 
 } // namespace ssm::rt::neuro

@@ -57,9 +57,9 @@ struct Session::State {
   Delivery delivery;
   std::vector<int64_t> zeros; // as long as the largest group's current
   // Per group.
-  std::vector<std::vector<int32_t>> last;       // payload last sent
+  std::vector<LaneVector<int32_t>> last;             // payload last sent
   std::vector<std::unique_ptr<GroupKernel>> kernels; // null for inputs
-  std::vector<std::vector<int64_t>> current;         // dendritic sum, this step
+  std::vector<LaneVector<int64_t>> current;          // dendritic sum, this step
   std::vector<std::vector<Route>> routes;
   // Per core: its groups in depth order, and this step's counters.
   std::vector<std::vector<int>> coreGroups;

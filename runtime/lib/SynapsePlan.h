@@ -33,7 +33,7 @@ struct Run {
 struct RunForm {
   std::vector<int64_t> start;
   std::vector<Run> runs;
-  std::vector<int32_t> weight;
+  LaneVector<int32_t> weight;
 
   /// Builds the runs of a CSR matrix whose line l has entries
   /// [lineStart[l], lineStart[l + 1]) at `index` (ascending; in

@@ -12,7 +12,10 @@
 #ifndef SSM_RUNTIME_LIB_VECTORLANES_H
 #define SSM_RUNTIME_LIB_VECTORLANES_H
 
+#include <boost/align/aligned_allocator.hpp>
+
 #include <cstdint>
+#include <vector>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -23,6 +26,13 @@ namespace ssm::rt::neuro {
 /// 64-bit lanes of a vector register (AVX-512); synapse runs are padded to
 /// them (SynapsePlan.h).
 constexpr int32_t kLanes = 8;
+
+/// Storage the vector loops read and write: aligned to a cache line, so a
+/// 64-byte load never straddles two (malloc gives 16 bytes, which left
+/// three of four arrays splitting lines, depending on where the heap put
+/// them).
+template <typename T>
+using LaneVector = std::vector<T, boost::alignment::aligned_allocator<T, 64>>;
 
 // GCC 12 reports the undefined-vector idiom inside its own AVX-512
 // intrinsics as a maybe-uninitialized use.

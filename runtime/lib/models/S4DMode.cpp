@@ -29,14 +29,14 @@ namespace {
 /// them straight into vpmuldq lanes (no conversion instruction per load;
 /// the loop is bound by vector instructions, not memory).
 struct S4DLanes {
-  std::vector<int64_t> aRe, aIm, bRe, bIm, cRe, cIm;
+  LaneVector<int64_t> aRe, aIm, bRe, bIm, cRe, cIm;
 
   explicit S4DLanes(const NeuronGroup &g)
       : aRe(widen(g.params[0])), aIm(widen(g.params[1])),
         bRe(widen(g.params[2])), bIm(widen(g.params[3])),
         cRe(widen(g.params[4])), cIm(widen(g.params[5])) {}
-  static std::vector<int64_t> widen(const std::vector<int32_t> &v) {
-    return std::vector<int64_t>(v.begin(), v.end());
+  static LaneVector<int64_t> widen(const std::vector<int32_t> &v) {
+    return LaneVector<int64_t>(v.begin(), v.end());
   }
 };
 
@@ -153,7 +153,7 @@ public:
 private:
   const NeuronGroup &group;
   S4DLanes lanes;
-  std::vector<int64_t> xr, xi; // registers, 64-bit lanes
+  LaneVector<int64_t> xr, xi; // registers, 64-bit lanes
 };
 
 class S4DFloat final : public FloatKernel {
