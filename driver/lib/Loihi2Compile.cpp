@@ -3,6 +3,7 @@
 #include "ssm/Driver/Loihi2Compile.h"
 
 #include "ssm/Dialect/NC/Hardware.h"
+#include "ssm/Runtime/Calibrate.h"
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/Quantize.h"
 #include "ssm/Runtime/Reference.h"

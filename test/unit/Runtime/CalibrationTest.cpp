@@ -7,6 +7,7 @@
 
 #include "RandomModel.h"
 
+#include "ssm/Runtime/Calibrate.h"
 #include "ssm/Runtime/Quantize.h"
 
 #include <gtest/gtest.h>

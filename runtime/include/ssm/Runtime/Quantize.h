@@ -30,24 +30,6 @@
 
 namespace ssm::rt::quant {
 
-/// What PTQ calibration measures, by layer index.
-struct Calibration {
-  std::vector<double> outputs; // max |output value|
-  std::vector<double> states;  // stateful layers' max |state|; else 0
-  std::vector<double> sqnrDb;  // when measured (messageBits > 0)
-};
-
-/// Calibrates `model` on `samples` ([L, H_in] each): the output ranges of
-/// every layer over all samples with the conv executor (whole sequences in
-/// batches: fast), then, in one reference run (states exist only in the
-/// recurrent form), the state ranges over the first `stateSamples` and,
-/// when `messageBits` > 0, the SQNR of the activation formats those output
-/// ranges give at that width over the first `sqnrSamples`.
-Calibration calibrate(const Model &model,
-                      const std::vector<const float *> &samples,
-                      int64_t length, int threads, size_t stateSamples = 16,
-                      unsigned messageBits = 0, size_t sqnrSamples = 0);
-
 /// Fractional bits for a connection whose calibrated max |value| is
 /// `maxAbs`: formatFor(2 * maxAbs, bits), one bit of headroom for inputs
 /// beyond the calibration set.
