@@ -6,9 +6,11 @@ Two models: models/smnist.ssm (67k parameters, trained weights) and a
 seeded weights). Each is compiled to a placed nc network with
 --calibration-samples=256 (the default) and =32, on MNIST training images;
 MLIR's timing (--mlir-timing) splits the time into calibration (the
-driver's step before the lowering passes), PTQ (ssm-quantize) and lowering,
-splitting and placement (convert-ssm-to-neurocore). Prints the median of
---repeat runs.
+driver's step before the lowering passes), PTQ (ssm-quantize), lowering
+(convert-ssm-to-neurocore) and the nc passes (nc-insert-delays,
+nc-split-groups, nc-place). Prints the median of --repeat runs. With
+--baseline BUILD_DIR, it then compiles sMNIST with that build's ssmc and
+this one's, alternating, and prints both medians and their ratio.
 
 Then the large model of issue 12 (H=512, N=256, 6 blocks, 3.9M
 parameters, seeded weights; 16 calibration sequences, one run): wall time
@@ -18,6 +20,7 @@ against the synapse bytes the network holds (the per-core table's total),
 next to the targets issue 12 sets (at most 3x, under 1 GB, under 15 s).
 
 Usage: bench/compile/run.py [--repeat R] [--build DIR] [--skip-large]
+                            [--baseline BUILD_DIR]
 """
 import argparse
 import os
@@ -92,6 +95,38 @@ def compile_large(ssmc, model, work):
     return wall, peak, os.path.getsize(h5), os.path.getsize(mlir), synapses
 
 
+# The passes on nc after the lowering, as --mlir-timing names them.
+NC_PASSES = ("NCInsertDelays", "NCSplitGroups", "NCPlace")
+
+
+def compare_baseline(baseline, ssmc, model, repeat, work):
+    """sMNIST's compile time (256 calibration sequences) with the baseline
+    build's ssmc and this one's, alternating. Both compile a copy without
+    the `calibration` statement (older DSLs lack it; --calibration says
+    the same), beside a link to its weights."""
+    old = os.path.join(baseline, "bin", "ssmc")
+    if not os.path.exists(old):
+        sys.exit(f"bench/compile: --baseline: {old} not found")
+    copy = os.path.join(work, os.path.basename(model))
+    with open(model) as f, open(copy, "w") as out:
+        out.writelines(line for line in f
+                       if not re.match(r"\s*calibration\s+\"", line))
+    for name in os.listdir(os.path.dirname(model)):
+        if name.endswith(".h5") and not os.path.exists(os.path.join(work, name)):
+            os.symlink(os.path.join(os.path.dirname(model), name),
+                       os.path.join(work, name))
+    model = copy
+    times = {old: [], ssmc: []}
+    for r in range(max(repeat, 5)):
+        for tool in (old, ssmc) if r % 2 == 0 else (ssmc, old):
+            times[tool].append(compile_once(tool, model, 256)[0])
+    o, n = statistics.median(times[old]), statistics.median(times[ssmc])
+    print(f"\nsmnist, 256 sequences, alternating: baseline {o:.2f} s, "
+          f"this build {n:.2f} s, ratio {n / o:.3f} "
+          f"(baseline {', '.join(f'{t:.2f}' for t in times[old])}; "
+          f"this {', '.join(f'{t:.2f}' for t in times[ssmc])})")
+
+
 def compile_once(ssmc, model, samples):
     start = time.perf_counter()
     out = subprocess.run([ssmc, model, "--target=loihi2", "--mlir-timing",
@@ -113,6 +148,9 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--skip-large", action="store_true",
                         help="do not compile the 3.9M-parameter model")
+    parser.add_argument("--baseline",
+                        help="another build directory to compare sMNIST's "
+                             "compile time with")
     args = parser.parse_args()
     ssmc = os.path.join(args.build, "bin", "ssmc")
     if not os.path.exists(ssmc):
@@ -125,7 +163,7 @@ def main():
     models = [("smnist (67,082 parameters)", os.path.join(ROOT, "models", "smnist.ssm")),
               ("s4d1m (1,157,642 parameters)", million)]
     print(f"{'model':<30} {'sequences':>9} {'total s':>8} {'calibration s':>14} "
-          f"{'ssm-quantize s':>15} {'convert s':>10}")
+          f"{'ssm-quantize s':>15} {'convert s':>10} {'nc passes s':>12}")
     for name, path in models:
         for samples in (256, 32):
             runs = [compile_once(ssmc, path, samples) for _ in range(args.repeat)]
@@ -133,8 +171,12 @@ def main():
             calib = statistics.median(r[1].get("calibration", 0) for r in runs)
             quant = statistics.median(r[1].get("SSMQuantize", 0) for r in runs)
             conv = statistics.median(r[1].get("ConvertSSMToNeurocore", 0) for r in runs)
+            nc = statistics.median(sum(r[1].get(p, 0) for p in NC_PASSES)
+                                   for r in runs)
             print(f"{name:<30} {samples:>9} {wall:>8.2f} {calib:>14.2f} "
-                  f"{quant:>15.2f} {conv:>10.2f}")
+                  f"{quant:>15.2f} {conv:>10.2f} {nc:>12.2f}")
+    if args.baseline:
+        compare_baseline(args.baseline, ssmc, models[0][1], args.repeat, work)
     if args.skip_large:
         return
     large = os.path.join(work, "large.ssm")
