@@ -160,7 +160,7 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(std::move(error)));
   // Output files are opened for writing now, so that a bad path fails
   // before a long run rather than after it (the targets' own, like
-  // loihi2's --trace, are opened when the run starts).
+  // loihi2's --trace, by their checkFlags above).
   for (const std::string *path : {&reportPath, &outputsPath})
     if (!path->empty()) {
       std::error_code ec;

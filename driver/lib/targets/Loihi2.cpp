@@ -20,6 +20,7 @@
 #include "ssm/Translation/FromNC.h"
 
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
 
@@ -361,6 +362,15 @@ llvm::Error Loihi2Target::checkFlags() const {
   if (traceSamples < 1)
     return flagError("--trace-samples must be at least 1, got " +
                      Twine(traceSamples));
+  // The trace file is opened now, so that a bad path fails before the
+  // compile and the run rather than after the compile.
+  if (!tracePath.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream probe(tracePath, ec, llvm::sys::fs::OF_Append);
+    if (ec)
+      return flagError("cannot write trace '" + tracePath +
+                       "': " + ec.message());
+  }
   return llvm::Error::success();
 }
 
