@@ -40,9 +40,11 @@ model egru_golden {
 }
 """
 
-# Report fields that measure the machine rather than the result.
+# Report fields that measure the machine or name the build rather than
+# describe the result.
 TIMING_KEYS = {"compile_seconds", "setup_seconds", "run_seconds", "wall_seconds",
-               "tokens_per_second", "samples_per_second", "threads"}
+               "tokens_per_second", "samples_per_second", "threads",
+               "ssmc_version", "ssmc_commit"}
 
 
 def runs(work):

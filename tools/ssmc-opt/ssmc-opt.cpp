@@ -9,6 +9,7 @@
 
 #include "ssm/Conversion/Passes.h"
 #include "ssm/Driver/Target.h"
+#include "ssm/Driver/Version.h"
 #include "ssm/Frontend/Load.h"
 #include "ssm/InitAllDialects.h"
 #include "ssm/NC/Passes.h"
@@ -33,6 +34,7 @@ int main(int argc, char **argv) {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
 
+  ssm::driver::setVersionPrinter("ssmc-opt");
   auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
       argc, argv, "ssmc optimizer driver: ssm and nc dialects and passes\n",
       registry);

@@ -15,6 +15,7 @@
 #include "ssm/Driver/ModelFlags.h"
 #include "ssm/Driver/OutputFile.h"
 #include "ssm/Driver/Target.h"
+#include "ssm/Driver/Version.h"
 #include "ssm/Frontend/Load.h"
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/Npy.h"
@@ -139,6 +140,7 @@ int main(int argc, char **argv) {
   shown.insert(shown.begin(), {&category, &driver::modelCategory(),
                                &cl::getGeneralCategory()});
   cl::HideUnrelatedOptions(shown);
+  driver::setVersionPrinter("ssmc-run");
   cl::ParseCommandLineOptions(argc, argv,
                               "ssmc-run: run an S4D / EGRU model on a data set\n");
   // Every flag is checked, with its own name, before any work.
@@ -289,6 +291,8 @@ int main(int argc, char **argv) {
                    results.outputs.data());
     if (!reportPath.empty()) {
       llvm::json::Object report{
+          {"ssmc_version", driver::version()},
+          {"ssmc_commit", driver::commit()},
           {"target", target->name()},
           {"model", modelName},
           {"parameters", parameters >= 0 ? llvm::json::Value(parameters)

@@ -13,6 +13,7 @@
 
 #include "ssm/Driver/ModelFlags.h"
 #include "ssm/Driver/Target.h"
+#include "ssm/Driver/Version.h"
 #include "ssm/Frontend/AST.h"
 #include "ssm/Frontend/LayerSpecs.h"
 #include "ssm/Frontend/Load.h"
@@ -121,6 +122,7 @@ int main(int argc, char **argv) {
   shown.insert(shown.begin(), {&category, &ssm::driver::modelCategory(),
                                &cl::getGeneralCategory()});
   cl::HideUnrelatedOptions(shown);
+  driver::setVersionPrinter("ssmc");
   // (MLIR's pass-manager and timing flags stay usable, listed under
   // --help-hidden.)
   cl::ParseCommandLineOptions(argc, argv,
