@@ -207,17 +207,56 @@ __global__ void glu(const float *x, float *y, int64_t tokens, int64_t H) {
   }
 }
 
-/// Running mean (or last token) over each (b, h) sequence.
-__global__ void readout(const float *x, float *y, int64_t B, int64_t L,
-                        int64_t H, bool mean) {
+/// The running-mean readout, y[b, l, h] = mean of x[b, 0..l, h], in three
+/// passes over chunks of kReadoutChunk tokens, so that B x H x chunks
+/// threads share the work (one thread per (b, h) walking all L tokens left
+/// the GPU nearly idle: 7.5 ms of a 28 ms batch at L = 16,384 on an H200).
+/// Sums are float64 in a fixed order (chunk sums, their prefix, then the
+/// tokens of a chunk), so results do not depend on the batch or the device.
+constexpr int64_t kReadoutChunk = 256;
+
+/// sums[b, c, h] = the sum of chunk c of x[b, :, h].
+__global__ void readoutChunkSums(const float *x, double *sums, int64_t B,
+                                 int64_t L, int64_t H, int64_t chunks) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
+       i < B * chunks * H; i += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t h = i % H, c = (i / H) % chunks, b = i / (H * chunks);
+    const int64_t end = min(L, (c + 1) * kReadoutChunk);
+    double sum = 0;
+    for (int64_t l = c * kReadoutChunk; l < end; ++l)
+      sum += x[(b * L + l) * H + h];
+    sums[i] = sum;
+  }
+}
+
+/// In place: sums[b, c, h] becomes the sum of the chunks before c.
+__global__ void readoutChunkOffsets(double *sums, int64_t B, int64_t H,
+                                    int64_t chunks) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < B * H;
        i += int64_t(gridDim.x) * blockDim.x) {
     const int64_t b = i / H, h = i % H;
-    double sum = 0;
-    for (int64_t l = 0; l < L; ++l) {
+    double before = 0;
+    for (int64_t c = 0; c < chunks; ++c) {
+      double &at = sums[(b * chunks + c) * H + h];
+      const double chunk = at;
+      at = before;
+      before += chunk;
+    }
+  }
+}
+
+/// y over each chunk, from the sum of the chunks before it.
+__global__ void readoutMean(const float *x, const double *offsets, float *y,
+                            int64_t B, int64_t L, int64_t H, int64_t chunks) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
+       i < B * chunks * H; i += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t h = i % H, c = (i / H) % chunks, b = i / (H * chunks);
+    const int64_t end = min(L, (c + 1) * kReadoutChunk);
+    double sum = offsets[i];
+    for (int64_t l = c * kReadoutChunk; l < end; ++l) {
       const int64_t at = (b * L + l) * H + h;
       sum += x[at];
-      y[at] = mean ? static_cast<float>(sum / double(l + 1)) : x[at];
+      y[at] = static_cast<float>(sum / double(l + 1));
     }
   }
 }
@@ -495,9 +534,23 @@ Batch CudaConvExecutor::run(const Batch &input) {
       SSMC_LAUNCHED("glu");
       break;
     case LayerKind::Readout:
-      readout<<<blocksFor(B * H), 256>>>(x, y, B, L, H,
-                                         layer.readout == ReadoutMode::Mean);
-      SSMC_LAUNCHED("readout");
+      if (layer.readout == ReadoutMode::Mean) {
+        // The chunk sums use the S4D layers' FFT scratch, free here: it
+        // holds B x H x 2L floats, at least B x H x L doubles.
+        const int64_t chunks = (L + kReadoutChunk - 1) / kReadoutChunk;
+        double *sums = reinterpret_cast<double *>(s.work.get());
+        readoutChunkSums<<<blocksFor(B * chunks * H), 256>>>(x, sums, B, L, H,
+                                                             chunks);
+        SSMC_LAUNCHED("readoutChunkSums");
+        readoutChunkOffsets<<<blocksFor(B * H), 256>>>(sums, B, H, chunks);
+        SSMC_LAUNCHED("readoutChunkOffsets");
+        readoutMean<<<blocksFor(B * chunks * H), 256>>>(x, sums, y, B, L, H,
+                                                        chunks);
+        SSMC_LAUNCHED("readoutMean");
+      } else { // the last token's value is each token's own
+        SSMC_CUDA(cudaMemcpyAsync(y, x, sizeof(float) * B * L * H,
+                                  cudaMemcpyDeviceToDevice));
+      }
       break;
     case LayerKind::Neuron: {
       // A neuron layer's step is host code of the model library

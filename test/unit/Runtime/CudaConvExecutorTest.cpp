@@ -49,6 +49,21 @@ TEST_P(CudaConvTest, MatchesReference) {
   EXPECT_LE(relativeErrorToReference(model, one, executor.run(one)), 1e-4);
 }
 
+// The last-token readout takes another path on the device (a copy, where
+// the mean is a chunked scan).
+TEST(CudaConvReadout, LastTokenMatchesReference) {
+  std::string why;
+  if (!cudaConvAvailable(&why))
+    GTEST_SKIP() << "CUDA conv backend not run: " << why;
+  RandomModelSpec spec;
+  spec.readout = ReadoutMode::Last;
+  spec.seed = 21;
+  Model model = makeRandomModel(spec);
+  Batch input = makeRandomBatch(4, 784, 1, 13);
+  CudaConvExecutor executor(model, 784, 4);
+  EXPECT_LE(relativeErrorToReference(model, input, executor.run(input)), 1e-4);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Lengths, CudaConvTest,
     ::testing::Values(std::make_pair(int64_t(784), Discretization::ZOH),

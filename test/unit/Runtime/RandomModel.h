@@ -20,6 +20,7 @@ namespace ssm::rt::testing {
 struct RandomModelSpec {
   int64_t inputs = 1, channels = 64, stateSize = 64, blocks = 4, classes = 10;
   Discretization rule = Discretization::ZOH;
+  ReadoutMode readout = ReadoutMode::Mean;
   uint64_t seed = 0;
 };
 
@@ -91,6 +92,7 @@ inline Model makeRandomModel(const RandomModelSpec &spec) {
     x = simple(LayerKind::Add, {mix, x}, H);
   }
   int pool = simple(LayerKind::Readout, {x}, H);
+  model.layers[pool].readout = spec.readout;
   model.outputs = {dense(pool, H, spec.classes, "decoder")};
   return model;
 }
