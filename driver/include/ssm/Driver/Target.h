@@ -5,8 +5,9 @@
 // forms it compiles a model to (its pass pipeline), how it runs data through
 // a compiled model and what it reports. ssmc, ssmc-run and ssmc-opt find
 // targets here by name and do nothing target-specific themselves; adding a
-// target is one file under driver/lib/targets/ and a line in Target.cpp
-// (docs/extending.md).
+// target is one file under driver/lib/targets/, its accessor declared in
+// driver/lib/TargetSupport.h and listed in targets() (driver/lib/Target.cpp),
+// and the file in driver/CMakeLists.txt (docs/extending.md).
 //
 //===----------------------------------------------------------------------===//
 
