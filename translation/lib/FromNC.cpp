@@ -26,8 +26,7 @@ FailureOr<nc::NetworkOp> ssm::getSingleNetwork(ModuleOp module) {
 
 FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
   DictionaryAttr dict = network.getHardware();
-  FailureOr<nc::HardwareLimits> limits =
-      nc::readHardwareLimits(dict, [&] { return network.emitOpError(); });
+  FailureOr<nc::HardwareLimits> limits = network.readLimits();
   if (failed(limits))
     return failure();
   neuro::Hardware hw;

@@ -365,9 +365,12 @@ static LogicalResult verifyAttributeNames(Operation *op) {
 
 RegionKind NetworkOp::getRegionKind(unsigned index) { return RegionKind::Graph; }
 
+FailureOr<HardwareLimits> NetworkOp::readLimits() {
+  return readHardwareLimits(getHardware(), [&] { return emitOpError(); });
+}
+
 LogicalResult NetworkOp::verifyRegions() {
-  FailureOr<HardwareLimits> limits =
-      readHardwareLimits(getHardware(), [&] { return emitOpError(); });
+  FailureOr<HardwareLimits> limits = readLimits();
   if (failed(limits))
     return failure();
   const HardwareLimits &hw = *limits;

@@ -89,7 +89,7 @@ struct CoreReportPass : ssm::nc::impl::NCCoreReportBase<CoreReportPass> {
 
   void runOnOperation() override {
     NetworkOp network = getOperation();
-    FailureOr<HardwareLimits> limits = limitsOf(network);
+    FailureOr<HardwareLimits> limits = network.readLimits();
     if (failed(limits))
       return signalPassFailure();
     markAllAnalysesPreserved();

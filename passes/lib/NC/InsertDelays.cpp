@@ -23,7 +23,7 @@ namespace {
 struct InsertDelaysPass : ssm::nc::impl::NCInsertDelaysBase<InsertDelaysPass> {
   void runOnOperation() override {
     NetworkOp network = getOperation();
-    FailureOr<HardwareLimits> limits = limitsOf(network);
+    FailureOr<HardwareLimits> limits = network.readLimits();
     if (failed(limits))
       return signalPassFailure();
     NetworkGraph graph(network);

@@ -66,11 +66,6 @@ std::optional<std::vector<int64_t>> NetworkGraph::depths() const {
   return depth;
 }
 
-FailureOr<HardwareLimits> ssm::nc::limitsOf(NetworkOp network) {
-  return readHardwareLimits(network.getHardware(),
-                            [&] { return network.emitOpError(); });
-}
-
 StringRef ssm::nc::groupName(Operation *group) {
   if (auto neurons = dyn_cast<NeuronsOp>(group))
     return neurons.getSymName();

@@ -2,8 +2,8 @@
 //
 // What the nc passes ask of a network: its groups (nc.input and nc.neurons,
 // in body order), the tables into each, which group each table reads, the
-// groups in topological order, their pipeline depths, and the hardware's
-// limits.
+// groups in topological order and their pipeline depths (the hardware's
+// limits are NetworkOp::readLimits).
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,10 +51,6 @@ private:
   llvm::SmallVector<mlir::Operation *> nodes;
   llvm::DenseMap<mlir::Value, int> index;
 };
-
-/// The network's hardware limits (its `hardware` attribute), or failure
-/// after an error at the network.
-mlir::FailureOr<HardwareLimits> limitsOf(NetworkOp network);
 
 /// A group's symbol and size, for nc.input and nc.neurons alike.
 llvm::StringRef groupName(mlir::Operation *group);

@@ -25,7 +25,7 @@ namespace {
 struct PlacePass : ssm::nc::impl::NCPlaceBase<PlacePass> {
   void runOnOperation() override {
     NetworkOp network = getOperation();
-    FailureOr<HardwareLimits> limits = limitsOf(network);
+    FailureOr<HardwareLimits> limits = network.readLimits();
     if (failed(limits))
       return signalPassFailure();
     NetworkGraph graph(network);

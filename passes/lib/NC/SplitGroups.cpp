@@ -190,7 +190,7 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits) {
 struct SplitGroupsPass : ssm::nc::impl::NCSplitGroupsBase<SplitGroupsPass> {
   void runOnOperation() override {
     NetworkOp network = getOperation();
-    FailureOr<HardwareLimits> limits = limitsOf(network);
+    FailureOr<HardwareLimits> limits = network.readLimits();
     if (failed(limits))
       return signalPassFailure();
     SmallVector<NeuronsOp> groups;

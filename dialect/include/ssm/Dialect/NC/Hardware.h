@@ -23,9 +23,10 @@ namespace ssm::nc {
 
 /// The limits of a hardware description, as nc.network's `hardware`
 /// attribute holds them. readHardwareLimits is the one reader of these
-/// keys, for the verifier, ssm-quantize, ssm-check-neurocore,
-/// convert-ssm-to-neurocore and the translation; the cost tables, which
-/// only the runtime uses, are read by the translation (FromNC.cpp).
+/// keys, for ssm-quantize, ssm-check-neurocore, convert-ssm-to-neurocore
+/// and, through NetworkOp::readLimits, the verifier, the nc passes and the
+/// translation; the cost tables, which only the runtime uses, are read by
+/// the translation (FromNC.cpp).
 struct HardwareLimits {
   std::string name;
   int64_t chips = 0, meshX = 0, meshY = 0;

@@ -15,6 +15,7 @@
 #include "mlir/IR/RegionKindInterface.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/Weights.h"
 #include "ssm/Runtime/NeuronModel.h"
 

@@ -117,6 +117,11 @@ def NC_NetworkOp : NC_Op<"network", [
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
   let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The limits of `hardware` (readHardwareLimits), or failure after an
+    /// error at this op.
+    ::mlir::FailureOr<::ssm::nc::HardwareLimits> readLimits();
+  }];
 }
 
 def NC_CoreOp : NC_Op<"core", [Symbol, HasParent<"NetworkOp">]> {
