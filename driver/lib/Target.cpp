@@ -82,22 +82,19 @@ std::string ssm::driver::givenFlag(const cl::OptionCategory *category) {
 }
 
 llvm::Error ssm::driver::checkTargetFlags(const Target *chosen, bool running) {
-  auto error = [](const llvm::Twine &message) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-  };
   for (const Target *target : targets()) {
     if (target == chosen)
       continue;
     for (const cl::OptionCategory *category :
          {target->compileFlags(), target->runFlags()})
       if (std::string flag = givenFlag(category); !flag.empty())
-        return error(flag + " applies only to --target=" + target->name());
+        return flagError(flag + " applies only to --target=" + target->name());
   }
   if (!chosen)
     return llvm::Error::success();
   if (!running)
     if (std::string flag = givenFlag(chosen->runFlags()); !flag.empty())
-      return error(flag + " applies when running a model (ssmc-run)");
+      return flagError(flag + " applies when running a model (ssmc-run)");
   return chosen->checkFlags();
 }
 

@@ -1,5 +1,4 @@
-//===- TargetSupport.h - what the target files share -------------*- C++
-//-*-===//
+//===- TargetSupport.h - what the target files share ----------*- C++ -*-===//
 //
 // Private to the driver: each target's instance (one file each under
 // targets/) and the helpers they share.
@@ -12,6 +11,8 @@
 #include "ssm/Driver/Target.h"
 #include "ssm/Runtime/Model.h"
 #include "ssm/Translation/FromSSM.h"
+
+#include <chrono>
 
 namespace ssm::driver {
 
@@ -43,6 +44,12 @@ loadModelExecutable(mlir::ModuleOp module) {
   if (mlir::failed(built))
     return mlir::failure();
   return std::unique_ptr<Executable>(std::make_unique<Exe>(std::move(*built)));
+}
+
+/// Seconds from `start` to now (the runs' wall times in the reports).
+inline double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 /// An error with `message` (flag checks).

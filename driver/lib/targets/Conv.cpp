@@ -48,9 +48,7 @@ RunResult runBatches(Executor &executor, int64_t classes,
   RunResult result;
   result.classes = classes;
   result.outputs.resize(data.samples * classes);
-  const double setup =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  const double setup = secondsSince(start);
   const int64_t span = data.length * data.channels;
   for (int64_t first = 0; first < data.samples; first += batch) {
     rt::Batch input;
@@ -68,9 +66,7 @@ RunResult runBatches(Executor &executor, int64_t classes,
     if (options.progress)
       options.progress(first + input.batch);
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  result.seconds = secondsSince(start);
   result.report["setup_seconds"] = setup;
   result.report["run_seconds"] = result.seconds - setup;
   result.report["batch"] = batch;

@@ -193,9 +193,7 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
         options.progress(++done);
     }
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  result.seconds = secondsSince(start);
   rt::neuro::Counters totals;
   for (const rt::neuro::Counters &c : perSample)
     totals.add(c);

@@ -40,9 +40,7 @@ public:
       if (options.progress)
         options.progress(++done);
     }
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    result.seconds = secondsSince(start);
     result.report["setup_seconds"] = 0.0;
     result.report["run_seconds"] = result.seconds;
     return result;
