@@ -24,15 +24,12 @@ import subprocess
 import sys
 import tempfile
 
-import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
 import run as stream  # noqa: E402  (the model and inputs of bench/stream)
-from ssmc_torch import S4DClassifier, ssm_source  # noqa: E402
 
 
 def main():
@@ -53,23 +50,11 @@ def main():
 
     torch.manual_seed(0)
     work = tempfile.mkdtemp(prefix="ssmc-bench-compare-")
-    model = S4DClassifier(1, stream.H, stream.N, stream.LAYERS,
-                          stream.CLASSES).eval()
-    model.export_hdf5(os.path.join(work, "model.h5"))
-    with open(os.path.join(work, "model.ssm"), "w") as f:
-        f.write(ssm_source("stream", "model.h5", 1, stream.H, stream.N,
-                           stream.LAYERS, stream.CLASSES))
-    calibration = np.stack([stream.sequence(args.length, 100, 1000 + s)
-                            for s in range(32)])[:, :, None]
-    np.save(os.path.join(work, "calibration.npy"), calibration)
+    stream.write_model(work, args.length)
     nc = {}
     for name, build in builds.items():
         nc[name] = os.path.join(work, f"{name}.nc.mlir")
-        subprocess.run([os.path.join(build, "bin", "ssmc"),
-                        os.path.join(work, "model.ssm"), "--target=loihi2",
-                        f"--calibration=file:{work}/calibration.npy",
-                        "--calibration-samples=32", "-o", nc[name]],
-                       check=True)
+        stream.compile_model(os.path.join(build, "bin", "ssmc"), work, nc[name])
 
     rates = {"old": {}, "new": {}}
     for r in range(args.repeat):

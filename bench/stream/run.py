@@ -88,6 +88,27 @@ def sequence(length, percent, seed):
     return x
 
 
+def write_model(work, length):
+    """The benchmark's model in `work`: random PyTorch weights exported to
+    model.h5, the .ssm that binds them, and 32 calibration sequences of
+    `length` tokens. Returns the PyTorch model."""
+    model = S4DClassifier(1, H, N, LAYERS, CLASSES).eval()
+    model.export_hdf5(os.path.join(work, "model.h5"))
+    with open(os.path.join(work, "model.ssm"), "w") as f:
+        f.write(ssm_source("stream", "model.h5", 1, H, N, LAYERS, CLASSES))
+    calibration = np.stack([sequence(length, 100, 1000 + s)
+                            for s in range(32)])[:, :, None]
+    np.save(os.path.join(work, "calibration.npy"), calibration)
+    return model
+
+
+def compile_model(ssmc, work, nc):
+    """write_model()'s model compiled for loihi2 by `ssmc` into `nc`."""
+    subprocess.run([ssmc, os.path.join(work, "model.ssm"), "--target=loihi2",
+                    f"--calibration=file:{work}/calibration.npy",
+                    "--calibration-samples=32", "-o", nc], check=True)
+
+
 def torch_tokens_per_second(stepper, length, sequences=2):
     start = time.perf_counter()
     with torch.inference_mode():
@@ -115,17 +136,9 @@ def main():
             sys.exit(f"bench/stream: {tool} not found; run ./scripts/build first")
 
     work = tempfile.mkdtemp(prefix="ssmc-bench-stream-")
-    model = S4DClassifier(1, H, N, LAYERS, CLASSES).eval()
-    model.export_hdf5(os.path.join(work, "model.h5"))
-    with open(os.path.join(work, "model.ssm"), "w") as f:
-        f.write(ssm_source("stream", "model.h5", 1, H, N, LAYERS, CLASSES))
-    calibration = np.stack([sequence(args.length, 100, 1000 + s)
-                            for s in range(32)])[:, :, None]
-    np.save(os.path.join(work, "calibration.npy"), calibration)
+    model = write_model(work, args.length)
     nc = os.path.join(work, "model.nc.mlir")
-    subprocess.run([ssmc, os.path.join(work, "model.ssm"), "--target=loihi2",
-                    f"--calibration=file:{work}/calibration.npy",
-                    "--calibration-samples=32", "-o", nc], check=True)
+    compile_model(ssmc, work, nc)
 
     # Same outputs from both on a few sequences: the event runtime runs the
     # quantized model (int8 tables, 24-bit activations), so the logits agree
