@@ -88,15 +88,15 @@ LogicalResult CoreOp::verify() {
 //===----------------------------------------------------------------------===//
 
 /// The table's [OUT, IN] from its result and operands.
-static std::pair<int64_t, int64_t> tableShape(SynapsesOp op) {
+std::pair<int64_t, int64_t> SynapsesOp::getShape() {
   int64_t in = 0;
-  for (Value input : op.getInputs())
+  for (Value input : getInputs())
     in += cast<SpikesType>(input.getType()).getSize();
-  return {op.getOutput().getType().getSize(), in};
+  return {getOutput().getType().getSize(), in};
 }
 
 LogicalResult SynapsesOp::verify() {
-  auto [out, in] = tableShape(*this);
+  auto [out, in] = getShape();
   auto type = dyn_cast<RankedTensorType>(getWeights().getShapedType());
   if (!type || !type.getElementType().isSignedInteger())
     return emitOpError() << "weights must be a signed integer tensor (si8), "
@@ -134,7 +134,7 @@ FailureOr<ssm::IntegerEntries> SynapsesOp::readEntries(std::string *error) {
       *error = message.str();
     return failure();
   };
-  auto [out, in] = tableShape(*this);
+  auto [out, in] = getShape();
   FailureOr<SmallVector<int64_t>> weights =
       readIntegerElements(getWeights(), error);
   if (failed(weights))
@@ -234,7 +234,7 @@ SynapsesOp ssm::nc::buildSynapseTable(OpBuilder &b, Location loc,
 }
 
 int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
-  auto [out, in] = tableShape(*this);
+  auto [out, in] = getShape();
   const bool sparse = getLayout() == SynapseLayout::Sparse;
   int64_t nonZero = out * in;
   if (sparse && getIndices())

@@ -70,10 +70,7 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits) {
     FailureOr<IntegerEntries> entries = table.readEntries(&error);
     if (failed(entries))
       return table.emitOpError() << error;
-    int64_t cols = 0;
-    for (Value v : table.getInputs())
-      cols += cast<SpikesType>(v.getType()).getSize();
-    tables.push_back({table, cols, std::move(*entries)});
+    tables.push_back({table, table.getShape().second, std::move(*entries)});
   }
   auto bytesOf = [&](int64_t begin, int64_t end) {
     int64_t bytes = 0;

@@ -192,6 +192,8 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
                        "qualified(type($inputs)) `)` `->` qualified(type($output))";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
+    /// [rows, columns]: the current it feeds, the sum of its inputs' sizes.
+    std::pair<int64_t, int64_t> getShape();
     /// Bytes this table occupies in core memory.
     int64_t getMemoryBytes(unsigned weightBits);
     /// The table's non-zero weights at row-major flat indices (increasing),
