@@ -31,12 +31,9 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
-#include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 
 namespace ssm {
 #define GEN_PASS_DEF_CHECKNEUROCORELOWERING
