@@ -152,7 +152,8 @@ int main(int argc, char **argv) {
     if (!owner)
       return fail("--emit=" + emit + " is not a form ssmc prints; see --help");
     if (target && owner != target)
-      return fail("--emit=" + emit + " is a form of the other target");
+      return fail("--emit=" + emit + " is a form of --target=" + owner->name() +
+                  ", not of --target=" + target->name());
     target = owner;
   }
   if (llvm::Error error =
