@@ -28,6 +28,9 @@ public:
   std::string modelName() const override { return model.name; }
   int64_t inputChannels() const override { return model.inputChannels(); }
   int64_t outputChannels() const override { return model.outputChannels(); }
+  int64_t inputVocabulary() const override {
+    return model.inputVocabulary();
+  }
 
 protected:
   rt::Model model;

@@ -18,6 +18,12 @@ namespace {
 const ParamSpec kDenseParams[] = {
     {"out", ParamType::PositiveInt, "", "output channels O"},
     {"bias", ParamType::Bool, "true", "add a bias vector"},
+    {"tied", ParamType::Layer, "none",
+     "use the weights of this embedding layer [V, D] (a tied decoder, Press "
+     "& Wolf 2017: O = V, I = D); only the bias is the dense layer's own"},
+};
+const ParamSpec kEmbeddingParams[] = {
+    {"out", ParamType::PositiveInt, "", "embedding size D"},
 };
 const ParamSpec kS4DParams[] = {
     {"state", ParamType::EvenInt, "64",
@@ -49,6 +55,8 @@ const ParamSpec kConnectionParams[] = {
 
 const LayerSpec kFixedLayerSpecs[] = {
     {"dense", 1, "fully connected layer applied to every token", kDenseParams},
+    {"embedding", 1, "one vector per token id of a token input",
+     kEmbeddingParams},
     {"s4d", 1, "diagonal state-space layer (S4D)", kS4DParams},
     {"egru", 1, "event-based gated recurrent unit", kEGRUParams},
     {"relu", 1, "max(x, 0)", {}},

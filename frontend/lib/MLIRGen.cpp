@@ -123,6 +123,8 @@ std::string describeType(const ParamSpec &spec) {
   case ParamType::RangedFloat:
     return "a number in [" + formatNumber(spec.min) + ", " +
            formatNumber(spec.max) + "]";
+  case ParamType::Layer:
+    return "the name of an earlier layer, or none";
   }
   return "a value";
 }
@@ -232,6 +234,7 @@ private:
   /// Layer statements generated so far, repeats expanded.
   int64_t layerStatements = 0;
   int64_t numInputs = 0;
+  bool hasTokenInput = false; // a model of words: /vocab belongs to it
   int64_t totalParameters = 0;
   const OutputStmtAST *outputStmt = nullptr;
   uint64_t seed = 0;
@@ -388,7 +391,13 @@ OwningOpRef<ModuleOp> MLIRGenImpl::generate(const ModelAST &model) {
   // warnings would only repeat it.
   if (weights && !numErrors) {
     for (const std::string &dataset : weights->listDatasets())
-      if (!usedDatasets.contains(dataset))
+      if (!usedDatasets.contains(dataset) &&
+          // A sparse matrix's CSR datasets are read as one parameter.
+          !usedDatasets.contains(
+              llvm::sys::path::parent_path(dataset, llvm::sys::path::Style::posix)
+                  .str()) &&
+          // The words of a language model's token ids (tools/train/lm.py).
+          !(dataset == "/vocab" && hasTokenInput))
         weightWarning(weightsLoc)
             << "dataset '" << dataset << "' in '" << weights->getPath()
             << "' is not used by any layer";
@@ -442,11 +451,21 @@ void MLIRGenImpl::genInput(const InputStmtAST &stmt) {
     bind(stmt.name, {Value(), stmt.getLoc()});
     return;
   }
+  if (stmt.vocabulary < 0 || stmt.vocabulary > kMaxChannels) {
+    error(stmt.getLoc()) << "token input '" << stmt.name
+                         << "' must have a vocabulary of 1 to "
+                         << kMaxChannels << " words, got " << stmt.vocabulary;
+    bind(stmt.name, {Value(), stmt.getLoc()});
+    return;
+  }
   auto type = StreamType::get(stmt.channels, builder.getF32Type());
   auto input = builder.create<InputOp>(
       NameLoc::get(builder.getStringAttr(stmt.name), loc(stmt.getLoc())),
       type, builder.getI64IntegerAttr(numInputs++),
-      builder.getStringAttr(stmt.name));
+      builder.getStringAttr(stmt.name),
+      stmt.vocabulary ? builder.getI64IntegerAttr(stmt.vocabulary)
+                      : IntegerAttr());
+  hasTokenInput |= stmt.vocabulary > 0;
   bind(stmt.name, {input.getOutput(), stmt.getLoc()});
 }
 
@@ -559,6 +578,9 @@ bool MLIRGenImpl::checkParam(const ParamSpec &spec, const ValueAST &value,
   case ParamType::RangedFloat:
     ok = isNumber && value.floatValue >= spec.min &&
          value.floatValue <= spec.max;
+    break;
+  case ParamType::Layer:
+    ok = isWord; // resolved by the layer that reads it
     break;
   }
   if (ok)
@@ -830,6 +852,36 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
   };
   StringRef kind = spec.kind;
 
+  if (kind == "embedding") {
+    auto input = args.inputs.front().getDefiningOp<InputOp>();
+    if (!input || !input.getVocabulary()) {
+      error(at) << "embedding reads a token input ('input NAME : tokens(V)')";
+      return Value();
+    }
+    const int64_t vocabulary = *input.getVocabulary();
+    const int64_t width = args.getInt("out");
+    if (width > kMaxChannels || !checkSize({vocabulary, width}, fullName,
+                                           "weight", at) ||
+        !reserveParameters(vocabulary * width, fullName, at))
+      return Value();
+    std::vector<float> weight;
+    if (hasStoredWeights(fullName, at)) {
+      auto w = readStored(fullName, "weight", {vocabulary, width}, at);
+      if (!w)
+        return Value();
+      weight = toFloat(*w);
+    } else {
+      std::mt19937_64 rng = makeLayerRng(seed, fullName);
+      weight = initDense(rng, width, vocabulary).weight; // [V, D]
+    }
+    return builder
+        .create<EmbeddingOp>(opLoc, outputType(width), args.inputs.front(),
+                             realParam(fullName, "weight",
+                                       {vocabulary, width}, weight),
+                             name)
+        .getOutput();
+  }
+
   if (kind == "dense") {
     int64_t out = args.getInt("out");
     bool hasBias = args.getBool("bias");
@@ -837,6 +889,45 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
       error(at) << "dense output must have at most " << kMaxChannels
                 << " channels, got " << out;
       return Value();
+    }
+    if (const ValueAST &tied = args.params.find("tied")->second;
+        tied.text != "none") {
+      // A tied decoder: the embedding's table [V, D] is this layer's
+      // weight [O, I] as it is.
+      std::optional<Value> source = resolve(tied);
+      if (!source || !*source)
+        return Value();
+      auto embedding = source->getDefiningOp<EmbeddingOp>();
+      if (!embedding) {
+        error(tied.loc) << "'tied' names '" << tied.text
+                        << "', which is not an embedding layer";
+        return Value();
+      }
+      auto table = cast<ShapedType>(embedding.getWeight().getType());
+      if (table.getDimSize(0) != out || table.getDimSize(1) != in) {
+        error(tied.loc) << "dense(" << in << " -> " << out
+                        << ") cannot be tied to '" << tied.text
+                        << "', whose table is [" << table.getDimSize(0)
+                        << ", " << table.getDimSize(1)
+                        << "]: a tied decoder maps D = " << table.getDimSize(1)
+                        << " channels to V = " << table.getDimSize(0);
+        return Value();
+      }
+      if (!reserveParameters(hasBias ? out : 0, fullName, at))
+        return Value();
+      std::vector<float> bias(hasBias ? out : 0, 0.0f);
+      if (hasBias && hasStoredWeights(fullName, at)) {
+        auto b = readStored(fullName, "bias", {out}, at);
+        if (!b)
+          return Value();
+        bias = toFloat(*b);
+      }
+      ElementsAttr biasAttr =
+          hasBias ? realParam(fullName, "bias", {out}, bias) : ElementsAttr();
+      return builder
+          .create<DenseOp>(opLoc, outputType(out), args.inputs.front(),
+                           embedding.getWeight(), biasAttr, name)
+          .getOutput();
     }
     if (!checkSize({out, in}, fullName, "weight", at) ||
         !reserveParameters(out * in + out, fullName, at))
@@ -932,16 +1023,25 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
       auto w = readStored(fullName, "w", {3 * hidden, in}, at);
       auto r = readStored(fullName, "r", {3 * hidden, hidden}, at);
       auto theta = readStored(fullName, "theta", {hidden}, at);
-      std::optional<std::vector<double>> bias;
+      std::optional<std::vector<double>> bias, recurrentBias;
       if (hasBias)
         bias = readStored(fullName, "bias", {3 * hidden}, at);
-      if (!w || !r || !theta || (hasBias && !bias))
+      // PyTorch's bias_hh, optional: a GRU trained without it has none.
+      const bool hasRecurrentBias =
+          hasBias && weights->exists(layerGroupPath(fullName) +
+                                     "/recurrent_bias");
+      if (hasRecurrentBias)
+        recurrentBias = readStored(fullName, "recurrent_bias", {3 * hidden}, at);
+      if (!w || !r || !theta || (hasBias && !bias) ||
+          (hasRecurrentBias && !recurrentBias))
         return Value();
       p.w = toFloat(*w);
       p.r = toFloat(*r);
       p.theta = toFloat(*theta);
       if (hasBias)
         p.bias = toFloat(*bias);
+      if (hasRecurrentBias)
+        p.recurrentBias = toFloat(*recurrentBias);
     } else {
       std::mt19937_64 rng = makeLayerRng(seed, fullName);
       p = initEGRU(rng, in, hidden, args.getFloat("theta"));
@@ -949,11 +1049,16 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
     ElementsAttr biasAttr = hasBias ? realParam(fullName, "bias",
                                                 {3 * hidden}, p.bias)
                                     : ElementsAttr();
+    ElementsAttr recurrentBiasAttr =
+        p.recurrentBias.empty()
+            ? ElementsAttr()
+            : realParam(fullName, "recurrent_bias", {3 * hidden},
+                        p.recurrentBias);
     return builder
         .create<EGRUOp>(opLoc, outputType(hidden), args.inputs.front(),
                         realParam(fullName, "w", {3 * hidden, in}, p.w),
                         realParam(fullName, "r", {3 * hidden, hidden}, p.r),
-                        biasAttr,
+                        biasAttr, recurrentBiasAttr,
                         realParam(fullName, "theta", {hidden}, p.theta), name)
         .getOutput();
   }

@@ -4,7 +4,7 @@
 //
 //   file      := NL* 'model' NAME '{' body '}' NL* EOF
 //   body      := (statement? NL)*
-//   statement := 'input' NAME ':' INT
+//   statement := 'input' NAME ':' (INT | 'tokens' '(' INT ')')
 //              | 'weights' STRING | 'seed' INT          (top level only)
 //              | 'calibration' STRING                   (top level only)
 //              | 'output' NAME (',' NAME)*
@@ -200,8 +200,20 @@ std::unique_ptr<StmtAST> Parser::parseInput() {
   consume();
   int64_t channels;
   if (!expect(TokenKind::Colon, "':' and the channel count, as in "
-                                "'input pixels : 1'") ||
-      !parseInteger(channels, "the input's channel count"))
+                                "'input pixels : 1'"))
+    return nullptr;
+  if (tok.is(TokenKind::Identifier) && tok.spelling == "tokens") {
+    // A token stream: one channel holding the id of a word of V.
+    consume();
+    int64_t vocabulary;
+    if (!expect(TokenKind::LParen, "'(' and the vocabulary size, as in "
+                                   "'input words : tokens(10000)'") ||
+        !parseInteger(vocabulary, "the vocabulary size") ||
+        !expect(TokenKind::RParen, "')' after the vocabulary size"))
+      return nullptr;
+    return std::make_unique<InputStmtAST>(loc, std::move(name), 1, vocabulary);
+  }
+  if (!parseInteger(channels, "the input's channel count, or tokens(V)"))
     return nullptr;
   return std::make_unique<InputStmtAST>(loc, std::move(name), channels);
 }

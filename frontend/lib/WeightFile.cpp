@@ -87,6 +87,8 @@ WeightFile::read(llvm::StringRef datasetPath,
   if (!exists(datasetPath))
     return fail("missing (expected shape " + ssm::formatShape(shape) + ")");
   const rt::h5::Array *d = snapshot->dataset(datasetPath.str());
+  if (!d && shape.size() == 2)
+    return readCSR(datasetPath, shape);
   if (!d)
     return fail("is not a dataset");
   if (d->kind != rt::h5::Array::Kind::Float ||
@@ -102,6 +104,65 @@ WeightFile::read(llvm::StringRef datasetPath,
       return fail(llvm::formatv("holds {0} at flat index {1}",
                                 std::isnan(d->floats[i]) ? "NaN" : "Inf", i));
   return d->floats;
+}
+
+llvm::Expected<std::vector<double>>
+WeightFile::readCSR(llvm::StringRef groupPath,
+                    llvm::ArrayRef<int64_t> shape) const {
+  auto fail = [&](const llvm::Twine &what) {
+    return makeError("weights file '" + path + "', sparse matrix '" +
+                     groupPath + "' (CSR: data, indices, indptr, shape): " +
+                     what);
+  };
+  const std::string base = groupPath.str();
+  const rt::h5::Array *shapeAttr = snapshot->attribute(base, "shape");
+  const rt::h5::Array *data = snapshot->dataset(base + "/data");
+  const rt::h5::Array *indices = snapshot->dataset(base + "/indices");
+  const rt::h5::Array *indptr = snapshot->dataset(base + "/indptr");
+  if (!shapeAttr || !data || !indices || !indptr)
+    return fail("is a group, but not a CSR matrix (expected shape " +
+                ssm::formatShape(shape) + ")");
+  if (shapeAttr->kind != rt::h5::Array::Kind::Integer ||
+      shapeAttr->ints != std::vector<int64_t>(shape.begin(), shape.end()))
+    return fail("attribute 'shape' must be the integers " +
+                ssm::formatShape(shape));
+  for (const rt::h5::Array *a : {data, indices, indptr})
+    if (!a->problem.empty())
+      return fail(a->problem);
+  if (data->kind != rt::h5::Array::Kind::Float || data->dims.size() != 1)
+    return fail("'data' must be a 1-D float array, found " +
+                describeType(*data));
+  if (indices->kind != rt::h5::Array::Kind::Integer ||
+      indices->dims.size() != 1 || indptr->kind != rt::h5::Array::Kind::Integer ||
+      indptr->dims.size() != 1)
+    return fail("'indices' and 'indptr' must be 1-D integer arrays");
+  const int64_t rows = shape[0], cols = shape[1];
+  const int64_t nnz = data->dims[0];
+  if (indices->dims[0] != nnz)
+    return fail(llvm::formatv("'indices' has {0} entries for {1} in 'data'",
+                              indices->dims[0], nnz));
+  if (indptr->dims[0] != rows + 1)
+    return fail(llvm::formatv("'indptr' has {0} entries, expected rows + 1 "
+                              "= {1}",
+                              indptr->dims[0], rows + 1));
+  const std::vector<int64_t> &start = indptr->ints;
+  if (start[0] != 0 || start[rows] != nnz)
+    return fail(llvm::formatv("'indptr' must run from 0 to {0}", nnz));
+  std::vector<double> dense(static_cast<size_t>(rows * cols), 0.0);
+  for (int64_t r = 0; r < rows; ++r) {
+    if (start[r + 1] < start[r])
+      return fail(llvm::formatv("'indptr' decreases at row {0}", r));
+    for (int64_t k = start[r]; k < start[r + 1]; ++k) {
+      const int64_t c = indices->ints[k];
+      if (c < 0 || c >= cols)
+        return fail(llvm::formatv("entry {0}: column {1} is outside [0, {2})",
+                                  k, c, cols));
+      if (!std::isfinite(data->floats[k]))
+        return fail(llvm::formatv("entry {0} is not finite", k));
+      dense[r * cols + c] = data->floats[k];
+    }
+  }
+  return dense;
 }
 
 std::vector<std::string> WeightFile::listDatasets() const {

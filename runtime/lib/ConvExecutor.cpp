@@ -105,7 +105,10 @@ struct ConvExecutor::Impl {
   void checkMemory();
   void s4d(size_t i, const float *x, float *y, int64_t batch) const;
   void dense(size_t i, const float *x, float *y, int64_t batch) const;
-  void egru(size_t i, const float *x, float *y, int64_t batch) const;
+  /// y = x w^T + bias for every token of the batch ([O, I] weights).
+  void gemm(const float *w, const float *bias, int64_t in, int64_t out,
+            const float *x, float *y, int64_t batch) const;
+  void egru(size_t i, const float *x, float *y, int64_t batch);
 };
 
 ConvExecutor::ConvExecutor(const Model &model, int64_t length,
@@ -232,17 +235,21 @@ void ConvExecutor::Impl::prepare() {
 
 void ConvExecutor::Impl::dense(size_t i, const float *x, float *y,
                                int64_t batch) const {
+  const Layer &layer = model.layers[i];
+  gemm(weights[i].data(), biases[i].data(), layer.inChannels,
+       layer.outChannels, x, y, batch);
+}
+
+void ConvExecutor::Impl::gemm(const float *w, const float *bias, int64_t in,
+                              int64_t out, const float *x, float *y,
+                              int64_t batch) const {
   // Y[rows, O] = X[rows, I] W^T + b, as single-threaded GEMMs over fixed
   // blocks of one sequence's tokens. The blocking depends on neither the
   // thread count nor the batch, so neither changes a bit of the result:
   // OpenBLAS's own threading splits a GEMM by thread count, and some of its
   // kernels (e.g. the Prescott fallback for CPUs it does not recognise)
   // then round differently (docs/conv.md, "Determinism").
-  const Layer &layer = model.layers[i];
-  const int64_t in = layer.inChannels, out = layer.outChannels;
   const int64_t blocksPerSequence = (length + kGemmRows - 1) / kGemmRows;
-  const float *bias = biases[i].data();
-  const float *w = weights[i].data();
 #pragma omp parallel for num_threads(options.threads) schedule(static)
   for (int64_t job = 0; job < batch * blocksPerSequence; ++job) {
     const int64_t b = job / blocksPerSequence;
@@ -323,49 +330,51 @@ void ConvExecutor::Impl::s4d(size_t i, const float *x, float *y,
 }
 
 void ConvExecutor::Impl::egru(size_t i, const float *x, float *y,
-                              int64_t batch) const {
-  // The same recurrence as the reference interpreter, as a sequential scan
-  // over tokens, one sequence per thread.
+                              int64_t batch) {
+  // EvNN's formulation (EGRU.h): the input's share of every gate for all
+  // tokens at once (one GEMM per block, as dense()), then the recurrence as
+  // a sequential scan over tokens, one sequence per thread.
   const Layer &layer = model.layers[i];
-  const int64_t H = layer.outChannels, I = layer.inChannels, L = length;
-  const float *W = weights[i].data();
+  const int64_t H = layer.outChannels, L = length;
+  std::vector<float> inputGates = acquire(batch * L * 3 * H);
+  gemm(weights[i].data(), biases[i].data(), layer.inChannels, 3 * H, x,
+       inputGates.data(), batch);
   const float *R = recurrent[i].data();
-  const float *bias = biases[i].data();
+  const std::vector<float> rbias(layer.recurrentBias.begin(),
+                                 layer.recurrentBias.end());
+  const std::vector<float> theta(layer.theta.begin(), layer.theta.end());
 #pragma omp parallel for num_threads(options.threads) schedule(dynamic)
   for (int64_t b = 0; b < batch; ++b) {
-    std::vector<float> c(H, 0.0f), prev(H, 0.0f), e(H, 0.0f), gates(3 * H);
+    std::vector<float> c(H, 0.0f), prev(H, 0.0f), gr(3 * H);
+    std::vector<int64_t> active;
     for (int64_t l = 0; l < L; ++l) {
-      const float *xt = x + (b * L + l) * I;
+      const float *gx = inputGates.data() + (b * L + l) * 3 * H;
       float *yt = y + (b * L + l) * H;
+      // R y' + b': only the units that sent an event contribute.
+      active.clear();
+      for (int64_t j = 0; j < H; ++j)
+        if (prev[j] != 0.0f)
+          active.push_back(j);
       for (int64_t row = 0; row < 3 * H; ++row) {
-        float acc = bias[row];
-        for (int64_t j = 0; j < I; ++j)
-          acc += W[row * I + j] * xt[j];
-        gates[row] = acc;
+        float acc = rbias.empty() ? 0.0f : rbias[row];
+        const float *r = R + row * H;
+        for (int64_t j : active)
+          acc += r[j] * prev[j];
+        gr[row] = acc;
       }
       for (int64_t h = 0; h < H; ++h) {
-        float uRec = 0, rRec = 0;
-        for (int64_t j = 0; j < H; ++j) {
-          uRec += R[h * H + j] * prev[j];
-          rRec += R[(H + h) * H + j] * prev[j];
-        }
-        const float update = static_cast<float>(sigmoid(gates[h] + uRec));
-        const float reset = static_cast<float>(sigmoid(gates[H + h] + rRec));
-        float zRec = 0;
-        for (int64_t j = 0; j < H; ++j)
-          zRec += R[(2 * H + h) * H + j] * reset * prev[j];
-        const float candidate = std::tanh(gates[2 * H + h] + zRec);
-        yt[h] = egru::state(update, candidate, c[h],
-                            static_cast<float>(layer.theta[h]), e[h]);
-      }
-      for (int64_t h = 0; h < H; ++h) {
-        c[h] = yt[h];
-        e[h] = egru::event(c[h], static_cast<float>(layer.theta[h]));
-        yt[h] = c[h] * e[h];
+        const float update = 1.0f / (1.0f + std::exp(-(gx[h] + gr[h])));
+        const float reset = 1.0f / (1.0f + std::exp(-(gx[H + h] + gr[H + h])));
+        const float candidate = std::tanh(gx[2 * H + h] + reset * gr[2 * H + h]);
+        const float state = egru::state(update, candidate, c[h]);
+        const float o = egru::event(state, theta[h]);
+        yt[h] = o * state;
+        c[h] = egru::reset(state, theta[h], o);
       }
       std::copy(yt, yt + H, prev.begin());
     }
   }
+  release(inputGates);
 }
 
 Batch ConvExecutor::run(const Batch &input) { return run(input, nullptr); }
@@ -404,6 +413,21 @@ Batch ConvExecutor::run(const Batch &input,
       switch (layer.kind) {
       case LayerKind::Input:
         break;
+      case LayerKind::Embedding: {
+        const int64_t vocabulary =
+            static_cast<int64_t>(layer.weight.size()) / H;
+        const float *table = impl->weights[i].data();
+        for (int64_t t = 0; t < B * L; ++t) {
+          const float id = x[t];
+          if (!(id >= 0 && id < vocabulary) || id != std::floor(id))
+            throw std::out_of_range(fmt::format(
+                "embedding '{}': token {} of sequence {} has id {}, not in "
+                "[0, {})",
+                layer.name, t % L, t / L, id, vocabulary));
+          std::copy_n(table + static_cast<int64_t>(id) * H, H, y + t * H);
+        }
+        break;
+      }
       case LayerKind::Dense:
         impl->dense(i, x, y, B);
         break;

@@ -1,6 +1,7 @@
 //===- Dataset.cpp - data sets for ssmc-run -------------------------------===//
 
 #include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/Corpus.h"
 #include "ssm/Runtime/InputFile.h"
 
 #include <fmt/format.h>
@@ -96,6 +97,12 @@ std::vector<int64_t> ssm::rt::pmnistPermutation(int64_t n, uint64_t seed) {
 }
 
 namespace {
+/// $SSMC_DATA/NAME (default data/NAME).
+std::string dataFolder(const char *name) {
+  const char *env = std::getenv("SSMC_DATA");
+  return std::string(env && *env ? env : "data") + "/" + name;
+}
+
 /// An IDX file's dimensions and unsigned-byte payload.
 struct Idx {
   std::vector<int64_t> dims;
@@ -162,8 +169,7 @@ Dataset loadMnist(const std::string &spec, bool permuted,
     throw DataError(fmt::format("data set '{}': unknown split '{}'; expected "
                                 "train or test",
                                 spec, split));
-  const char *env = std::getenv("SSMC_DATA");
-  const std::string dir = std::string(env && *env ? env : "data") + "/mnist/";
+  const std::string dir = dataFolder("mnist") + "/";
   const std::string prefix = split == "train" ? "train" : "t10k";
   Idx images = readIdx(spec, dir + prefix + "-images-idx3-ubyte", 3);
   Idx labels = readIdx(spec, dir + prefix + "-labels-idx1-ubyte", 1);
@@ -192,6 +198,22 @@ Dataset loadMnist(const std::string &spec, bool permuted,
   }
   return data;
 }
+
+
+Dataset loadBrown(const std::string &spec, const std::string &split,
+                  std::optional<int64_t> limit) {
+  TokenSplit tokens =
+      loadTaggedCorpus(spec, dataFolder("brown"), brownLayout(), split);
+  Dataset data;
+  data.spec = spec;
+  data.channels = 1;
+  data.length = static_cast<int64_t>(tokens.ids.size()) / kCorpusStreams;
+  data.samples = limit ? std::min(*limit, kCorpusStreams) : kCorpusStreams;
+  data.inputs.assign(tokens.ids.begin(),
+                     tokens.ids.begin() + data.samples * data.length);
+  data.vocabulary = std::move(tokens.vocabulary);
+  return data;
+}
 } // namespace
 
 Dataset ssm::rt::loadDataset(const std::string &spec,
@@ -205,8 +227,10 @@ Dataset ssm::rt::loadDataset(const std::string &spec,
     return loadFiles(spec, spec.substr(colon + 1), limit);
   if (colon != std::string::npos && (kind == "mnist" || kind == "pmnist"))
     return loadMnist(spec, kind == "pmnist", spec.substr(colon + 1), limit);
+  if (colon != std::string::npos && kind == "brown")
+    return loadBrown(spec, spec.substr(colon + 1), limit);
   throw DataError(fmt::format("unknown data spec '{}'; expected "
-                              "file:INPUTS.npy[,LABELS.npy], mnist:train|test "
-                              "or pmnist:train|test",
+                              "file:INPUTS.npy[,LABELS.npy], mnist:train|test, "
+                              "pmnist:train|test or brown:train|valid|test",
                               spec));
 }

@@ -8,6 +8,8 @@ const char *ssm::rt::layerKindName(const Layer &layer) {
   switch (layer.kind) {
   case LayerKind::Input:
     return "input";
+  case LayerKind::Embedding:
+    return "embedding";
   case LayerKind::Dense:
     return "dense";
   case LayerKind::S4D:

@@ -102,8 +102,21 @@ int64_t Network::outputChannels() const {
 int64_t Network::inputChannels() const {
   int64_t n = 0;
   for (int g : inputs)
-    n += groups.at(g).size;
+    n += inputValues(groups.at(g));
   return n;
+}
+
+int64_t ssm::rt::neuro::inputValues(const NeuronGroup &group) {
+  return group.model->tokenInput ? 1 : group.size;
+}
+
+int64_t ssm::rt::neuro::tokenId(const NeuronGroup &group, double value,
+                                int64_t token) {
+  if (!(value >= 0 && value < group.size) || value != std::floor(value))
+    throw std::out_of_range(fmt::format(
+        "input '{}': token {} has id {}, not a word of its vocabulary [0, {})",
+        group.name, token, value, group.size));
+  return static_cast<int64_t>(value);
 }
 
 std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
@@ -129,13 +142,20 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
   std::vector<int64_t> offsets;
   for (int g : net.inputs) {
     offsets.push_back(inputOffset);
-    inputOffset += net.groups[g].size;
+    inputOffset += inputValues(net.groups[g]);
   }
   for (int64_t t = 0; t < length; ++t) {
     for (size_t k = 0; k < net.inputs.size(); ++k) {
       const NeuronGroup &in = net.groups[net.inputs[k]];
+      const float *x = tokens + t * inputOffset + offsets[k];
+      std::vector<double> &v = value[net.inputs[k]];
+      if (in.model->tokenInput) {
+        std::fill(v.begin(), v.end(), 0.0);
+        v[tokenId(in, x[0], t)] = 1.0;
+        continue;
+      }
       for (int64_t i = 0; i < in.size; ++i)
-        value[net.inputs[k]][i] = tokens[t * inputOffset + offsets[k] + i];
+        v[i] = x[i];
     }
     for (int g : order) {
       const NeuronGroup &group = net.groups[g];

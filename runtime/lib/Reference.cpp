@@ -28,27 +28,45 @@ constexpr int64_t kChains = 8;
 /// Tokens per chunk of runReference's layer-by-layer order.
 constexpr int64_t kChunk = 256;
 
-/// out[o] = bias[o] + sum_j w[o, j] x[j], each sum over j in order (the
-/// reference's rounding), kChains rows at a time.
+/// out[o] = bias[o] + sum_j w[o, j] x[j] (bias null: 0), each sum over j
+/// in order (the reference's rounding), kChains rows at a time. Terms with
+/// x[j] = 0 add exactly nothing (weights are finite), so when most inputs
+/// are zero (an EGRU's events) only the others are summed, still in order:
+/// the same result, up to the sign of a zero sum.
 void denseRows(const double *w, const double *bias, const double *x,
                int64_t in, int64_t out, double *y) {
+  thread_local std::vector<int64_t> nonzero;
+  nonzero.clear();
+  for (int64_t j = 0; j < in; ++j)
+    if (x[j] != 0.0)
+      nonzero.push_back(j);
+  const bool sparse = 4 * static_cast<int64_t>(nonzero.size()) < in;
+  auto row = [&](int64_t o) {
+    const double *wo = w + o * in;
+    double acc = bias ? bias[o] : 0.0;
+    if (sparse) {
+      for (int64_t j : nonzero)
+        acc += wo[j] * x[j];
+    } else {
+      for (int64_t j = 0; j < in; ++j)
+        acc += wo[j] * x[j];
+    }
+    return acc;
+  };
   int64_t o = 0;
-  for (; o + kChains <= out; o += kChains) {
-    double acc[kChains];
-    for (int64_t k = 0; k < kChains; ++k)
-      acc[k] = bias[o + k];
-    for (int64_t j = 0; j < in; ++j)
+  if (!sparse)
+    for (; o + kChains <= out; o += kChains) {
+      double acc[kChains];
       for (int64_t k = 0; k < kChains; ++k)
-        acc[k] += w[(o + k) * in + j] * x[j];
-    for (int64_t k = 0; k < kChains; ++k)
-      y[o + k] = acc[k];
-  }
-  for (; o < out; ++o) {
-    double acc = bias[o];
-    for (int64_t j = 0; j < in; ++j)
-      acc += w[o * in + j] * x[j];
-    y[o] = acc;
-  }
+        acc[k] = bias ? bias[o + k] : 0.0;
+      for (int64_t j = 0; j < in; ++j)
+        for (int64_t k = 0; k < kChains; ++k)
+          acc[k] += w[(o + k) * in + j] * x[j];
+      for (int64_t k = 0; k < kChains; ++k)
+        y[o + k] = acc[k];
+    }
+  for (; o < out; ++o)
+    y[o] = row(o);
 }
 
 /// G consecutive modes of one S4D channel (complex pairs at x[m], x[m + 2],
@@ -90,11 +108,25 @@ void scanModes(const double *a, const double *b, const double *c, double *x,
 /// Per-layer recurrent state of one sequence.
 struct LayerState {
   std::vector<std::complex<double>> x; // S4D modes [H, N/2]
-  std::vector<double> c, y;            // EGRU internal state and last output
-  std::vector<double> e;               // EGRU last events (0/1)
+  std::vector<double> c, y;            // EGRU state (after reset), last output
+  std::vector<double> gates, recurrentGates; // EGRU scratch [3H] each
   std::vector<double> sum;             // readout running sum
   std::vector<double> neuron;          // neuron layer [stateSize, H]
 };
+
+/// The row of an embedding table for token `value` at token index `k`:
+/// throws std::out_of_range naming both when it is not an id of the
+/// vocabulary (ssmc-run checks a data set's ids before it runs).
+int64_t embeddingRow(const Layer &layer, double value, int64_t k) {
+  const int64_t vocabulary =
+      static_cast<int64_t>(layer.weight.size()) / layer.outChannels;
+  if (!(value >= 0 && value < vocabulary) || value != std::floor(value))
+    throw std::out_of_range("embedding '" + layer.name + "': token " +
+                            std::to_string(k) + " has id " +
+                            std::to_string(value) + ", not in [0, " +
+                            std::to_string(vocabulary) + ")");
+  return static_cast<int64_t>(value);
+}
 
 /// One token of a layer other than S4D (runReference runs S4D layers over a
 /// chunk of tokens): reads `in` (the first input; `rhs`, the second, for
@@ -113,38 +145,27 @@ void stepLayer(const Layer &layer, LayerState &s, int64_t k,
     break;
   case LayerKind::S4D:
     break; // runReference's chunk loop
+  case LayerKind::Embedding:
+    std::copy_n(layer.weight.begin() + embeddingRow(layer, in[0], k) * outCh,
+                outCh, out);
+    break;
   case LayerKind::EGRU: {
-    // Subramoney et al. 2023, Sec. 3.1; gates stacked [u; r; z].
+    // EvNN's formulation (EGRU.h); gates stacked [u; r; z].
     const int64_t H = outCh;
+    const double *b = layer.bias.empty() ? nullptr : layer.bias.data();
+    const double *rb =
+        layer.recurrentBias.empty() ? nullptr : layer.recurrentBias.data();
+    std::vector<double> &gx = s.gates, &gr = s.recurrentGates;
+    denseRows(layer.weight.data(), b, in, inCh, 3 * H, gx.data());
+    denseRows(layer.recurrent.data(), rb, s.y.data(), H, 3 * H, gr.data());
     for (int64_t h = 0; h < H; ++h) {
-      auto gate = [&](int64_t g) {
-        const int64_t row = g * H + h;
-        double acc = layer.bias.empty() ? 0.0 : layer.bias[row];
-        for (int64_t j = 0; j < inCh; ++j)
-          acc += layer.weight[row * inCh + j] * in[j];
-        return std::make_pair(acc, row);
-      };
-      auto [uIn, uRow] = gate(0);
-      auto [rIn, rRow] = gate(1);
-      auto [zIn, zRow] = gate(2);
-      double uRec = 0, rRec = 0;
-      for (int64_t j = 0; j < H; ++j) {
-        uRec += layer.recurrent[uRow * H + j] * s.y[j];
-        rRec += layer.recurrent[rRow * H + j] * s.y[j];
-      }
-      const double update = sigmoid(uIn + uRec);
-      const double reset = sigmoid(rIn + rRec);
-      double zRec = 0;
-      for (int64_t j = 0; j < H; ++j)
-        zRec += layer.recurrent[zRow * H + j] * reset * s.y[j];
-      const double candidate = std::tanh(zIn + zRec);
-      // The new c uses the previous step's event for its reset term.
-      out[h] = egru::state(update, candidate, s.c[h], layer.theta[h], s.e[h]);
-    }
-    for (int64_t h = 0; h < H; ++h) {
-      s.c[h] = out[h];
-      s.e[h] = egru::event(s.c[h], layer.theta[h]);
-      out[h] = s.c[h] * s.e[h];
+      const double update = sigmoid(gx[h] + gr[h]);
+      const double reset = sigmoid(gx[H + h] + gr[H + h]);
+      const double candidate = std::tanh(gx[2 * H + h] + reset * gr[2 * H + h]);
+      const double c = egru::state(update, candidate, s.c[h]);
+      const double o = egru::event(c, layer.theta[h]);
+      out[h] = o * c;
+      s.c[h] = egru::reset(c, layer.theta[h], o);
     }
     std::copy(out, out + H, s.y.begin());
     break;
@@ -207,7 +228,8 @@ std::vector<double> ssm::rt::runReference(const Model &model,
     if (layer.kind == LayerKind::EGRU) {
       s.c.assign(layer.outChannels, 0.0);
       s.y.assign(layer.outChannels, 0.0);
-      s.e.assign(layer.outChannels, 0.0);
+      s.gates.assign(3 * layer.outChannels, 0.0);
+      s.recurrentGates.assign(3 * layer.outChannels, 0.0);
     }
     if (layer.kind == LayerKind::Readout)
       s.sum.assign(layer.outChannels, 0.0);

@@ -223,7 +223,21 @@ struct Session::State {
       Outbox &out = delivery.open(g, s);
       activity[g] = GroupActivity();
       if (!token) {
-        offset += group.size;
+        offset += inputValues(group);
+        continue;
+      }
+      if (group.model->tokenInput) {
+        // One-hot: a payload of 1 from the token's neuron (Spikes: the
+        // outbox holds this step's payloads only).
+        std::fill(out.delta.begin(), out.delta.end(), 0);
+        out.delta[tokenId(group, token[offset], fed - 1)] =
+            static_cast<int32_t>(int64_t(1) << group.frac);
+        out.count = 1;
+        activity[g].spikes = 1;
+        lastCounters.spikes += 1;
+        lastCounters.inputSpikes += 1;
+        lastCounters.messages += static_cast<int64_t>(routes[g].size());
+        offset += 1;
         continue;
       }
       const SigmaDelta send = sigmaDelta(group);

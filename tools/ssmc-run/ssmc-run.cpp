@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ssm/Driver/LanguageModel.h"
 #include "ssm/Driver/ModelFlags.h"
 #include "ssm/Driver/OutputFile.h"
 #include "ssm/Driver/Target.h"
@@ -62,7 +63,8 @@ cl::opt<std::string> targetName("target", cl::Required, cl::desc(targetHelp()),
                                 cl::value_desc("name"), cl::cat(category));
 cl::opt<std::string>
     dataSpec("data", cl::Required,
-             cl::desc("Data set: mnist:train|test, pmnist:train|test, or "
+             cl::desc("Data set: mnist:train|test, pmnist:train|test, "
+                      "brown:train|valid|test, or "
                       "file:INPUTS.npy[,LABELS.npy]"),
              cl::value_desc("spec"), cl::cat(category));
 cl::opt<int64_t> limit("limit", cl::desc("Run the first N samples only"),
@@ -237,6 +239,19 @@ int main(int argc, char **argv) {
     rt::Dataset data = rt::loadDataset(
         dataSpec, limit.getNumOccurrences() ? std::optional<int64_t>(limit)
                                             : std::nullopt);
+    // A language model (a token input) is scored on its next-word
+    // predictions, every token's outputs (docs/ssmc-run.md).
+    const int64_t vocabulary = executable->inputVocabulary();
+    if (vocabulary) {
+      std::string problem = driver::checkLanguageModelData(
+          data, vocabulary, executable->outputChannels(), modelName);
+      if (!problem.empty())
+        return fail(problem);
+    } else if (data.isTokens()) {
+      return fail("data set '" + dataSpec + "' is a corpus of words, but "
+                  "model '" + modelName + "' has no token input ('input "
+                  "NAME : tokens(V)')");
+    }
     if (data.channels != executable->inputChannels())
       return fail("model '" + modelName + "' takes " +
                   llvm::Twine(executable->inputChannels()) +
@@ -254,6 +269,13 @@ int main(int argc, char **argv) {
     driver::RunOptions run;
     run.threads = numThreads;
     run.progress = [&](int64_t done) { progress.update(done); };
+    std::optional<driver::NextWordScore> nextWord;
+    if (vocabulary) {
+      nextWord.emplace(data, executable->outputChannels());
+      run.perToken = [&](int64_t sample, int64_t tokens, const float *y) {
+        nextWord->add(sample, tokens, y);
+      };
+    }
     driver::RunResult results = executable->run(data, run);
     const std::vector<int64_t> predictions =
         predict(results.outputs, results.classes);
@@ -275,11 +297,22 @@ int main(int argc, char **argv) {
     row("data", dataSpec);
     row("samples", fmt::format("{} x {} tokens x {} channels", data.samples,
                                data.length, data.channels));
-    row("accuracy", data.labels.empty()
-                        ? std::string("n/a (no labels)")
-                        : fmt::format("{:.4f}  ({} / {})",
-                                      double(correct) / data.samples, correct,
-                                      data.samples));
+    if (nextWord) {
+      row("perplexity", fmt::format("{:.2f}  ({:.3f} bits/word, {} next-word "
+                                    "predictions)",
+                                    nextWord->perplexity(),
+                                    nextWord->bitsPerWord(),
+                                    nextWord->predictions()));
+      row("next-word acc.", fmt::format("{:.4f}", nextWord->accuracy()));
+      row("host softmax", fmt::format("{:.3f} s (host CPU, in the wall time)",
+                                      nextWord->softmaxSeconds()));
+    } else {
+      row("accuracy", data.labels.empty()
+                          ? std::string("n/a (no labels)")
+                          : fmt::format("{:.4f}  ({} / {})",
+                                        double(correct) / data.samples,
+                                        correct, data.samples));
+    }
     row("wall time", fmt::format("{:.3f} s", results.seconds));
     row("tokens/s", fmt::format("{:.0f} (this machine)", tokensPerSecond));
     for (const auto &[key, value] : results.rows)
@@ -309,6 +342,13 @@ int main(int argc, char **argv) {
                            : llvm::json::Value(double(correct) / data.samples)},
           {"predictions", llvm::json::Array(predictions)},
       };
+      if (nextWord) {
+        report["perplexity"] = nextWord->perplexity();
+        report["bits_per_word"] = nextWord->bitsPerWord();
+        report["next_word_accuracy"] = nextWord->accuracy();
+        report["next_word_predictions"] = nextWord->predictions();
+        report["host_softmax_seconds"] = nextWord->softmaxSeconds();
+      }
       for (auto &entry : results.report)
         report[entry.first] = std::move(entry.second);
       std::error_code ec;

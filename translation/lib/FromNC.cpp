@@ -117,7 +117,8 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
   for (Operation &op : network.getBody().front()) {
     if (auto input = dyn_cast<nc::InputOp>(op)) {
       neuro::NeuronGroup g;
-      g.model = &neuro::neuronModel("input");
+      g.model = &neuro::neuronModel(input.getTokens() ? "token_input"
+                                                      : "input");
       g.name = input.getName() ? input.getName()->str()
                                : "input" + std::to_string(input.getIndex());
       g.size = input.getOutput().getType().getSize();

@@ -149,8 +149,17 @@ ssm::buildRuntimeModel(ModelOp modelOp,
             .Case([&](InputOp input) {
               layer.kind = rt::LayerKind::Input;
               layer.inputIndex = input.getIndex();
+              layer.vocabulary = input.getVocabulary().value_or(0);
               if (layer.name.empty())
                 layer.name = "input" + std::to_string(input.getIndex());
+              return success();
+            })
+            .Case([&](EmbeddingOp embedding) -> LogicalResult {
+              layer.kind = rt::LayerKind::Embedding;
+              auto w = real(op, "weight", embedding.getWeight());
+              if (failed(w))
+                return failure();
+              layer.weight = std::move(*w);
               return success();
             })
             .Case([&](DenseOp dense) -> LogicalResult {
@@ -210,11 +219,18 @@ ssm::buildRuntimeModel(ModelOp modelOp,
               layer.recurrent = std::move(*r);
               layer.theta = std::move(*theta);
               layer.bias.assign(3 * layer.outChannels, 0.0);
+              layer.recurrentBias.assign(3 * layer.outChannels, 0.0);
               if (ElementsAttr biasAttr = egru.getBiasAttr()) {
                 auto b = real(op, "bias", biasAttr);
                 if (failed(b))
                   return failure();
                 layer.bias = std::move(*b);
+              }
+              if (ElementsAttr biasAttr = egru.getRecurrentBiasAttr()) {
+                auto b = real(op, "recurrent_bias", biasAttr);
+                if (failed(b))
+                  return failure();
+                layer.recurrentBias = std::move(*b);
               }
               return success();
             })

@@ -200,6 +200,26 @@ LogicalResult S4DOp::verify() {
 // EGRUOp
 //===----------------------------------------------------------------------===//
 
+LogicalResult InputOp::verify() {
+  if (getVocabulary() && getOutput().getType().getChannels() != 1)
+    return emitOpError() << "a token input (vocabulary "
+                         << *getVocabulary()
+                         << ") has one channel, the token id; got "
+                         << getOutput().getType().getChannels();
+  return success();
+}
+
+LogicalResult EmbeddingOp::verify() {
+  auto input = getInput().getDefiningOp<InputOp>();
+  if (!input || !input.getVocabulary())
+    return emitOpError() << "reads a token input (ssm.input with a "
+                            "'vocabulary')";
+  const int64_t vocabulary = *input.getVocabulary();
+  const int64_t width = getOutput().getType().getChannels();
+  return verifyParam(*this, "weight", getWeight(), {vocabulary, width},
+                     "[V, D]");
+}
+
 LogicalResult EGRUOp::verify() {
   int64_t in = getInput().getType().getChannels();
   int64_t hidden = getOutput().getType().getChannels();
@@ -210,6 +230,10 @@ LogicalResult EGRUOp::verify() {
     return failure();
   if (ElementsAttr bias = getBiasAttr())
     if (failed(verifyParam(*this, "bias", bias, {3 * hidden}, "[3H]")))
+      return failure();
+  if (ElementsAttr bias = getRecurrentBiasAttr())
+    if (failed(verifyParam(*this, "recurrent_bias", bias, {3 * hidden},
+                           "[3H]")))
       return failure();
   // theta is the event threshold: a unit with theta <= 0 would fire on every
   // token, which defeats activity sparsity and breaks the reset term.

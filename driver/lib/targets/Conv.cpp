@@ -38,6 +38,8 @@ cl::opt<int64_t> batchSize("batch", cl::desc("Sequences per batch"),
                            cl::init(64), cl::cat(runCategory));
 /// The most sequences --batch accepts.
 constexpr int64_t kMaxBatch = 1 << 20;
+/// The layer outputs a default batch may hold, in bytes.
+constexpr int64_t kBatchBytes = int64_t(1) << 30;
 
 /// Runs the data set in batches through a conv executor (CPU or CUDA).
 template <typename Executor>
@@ -62,6 +64,9 @@ RunResult runBatches(Executor &executor, int64_t classes,
       const float *last = y.data.data() + ((b + 1) * data.length - 1) * classes;
       std::copy(last, last + classes,
                 result.outputs.begin() + (first + b) * classes);
+      if (options.perToken)
+        options.perToken(first + b, data.length,
+                         y.data.data() + b * data.length * classes);
     }
     if (options.progress)
       options.progress(first + input.batch);
@@ -80,8 +85,19 @@ public:
 
   RunResult run(const rt::Dataset &data,
                 const RunOptions &options) const override {
-    const int64_t batch = std::min<int64_t>(batchSize, data.samples);
     const int64_t classes = model.outputChannels();
+    // The executor holds every layer's output for the whole batch; unless
+    // --batch says otherwise, the batch is kept to about kBatchBytes of them
+    // (a language model's [tokens, vocabulary] outputs are large).
+    int64_t channels = 0;
+    for (const rt::Layer &layer : model.layers)
+      channels += layer.outChannels;
+    const int64_t fitting = std::max<int64_t>(
+        1, kBatchBytes / std::max<int64_t>(1, data.length * channels * 4));
+    const int64_t batch = std::min<int64_t>(
+        batchSize.getNumOccurrences() ? batchSize.getValue()
+                                      : std::min<int64_t>(batchSize, fitting),
+        data.samples);
     auto start = std::chrono::steady_clock::now();
     if (device == Device::CUDA) {
       rt::CudaConvExecutor executor(model, data.length, batch);

@@ -120,6 +120,10 @@ public:
   std::string modelName() const override { return network.name; }
   int64_t inputChannels() const override { return network.inputChannels(); }
   int64_t outputChannels() const override { return network.outputChannels(); }
+  int64_t inputVocabulary() const override {
+    const rt::neuro::NeuronGroup &input = network.groups.at(network.inputs.at(0));
+    return input.model->tokenInput ? input.size : 0;
+  }
   RunResult run(const rt::Dataset &data,
                 const RunOptions &options) const override;
 
@@ -161,13 +165,34 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
       }
     };
     const float *x = data.sample(i);
+    // Per-token outputs: after step s the host holds those of token
+    // s - latency (Session::outputs).
+    std::vector<float> perToken;
+    const int64_t latency = session.outputLatency();
+    auto collect = [&] {
+      if (!options.perToken ||
+          static_cast<int64_t>(perToken.size()) >= data.length * result.classes)
+        return; // the drain may run past the output's own latency
+      const std::vector<double> y = session.outputs();
+      perToken.insert(perToken.end(), y.begin(), y.end());
+    };
+    if (options.perToken)
+      perToken.reserve(data.length * result.classes);
     for (int64_t t = 0; t < data.length; ++t) {
       session.feed(x + t * data.channels);
+      if (t >= latency)
+        collect();
       if (traced)
         record(t);
     }
-    std::vector<double> y = traced ? session.finish(record) : session.finish();
+    std::vector<double> y = session.finish([&](int64_t step) {
+      collect();
+      if (traced)
+        record(step);
+    });
     std::copy(y.begin(), y.end(), result.outputs.begin() + i * result.classes);
+    if (options.perToken)
+      options.perToken(i, data.length, perToken.data());
     perSample[i] = session.totals();
   };
   // Traced samples run first, on one thread, so the CSV is in order.

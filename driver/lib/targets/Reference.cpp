@@ -36,6 +36,10 @@ public:
       std::vector<double> y = rt::runReference(model, seq);
       std::copy(y.end() - result.classes, y.end(),
                 result.outputs.begin() + i * result.classes);
+      if (options.perToken) {
+        const std::vector<float> tokens(y.begin(), y.end());
+        options.perToken(i, data.length, tokens.data());
+      }
 #pragma omp critical
       if (options.progress)
         options.progress(++done);

@@ -261,40 +261,38 @@ __global__ void readoutMean(const float *x, const double *offsets, float *y,
   }
 }
 
-/// EGRU (Subramoney et al. 2023, Sec. 3.1) as a sequential scan: one block
-/// per sequence, one thread per unit; the previous output is shared.
+/// EGRU (EvNN's formulation, EGRU.h) as a sequential scan: one block per
+/// sequence, one thread per unit; the previous output is shared.
 __global__ void egruScan(const float *x, const float *W, const float *R,
-                         const float *bias, const float *theta, float *y,
-                         int64_t L, int64_t I, int64_t H) {
+                         const float *bias, const float *rbias,
+                         const float *theta, float *y, int64_t L, int64_t I,
+                         int64_t H) {
   extern __shared__ float prev[];
   const int64_t b = blockIdx.x, h = threadIdx.x;
-  float c = 0, e = 0;
+  float c = 0;
   prev[h] = 0;
   __syncthreads();
   for (int64_t l = 0; l < L; ++l) {
     const float *xt = x + (b * L + l) * I;
-    float gate[3];
+    float gx[3], gr[3];
     for (int g = 0; g < 3; ++g) {
       const int64_t row = g * H + h;
       float acc = bias[row];
       for (int64_t j = 0; j < I; ++j)
         acc += W[row * I + j] * xt[j];
-      gate[g] = acc;
+      gx[g] = acc;
+      float rec = rbias[row];
+      for (int64_t j = 0; j < H; ++j)
+        rec += R[row * H + j] * prev[j];
+      gr[g] = rec;
     }
-    float uRec = 0, rRec = 0;
-    for (int64_t j = 0; j < H; ++j) {
-      uRec += R[h * H + j] * prev[j];
-      rRec += R[(H + h) * H + j] * prev[j];
-    }
-    const float update = 1.0f / (1.0f + expf(-(gate[0] + uRec)));
-    const float reset = 1.0f / (1.0f + expf(-(gate[1] + rRec)));
-    float zRec = 0;
-    for (int64_t j = 0; j < H; ++j)
-      zRec += R[(2 * H + h) * H + j] * reset * prev[j];
-    const float candidate = tanhf(gate[2] + zRec);
-    c = egru::state(update, candidate, c, theta[h], e);
-    e = egru::event(c, theta[h]);
-    const float out = c * e;
+    const float update = 1.0f / (1.0f + expf(-(gx[0] + gr[0])));
+    const float reset = 1.0f / (1.0f + expf(-(gx[1] + gr[1])));
+    const float candidate = tanhf(gx[2] + reset * gr[2]);
+    const float state = egru::state(update, candidate, c);
+    const float o = egru::event(state, theta[h]);
+    const float out = o * state;
+    c = egru::reset(state, theta[h], o);
     __syncthreads(); // everyone has read prev
     prev[h] = out;
     y[(b * L + l) * H + h] = out;
@@ -302,9 +300,20 @@ __global__ void egruScan(const float *x, const float *W, const float *R,
   }
 }
 
+/// Row ids[t] of an embedding table [V, D] for every token t (ids checked
+/// on the host).
+__global__ void gatherEmbedding(const float *ids, const float *table,
+                                float *y, int64_t tokens, int64_t D) {
+  const int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
+  if (i >= tokens * D)
+    return;
+  const int64_t t = i / D, d = i % D;
+  y[i] = table[static_cast<int64_t>(ids[t]) * D + d];
+}
+
 /// A layer's parameters on the device.
 struct DeviceLayer {
-  DeviceArray<float> weight, recurrent, bias, theta, d;
+  DeviceArray<float> weight, recurrent, bias, recurrentBias, theta, d;
   DeviceArray<cufftComplex> spectrum; // S4D: [H, bins]
 };
 
@@ -409,6 +418,7 @@ CudaConvExecutor::CudaConvExecutor(const Model &model, int64_t length,
     dev.weight = DeviceArray<float>(toFloat(layer.weight));
     dev.recurrent = DeviceArray<float>(toFloat(layer.recurrent));
     dev.bias = DeviceArray<float>(toFloat(layer.bias));
+    dev.recurrentBias = DeviceArray<float>(toFloat(layer.recurrentBias));
     dev.theta = DeviceArray<float>(toFloat(layer.theta));
     dev.d = DeviceArray<float>(toFloat(layer.d));
     if (layer.kind != LayerKind::S4D)
@@ -469,12 +479,27 @@ Batch CudaConvExecutor::run(const Batch &input) {
     float *y = s.values[i].get();
     const int64_t H = layer.outChannels, count = B * L * H;
     if (layer.kind == LayerKind::Input) {
+      if (layer.vocabulary)
+        for (size_t t = 0; t < input.data.size(); ++t) {
+          const float id = input.data[t];
+          if (!(id >= 0 && id < layer.vocabulary) || id != std::floor(id))
+            throw std::out_of_range(
+                "conv target on CUDA: token " + std::to_string(t % L) +
+                " of sequence " + std::to_string(t / L) + " has id " +
+                std::to_string(id) + ", not in [0, " +
+                std::to_string(layer.vocabulary) + ")");
+        }
       s.values[i].upload(input.data.data(), input.data.size());
       continue;
     }
     const float *x = s.values[layer.inputs[0]].get();
     switch (layer.kind) {
     case LayerKind::Input:
+      break;
+    case LayerKind::Embedding:
+      gatherEmbedding<<<blocksFor(count), 256>>>(x, dev.weight.get(), y, B * L,
+                                                 H);
+      SSMC_LAUNCHED("gatherEmbedding");
       break;
     case LayerKind::Dense: {
       const int64_t rows = B * L, in = layer.inChannels;
@@ -512,8 +537,9 @@ Batch CudaConvExecutor::run(const Batch &input) {
     case LayerKind::EGRU:
       egruScan<<<static_cast<unsigned>(B), static_cast<unsigned>(H),
                  H * sizeof(float)>>>(x, dev.weight.get(), dev.recurrent.get(),
-                                      dev.bias.get(), dev.theta.get(), y, L,
-                                      layer.inChannels, H);
+                                      dev.bias.get(), dev.recurrentBias.get(),
+                                      dev.theta.get(), y, L, layer.inChannels,
+                                      H);
       SSMC_LAUNCHED("egruScan");
       break;
     case LayerKind::Relu:

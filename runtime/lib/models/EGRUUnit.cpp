@@ -1,13 +1,14 @@
 //===- EGRUUnit.cpp - the EGRU cell ---------------------------------------===//
 //
-// The event-based GRU cell of Subramoney et al. 2023 (Sec. 3.1), as the
-// reference interpreter computes it (Reference.cpp): its current has
-// 4 x size entries, stacked [update, reset, candidate from the input,
-// candidate from the recurrence] so the reset gate can scale the recurrent
-// part alone; c = u z + (1 - u) c - theta e_prev; e = [c > theta]; sends
-// y = c e. The gate nonlinearities read the dequantized current (the
-// chip's lookup tables); c is rounded back to the value format. Parameter
-// `theta` (value format) is the event threshold.
+// The event-based GRU cell of Subramoney et al. 2023 (Sec. 3.1) in EvNN's
+// formulation (ssm/Runtime/EGRU.h), as the reference interpreter computes
+// it: its current has 4 x size entries, stacked [update, reset, candidate
+// from the input, candidate from the recurrence] so the reset gate can
+// scale the recurrent part alone (with its bias b'_z, which the lowering
+// puts on that entry); c = u c' + (1 - u) z; o = [c > theta]; sends y = o c;
+// keeps c - o theta. The gate nonlinearities read the dequantized current
+// (the chip's lookup tables); c is rounded back to the value format.
+// Parameter `theta` (value format) is the event threshold.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,10 +28,7 @@ public:
         gates(4 * g.size) {
     reset();
   }
-  void reset() override {
-    c.assign(n, 0);
-    e.assign(n, 0);
-  }
+  void reset() override { c.assign(n, 0); }
   Update step(const StepContext &ctx) override {
     const Widths w = ctx.widths;
     Update u;
@@ -42,13 +40,14 @@ public:
       const double reset = 1.0 / (1.0 + std::exp(-gates[n + i] * lsb));
       const double z =
           std::tanh((gates[2 * n + i] + reset * gates[3 * n + i]) * lsb);
-      const double next = egru::state(update, z, c[i] * lsb, theta[i] * lsb,
-                                      e[i] ? 1.0 : 0.0);
-      c[i] = clampCounted(static_cast<int64_t>(std::llround(next / lsb)),
-                          w.stateLo, w.stateHi, u.overflows);
-      e[i] = c[i] > theta[i];
+      const double next = egru::state(update, z, c[i] * lsb);
+      const int64_t state = clampCounted(
+          static_cast<int64_t>(std::llround(next / lsb)), w.stateLo, w.stateHi,
+          u.overflows);
+      const int64_t th = theta[i], event = egru::event(state, th);
       const int64_t y =
-          e[i] ? clampCounted(c[i], w.payLo, w.payHi, u.overflows) : 0;
+          event ? clampCounted(state, w.payLo, w.payHi, u.overflows) : 0;
+      c[i] = egru::reset(state, th, event);
       ctx.delta[i] = ctx.send(y, ctx.last[i], u.sent, u.overflows);
     }
     u.active = n; // every cell evaluates its gates each step
@@ -59,23 +58,23 @@ private:
   int64_t n;
   const std::vector<int32_t> &theta;
   double lsb;
-  std::vector<int64_t> gates, c;
-  std::vector<int32_t> e; // the last event
+  std::vector<int64_t> gates, c; // c after its reset
 };
 
 class EGRUFloat final : public FloatKernel {
 public:
   explicit EGRUFloat(const NeuronGroup &g)
-      : n(g.size), frac(g.frac), theta(g.params[0]), c(n, 0.0), e(n, false) {}
+      : n(g.size), frac(g.frac), theta(g.params[0]), c(n, 0.0) {}
   void step(const double *current, int64_t, int64_t, double *out) override {
     for (int64_t i = 0; i < n; ++i) {
       const double u = 1.0 / (1.0 + std::exp(-current[i]));
       const double r = 1.0 / (1.0 + std::exp(-current[n + i]));
       const double z = std::tanh(current[2 * n + i] + r * current[3 * n + i]);
       const double th = real(theta[i], frac);
-      c[i] = egru::state(u, z, c[i], th, e[i] ? 1.0 : 0.0);
-      e[i] = egru::event(c[i], th) != 0.0;
-      out[i] = e[i] ? c[i] : 0.0;
+      const double state = egru::state(u, z, c[i]);
+      const double o = egru::event(state, th);
+      out[i] = o * state;
+      c[i] = egru::reset(state, th, o);
     }
   }
 
@@ -83,8 +82,7 @@ private:
   int64_t n;
   int frac;
   const std::vector<int32_t> &theta;
-  std::vector<double> c;
-  std::vector<bool> e;
+  std::vector<double> c; // after its reset
 };
 } // namespace
 

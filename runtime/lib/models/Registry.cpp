@@ -14,7 +14,7 @@
 
 namespace ssm::rt::neuro::models {
 extern const NeuronModelInfo kInput, kS4DMode, kSigmaDeltaRelu, kSigmaDelta,
-    kAccumulator, kEGRUUnit, kLIF;
+    kAccumulator, kEGRUUnit, kLIF, kTokenInput;
 extern const ssm::rt::NeuronLayerInfo kLIFLayer;
 } // namespace ssm::rt::neuro::models
 
@@ -24,7 +24,7 @@ const std::vector<const NeuronModelInfo *> &ssm::rt::neuro::neuronModels() {
   using namespace models;
   static const std::vector<const NeuronModelInfo *> all = {
       &kInput,    &kS4DMode, &kSigmaDeltaRelu, &kSigmaDelta, &kAccumulator,
-      &kEGRUUnit, &kLIF};
+      &kEGRUUnit, &kLIF,    &kTokenInput};
   return all;
 }
 

@@ -54,6 +54,12 @@ struct RunOptions {
   /// Called with the number of samples done, from one thread at a time;
   /// may be empty.
   std::function<void(int64_t)> progress;
+  /// When set, called once per sample with the outputs of every token,
+  /// row-major [tokens, classes] float32 (a language model predicts after
+  /// every word), from any worker thread but never twice for one sample;
+  /// the pointer is valid during the call only.
+  std::function<void(int64_t sample, int64_t tokens, const float *outputs)>
+      perToken;
 };
 
 /// A model compiled for a target and ready to run. Errors while running
@@ -64,6 +70,9 @@ public:
   virtual std::string modelName() const = 0;
   virtual int64_t inputChannels() const = 0;
   virtual int64_t outputChannels() const = 0;
+  /// The vocabulary V when the input is a token input (one channel, a
+  /// token id in [0, V) per step: a language model), else 0.
+  virtual int64_t inputVocabulary() const = 0;
   /// Runs every sample of `data` (channels already checked).
   virtual RunResult run(const rt::Dataset &data,
                         const RunOptions &options) const = 0;

@@ -66,13 +66,17 @@ private:
 
 using StmtList = std::vector<std::unique_ptr<StmtAST>>;
 
-/// `input NAME : CHANNELS`
+/// `input NAME : CHANNELS`, or `input NAME : tokens(V)` (one channel, a
+/// token id in [0, V) per step)
 struct InputStmtAST : StmtAST {
-  InputStmtAST(llvm::SMLoc loc, std::string name, int64_t channels)
-      : StmtAST(Kind::Input, loc), name(std::move(name)), channels(channels) {}
+  InputStmtAST(llvm::SMLoc loc, std::string name, int64_t channels,
+               int64_t vocabulary = 0)
+      : StmtAST(Kind::Input, loc), name(std::move(name)), channels(channels),
+        vocabulary(vocabulary) {}
   static bool classof(const StmtAST *s) { return s->getKind() == Kind::Input; }
   std::string name;
   int64_t channels;
+  int64_t vocabulary; // 0: not a token input
 };
 
 /// `weights "PATH"` (relative to the model file's folder)

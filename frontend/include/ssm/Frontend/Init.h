@@ -49,6 +49,7 @@ struct EGRUInit {
   std::vector<float> w;     // [3H, I]
   std::vector<float> r;     // [3H, H]
   std::vector<float> bias;  // [3H]
+  std::vector<float> recurrentBias; // [3H], or empty (none)
   std::vector<float> theta; // [H]
 };
 EGRUInit initEGRU(std::mt19937_64 &rng, int64_t in, int64_t hidden,

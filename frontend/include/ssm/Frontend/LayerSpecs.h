@@ -24,6 +24,7 @@ enum class ParamType {
   Bool,        // true | false
   Choice,      // one of ParamSpec::choices
   RangedFloat, // a number in [ParamSpec::min, ParamSpec::max]
+  Layer,       // the name of an earlier layer, or `none`
 };
 
 struct ParamSpec {

@@ -44,7 +44,11 @@ public:
 
   /// Reads the dataset at `datasetPath` as doubles in row-major order.
   /// Fails when it is missing, not float32/float64, not of `shape`, or
-  /// holds NaN or Inf.
+  /// holds NaN or Inf. A matrix (2-D `shape`) may instead be a group
+  /// holding it in CSR form, as scipy.sparse and tools/train/lm.py write a
+  /// pruned matrix: `data` (float [nnz]), `indices` (int [nnz], the column
+  /// of each), `indptr` (int [rows + 1]) and the attribute `shape` (int
+  /// [2]); it is read dense, every index checked.
   llvm::Expected<std::vector<double>> read(llvm::StringRef datasetPath,
                                            llvm::ArrayRef<int64_t> shape) const;
 
@@ -53,6 +57,9 @@ public:
 
 private:
   WeightFile(std::string path, rt::h5::Snapshot snapshot);
+  /// read()'s CSR form.
+  llvm::Expected<std::vector<double>>
+  readCSR(llvm::StringRef groupPath, llvm::ArrayRef<int64_t> shape) const;
 
   std::string path;
   std::unique_ptr<rt::h5::Snapshot> snapshot;

@@ -159,6 +159,7 @@ private:
   void define(Value v, Form form);
   // One lowering per layer kind (Lowering::lower dispatches).
   LogicalResult lowerInput(InputOp op);
+  LogicalResult lowerEmbedding(EmbeddingOp op);
   LogicalResult lowerDense(DenseOp op);
   LogicalResult lowerAdd(AddOp op);
   LogicalResult lowerRelu(ReluOp op);
@@ -255,11 +256,19 @@ void Lowering::define(Value v, Form form) {
 LogicalResult Lowering::lowerInput(InputOp input) {
   Form none;
   none.size = cast<StreamType>(input.getType()).getChannels();
-  Group g = groupFor(input, "sigma_delta", none);
+  const std::optional<int64_t> vocabulary = input.getVocabulary();
+  if (vocabulary)
+    none.size = *vocabulary; // a token_input neuron per word
+  Group g = groupFor(input, vocabulary ? "token_input" : "sigma_delta", none);
   g.isInput = true;
   g.inputIndex = input.getIndex();
   if (failed(formatOf(input, input.getResult(), g.frac, g.threshold)))
     return failure();
+  if (vocabulary) {
+    // The one-hot payload is the integer 1, sent every step.
+    g.frac = 0;
+    g.threshold = 0;
+  }
   groupOf[input.getResult()] = newGroup(std::move(g));
   return success();
 }
@@ -288,6 +297,28 @@ LogicalResult Lowering::lowerDense(DenseOp dense) {
     f.bias.assign(b->begin(), b->end());
   }
   define(dense.getResult(), std::move(f));
+  return success();
+}
+
+/// An embedding: no neurons; the linear form E^T x over the token input's
+/// one-hot group (a table [D, V], one column per word), folded into
+/// whatever reads it.
+LogicalResult Lowering::lowerEmbedding(EmbeddingOp embedding) {
+  FailureOr<int> x = materialize(embedding.getInput());
+  if (failed(x))
+    return failure();
+  std::string error;
+  auto table = readRealElements(embedding.getWeight(), &error);
+  if (failed(table))
+    return embedding.emitOpError() << "parameter 'weight': " << error;
+  const int64_t width = cast<StreamType>(embedding.getType()).getChannels();
+  const int64_t vocabulary = groups[*x].size;
+  Term weight(*x, width, vocabulary);
+  for (int64_t d = 0; d < width; ++d) // Term entries come row by row
+    for (int64_t word = 0; word < vocabulary; ++word)
+      weight.add(d, word, (*table)[word * width + d]);
+  define(embedding.getResult(),
+         Form{width, {std::move(weight)}, std::vector<double>(width, 0.0)});
   return success();
 }
 
@@ -422,7 +453,8 @@ LogicalResult Lowering::lowerS4D(S4DOp op) {
 
 /// An EGRU layer is one egru_unit group fed by its input's table ([W; 0])
 /// and by a table from itself ([R_u; R_r; 0; R_z]), which the runtime
-/// delivers one step later: the previous token's output.
+/// delivers one step later: the previous token's output. Biases: [b_u +
+/// b'_u; b_r + b'_r; b_z; b'_z].
 LogicalResult Lowering::lowerNeuronLayer(NeuronOp op) {
   const rt::NeuronLayerInfo &info = *op.getLayerInfo();
   auto stateFrac = op->getAttrOfType<IntegerAttr>("ssm.state_frac");
@@ -485,6 +517,16 @@ LogicalResult Lowering::lowerEGRU(EGRUOp op) {
       return failure();
     std::copy(b->begin(), b->end(), form.bias.begin());
   }
+  if (op.getRecurrentBiasAttr()) {
+    // b' joins b on the gates; the candidate's b'_z stays with the
+    // recurrent entry, which the reset gate scales.
+    FailureOr<SmallVector<double>> b =
+        read("recurrent_bias", op.getRecurrentBiasAttr());
+    if (failed(b))
+      return failure();
+    for (int64_t row = 0; row < 3 * H; ++row)
+      form.bias[row < 2 * H ? row : row + H] += (*b)[row];
+  }
   Group g = groupFor(op, "egru_unit", std::move(form));
   g.size = H;
   int64_t threshold;
@@ -515,7 +557,8 @@ LogicalResult Lowering::lowerEGRU(EGRUOp op) {
 static bool hasNeurocoreLowering(Operation *op) {
   if (auto neuron = dyn_cast<NeuronOp>(op))
     return neuron.getLayerInfo()->lower != nullptr;
-  return isa<InputOp, DenseOp, AddOp, ReluOp, ReadoutOp, S4DOp, EGRUOp,
+  return isa<InputOp, EmbeddingOp, DenseOp, AddOp, ReluOp, ReadoutOp, S4DOp,
+             EGRUOp,
              OutputOp>(op);
 }
 
@@ -604,6 +647,7 @@ LogicalResult Lowering::lower() {
     LogicalResult result =
         llvm::TypeSwitch<Operation *, LogicalResult>(op)
             .Case([&](InputOp o) { return lowerInput(o); })
+            .Case([&](EmbeddingOp o) { return lowerEmbedding(o); })
             .Case([&](DenseOp o) { return lowerDense(o); })
             .Case([&](AddOp o) { return lowerAdd(o); })
             .Case([&](ReluOp o) { return lowerRelu(o); })
@@ -665,7 +709,8 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
       auto input = b.create<nc::InputOp>(
           loc, spikes(g.size), b.getI64IntegerAttr(g.inputIndex),
           b.getStringAttr(g.name), b.getI64IntegerAttr(g.frac),
-          g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr());
+          g.threshold ? b.getI64IntegerAttr(g.threshold) : IntegerAttr(),
+          g.model->tokenInput ? b.getUnitAttr() : UnitAttr());
       g.value = input.getOutput();
       continue;
     }

@@ -8,6 +8,10 @@
 //                       row by row (sequential MNIST)
 //   pmnist:train|test   the same with the pixels in a fixed permuted order
 //                       (pmnistPermutation)
+//   brown:train|valid|test  the Brown corpus's split as word ids (Corpus.h),
+//                       cut into kCorpusStreams contiguous streams of equal
+//                       length (the remainder, fewer than kCorpusStreams
+//                       words, is dropped): a language model's data
 // MNIST's IDX files are read from $SSMC_DATA/mnist, default data/mnist
 // (scripts/fetch-data puts them there).
 //
@@ -30,11 +34,22 @@ struct Dataset {
   int64_t samples = 0, length = 0, channels = 0;
   std::vector<float> inputs;   // [samples, length, channels]
   std::vector<int64_t> labels; // [samples], empty when unlabeled
+  /// A token data set (a language model's corpus): the word of each id
+  /// that `inputs` holds (one channel); empty for other data sets.
+  std::vector<std::string> vocabulary;
+
+  bool isTokens() const { return !vocabulary.empty(); }
 
   const float *sample(int64_t i) const {
     return inputs.data() + i * length * channels;
   }
 };
+
+/// Streams a corpus split is cut into: the evaluation protocol of
+/// tools/train/lm.py (--eval-streams), so that ssmc's perplexities and
+/// PyTorch's are over the same predictions; each stream is one sample,
+/// its state carried over all its tokens.
+constexpr int64_t kCorpusStreams = 50;
 
 /// The fixed psMNIST pixel order: token k is pixel perm[k]. Fisher-Yates over
 /// 0..n-1 driven by splitmix64 seeded with `seed` (j = next() mod (i + 1),

@@ -25,6 +25,7 @@ namespace ssm::rt {
 /// ...), told apart by Layer::neuron.
 enum class LayerKind {
   Input,
+  Embedding,
   Dense,
   S4D,
   EGRU,
@@ -57,8 +58,10 @@ struct Layer {
   std::optional<double> threshold;
 
   // Dense: weight [O, I], bias [O] (zeros if the layer has none).
-  // EGRU: weight = W [3H, I], recurrent = R [3H, H], bias [3H], theta [H].
-  std::vector<double> weight, recurrent, bias, theta;
+  // Embedding: weight = E [V, D] (V = vocabulary of its token input).
+  // EGRU: weight = W [3H, I], recurrent = R [3H, H], bias [3H],
+  // recurrentBias [3H] (zeros if the layer has none), theta [H].
+  std::vector<double> weight, recurrent, bias, recurrentBias, theta;
 
   // S4D (H = inChannels = outChannels, modes = N/2).
   int64_t modes = 0;
@@ -68,6 +71,9 @@ struct Layer {
 
   ReadoutMode readout = ReadoutMode::Mean;
   int64_t inputIndex = 0; // Input
+  /// Input: the vocabulary V of a token input (one channel, a token id in
+  /// [0, V) per step); 0 for other inputs.
+  int64_t vocabulary = 0;
 
   // Neuron: the layer's kind and its parameters [P][H] and options.
   const NeuronLayerInfo *neuron = nullptr;
@@ -89,6 +95,10 @@ struct Model {
   }
   int64_t outputChannels(size_t i = 0) const {
     return layers[outputs.at(i)].outChannels;
+  }
+  /// The vocabulary of input i when it is a token input, else 0.
+  int64_t inputVocabulary(size_t i = 0) const {
+    return layers[inputs.at(i)].vocabulary;
   }
 };
 

@@ -212,6 +212,13 @@ private:
   void step(const float *token);
 };
 
+/// How many values the host gives a host input group per token: its size,
+/// or 1 (the id) for a token input.
+int64_t inputValues(const NeuronGroup &group);
+/// The id of token `token` of a token input group: throws
+/// std::out_of_range naming both when `value` is not in [0, size).
+int64_t tokenId(const NeuronGroup &group, double value, int64_t token);
+
 /// The quantized model evaluated in float64: the network's integer
 /// weights and parameters read as real numbers (q * 2^-frac), activations
 /// and states left unrounded and unsaturated, thresholds zero, every group

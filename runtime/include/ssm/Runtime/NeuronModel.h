@@ -64,6 +64,9 @@ struct NeuronModelInfo {
   /// A host input stream (no core, no kernel: the session quantizes and
   /// sends the tokens itself).
   bool hostInput = false;
+  /// A host input of token ids: the session reads one value per step, the
+  /// id t, and sends a payload of 1 from neuron t alone (one-hot).
+  bool tokenInput = false;
   /// Checks beyond the shared ones (parameter counts, register widths);
   /// returns an error message, or an empty string. May be null.
   std::string (*check)(const NeuronGroup &group,

@@ -139,12 +139,16 @@ def NC_InputOp : NC_Op<"input", [Pure, HasParent<"NetworkOp">]> {
   let description = [{
     The `index`-th input stream: the host quantizes each token's values to
     `q * 2^-frac_bits` (the payload width of the result type) and sends
-    them sigma-delta with `threshold` (payload units, default 0).
+    them sigma-delta with `threshold` (payload units, default 0). With
+    `tokens`, a stream of words (neuron model `token_input`): each step the
+    host reads one token id t and sends a payload of 1 from neuron t alone
+    (one-hot), which the tables it feeds see for that step only.
   }];
   let arguments = (ins ConfinedAttr<I64Attr, [IntNonNegative]>:$index,
                        OptionalAttr<StrAttr>:$name,
                        OptionalAttr<I64Attr>:$frac_bits,
-                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$threshold);
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$threshold,
+                       UnitAttr:$tokens);
   let results = (outs NC_SpikesType:$output);
   let assemblyFormat = "$index attr-dict `:` qualified(type($output))";
 }

@@ -72,13 +72,19 @@ def SSM_InputOp : SSM_LayerOp<"input"> {
   let summary = "a model input stream";
   let description = [{
     The `index`-th input of the enclosing model. Indices are dense from 0.
+    With `vocabulary` V the input is a stream of tokens (a language model's
+    words): one channel holding a token id in [0, V) per step, read by an
+    `ssm.embedding`; on the chip a token is a one-hot message from a group
+    of V host neurons.
 
     Example: `%u = ssm.input 0 {name = "pixels"} : !ssm.stream<1xf32>`
   }];
   let arguments = (ins ConfinedAttr<I64Attr, [IntNonNegative]>:$index,
-                       OptionalAttr<StrAttr>:$name);
+                       OptionalAttr<StrAttr>:$name,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$vocabulary);
   let results = (outs SSM_Stream:$output);
   let assemblyFormat = "$index attr-dict `:` qualified(type($output))";
+  let hasVerifier = 1;
 }
 
 def SSM_OutputOp : SSM_Op<"output", [Pure, Terminator, HasParent<"ModelOp">]> {
@@ -97,6 +103,29 @@ def SSM_OutputOp : SSM_Op<"output", [Pure, Terminator, HasParent<"ModelOp">]> {
 //===----------------------------------------------------------------------===//
 // Linear layers
 //===----------------------------------------------------------------------===//
+
+def SSM_EmbeddingOp : SSM_LayerOp<"embedding"> {
+  let summary = "a table of one vector per token (word embedding)";
+  let description = [{
+    `y_k = E[t_k]`: row t_k of `weight` E [V, D] for the token id t_k of
+    the input, a token stream (`ssm.input` with `vocabulary` V); the output
+    has D channels. A token id outside [0, V) is an error of the run. On the
+    chip this is a table [D, V] from the V one-hot input neurons: D synaptic
+    operations per token (Nazeer et al. 2024, Sec. 3).
+
+    Example:
+    ```mlir
+    %e = ssm.embedding %w {name = "emb", weight = dense<...> : tensor<3x2xf32>}
+        : !ssm.stream<1xf32> -> !ssm.stream<2xf32>
+    ```
+  }];
+  let arguments = (ins SSM_Stream:$input, ElementsAttr:$weight,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SSM_Stream:$output);
+  let assemblyFormat =
+      "$input attr-dict `:` qualified(type($input)) `->` qualified(type($output))";
+  let hasVerifier = 1;
+}
 
 def SSM_DenseOp : SSM_LayerOp<"dense"> {
   let summary = "a fully connected layer applied to every token";
@@ -172,17 +201,20 @@ def SSM_EGRUOp : SSM_LayerOp<"egru"> {
   let description = [{
     The EGRU of Subramoney et al. 2023 ("Efficient recurrent architectures
     through activity sparsity and sparse back-propagation through time",
-    ICLR, Sec. 3.1), as run on SpiNNaker 2 by Nazeer et al. 2024. With gates
-    stacked [update; reset; candidate]:
+    ICLR, Sec. 3.1) as their EvNN library computes it (gates as a cuDNN
+    GRU), which Nazeer et al. 2024 ran on SpiNNaker 2. With gates stacked
+    [update; reset; candidate] and y' the previous token's output:
 
-    - `u_k = sigmoid(W_u x_k + R_u y_{k-1} + b_u)`
-    - `r_k = sigmoid(W_r x_k + R_r y_{k-1} + b_r)`
-    - `z_k = tanh(W_z x_k + R_z (r_k * y_{k-1}) + b_z)`
-    - `c_k = u_k * z_k + (1 - u_k) * c_{k-1} - theta * e_{k-1}`
-    - `e_k = H(c_k - theta)`, `y_k = c_k * e_k` (an event carries c_k)
+    - `u_k = sigmoid(W_u x_k + b_u + R_u y' + b'_u)`
+    - `r_k = sigmoid(W_r x_k + b_r + R_r y' + b'_r)`
+    - `z_k = tanh(W_z x_k + b_z + r_k * (R_z y' + b'_z))`
+    - `c_k = u_k * c' + (1 - u_k) * z_k` (c' the state after its reset)
+    - `o_k = H(c_k - theta)`, `y_k = o_k * c_k` (an event carries c_k),
+      then `c_k <- c_k - o_k * theta` (reset by subtraction)
 
-    Parameters: `w` [3H, I], `r` [3H, H], optional `bias` [3H], `theta` [H]
-    (> 0). The input has I channels and the output H.
+    Parameters: `w` [3H, I], `r` [3H, H], optional `bias` b [3H] and
+    `recurrent_bias` b' [3H] (PyTorch's `bias_ih` and `bias_hh`), `theta`
+    [H] (> 0). The input has I channels and the output H.
 
     Example:
     ```mlir
@@ -193,7 +225,9 @@ def SSM_EGRUOp : SSM_LayerOp<"egru"> {
     ```
   }];
   let arguments = (ins SSM_Stream:$input, ElementsAttr:$w, ElementsAttr:$r,
-                       OptionalAttr<ElementsAttr>:$bias, ElementsAttr:$theta,
+                       OptionalAttr<ElementsAttr>:$bias,
+                       OptionalAttr<ElementsAttr>:$recurrent_bias,
+                       ElementsAttr:$theta,
                        OptionalAttr<StrAttr>:$name);
   let results = (outs SSM_Stream:$output);
   let assemblyFormat =

@@ -1,0 +1,67 @@
+//===- LanguageModel.h - scoring a language model's predictions -*- C++ -*-===//
+//
+// A language model predicts the next word after every word: its outputs at
+// token t are logits over the vocabulary for token t + 1. Perplexity is
+// exp of the mean negative log-likelihood of the words that follow, with
+// the log-softmax on the host in float64 (Bengio et al. 2003, Sec. 4; the
+// same as PyTorch's cross entropy in tools/train/lm.py); bits per word is
+// that mean over ln 2. The host's softmax is timed apart: on a chip it is
+// the host's work, not the chip's.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_DRIVER_LANGUAGEMODEL_H
+#define SSM_DRIVER_LANGUAGEMODEL_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ssm::rt {
+struct Dataset;
+} // namespace ssm::rt
+
+namespace ssm::driver {
+
+/// Why a model whose input is a token input of `vocabulary` words and whose
+/// outputs are `classes` logits cannot be scored on `data`, or "": the data
+/// set must be a corpus of that vocabulary (or hold only ids in [0, V),
+/// each checked with its sample and token), and the model must predict a
+/// word (classes == V).
+std::string checkLanguageModelData(const rt::Dataset &data, int64_t vocabulary,
+                                   int64_t classes,
+                                   const std::string &modelName);
+
+/// Next-word scores, summed per sample (add() may run on several threads
+/// for different samples) and totalled in sample order, so they do not
+/// depend on the thread count.
+class NextWordScore {
+public:
+  /// Scores `data`'s words from outputs of `classes` logits per token.
+  NextWordScore(const rt::Dataset &data, int64_t classes);
+  /// The outputs [tokens, classes] of sample `sample`
+  /// (RunOptions::perToken).
+  void add(int64_t sample, int64_t tokens, const float *logits);
+
+  int64_t predictions() const;
+  double meanNll() const; // nats
+  double perplexity() const;
+  double bitsPerWord() const;
+  /// Fraction of predictions whose largest logit is the next word.
+  double accuracy() const;
+  /// Host time spent in the softmax, summed over threads (seconds).
+  double softmaxSeconds() const;
+
+private:
+  const rt::Dataset &data;
+  int64_t classes;
+  struct Sample {
+    double nll = 0, seconds = 0;
+    int64_t count = 0, correct = 0;
+  };
+  std::vector<Sample> samples;
+};
+
+} // namespace ssm::driver
+
+#endif // SSM_DRIVER_LANGUAGEMODEL_H

@@ -1,0 +1,111 @@
+//===- LanguageModel.cpp - scoring a language model's predictions ---------===//
+
+#include "ssm/Driver/LanguageModel.h"
+
+#include "ssm/Runtime/Dataset.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+using namespace ssm;
+using namespace ssm::driver;
+
+std::string ssm::driver::checkLanguageModelData(const rt::Dataset &data,
+                                                int64_t vocabulary,
+                                                int64_t classes,
+                                                const std::string &modelName) {
+  if (classes != vocabulary)
+    return fmt::format("model '{}' reads words of a vocabulary of {} but has "
+                       "{} outputs; a language model predicts the next word "
+                       "(its decoder has one output per word)",
+                       modelName, vocabulary, classes);
+  if (data.channels != 1)
+    return fmt::format("model '{}' reads one token id per step, but data set "
+                       "'{}' has {} channels",
+                       modelName, data.spec, data.channels);
+  if (data.isTokens() &&
+      static_cast<int64_t>(data.vocabulary.size()) != vocabulary)
+    return fmt::format("model '{}' has a vocabulary of {} words, but data "
+                       "set '{}' has {}: the model was built for another "
+                       "vocabulary",
+                       modelName, vocabulary, data.spec,
+                       data.vocabulary.size());
+  for (int64_t i = 0; i < data.samples; ++i) {
+    const float *x = data.sample(i);
+    for (int64_t t = 0; t < data.length; ++t)
+      if (!(x[t] >= 0 && x[t] < vocabulary) || x[t] != std::floor(x[t]))
+        return fmt::format("data set '{}': sample {}, token {}: id {} is not "
+                           "a word of model '{}' (vocabulary of {})",
+                           data.spec, i, t, x[t], modelName, vocabulary);
+  }
+  if (data.length < 2)
+    return fmt::format("data set '{}' has {} token per sample; a next-word "
+                       "prediction needs at least 2",
+                       data.spec, data.length);
+  return "";
+}
+
+NextWordScore::NextWordScore(const rt::Dataset &data, int64_t classes)
+    : data(data), classes(classes), samples(data.samples) {}
+
+void NextWordScore::add(int64_t sample, int64_t tokens, const float *logits) {
+  const auto start = std::chrono::steady_clock::now();
+  const float *ids = data.sample(sample);
+  Sample &s = samples[sample];
+  for (int64_t t = 0; t + 1 < tokens; ++t) {
+    // log-softmax of the logits at token t, read at the next word.
+    const float *x = logits + t * classes;
+    const int64_t next = static_cast<int64_t>(ids[t + 1]);
+    double largest = x[0];
+    int64_t best = 0;
+    for (int64_t v = 1; v < classes; ++v)
+      if (x[v] > largest) {
+        largest = x[v];
+        best = v;
+      }
+    double sum = 0;
+    for (int64_t v = 0; v < classes; ++v)
+      sum += std::exp(static_cast<double>(x[v]) - largest);
+    s.nll += largest + std::log(sum) - static_cast<double>(x[next]);
+    s.correct += best == next;
+    ++s.count;
+  }
+  s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                             start)
+                   .count();
+}
+
+int64_t NextWordScore::predictions() const {
+  int64_t n = 0;
+  for (const Sample &s : samples)
+    n += s.count;
+  return n;
+}
+
+double NextWordScore::meanNll() const {
+  double nll = 0;
+  for (const Sample &s : samples)
+    nll += s.nll;
+  return nll / static_cast<double>(std::max<int64_t>(predictions(), 1));
+}
+
+double NextWordScore::perplexity() const { return std::exp(meanNll()); }
+double NextWordScore::bitsPerWord() const { return meanNll() / std::log(2.0); }
+
+double NextWordScore::accuracy() const {
+  int64_t correct = 0;
+  for (const Sample &s : samples)
+    correct += s.correct;
+  return static_cast<double>(correct) /
+         static_cast<double>(std::max<int64_t>(predictions(), 1));
+}
+
+double NextWordScore::softmaxSeconds() const {
+  double seconds = 0;
+  for (const Sample &s : samples)
+    seconds += s.seconds;
+  return seconds;
+}
