@@ -855,7 +855,8 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
   if (kind == "embedding") {
     auto input = args.inputs.front().getDefiningOp<InputOp>();
     if (!input || !input.getVocabulary()) {
-      error(at) << "embedding reads a token input ('input NAME : tokens(V)')";
+      error(stmt.args.front().value.loc)
+          << "embedding reads a token input ('input NAME : tokens(V)')";
       return Value();
     }
     const int64_t vocabulary = *input.getVocabulary();

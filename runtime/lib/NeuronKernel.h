@@ -73,6 +73,7 @@ struct Dendrite {
 /// state), messages sent, saturations.
 struct Update {
   int64_t active = 0, sent = 0, overflows = 0;
+  int64_t events = 0; // GroupActivity::events
 };
 
 /// One step of one group.

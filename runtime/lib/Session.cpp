@@ -204,6 +204,7 @@ struct Session::State {
     out.count = u.sent;
     act.spikes = u.sent;
     act.active = u.active;
+    act.events = u.events;
     act.overflows = u.overflows;
     c.neuronUpdatesActive += u.active;
     c.neuronUpdatesInactive += group.size - u.active;

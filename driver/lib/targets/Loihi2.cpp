@@ -140,6 +140,9 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
   result.classes = network.outputChannels();
   result.outputs.resize(data.samples * result.classes);
   std::vector<rt::neuro::Counters> perSample(data.samples);
+  // Events per group and sample (EGRU units' o = 1), summed over steps.
+  const size_t G = network.groups.size();
+  std::vector<int64_t> events(data.samples * G, 0);
   auto start = std::chrono::steady_clock::now();
   std::unique_ptr<llvm::raw_fd_ostream> trace;
   if (!tracePath.empty()) {
@@ -178,14 +181,22 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
     };
     if (options.perToken)
       perToken.reserve(data.length * result.classes);
+    int64_t *fired = events.data() + i * G;
+    auto count = [&] {
+      const std::vector<rt::neuro::GroupActivity> &act = session.lastStep();
+      for (size_t g = 0; g < G; ++g)
+        fired[g] += act[g].events;
+    };
     for (int64_t t = 0; t < data.length; ++t) {
       session.feed(x + t * data.channels);
+      count();
       if (t >= latency)
         collect();
       if (traced)
         record(t);
     }
     std::vector<double> y = session.finish([&](int64_t step) {
+      count();
       collect();
       if (traced)
         record(step);
@@ -275,6 +286,38 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
   row("latency/token",
       fmt::format("{:.3f} us (estimate; chip {:.0f} tokens/s)",
                   cost.latencyPerTokenUS, cost.tokensPerSecond));
+  // Per EGRU layer: the fraction of units without an event per step
+  // (activity sparsity, Subramoney et al. 2023), over every step.
+  llvm::json::Object sparsity;
+  for (size_t g = 0; g < G; ++g) {
+    const rt::neuro::NeuronGroup &group = network.groups[g];
+    if (group.model->name != "egru_unit" || totals.steps == 0)
+      continue;
+    int64_t fired = 0;
+    for (int64_t i = 0; i < data.samples; ++i)
+      fired += events[i * G + g];
+    const double value =
+        1.0 - double(fired) / (double(group.size) * totals.steps);
+    sparsity[group.name] = value;
+    row(("sparsity " + group.name).c_str(),
+        fmt::format("{:.3f} of {} EGRU units without an event per step", value,
+                    group.size));
+  }
+  if (!sparsity.empty())
+    report["egru_activity_sparsity"] = std::move(sparsity);
+  // The dense network's synaptic operations per token: every weight of
+  // every table once per step (a token input's table: one column, its
+  // embedding lookup), what a dense executor does.
+  int64_t dense = 0;
+  for (const rt::neuro::SynapseTable &table : network.tables) {
+    const bool lookup =
+        network.groups[table.sources.front().group].model->tokenInput;
+    dense += table.rows * (lookup ? 1 : table.cols);
+  }
+  report["dense_synops_per_token"] = dense;
+  row("dense synops/token",
+      fmt::format("{} (every weight once; measured/dense {:.4f})", dense,
+                  totals.synops * perToken / std::max<double>(dense, 1)));
   if (totals.overflows)
     row("overflows", fmt::format("{} saturations (see docs/event-runtime.md)",
                                  totals.overflows));

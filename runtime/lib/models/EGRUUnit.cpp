@@ -48,6 +48,7 @@ public:
       const int64_t y =
           event ? clampCounted(state, w.payLo, w.payHi, u.overflows) : 0;
       c[i] = egru::reset(state, th, event);
+      u.events += event;
       ctx.delta[i] = ctx.send(y, ctx.last[i], u.sent, u.overflows);
     }
     u.active = n; // every cell evaluates its gates each step

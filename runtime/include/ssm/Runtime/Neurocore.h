@@ -165,6 +165,9 @@ struct Counters {
 /// Per-group activity of the last step, for traces.
 struct GroupActivity {
   int64_t spikes = 0, synops = 0, active = 0, overflows = 0;
+  /// Neurons whose output is non-zero this step, for models that fire
+  /// events (an EGRU unit's o = 1); 0 for the others.
+  int64_t events = 0;
 };
 
 /// A streaming session on one network: feed tokens one at a time, finish
