@@ -82,6 +82,13 @@ cl::opt<std::string> outputsPath(
     "outputs",
     cl::desc("Write the last token's outputs, [samples, classes] float32"),
     cl::value_desc("file.npy"), cl::cat(category));
+cl::opt<std::string> tokenOutputsPath(
+    "token-outputs",
+    cl::desc("Write every token's outputs, [samples, tokens, classes] "
+             "float32 (at most 2 GiB: use --limit)"),
+    cl::value_desc("file.npy"), cl::cat(category));
+/// The most bytes --token-outputs writes: they are held in memory.
+constexpr int64_t kMaxTokenOutputBytes = int64_t(1) << 31;
 cl::opt<bool> quiet("quiet", cl::desc("No progress bar"), cl::cat(category));
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second,
@@ -165,7 +172,8 @@ int main(int argc, char **argv) {
   // Output files are opened for writing now, so that a bad path fails
   // before a long run rather than after it (the targets' own, like
   // loihi2's --trace, by their checkFlags above).
-  for (const std::string *path : {&reportPath, &outputsPath})
+  for (const std::string *path : std::initializer_list<const std::string *>{
+           &reportPath, &outputsPath, &tokenOutputsPath})
     if (!path->empty()) {
       std::error_code ec;
       llvm::raw_fd_ostream probe(*path, ec, llvm::sys::fs::OF_Append);
@@ -270,12 +278,26 @@ int main(int argc, char **argv) {
     run.threads = numThreads;
     run.progress = [&](int64_t done) { progress.update(done); };
     std::optional<driver::NextWordScore> nextWord;
-    if (vocabulary) {
+    if (vocabulary)
       nextWord.emplace(data, executable->outputChannels());
-      run.perToken = [&](int64_t sample, int64_t tokens, const float *y) {
-        nextWord->add(sample, tokens, y);
-      };
+    std::vector<float> tokenOutputs;
+    const int64_t perSample = data.length * executable->outputChannels();
+    if (!tokenOutputsPath.empty()) {
+      if (data.samples * perSample * 4 > kMaxTokenOutputBytes)
+        return fail("--token-outputs: " + llvm::Twine(data.samples) +
+                    " samples x " + llvm::Twine(data.length) + " tokens x " +
+                    llvm::Twine(executable->outputChannels()) +
+                    " outputs exceed 2 GiB; use --limit");
+      tokenOutputs.resize(data.samples * perSample);
     }
+    if (nextWord || !tokenOutputs.empty())
+      run.perToken = [&](int64_t sample, int64_t tokens, const float *y) {
+        if (nextWord)
+          nextWord->add(sample, tokens, y);
+        if (!tokenOutputs.empty())
+          std::copy(y, y + tokens * executable->outputChannels(),
+                    tokenOutputs.begin() + sample * perSample);
+      };
     driver::RunResult results = executable->run(data, run);
     const std::vector<int64_t> predictions =
         predict(results.outputs, results.classes);
@@ -322,6 +344,10 @@ int main(int argc, char **argv) {
     if (!outputsPath.empty())
       rt::writeNpy(outputsPath, {data.samples, results.classes},
                    results.outputs.data());
+    if (!tokenOutputsPath.empty())
+      rt::writeNpy(tokenOutputsPath,
+                   {data.samples, data.length, results.classes},
+                   tokenOutputs.data());
     if (!reportPath.empty()) {
       llvm::json::Object report{
           {"ssmc_version", driver::version()},
