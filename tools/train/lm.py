@@ -46,6 +46,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ssmc_data  # noqa: E402
+from ssmc_torch import fake_quant  # noqa: E402
 
 
 PRUNE_EVERY = 20  # steps between rises of the pruned fraction
@@ -85,7 +86,16 @@ def parse_args(argv=None):
     p.add_argument("--prune-epochs", type=int, default=0,
                    help="epochs over which the pruned fraction rises")
     p.add_argument("--init", default="",
-                   help="checkpoint to start from (the dense model to prune)")
+                   help="checkpoint (.pt) or exported weights (.h5) to start "
+                        "from (the dense model to prune, a model to fine-tune)")
+    p.add_argument("--keep-zeros", action="store_true",
+                   help="the weights that are zero in --init stay zero (to "
+                        "fine-tune a pruned model)")
+    p.add_argument("--qaft", action="store_true",
+                   help="quantization-aware fine-tuning: the embedding and "
+                        "every EGRU matrix pass through the loihi2 target's "
+                        "int8 tables (one power-of-two scale per table, "
+                        "straight-through) in the forward pass")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--limit-tokens", type=int, default=0,
@@ -140,12 +150,14 @@ class EGRU(nn.Module):
         self.recurrent_bias = nn.Parameter(torch.zeros(3 * hidden))
         self.theta = nn.Parameter(torch.full((hidden,), theta))
         self.gamma, self.support = gamma, support
+        self.qaft = False
 
     def forward(self, x, state, r_weight):
         T, B, _ = x.shape
         H = self.hidden
         c, y = state
-        wx = F.linear(x, self.w, self.bias)  # every token at once
+        w = fake_quant(self.w, 8) if self.qaft else self.w
+        wx = F.linear(x, w, self.bias)  # every token at once
         outputs, events = [], []
         theta = self.theta.abs()  # a threshold is not negative
         for t in range(T):
@@ -213,7 +225,10 @@ class LanguageModel(nn.Module):
     def forward(self, tokens, state):
         """tokens int64 [T, B] -> logits [T, B, V], new state, events per layer."""
         a = self.args
-        weight = self.embedding.weight
+        table = self.embedding.weight
+        if a.qaft:  # the embedding's and the tied decoder's int8 tables
+            table = fake_quant(table, 8)
+        weight = table
         if self.training and a.dropoute:
             keep = weight.new_empty(weight.size(0), 1).bernoulli_(1 - a.dropoute)
             weight = weight * keep / (1 - a.dropoute)
@@ -221,7 +236,7 @@ class LanguageModel(nn.Module):
         new_state, events = [], []
         for i, layer in enumerate(self.layers):
             if self.cell == "egru":
-                r = layer.r
+                r = fake_quant(layer.r, 8) if a.qaft else layer.r
                 if self.training and a.wdrop:
                     r = F.dropout(r, a.wdrop, training=True)
                 x, s, o = layer(x, state[i], r)
@@ -237,7 +252,7 @@ class LanguageModel(nn.Module):
                         layer, params, (x, state[i]))
             new_state.append(s)
             x = self.drop(x, a.dropouth if i + 1 < len(self.layers) else a.dropouto)
-        return F.linear(x, self.embedding.weight, self.decoder_bias), new_state, events
+        return F.linear(x, table, self.decoder_bias), new_state, events
 
 
 def detach(state):
@@ -365,6 +380,32 @@ def export_hdf5(model, path, vocab, layer_names, sparse):
                          dtype=h5py.string_dtype(encoding="ascii"))
 
 
+def read_matrix(item):
+    """A matrix write_matrix wrote: a dataset, or a CSR group."""
+    import h5py
+    if isinstance(item, h5py.Dataset):
+        return item[:]
+    rows, cols = item.attrs["shape"]
+    dense = np.zeros((rows, cols), dtype=np.float32)
+    indptr, indices, data = item["indptr"][:], item["indices"][:], item["data"][:]
+    for i in range(rows):
+        dense[i, indices[indptr[i]:indptr[i + 1]]] = data[indptr[i]:indptr[i + 1]]
+    return dense
+
+
+def load_hdf5(model, path, layer_names):
+    """The weights export_hdf5 wrote, back into `model`."""
+    import h5py
+    with h5py.File(path, "r") as f, torch.no_grad():
+        model.embedding.weight.copy_(torch.from_numpy(read_matrix(f["emb/weight"])))
+        model.decoder_bias.copy_(torch.from_numpy(f["decoder/bias"][:]))
+        for name, layer in zip(layer_names, model.layers):
+            layer.w.copy_(torch.from_numpy(read_matrix(f[name]["w"])))
+            layer.r.copy_(torch.from_numpy(read_matrix(f[name]["r"])))
+            for p in ("bias", "recurrent_bias", "theta"):
+                getattr(layer, p).copy_(torch.from_numpy(f[name][p][:]))
+
+
 def main(argv=None):
     args = parse_args(argv)
     torch.manual_seed(args.seed)
@@ -388,11 +429,20 @@ def main(argv=None):
         optimizer, T_max=max(1, args.epochs * steps))
     command = " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
     history, start_epoch, elapsed, commands = [], 0, 0.0, [command]
-    if args.init:
+    layer_names = [f"l{i + 1}" for i in range(len(hidden))]
+    if args.init.endswith(".h5"):
+        load_hdf5(model, args.init, layer_names)
+        card = os.path.splitext(args.init)[0] + ".card.json"
+        earlier = json.load(open(card))["commands"] if os.path.exists(card) else []
+        commands = earlier + [command]
+        print(f"started from {args.init}")
+    elif args.init:
         state = torch.load(args.init, map_location=device)
         model.load_state_dict(state["model"])
         commands = state.get("commands", []) + [command]
         print(f"started from {args.init}")
+    for layer in model.layers:
+        layer.qaft = args.qaft and args.cell == "egru"
     if args.resume and os.path.exists(checkpoint):
         state = torch.load(checkpoint, map_location=device)
         model.load_state_dict(state["model"])
@@ -403,7 +453,8 @@ def main(argv=None):
         print(f"resumed from {checkpoint} after epoch {start_epoch}")
 
     masks = {}
-    layer_names = [f"l{i + 1}" for i in range(len(hidden))]
+    if args.keep_zeros:
+        masks = {name: p.detach() != 0 for name, p in prunable(model)}
     for epoch in range(start_epoch, args.epochs):
         start = time.time()
         model.train()
@@ -457,7 +508,8 @@ def main(argv=None):
     print(f"test ppl {test_ppl:.2f} ({test_nll / math.log(2):.3f} bits/word), "
           f"valid ppl {val_ppl:.2f}, activity {activity}, zero weights {sparsity(model):.4f}")
     if args.cell == "egru":
-        export_hdf5(model, args.out, vocab, layer_names, sparse=args.prune > 0)
+        export_hdf5(model, args.out, vocab, layer_names,
+                    sparse=args.prune > 0 or args.keep_zeros)
     card = {
         "task": "brown language model",
         "cell": args.cell,

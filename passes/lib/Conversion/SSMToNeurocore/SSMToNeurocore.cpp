@@ -265,8 +265,11 @@ LogicalResult Lowering::lowerInput(InputOp input) {
   if (failed(formatOf(input, input.getResult(), g.frac, g.threshold)))
     return failure();
   if (vocabulary) {
-    // The one-hot payload is the integer 1, sent every step.
-    g.frac = 0;
+    // The one-hot value 1.0 is sent as the largest power of two a payload
+    // holds: with the integer 1 (frac 0) an embedding table into a group of
+    // frac F would need weights W 2^F, beyond the largest weight exponent
+    // (Loihi 2's 7), and saturate.
+    g.frac = static_cast<int>(limits.messageBits) - 2;
     g.threshold = 0;
   }
   groupOf[input.getResult()] = newGroup(std::move(g));
@@ -676,6 +679,23 @@ LogicalResult Lowering::quantize() {
       rt::quant::TableWeights w = rt::quant::quantizeTable(
           t.value, groups[t.source].frac, g.frac, limits.weightBits,
           limits.exponentMin, limits.exponentMax);
+      // A table whose weights need an exponent beyond the hardware's range
+      // saturates: say so, with the numbers (the formats of its two ends
+      // set the scale W 2^(F_dst - F_src)).
+      const double top = std::ldexp(1.0, int(limits.weightBits) - 1) - 0.5;
+      const double scale = std::ldexp(1.0, g.frac - groups[t.source].frac -
+                                               w.exponent);
+      int64_t saturated = 0;
+      for (double v : t.value)
+        saturated += std::abs(v) * scale > top;
+      if (saturated)
+        g.origin->emitWarning()
+            << "the synapse table from '" << groups[t.source].name
+            << "' into '" << g.name << "' saturates " << saturated << " of "
+            << t.value.size() << " weights: the weight exponent is at "
+            << limits.name << "'s maximum of " << w.exponent
+            << " (formats: source frac " << groups[t.source].frac
+            << ", target frac " << g.frac << ")";
       Table table{t.source, t.rows, t.cols, {}, {}, w.exponent};
       for (size_t k = 0; k < w.q.size(); ++k)
         if (w.q[k] != 0) { // a weight may round to zero
