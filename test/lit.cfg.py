@@ -63,3 +63,6 @@ _data = os.environ.get("SSMC_DATA") or os.path.join(config.ssmc_src_root, "data"
 if os.path.exists(os.path.join(_data, "mnist", "t10k-images-idx3-ubyte")):
     config.available_features.add("mnist-data")
     config.environment["SSMC_DATA"] = _data
+if os.path.exists(os.path.join(_data, "brown", "SHA256SUMS")):
+    config.available_features.add("brown-data")
+    config.environment["SSMC_DATA"] = _data
