@@ -2,6 +2,7 @@
 
 #include "ssm/Driver/LanguageModel.h"
 
+#include "ssm/Driver/Target.h"
 #include "ssm/Runtime/Dataset.h"
 
 #include <fmt/format.h>
@@ -9,6 +10,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <random>
+#include <sstream>
+#include <unordered_map>
 
 using namespace ssm;
 using namespace ssm::driver;
@@ -108,4 +112,54 @@ double NextWordScore::softmaxSeconds() const {
   for (const Sample &s : samples)
     seconds += s.seconds;
   return seconds;
+}
+
+std::vector<GeneratedWord>
+ssm::driver::generateWords(const Executable &executable,
+                           const std::vector<std::string> &vocabulary,
+                           const std::string &prompt, int64_t count,
+                           uint64_t seed, int threads) {
+  std::unordered_map<std::string, int64_t> index;
+  for (size_t i = 0; i < vocabulary.size(); ++i)
+    index.emplace(vocabulary[i], static_cast<int64_t>(i));
+  rt::Dataset sequence;
+  sequence.spec = "the prompt";
+  sequence.samples = 1;
+  sequence.channels = 1;
+  sequence.vocabulary = vocabulary;
+  std::istringstream words(prompt);
+  for (std::string word; words >> word;) {
+    auto it = index.find(word);
+    sequence.inputs.push_back(static_cast<float>(it == index.end() ? 0 : it->second));
+  }
+  if (sequence.inputs.empty())
+    return {}; // the caller checks that the prompt has words
+  std::mt19937_64 rng(seed);
+  RunOptions options;
+  options.threads = threads;
+  std::vector<GeneratedWord> out;
+  for (int64_t n = 0; n < count; ++n) {
+    sequence.length = static_cast<int64_t>(sequence.inputs.size());
+    RunResult result = executable.run(sequence, options);
+    // softmax(logits) of the last token, sampled by inverting its sum.
+    const std::vector<float> &logits = result.outputs;
+    const double largest = *std::max_element(logits.begin(), logits.end());
+    std::vector<double> cumulative(logits.size());
+    double sum = 0;
+    for (size_t v = 0; v < logits.size(); ++v)
+      cumulative[v] = sum += std::exp(static_cast<double>(logits[v]) - largest);
+    const double u = static_cast<double>(rng() >> 11) * 0x1p-53 * sum;
+    const int64_t id =
+        std::min<int64_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) -
+                              cumulative.begin(),
+                          static_cast<int64_t>(logits.size()) - 1);
+    GeneratedWord word;
+    word.id = id;
+    word.word = id < static_cast<int64_t>(vocabulary.size()) ? vocabulary[id] : "?";
+    if (const llvm::json::Value *energy = result.report.get("energy_per_token_uJ"))
+      word.energyPerTokenUJ = energy->getAsNumber().value_or(-1);
+    out.push_back(word);
+    sequence.inputs.push_back(static_cast<float>(id));
+  }
+  return out;
 }

@@ -90,6 +90,17 @@ cl::opt<std::string> tokenOutputsPath(
 /// The most bytes --token-outputs writes: they are held in memory.
 constexpr int64_t kMaxTokenOutputBytes = int64_t(1) << 31;
 cl::opt<bool> quiet("quiet", cl::desc("No progress bar"), cl::cat(category));
+cl::opt<int64_t> generate(
+    "generate",
+    cl::desc("Language models: sample N words after --prompt instead of "
+             "scoring the data set (whose vocabulary maps the words)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(category));
+/// The most words --generate samples (each reruns the sequence).
+constexpr int64_t kMaxGenerate = 10000;
+cl::opt<std::string> prompt("prompt", cl::desc("The words --generate starts from"),
+                            cl::value_desc("text"), cl::cat(category));
+cl::opt<uint64_t> seed("seed", cl::desc("Seed of --generate's draws"),
+                       cl::init(0), cl::cat(category));
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second,
 /// shown only on a terminal.
@@ -164,6 +175,14 @@ int main(int argc, char **argv) {
                 " on this machine, got " + llvm::Twine(threads));
   const int numThreads =
       threads.getNumOccurrences() ? threads.getValue() : cores;
+  if (generate.getNumOccurrences() && (generate < 1 || generate > kMaxGenerate))
+    return fail("--generate must be between 1 and " + llvm::Twine(kMaxGenerate) +
+                ", got " + llvm::Twine(generate));
+  if (generate.getNumOccurrences() &&
+      llvm::StringRef(prompt).trim().empty())
+    return fail("--generate needs --prompt=TEXT, the words to start from");
+  if (!generate.getNumOccurrences() && prompt.getNumOccurrences())
+    return fail("--prompt applies with --generate=N");
   if (limit.getNumOccurrences() && limit < 1)
     return fail("--limit must be at least 1, got " + llvm::Twine(limit));
   // Flags of other targets are refused, not ignored.
@@ -273,6 +292,30 @@ int main(int argc, char **argv) {
                     llvm::Twine(i) + " is not a class of model '" + modelName +
                     "', which has " + llvm::Twine(classes) + " outputs");
 
+    if (generate) {
+      if (!vocabulary || !data.isTokens())
+        return fail("--generate samples words: it needs a language model "
+                    "(a token input) and a corpus data set for its "
+                    "vocabulary, such as brown:train");
+      const std::vector<driver::GeneratedWord> words = driver::generateWords(
+          *executable, data.vocabulary, prompt, generate, seed, numThreads);
+      llvm::outs() << "ssmc-run: " << generate << " words after \"" << prompt
+                   << "\" from model '" << modelName << "' on target '"
+                   << target->name() << "' (seed " << seed << ")\n";
+      std::string text = prompt;
+      for (const driver::GeneratedWord &w : words) {
+        text += " " + w.word;
+        llvm::outs() << fmt::format(
+            "  {:<20} {}\n", w.word,
+            w.energyPerTokenUJ >= 0
+                ? fmt::format("{:.3f} uJ/token (chip estimate, mean over the "
+                              "sequence so far)",
+                              w.energyPerTokenUJ)
+                : std::string());
+      }
+      llvm::outs() << text << "\n";
+      return 0;
+    }
     Progress progress(data.samples, !quiet);
     driver::RunOptions run;
     run.threads = numThreads;

@@ -62,6 +62,31 @@ private:
   std::vector<Sample> samples;
 };
 
+class Executable;
+
+/// One word of generated text.
+struct GeneratedWord {
+  int64_t id = 0;
+  std::string word;
+  /// The target's energy estimate per token over the sequence so far (µJ;
+  /// loihi2), or a negative number when the target has none.
+  double energyPerTokenUJ = -1;
+};
+
+/// Samples `count` words after `prompt` (words split on whitespace, each
+/// looked up in `vocabulary`, "<unk>" when absent) from the model's
+/// next-word distribution (softmax of its logits, temperature 1), word by
+/// word: each new word is appended and the sequence run again from the
+/// start, so every target generates the same way (a recurrent model's
+/// state is a function of the prefix). The draws come from mt19937_64
+/// seeded with `seed` (fully specified by C++), so a seed gives the same
+/// text on any machine whose logits agree. An empty prompt gives no words.
+std::vector<GeneratedWord>
+generateWords(const Executable &executable,
+              const std::vector<std::string> &vocabulary,
+              const std::string &prompt, int64_t count, uint64_t seed,
+              int threads);
+
 } // namespace ssm::driver
 
 #endif // SSM_DRIVER_LANGUAGEMODEL_H
