@@ -46,7 +46,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ssmc_data  # noqa: E402
-from ssmc_torch import fake_quant  # noqa: E402
+from ssmc_torch import fake_quant, setup_run  # noqa: E402
 
 
 PRUNE_EVERY = 20  # steps between rises of the pruned fraction
@@ -408,11 +408,7 @@ def load_hdf5(model, path, layer_names):
 
 def main(argv=None):
     args = parse_args(argv)
-    torch.manual_seed(args.seed)
-    np.random.seed(args.seed)
-    torch.set_num_threads(args.threads)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    checkpoint = args.checkpoint or os.path.splitext(args.out)[0] + ".pt"
+    device, checkpoint = setup_run(args)
     hidden = [int(h) for h in args.hidden.split(",")]
 
     vocab, splits = ssmc_data.load_brown(args.data or None)

@@ -15,9 +15,22 @@ with ssmc's parameterization (docs/dsl.md):
 that the ssmc frontend binds (complex values as a trailing axis of 2).
 """
 import math
+import os
 
+import numpy as np
 import torch
 from torch import nn
+
+
+def setup_run(args):
+    """Seeds PyTorch and NumPy with args.seed, uses args.threads CPU threads,
+    and returns the device to train on (a GPU when PyTorch has one) and the
+    checkpoint path (args.checkpoint, or args.out with .pt)."""
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    return device, args.checkpoint or os.path.splitext(args.out)[0] + ".pt"
 
 
 def fake_quant(x, bits):

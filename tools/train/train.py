@@ -32,7 +32,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ssmc_data  # noqa: E402
-from ssmc_torch import S4DClassifier  # noqa: E402
+from ssmc_torch import S4DClassifier, setup_run  # noqa: E402
 
 SSM_PARAMS = ("log_dt", "log_a_real", "a_imag")
 
@@ -82,11 +82,7 @@ def evaluate(model, x, y, device, batch_size=256):
 
 def main(argv=None):
     args = parse_args(argv)
-    torch.manual_seed(args.seed)
-    np.random.seed(args.seed)
-    torch.set_num_threads(args.threads)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    checkpoint = args.checkpoint or os.path.splitext(args.out)[0] + ".pt"
+    device, checkpoint = setup_run(args)
 
     x_train, y_train = ssmc_data.load(args.task, "train")
     x_test, y_test = ssmc_data.load(args.task, "test")
