@@ -4,6 +4,7 @@
 
 #include "ssm/Driver/Target.h"
 #include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/Model.h"
 
 #include <fmt/format.h>
 
@@ -40,7 +41,7 @@ std::string ssm::driver::checkLanguageModelData(const rt::Dataset &data,
   for (int64_t i = 0; i < data.samples; ++i) {
     const float *x = data.sample(i);
     for (int64_t t = 0; t < data.length; ++t)
-      if (!(x[t] >= 0 && x[t] < vocabulary) || x[t] != std::floor(x[t]))
+      if (!rt::isTokenId(x[t], vocabulary))
         return fmt::format("data set '{}': sample {}, token {}: id {} is not "
                            "a word of model '{}' (vocabulary of {})",
                            data.spec, i, t, x[t], modelName, vocabulary);
@@ -126,7 +127,6 @@ ssm::driver::generateWords(const Executable &executable,
   sequence.spec = "the prompt";
   sequence.samples = 1;
   sequence.channels = 1;
-  sequence.vocabulary = vocabulary;
   std::istringstream words(prompt);
   for (std::string word; words >> word;) {
     auto it = index.find(word);

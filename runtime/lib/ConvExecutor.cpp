@@ -363,8 +363,8 @@ void ConvExecutor::Impl::egru(size_t i, const float *x, float *y,
         gr[row] = acc;
       }
       for (int64_t h = 0; h < H; ++h) {
-        const float update = 1.0f / (1.0f + std::exp(-(gx[h] + gr[h])));
-        const float reset = 1.0f / (1.0f + std::exp(-(gx[H + h] + gr[H + h])));
+        const float update = static_cast<float>(sigmoid(gx[h] + gr[h]));
+        const float reset = static_cast<float>(sigmoid(gx[H + h] + gr[H + h]));
         const float candidate = std::tanh(gx[2 * H + h] + reset * gr[2 * H + h]);
         const float state = egru::state(update, candidate, c[h]);
         const float o = egru::event(state, theta[h]);
@@ -419,7 +419,7 @@ Batch ConvExecutor::run(const Batch &input,
         const float *table = impl->weights[i].data();
         for (int64_t t = 0; t < B * L; ++t) {
           const float id = x[t];
-          if (!(id >= 0 && id < vocabulary) || id != std::floor(id))
+          if (!isTokenId(id, vocabulary))
             throw std::out_of_range(fmt::format(
                 "embedding '{}': token {} of sequence {} has id {}, not in "
                 "[0, {})",

@@ -9,6 +9,7 @@
 #include "ssm/Runtime/Neurocore.h"
 #include "NeuronKernel.h"
 #include "ssm/Runtime/FixedPoint.h"
+#include "ssm/Runtime/Model.h"
 
 #include <fmt/format.h>
 
@@ -112,7 +113,7 @@ int64_t ssm::rt::neuro::inputValues(const NeuronGroup &group) {
 
 int64_t ssm::rt::neuro::tokenId(const NeuronGroup &group, double value,
                                 int64_t token) {
-  if (!(value >= 0 && value < group.size) || value != std::floor(value))
+  if (!isTokenId(value, group.size))
     throw std::out_of_range(fmt::format(
         "input '{}': token {} has id {}, not a word of its vocabulary [0, {})",
         group.name, token, value, group.size));

@@ -120,7 +120,7 @@ struct LayerState {
 int64_t embeddingRow(const Layer &layer, double value, int64_t k) {
   const int64_t vocabulary =
       static_cast<int64_t>(layer.weight.size()) / layer.outChannels;
-  if (!(value >= 0 && value < vocabulary) || value != std::floor(value))
+  if (!isTokenId(value, vocabulary))
     throw std::out_of_range("embedding '" + layer.name + "': token " +
                             std::to_string(k) + " has id " +
                             std::to_string(value) + ", not in [0, " +

@@ -482,7 +482,7 @@ Batch CudaConvExecutor::run(const Batch &input) {
       if (layer.vocabulary)
         for (size_t t = 0; t < input.data.size(); ++t) {
           const float id = input.data[t];
-          if (!(id >= 0 && id < layer.vocabulary) || id != std::floor(id))
+          if (!isTokenId(id, layer.vocabulary))
             throw std::out_of_range(
                 "conv target on CUDA: token " + std::to_string(t % L) +
                 " of sequence " + std::to_string(t / L) + " has id " +

@@ -13,6 +13,7 @@
 #include "ssm/Runtime/NeuronLayer.h"
 #include "ssm/Runtime/S4D.h"
 
+#include <cmath>
 #include <complex>
 #include <cstdint>
 #include <optional>
@@ -46,6 +47,14 @@ const char *layerKindName(const Layer &layer);
 bool isStatefulLayerKind(std::string_view kind);
 
 enum class ReadoutMode { Mean, Last };
+
+/// Whether `value` is a token id of a vocabulary of `vocabulary` words: an
+/// integer in [0, vocabulary). Every reader of token ids checks with this
+/// (ssmc-run before a run; the executors where they look a token up).
+inline bool isTokenId(double value, int64_t vocabulary) {
+  return value >= 0 && value < static_cast<double>(vocabulary) &&
+         value == std::floor(value);
+}
 
 struct Layer {
   LayerKind kind = LayerKind::Input;
