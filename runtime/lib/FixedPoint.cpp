@@ -73,8 +73,11 @@ ssm::rt::fixed::quantizeWeights(const std::vector<double> &weights,
       std::clamp(-formatFor(maxAbs, bits).frac, minExponent, maxExponent);
   Format format{bits, -result.exponent};
   result.q.reserve(weights.size());
-  for (double w : weights)
-    result.q.push_back(quantize(w, format));
+  for (double w : weights) {
+    bool over = false;
+    result.q.push_back(quantize(w, format, &over));
+    result.saturated += over;
+  }
   return result;
 }
 

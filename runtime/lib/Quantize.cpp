@@ -26,7 +26,7 @@ TableWeights ssm::rt::quant::quantizeTable(const std::vector<double> &w,
     scaled[i] = std::ldexp(w[i], fracDst - fracSrc);
   fixed::SharedExponentWeights q =
       fixed::quantizeWeights(scaled, weightBits, minExponent, maxExponent);
-  return {std::move(q.q), q.exponent};
+  return {std::move(q.q), q.exponent, q.saturated};
 }
 
 S4DModeParams

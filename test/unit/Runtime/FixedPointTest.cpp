@@ -116,9 +116,11 @@ TEST(FixedPointTest, SharedExponentWeightsStayWithinOneLSB) {
 TEST(FixedPointTest, ExponentRangeClampsAndSaturates) {
   SharedExponentWeights q = quantizeWeights({1000.0, -1.0}, 8, -8, 7);
   EXPECT_EQ(q.exponent, 3);           // 1000 / 8 = 125
+  EXPECT_EQ(q.saturated, 0);
   q = quantizeWeights({1e6, 1.0}, 8, -8, 2);
   EXPECT_EQ(q.exponent, 2);           // clamped to the hardware's maximum
   EXPECT_EQ(q.q[0], 127);             // and saturated
+  EXPECT_EQ(q.saturated, 1);          // (counted)
   q = quantizeWeights({1e-6}, 8, -8, 7);
   EXPECT_EQ(q.exponent, -8);          // clamped to the minimum
   EXPECT_TRUE(std::isinf(sqnrDb({1.0, 2.0}, {1.0, 2.0})));

@@ -682,16 +682,10 @@ LogicalResult Lowering::quantize() {
       // A table whose weights need an exponent beyond the hardware's range
       // saturates: say so, with the numbers (the formats of its two ends
       // set the scale W 2^(F_dst - F_src)).
-      const double top = std::ldexp(1.0, int(limits.weightBits) - 1) - 0.5;
-      const double scale = std::ldexp(1.0, g.frac - groups[t.source].frac -
-                                               w.exponent);
-      int64_t saturated = 0;
-      for (double v : t.value)
-        saturated += std::abs(v) * scale > top;
-      if (saturated)
+      if (w.saturated)
         g.origin->emitWarning()
             << "the synapse table from '" << groups[t.source].name
-            << "' into '" << g.name << "' saturates " << saturated << " of "
+            << "' into '" << g.name << "' saturates " << w.saturated << " of "
             << t.value.size() << " weights: the weight exponent is at "
             << limits.name << "'s maximum of " << w.exponent
             << " (formats: source frac " << groups[t.source].frac

@@ -79,6 +79,8 @@ inline int64_t divRound(int64_t a, int64_t b) {
 struct SharedExponentWeights {
   std::vector<int64_t> q;
   int exponent = 0;
+  /// Weights that saturated (the exponent clamped at maxExponent).
+  int64_t saturated = 0;
 };
 
 /// Quantizes `weights` to `bits`-bit integers with the smallest exponent in

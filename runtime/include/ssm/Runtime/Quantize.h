@@ -39,6 +39,8 @@ int activationFrac(double maxAbs, unsigned bits);
 struct TableWeights {
   std::vector<int64_t> q;
   int exponent = 0;
+  /// Weights that saturated: even the largest exponent could not hold them.
+  int64_t saturated = 0;
 };
 
 /// Quantizes `w` (row-major) for a table from a source of `fracSrc` to a
