@@ -13,18 +13,73 @@ namespace cl = llvm::cl;
 using namespace ssm;
 using namespace ssm::driver;
 
+std::string ssm::driver::spell(llvm::StringRef name, Spelling spelling) {
+  if (spelling == Spelling::Flag)
+    return ("--" + name).str();
+  std::string keyword = name.str();
+  std::replace(keyword.begin(), keyword.end(), '-', '_');
+  return keyword;
+}
+
 mlir::LogicalResult Target::emit(mlir::ModuleOp module, llvm::StringRef form,
                                  llvm::raw_ostream &os,
                                  llvm::StringRef outputPath,
+                                 const TargetOptions &options,
                                  const CompileContext &context) const {
   return module.emitError()
          << "target " << name() << " has no form '" << form << "' to emit";
 }
 
-std::unique_ptr<Executable> Target::loadFile(llvm::StringRef path) const {
+llvm::Expected<std::unique_ptr<TargetOptions>>
+Target::parseOptions(llvm::ArrayRef<Setting> settings,
+                     Spelling spelling) const {
+  if (!settings.empty())
+    return unknownOption(*this, settings.front(), spelling);
+  return std::make_unique<TargetOptions>();
+}
+
+std::vector<Setting> Target::givenFlags() const {
+  std::vector<Setting> given;
+  for (const cl::opt<std::string> *flag : flags())
+    if (flag->getNumOccurrences())
+      given.push_back({flag->ArgStr.str(), flag->getValue()});
+  return given;
+}
+
+std::string Target::compileOptionIn(llvm::ArrayRef<Setting> settings,
+                                    Spelling spelling) const {
+  for (const Setting &setting : settings)
+    for (const cl::opt<std::string> *flag : flags())
+      if (flag->ArgStr == setting.name &&
+          llvm::is_contained(flag->Categories, compileFlags()))
+        return spell(setting.name, spelling);
+  return "";
+}
+
+std::unique_ptr<Executable> Target::loadFile(llvm::StringRef path,
+                                             const TargetOptions &) const {
   throw std::runtime_error("target " + name().str() +
                            " has no compiled file format ('" + path.str() +
                            "')");
+}
+
+mlir::LogicalResult Target::saveFile(mlir::ModuleOp module,
+                                     llvm::StringRef path) const {
+  return module.emitError() << "target " << name()
+                            << " has no compiled file format ('" << path
+                            << "'); save the module as .mlir";
+}
+
+llvm::Error ssm::driver::unknownOption(const Target &target,
+                                       const Setting &setting,
+                                       Spelling spelling) {
+  std::string known;
+  for (const cl::opt<std::string> *flag : target.flags())
+    known += (known.empty() ? "" : ", ") + spell(flag->ArgStr, spelling);
+  return flagError(spell(setting.name, spelling) +
+                   " is not an option of target " + target.name() +
+                   (known.empty() ? std::string(", which has none")
+                                  : "; its options: " + known));
 }
 
 mlir::LogicalResult ssm::driver::runPipeline(
@@ -95,7 +150,7 @@ llvm::Error ssm::driver::checkTargetFlags(const Target *chosen, bool running) {
   if (!running)
     if (std::string flag = givenFlag(chosen->runFlags()); !flag.empty())
       return flagError(flag + " applies when running a model (ssmc-run)");
-  return chosen->checkFlags();
+  return llvm::Error::success();
 }
 
 std::vector<const cl::OptionCategory *>
@@ -113,4 +168,58 @@ ssm::driver::targetFlagCategories(bool running) {
 void ssm::driver::registerTargetPipelines() {
   for (const Target *target : targets())
     target->registerPipeline();
+}
+
+const Setting *SettingsReader::find(llvm::StringRef name) {
+  for (size_t i = 0; i < settings.size(); ++i)
+    if (settings[i].name == name) {
+      used[i] = true;
+      return &settings[i];
+    }
+  return nullptr;
+}
+
+void SettingsReader::fail(llvm::StringRef name, const llvm::Twine &message) {
+  if (error.empty())
+    error = spelled(name) + " " + message.str();
+}
+
+bool SettingsReader::get(llvm::StringRef name, std::string &value,
+                         const std::string &what) {
+  const Setting *s = find(name);
+  if (!s)
+    return false;
+  if (s->value.empty())
+    fail(name, "needs " + what);
+  value = s->value;
+  return true;
+}
+
+bool SettingsReader::get(llvm::StringRef name, double &value) {
+  const Setting *s = find(name);
+  if (!s)
+    return false;
+  if (llvm::StringRef(s->value).trim().getAsDouble(value))
+    fail(name, "must be a number, got '" + s->value + "'");
+  return true;
+}
+
+bool SettingsReader::get(llvm::StringRef name, int64_t &value) {
+  const Setting *s = find(name);
+  if (!s)
+    return false;
+  long long parsed = 0;
+  if (llvm::StringRef(s->value).trim().getAsInteger(10, parsed))
+    fail(name, "must be an integer, got '" + s->value + "'");
+  value = parsed;
+  return true;
+}
+
+llvm::Error SettingsReader::finish() {
+  if (!error.empty())
+    return flagError(error);
+  for (size_t i = 0; i < settings.size(); ++i)
+    if (!used[i])
+      return unknownOption(target, settings[i], spelling);
+  return llvm::Error::success();
 }

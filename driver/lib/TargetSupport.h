@@ -36,17 +36,13 @@ protected:
   rt::Model model;
 };
 
-/// `Exe` (a ModelExecutable) over the module's one ssm.model.
-template <typename Exe>
-mlir::FailureOr<std::unique_ptr<Executable>>
-loadModelExecutable(mlir::ModuleOp module) {
+/// The runtime's model of the module's one ssm.model (errors are
+/// diagnostics).
+inline mlir::FailureOr<rt::Model> loadRuntimeModel(mlir::ModuleOp module) {
   mlir::FailureOr<ModelOp> op = getSingleModel(module);
   if (mlir::failed(op))
     return mlir::failure();
-  mlir::FailureOr<rt::Model> built = buildRuntimeModel(*op);
-  if (mlir::failed(built))
-    return mlir::failure();
-  return std::unique_ptr<Executable>(std::make_unique<Exe>(std::move(*built)));
+  return buildRuntimeModel(*op);
 }
 
 /// Seconds from `start` to now (the runs' wall times in the reports).
@@ -55,10 +51,49 @@ inline double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-/// An error with `message` (flag checks).
+/// An error with `message` (option checks).
 inline llvm::Error flagError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
+
+/// The error for a setting `target` does not have, listing those it has.
+llvm::Error unknownOption(const Target &target, const Setting &setting,
+                          Spelling spelling);
+
+/// Reads settings into typed values for a target's parseOptions: each
+/// `get` finds its option by name and parses its text, recording the first
+/// error (which names the option as the user spelled it); finish() reports
+/// that error, or one for a setting no `get` asked for.
+class SettingsReader {
+public:
+  SettingsReader(const Target &target, llvm::ArrayRef<Setting> settings,
+                 Spelling spelling)
+      : target(target), settings(settings), spelling(spelling),
+        used(settings.size(), false) {}
+
+  /// Whether option `name` was given; if so, parses it into `value`. An
+  /// empty text is an error: "<name> needs <what>".
+  bool get(llvm::StringRef name, std::string &value,
+           const std::string &what = "a value");
+  bool get(llvm::StringRef name, double &value);
+  bool get(llvm::StringRef name, int64_t &value);
+  /// An error naming option `name`: "<spelled name> <message>".
+  void fail(llvm::StringRef name, const llvm::Twine &message);
+  /// `name` as the user wrote it.
+  std::string spelled(llvm::StringRef name) const {
+    return spell(name, spelling);
+  }
+  llvm::Error finish();
+
+private:
+  const Setting *find(llvm::StringRef name);
+
+  const Target &target;
+  llvm::ArrayRef<Setting> settings;
+  Spelling spelling;
+  std::vector<bool> used;
+  std::string error;
+};
 
 } // namespace ssm::driver
 

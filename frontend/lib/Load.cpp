@@ -146,13 +146,14 @@ static bool checkNoSparseLiterals(const llvm::MemoryBuffer &buffer,
 }
 
 std::unique_ptr<llvm::MemoryBuffer>
-ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR) {
+ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR,
+                         llvm::raw_ostream &errors) {
   if (path != "-") {
     uint64_t size = 0;
     const std::string problem =
         ssm::inputFileProblem(path.str(), ssm::kMaxSourceBytes, size);
     if (!problem.empty()) {
-      llvm::WithColor::error(llvm::errs())
+      llvm::WithColor::error(errors)
           << "model file '" << path << "' " << problem << "\n";
       return nullptr;
     }
@@ -160,11 +161,10 @@ ssm::dsl::readSourceFile(llvm::StringRef path, bool isMLIR) {
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &error);
   if (!buffer) {
-    llvm::WithColor::error(llvm::errs()) << error << "\n";
+    llvm::WithColor::error(errors) << error << "\n";
     return nullptr;
   }
-  return isMLIR ? guardMLIRText(std::move(buffer), llvm::errs())
-                : std::move(buffer);
+  return isMLIR ? guardMLIRText(std::move(buffer), errors) : std::move(buffer);
 }
 
 std::unique_ptr<llvm::MemoryBuffer>
@@ -195,10 +195,10 @@ ssm::dsl::guardMLIRText(std::unique_ptr<llvm::MemoryBuffer> buffer,
   return buffer;
 }
 
-bool ssm::dsl::addSourceFile(llvm::StringRef path,
-                             llvm::SourceMgr &sourceMgr) {
+bool ssm::dsl::addSourceFile(llvm::StringRef path, llvm::SourceMgr &sourceMgr,
+                             llvm::raw_ostream &errors) {
   std::unique_ptr<llvm::MemoryBuffer> buffer =
-      readSourceFile(path, isMLIRPath(path));
+      readSourceFile(path, isMLIRPath(path), errors);
   if (!buffer)
     return false;
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
@@ -209,17 +209,18 @@ bool ssm::dsl::isMLIRPath(llvm::StringRef path) {
   return path.ends_with(".mlir");
 }
 
-OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
-                                              MLIRContext &context,
-                                              const LoadOptions &options) {
+/// Loads the model in `sourceMgr`'s main buffer, named `path`.
+static OwningOpRef<ModuleOp> loadModel(llvm::SourceMgr &sourceMgr,
+                                       llvm::StringRef path,
+                                       MLIRContext &context,
+                                       const ssm::dsl::LoadOptions &options,
+                                       llvm::raw_ostream &errors) {
+  using namespace ssm::dsl;
   DialectRegistry registry;
-  registerAllDialects(registry);
+  ssm::registerAllDialects(registry);
   context.appendDialectRegistry(registry);
   context.loadAllAvailableDialects();
-  llvm::SourceMgr sourceMgr;
-  if (!addSourceFile(path, sourceMgr))
-    return nullptr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, errors);
 
   if (isMLIRPath(path)) {
     OwningOpRef<ModuleOp> module =
@@ -228,7 +229,7 @@ OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
       return nullptr;
     return module;
   }
-  Parser parser(sourceMgr, llvm::errs());
+  Parser parser(sourceMgr, errors);
   std::unique_ptr<ModelAST> model = parser.parseModel();
   if (!model)
     return nullptr;
@@ -237,4 +238,37 @@ OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
   genOptions.strictWeights = options.strictWeights;
   genOptions.initMissing = options.initMissing;
   return mlirGen(context, *model, sourceMgr, genOptions);
+}
+
+OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
+                                              MLIRContext &context,
+                                              const LoadOptions &options,
+                                              llvm::raw_ostream &errors) {
+  llvm::SourceMgr sourceMgr;
+  if (!addSourceFile(path, sourceMgr, errors))
+    return nullptr;
+  return loadModel(sourceMgr, path, context, options, errors);
+}
+
+OwningOpRef<ModuleOp> ssm::dsl::loadModelText(llvm::StringRef text,
+                                              llvm::StringRef name,
+                                              MLIRContext &context,
+                                              const LoadOptions &options,
+                                              llvm::raw_ostream &errors) {
+  if (text.size() > ssm::kMaxSourceBytes) {
+    llvm::WithColor::error(errors)
+        << "model text '" << name << "' has " << text.size()
+        << " bytes, more than the " << ssm::kMaxSourceBytes
+        << " a model source may have\n";
+    return nullptr;
+  }
+  std::unique_ptr<llvm::MemoryBuffer> buffer =
+      llvm::MemoryBuffer::getMemBufferCopy(text, name);
+  if (isMLIRPath(name))
+    buffer = guardMLIRText(std::move(buffer), errors);
+  if (!buffer)
+    return nullptr;
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  return loadModel(sourceMgr, name, context, options, errors);
 }

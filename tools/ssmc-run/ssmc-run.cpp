@@ -14,6 +14,7 @@
 
 #include "ssm/Driver/LanguageModel.h"
 #include "ssm/Driver/ModelFlags.h"
+#include "ssm/Driver/OpenModel.h"
 #include "ssm/Driver/OutputFile.h"
 #include "ssm/Driver/Target.h"
 #include "ssm/Driver/Version.h"
@@ -185,12 +186,18 @@ int main(int argc, char **argv) {
     return fail("--prompt applies with --generate=N");
   if (limit.getNumOccurrences() && limit < 1)
     return fail("--limit must be at least 1, got " + llvm::Twine(limit));
-  // Flags of other targets are refused, not ignored.
+  // Flags of other targets are refused, not ignored; the target checks its
+  // own.
   if (llvm::Error error = driver::checkTargetFlags(target, /*running=*/true))
     return fail(llvm::toString(std::move(error)));
+  const std::vector<driver::Setting> settings = target->givenFlags();
+  llvm::Expected<std::unique_ptr<driver::TargetOptions>> options =
+      target->parseOptions(settings, driver::Spelling::Flag);
+  if (!options)
+    return fail(llvm::toString(options.takeError()));
   // Output files are opened for writing now, so that a bad path fails
   // before a long run rather than after it (the targets' own, like
-  // loihi2's --trace, by their checkFlags above).
+  // loihi2's --trace, by their parseOptions above).
   for (const std::string *path : std::initializer_list<const std::string *>{
            &reportPath, &outputsPath, &tokenOutputsPath})
     if (!path->empty()) {
@@ -206,62 +213,17 @@ int main(int argc, char **argv) {
   // source line.
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  int64_t parameters = -1;
-  double compileSeconds = 0;
-  std::unique_ptr<driver::Executable> executable;
-  // A compiled file (loihi2: ssmc --target=loihi2 -o FILE.h5) is loaded by
-  // the runtime alone, without MLIR; a compiled module runs as it is; a
-  // model goes through the target's pipeline (which rewrites it in place).
-  const driver::Target *compiledFor = nullptr;
-  for (const driver::Target *t : driver::targets())
-    if (t->isCompiledFile(modelPath))
-      compiledFor = t;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  if (!compiledFor) {
-    module =
-        dsl::loadModelFile(modelPath, context, driver::loadOptionsFromFlags());
-    if (!module)
-      return 1;
-    for (const driver::Target *t : driver::targets())
-      if (t->isCompiled(*module))
-        compiledFor = t;
-  }
-  if (compiledFor && compiledFor != target)
-    return fail("'" + modelPath + "' is a compiled network; only --target=" +
-                compiledFor->name() + " runs it");
-  if (std::string flag = driver::givenFlag(target->compileFlags());
-      compiledFor && !flag.empty())
-    return fail(flag + " applies when compiling a model; '" + modelPath +
-                "' is a compiled network");
+  mlir::FailureOr<driver::OpenedModel> opened = driver::openModel(
+      {modelPath, std::nullopt}, target, **options,
+      target->compileOptionIn(settings, driver::Spelling::Flag),
+      driver::loadOptionsFromFlags(), numThreads, context, "ssmc-run",
+      llvm::errs());
+  if (failed(opened))
+    return 1;
+  const int64_t parameters = opened->parameters;
+  const double compileSeconds = opened->compileSeconds;
+  const driver::Executable *executable = opened->executable.get();
   try {
-    if (compiledFor && !module) {
-      executable = target->loadFile(modelPath);
-    } else {
-      if (!compiledFor) {
-        mlir::FailureOr<ModelOp> modelOp = getSingleModel(*module);
-        if (failed(modelOp))
-          return 1;
-        // Counted before lowering: the conv form replaces S4D's parameters
-        // by derived ones.
-        parameters = countParameters(*modelOp);
-        // Compilation (for loihi2: calibration, PTQ, lowering, placement)
-        // is timed apart from the run.
-        const auto start = std::chrono::steady_clock::now();
-        driver::CompileContext compile;
-        compile.threads = numThreads;
-        if (failed(target->compile(*module, compile)))
-          return 1;
-        compileSeconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
-      }
-      mlir::FailureOr<std::unique_ptr<driver::Executable>> loaded =
-          target->load(*module);
-      if (failed(loaded))
-        return 1;
-      executable = std::move(*loaded);
-    }
-
     const std::string modelName = executable->modelName();
     rt::Dataset data = rt::loadDataset(
         dataSpec, limit.getNumOccurrences() ? std::optional<int64_t>(limit)

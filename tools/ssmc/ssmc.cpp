@@ -160,6 +160,15 @@ int main(int argc, char **argv) {
           driver::checkTargetFlags(isTargetForm ? target : nullptr,
                                    /*running=*/false))
     return fail(llvm::toString(std::move(error)));
+  // The target checks its own flags' values.
+  std::unique_ptr<driver::TargetOptions> options;
+  if (isTargetForm) {
+    llvm::Expected<std::unique_ptr<driver::TargetOptions>> parsed =
+        target->optionsFromFlags();
+    if (!parsed)
+      return fail(llvm::toString(parsed.takeError()));
+    options = std::move(*parsed);
+  }
   if (report && !(isTargetForm && target->hasCompileReport()))
     return fail("--report applies only to a target with a compile report "
                 "(--target=loihi2)");
@@ -223,7 +232,7 @@ int main(int argc, char **argv) {
     output.reset();
   if (failed(target->emit(*module, emit,
                           compiledFile ? llvm::nulls() : output->os(),
-                          outputFilename, compile)))
+                          outputFilename, *options, compile)))
     return 1;
   if (output)
     output->keep();

@@ -26,18 +26,29 @@ namespace {
 
 enum class Device { CPU, CUDA };
 
+// The flags carry text; ConvTarget::parseOptions reads and checks it.
 cl::OptionCategory runCategory("conv target options (ssmc-run)");
-cl::opt<Device>
-    device("device", cl::desc("Where the conv target runs"),
-           cl::init(Device::CPU),
-           cl::values(clEnumValN(Device::CPU, "cpu", "FFTW, OpenBLAS, OpenMP"),
-                      clEnumValN(Device::CUDA, "cuda",
-                                 "cuFFT, cuBLAS and ssmc's CUDA kernels")),
-           cl::cat(runCategory));
-cl::opt<int64_t> batchSize("batch", cl::desc("Sequences per batch"),
-                           cl::init(64), cl::cat(runCategory));
+cl::opt<std::string> device("device",
+                            cl::desc("Where the conv target runs: cpu (FFTW, "
+                                     "OpenBLAS, OpenMP; the default) or cuda "
+                                     "(cuFFT, cuBLAS and ssmc's CUDA kernels)"),
+                            cl::value_desc("cpu|cuda"), cl::cat(runCategory));
+cl::opt<std::string> batchSize(
+    "batch",
+    cl::desc("Sequences per batch (default: up to 64, as memory allows)"),
+    cl::value_desc("N"), cl::cat(runCategory));
+const cl::opt<std::string> *const allFlags[] = {&device, &batchSize};
 /// The most sequences --batch accepts.
 constexpr int64_t kMaxBatch = 1 << 20;
+/// The batch when --batch is not given, unless memory needs fewer.
+constexpr int64_t kDefaultBatch = 64;
+
+/// The conv target's settings (both for running).
+struct ConvOptions : TargetOptions {
+  Device device = Device::CPU;
+  /// Sequences per batch; 0: kDefaultBatch, or fewer to fit kBatchBytes.
+  int64_t batch = 0;
+};
 /// The layer outputs a default batch may hold, in bytes.
 constexpr int64_t kBatchBytes = int64_t(1) << 30;
 
@@ -81,7 +92,8 @@ RunResult runBatches(Executor &executor, int64_t classes,
 
 class ConvExecutable : public ModelExecutable {
 public:
-  using ModelExecutable::ModelExecutable;
+  ConvExecutable(rt::Model model, const ConvOptions &options)
+      : ModelExecutable(std::move(model)), options(options) {}
 
   RunResult run(const rt::Dataset &data,
                 const RunOptions &options) const override {
@@ -95,11 +107,11 @@ public:
     const int64_t fitting = std::max<int64_t>(
         1, kBatchBytes / std::max<int64_t>(1, data.length * channels * 4));
     const int64_t batch = std::min<int64_t>(
-        batchSize.getNumOccurrences() ? batchSize.getValue()
-                                      : std::min<int64_t>(batchSize, fitting),
+        this->options.batch ? this->options.batch
+                            : std::min<int64_t>(kDefaultBatch, fitting),
         data.samples);
     auto start = std::chrono::steady_clock::now();
-    if (device == Device::CUDA) {
+    if (this->options.device == Device::CUDA) {
       rt::CudaConvExecutor executor(model, data.length, batch);
       RunResult result =
           runBatches(executor, classes, data, batch, start, options);
@@ -114,6 +126,9 @@ public:
     result.report["device"] = "cpu";
     return result;
   }
+
+private:
+  ConvOptions options;
 };
 
 class ConvTarget : public Target {
@@ -129,29 +144,50 @@ public:
     return forms;
   }
   LogicalResult emit(ModuleOp module, StringRef form, llvm::raw_ostream &os,
-                     StringRef outputPath,
+                     StringRef outputPath, const TargetOptions &options,
                      const CompileContext &context) const override {
-    if (failed(compile(module, context)))
+    if (failed(compile(module, options, context)))
       return failure();
     module.print(os);
     return success();
   }
 
   const cl::OptionCategory *runFlags() const override { return &runCategory; }
-  llvm::Error checkFlags() const override {
-    if (batchSize < 1 || batchSize > kMaxBatch)
-      return flagError("--batch must be between 1 and " + Twine(kMaxBatch) +
-                       ", got " + Twine(batchSize));
-    return llvm::Error::success();
+  ArrayRef<const cl::opt<std::string> *> flags() const override {
+    return allFlags;
+  }
+  llvm::Expected<std::unique_ptr<TargetOptions>>
+  parseOptions(ArrayRef<Setting> settings, Spelling spelling) const override {
+    auto options = std::make_unique<ConvOptions>();
+    SettingsReader read(*this, settings, spelling);
+    std::string name;
+    if (read.get("device", name, "cpu or cuda")) {
+      if (name == "cuda")
+        options->device = Device::CUDA;
+      else if (name != "cpu")
+        read.fail("device", "must be cpu or cuda, got '" + name + "'");
+    }
+    if (read.get("batch", options->batch) &&
+        (options->batch < 1 || options->batch > kMaxBatch))
+      read.fail("batch", "must be between 1 and " + Twine(kMaxBatch) +
+                             ", got " + Twine(options->batch));
+    if (llvm::Error error = read.finish())
+      return std::move(error);
+    return std::unique_ptr<TargetOptions>(std::move(options));
   }
 
-  LogicalResult compile(ModuleOp module,
+  LogicalResult compile(ModuleOp module, const TargetOptions &,
                         const CompileContext &context) const override {
     return runPipeline(module, context.instrumentation,
                        [](OpPassManager &pm) { buildConvPipeline(pm); });
   }
-  FailureOr<std::unique_ptr<Executable>> load(ModuleOp module) const override {
-    return loadModelExecutable<ConvExecutable>(module);
+  FailureOr<std::unique_ptr<Executable>>
+  load(ModuleOp module, const TargetOptions &options) const override {
+    FailureOr<rt::Model> model = loadRuntimeModel(module);
+    if (failed(model))
+      return failure();
+    return std::unique_ptr<Executable>(std::make_unique<ConvExecutable>(
+        std::move(*model), static_cast<const ConvOptions &>(options)));
   }
 
   void registerPipeline() const override {

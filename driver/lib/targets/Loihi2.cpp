@@ -46,6 +46,8 @@ cl::OptionCategory runCategory("loihi2 target options (ssmc-run)");
 /// The defaults are the pipeline's own.
 const Loihi2PipelineOptions defaults;
 
+// The flags carry text; Loihi2Target::parseOptions reads and checks it, for
+// them and for the Python module's keywords alike.
 cl::opt<std::string> hardware(
     "hw", cl::desc("Hardware description JSON (default: built-in loihi2.json)"),
     cl::value_desc("file"), cl::cat(compileCategory));
@@ -54,21 +56,22 @@ cl::opt<std::string> calibration(
     cl::desc("Data spec of the PTQ calibration sequences (default: the "
              "model's own 'calibration \"SPEC\"')"),
     cl::value_desc("spec"), cl::cat(compileCategory));
-cl::opt<int64_t> calibrationSamples("calibration-samples",
-                                    cl::desc("Number of calibration sequences"),
-                                    cl::init(CalibrationRequest().samples),
-                                    cl::cat(compileCategory));
+cl::opt<std::string> calibrationSamples(
+    "calibration-samples",
+    cl::desc("Number of calibration sequences (default " +
+             std::to_string(CalibrationRequest().samples) + ")"),
+    cl::value_desc("N"), cl::cat(compileCategory));
 cl::opt<std::string> calibrationRanges(
     "calibration-ranges",
     cl::desc("Calibration ranges JSON from ssmc --emit=calibration, used "
              "instead of calibrating"),
     cl::value_desc("file"), cl::cat(compileCategory));
-cl::opt<double> sigmaDelta(
+cl::opt<std::string> sigmaDelta(
     "sigma-delta",
     cl::desc("Sigma-delta threshold as a fraction of each connection's "
-             "calibrated range (0: send every change)"),
-    cl::init(defaults.sigmaDelta), cl::cat(compileCategory));
-/// The most calibration sequences --calibration-samples accepts.
+             "calibrated range (0, the default: send every change)"),
+    cl::value_desc("fraction"), cl::cat(compileCategory));
+/// The most calibration sequences calibration-samples accepts.
 constexpr int64_t kMaxCalibrationSamples = 1000000;
 
 cl::opt<std::string> tracePath(
@@ -77,23 +80,25 @@ cl::opt<std::string> tracePath(
              "--trace-samples samples (CSV: sample, step, group, model, "
              "neurons, spikes, synops, active neurons, overflows)"),
     cl::value_desc("file.csv"), cl::cat(runCategory));
-cl::opt<int64_t> traceSamples("trace-samples",
-                              cl::desc("Samples --trace records"), cl::init(1),
-                              cl::cat(runCategory));
+cl::opt<std::string> traceSamples("trace-samples",
+                                  cl::desc("Samples --trace records (default 1)"),
+                                  cl::value_desc("N"), cl::cat(runCategory));
 
-Loihi2PipelineOptions optionsFromFlags() {
-  Loihi2PipelineOptions options;
-  options.hardware = hardware;
-  options.calibrationRanges = calibrationRanges;
-  options.sigmaDelta = sigmaDelta;
-  return options;
-}
+const cl::opt<std::string> *const allFlags[] = {
+    &hardware,  &calibration, &calibrationSamples, &calibrationRanges,
+    &sigmaDelta, &tracePath,  &traceSamples};
 
-CalibrationRequest calibrationRequestFromFlags() {
-  CalibrationRequest request;
-  request.data = calibration;
-  request.samples = calibrationSamples;
-  return request;
+/// The loihi2 target's settings: the pipeline's, the calibration request's
+/// and the run's (the trace).
+struct Loihi2Options : TargetOptions {
+  Loihi2PipelineOptions pipeline;
+  CalibrationRequest calibration;
+  std::string trace;
+  int64_t traceSamples = 1;
+};
+
+const Loihi2Options &loihi2Options(const TargetOptions &options) {
+  return static_cast<const Loihi2Options &>(options);
 }
 
 /// ssm-to-nc's options: the flags' names, the same struct.
@@ -115,8 +120,10 @@ struct PipelineOptions : PassPipelineOptions<PipelineOptions> {
 
 class Loihi2Executable : public Executable {
 public:
-  explicit Loihi2Executable(rt::neuro::Network network)
-      : network(std::move(network)) {}
+  Loihi2Executable(rt::neuro::Network network, std::string tracePath,
+                   int64_t traceSamples)
+      : network(std::move(network)), tracePath(std::move(tracePath)),
+        traceSamples(traceSamples) {}
   std::string modelName() const override { return network.name; }
   int64_t inputChannels() const override { return network.inputChannels(); }
   int64_t outputChannels() const override { return network.outputChannels(); }
@@ -129,6 +136,9 @@ public:
 
 private:
   rt::neuro::Network network;
+  /// The run's trace CSV ("" for none) and the samples it records.
+  std::string tracePath;
+  int64_t traceSamples;
 };
 
 /// Runs every sample through its own streaming session (samples in
@@ -209,7 +219,7 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
   // Traced samples run first, on one thread, so the CSV is in order.
   rt::neuro::Session first(network);
   const int64_t tracedCount =
-      trace ? std::min(traceSamples.getValue(), data.samples) : 0;
+      trace ? std::min(traceSamples, data.samples) : 0;
   for (int64_t i = 0; i < tracedCount; ++i)
     runSample(first, i);
   if (trace) {
@@ -345,14 +355,18 @@ public:
   }
   bool hasCompileReport() const override { return true; }
   LogicalResult emit(ModuleOp module, StringRef form, llvm::raw_ostream &os,
-                     StringRef outputPath,
+                     StringRef outputPath, const TargetOptions &options,
                      const CompileContext &context) const override;
 
   const cl::OptionCategory *compileFlags() const override {
     return &compileCategory;
   }
   const cl::OptionCategory *runFlags() const override { return &runCategory; }
-  llvm::Error checkFlags() const override;
+  ArrayRef<const cl::opt<std::string> *> flags() const override {
+    return allFlags;
+  }
+  llvm::Expected<std::unique_ptr<TargetOptions>>
+  parseOptions(ArrayRef<Setting> settings, Spelling spelling) const override;
 
   bool isCompiled(ModuleOp module) const override {
     return !module.getOps<nc::NetworkOp>().empty();
@@ -363,25 +377,34 @@ public:
   bool isCompiledFilePath(StringRef path) const override {
     return path.ends_with(".h5") || path.ends_with(".hdf5");
   }
-  LogicalResult compile(ModuleOp module,
+  LogicalResult compile(ModuleOp module, const TargetOptions &options,
                         const CompileContext &context) const override {
-    return compileForLoihi2(module, optionsFromFlags(),
-                            calibrationRequestFromFlags(), context.threads,
+    const Loihi2Options &o = loihi2Options(options);
+    return compileForLoihi2(module, o.pipeline, o.calibration, context.threads,
                             context.instrumentation);
   }
-  FailureOr<std::unique_ptr<Executable>> load(ModuleOp module) const override {
+  FailureOr<std::unique_ptr<Executable>>
+  load(ModuleOp module, const TargetOptions &options) const override {
     FailureOr<nc::NetworkOp> op = getSingleNetwork(module);
     if (failed(op))
       return failure();
     FailureOr<rt::neuro::Network> built = buildNeurocoreNetwork(*op);
     if (failed(built))
       return failure();
-    return std::unique_ptr<Executable>(
-        std::make_unique<Loihi2Executable>(std::move(*built)));
+    const Loihi2Options &o = loihi2Options(options);
+    return std::unique_ptr<Executable>(std::make_unique<Loihi2Executable>(
+        std::move(*built), o.trace, o.traceSamples));
   }
-  std::unique_ptr<Executable> loadFile(StringRef path) const override {
+  std::unique_ptr<Executable>
+  loadFile(StringRef path, const TargetOptions &options) const override {
+    const Loihi2Options &o = loihi2Options(options);
     return std::make_unique<Loihi2Executable>(
-        rt::neuro::readNetworkFile(path.str()));
+        rt::neuro::readNetworkFile(path.str()), o.trace, o.traceSamples);
+  }
+  LogicalResult saveFile(ModuleOp module, StringRef path) const override {
+    FailureOr<nc::NetworkOp> network = getSingleNetwork(module);
+    return success(succeeded(network) &&
+                   succeeded(writeNetworkFile(*network, path)));
   }
 
   void registerPipeline() const override {
@@ -401,52 +424,63 @@ public:
   }
 };
 
-llvm::Error Loihi2Target::checkFlags() const {
-  // Each flag is checked here, with its own name, before any work; the
+llvm::Expected<std::unique_ptr<TargetOptions>>
+Loihi2Target::parseOptions(ArrayRef<Setting> settings,
+                           Spelling spelling) const {
+  // Each option is checked here, with its own name, before any work; the
   // passes check their options again for ssmc-opt users.
-  if (!(sigmaDelta >= 0 && sigmaDelta <= 1))
-    return flagError("--sigma-delta must be a fraction between 0 and 1, got " +
-                     std::to_string(sigmaDelta));
-  if (calibrationSamples < 1 || calibrationSamples > kMaxCalibrationSamples)
-    return flagError("--calibration-samples must be between 1 and " +
-                     std::to_string(kMaxCalibrationSamples) + ", got " +
-                     std::to_string(calibrationSamples));
-  if (hardware.getNumOccurrences() && hardware.empty())
-    return flagError("--hw needs a file name");
-  if (calibration.getNumOccurrences() && calibration.empty())
-    return flagError("--calibration needs a data spec, as in "
-                     "--calibration=mnist:train");
-  if (calibrationRanges.getNumOccurrences() && calibrationRanges.empty())
-    return flagError("--calibration-ranges needs a file name");
-  if (calibrationRanges.getNumOccurrences())
-    for (const cl::Option *flag : std::initializer_list<const cl::Option *>{
-             &calibration, &calibrationSamples})
-      if (flag->getNumOccurrences())
-        return flagError("--" + flag->ArgStr +
-                         " calibrates, --calibration-ranges gives ranges "
-                         "calibrated before: use one");
-  if (traceSamples < 1)
-    return flagError("--trace-samples must be at least 1, got " +
-                     Twine(traceSamples));
+  auto options = std::make_unique<Loihi2Options>();
+  SettingsReader read(*this, settings, spelling);
+  read.get("hw", options->pipeline.hardware, "a file name");
+  read.get("calibration-ranges", options->pipeline.calibrationRanges,
+           "a file name");
+  const bool ranges = !options->pipeline.calibrationRanges.empty();
+  for (const char *name : {"calibration", "calibration-samples"})
+    if (ranges && llvm::any_of(settings, [&](const Setting &s) {
+          return s.name == name;
+        }))
+      read.fail(name, "calibrates, " + read.spelled("calibration-ranges") +
+                          " gives ranges calibrated before: use one");
+  if (read.get("sigma-delta", options->pipeline.sigmaDelta) &&
+      !(options->pipeline.sigmaDelta >= 0 && options->pipeline.sigmaDelta <= 1))
+    read.fail("sigma-delta", "must be a fraction between 0 and 1, got " +
+                                 std::to_string(options->pipeline.sigmaDelta));
+  read.get("calibration", options->calibration.data,
+           "a data spec, as in " + read.spelled("calibration") +
+               "=mnist:train");
+  if (read.get("calibration-samples", options->calibration.samples) &&
+      (options->calibration.samples < 1 ||
+       options->calibration.samples > kMaxCalibrationSamples))
+    read.fail("calibration-samples",
+              "must be between 1 and " +
+                  std::to_string(kMaxCalibrationSamples) + ", got " +
+                  std::to_string(options->calibration.samples));
+  if (read.get("trace-samples", options->traceSamples) &&
+      options->traceSamples < 1)
+    read.fail("trace-samples",
+              "must be at least 1, got " + Twine(options->traceSamples));
   // The trace file is opened now, so that a bad path fails before the
-  // compile and the run rather than after the compile.
-  if (!tracePath.empty()) {
+  // compile and the run rather than after them.
+  if (read.get("trace", options->trace, "a file name")) {
     std::error_code ec;
-    llvm::raw_fd_ostream probe(tracePath, ec, llvm::sys::fs::OF_Append);
+    llvm::raw_fd_ostream probe(options->trace, ec, llvm::sys::fs::OF_Append);
     if (ec)
-      return flagError("cannot write trace '" + tracePath +
-                       "': " + ec.message());
+      read.fail("trace", "cannot write '" + options->trace +
+                             "': " + ec.message());
   }
-  return llvm::Error::success();
+  if (llvm::Error error = read.finish())
+    return std::move(error);
+  return std::unique_ptr<TargetOptions>(std::move(options));
 }
 
 LogicalResult Loihi2Target::emit(ModuleOp module, StringRef form,
                                  llvm::raw_ostream &os, StringRef outputPath,
+                                 const TargetOptions &targetOptions,
                                  const CompileContext &context) const {
-  Loihi2PipelineOptions options = optionsFromFlags();
+  Loihi2PipelineOptions options = loihi2Options(targetOptions).pipeline;
   if (context.report)
     options.quantizationReport = options.coreReport = "-";
-  CalibrationRequest request = calibrationRequestFromFlags();
+  CalibrationRequest request = loihi2Options(targetOptions).calibration;
   auto fail = [](const Twine &message) {
     llvm::WithColor::error(llvm::errs(), "ssmc") << message << "\n";
     return failure();
@@ -472,9 +506,7 @@ LogicalResult Loihi2Target::emit(ModuleOp module, StringRef form,
     return success();
   }
   // The compiled network as the runtime's HDF5 file.
-  FailureOr<nc::NetworkOp> network = getSingleNetwork(module);
-  return success(succeeded(network) &&
-                 succeeded(writeNetworkFile(*network, outputPath)));
+  return saveFile(module, outputPath);
 }
 
 } // namespace

@@ -57,11 +57,17 @@ public:
   StringRef summary() const override {
     return "float64 recurrent interpreter (the oracle)";
   }
-  LogicalResult compile(ModuleOp, const CompileContext &) const override {
+  LogicalResult compile(ModuleOp, const TargetOptions &,
+                        const CompileContext &) const override {
     return success();
   }
-  FailureOr<std::unique_ptr<Executable>> load(ModuleOp module) const override {
-    return loadModelExecutable<ReferenceExecutable>(module);
+  FailureOr<std::unique_ptr<Executable>>
+  load(ModuleOp module, const TargetOptions &) const override {
+    FailureOr<rt::Model> model = loadRuntimeModel(module);
+    if (failed(model))
+      return failure();
+    return std::unique_ptr<Executable>(
+        std::make_unique<ReferenceExecutable>(std::move(*model)));
   }
 };
 

@@ -89,10 +89,13 @@ TEST(TargetRegistryTest, EveryTargetCompilesLoadsAndRuns) {
     ASSERT_TRUE(module) << target->name().str();
     EXPECT_FALSE(target->isCompiled(*module));
     CompileContext compile;
-    ASSERT_TRUE(mlir::succeeded(target->compile(*module, compile)))
+    llvm::Expected<std::unique_ptr<TargetOptions>> options =
+        target->parseOptions({}, Spelling::Keyword);
+    ASSERT_TRUE(bool(options)) << llvm::toString(options.takeError());
+    ASSERT_TRUE(mlir::succeeded(target->compile(*module, **options, compile)))
         << target->name().str();
     mlir::FailureOr<std::unique_ptr<Executable>> executable =
-        target->load(*module);
+        target->load(*module, **options);
     ASSERT_TRUE(mlir::succeeded(executable)) << target->name().str();
     EXPECT_EQ((*executable)->inputChannels(), 1);
     EXPECT_EQ((*executable)->outputChannels(), 2);
@@ -110,6 +113,57 @@ TEST(TargetRegistryTest, EveryTargetCompilesLoadsAndRuns) {
   for (size_t t = 1; t < outputs.size(); ++t)
     for (size_t i = 0; i < outputs[0].size(); ++i)
       EXPECT_NEAR(outputs[t][i], outputs[0][i], 0.01) << "target " << t;
+}
+
+} // namespace
+
+namespace {
+
+/// Every target parses its options from settings (the Python module's
+/// keywords, the tools' flags) through one parser: unknown names and bad
+/// values are errors naming the option as the user wrote it.
+TEST(TargetRegistryTest, OptionsAreParsedAndCheckedByName) {
+  const Target *loihi2 = findTarget("loihi2");
+  const Target *conv = findTarget("conv");
+  const Target *reference = findTarget("reference");
+  ASSERT_TRUE(loihi2 && conv && reference);
+  auto error = [](const Target *t, std::vector<Setting> settings,
+                  Spelling spelling) {
+    llvm::Expected<std::unique_ptr<TargetOptions>> options =
+        t->parseOptions(settings, spelling);
+    return options ? std::string() : llvm::toString(options.takeError());
+  };
+  EXPECT_EQ(error(loihi2, {{"sigma-delta", "0.25"}}, Spelling::Keyword), "");
+  EXPECT_EQ(error(loihi2, {{"sigma-delta", "2"}}, Spelling::Keyword),
+            "sigma_delta must be a fraction between 0 and 1, got 2.000000");
+  EXPECT_EQ(error(loihi2, {{"sigma-delta", "x"}}, Spelling::Flag),
+            "--sigma-delta must be a number, got 'x'");
+  EXPECT_EQ(error(loihi2, {{"calibration-samples", "0"}}, Spelling::Keyword),
+            "calibration_samples must be between 1 and 1000000, got 0");
+  EXPECT_EQ(error(loihi2,
+                  {{"calibration-ranges", "r.json"}, {"calibration", "x"}},
+                  Spelling::Keyword),
+            "calibration calibrates, calibration_ranges gives ranges "
+            "calibrated before: use one");
+  EXPECT_EQ(error(loihi2, {{"hw", ""}}, Spelling::Flag),
+            "--hw needs a file name");
+  EXPECT_EQ(error(loihi2, {{"batch", "4"}}, Spelling::Keyword),
+            "batch is not an option of target loihi2; its options: hw, "
+            "calibration, calibration_samples, calibration_ranges, "
+            "sigma_delta, trace, trace_samples");
+  EXPECT_EQ(error(conv, {{"batch", "4"}, {"device", "cpu"}}, Spelling::Flag),
+            "");
+  EXPECT_EQ(error(conv, {{"device", "gpu"}}, Spelling::Flag),
+            "--device must be cpu or cuda, got 'gpu'");
+  EXPECT_EQ(error(conv, {{"batch", "1.5"}}, Spelling::Keyword),
+            "batch must be an integer, got '1.5'");
+  EXPECT_EQ(error(reference, {{"device", "cpu"}}, Spelling::Keyword),
+            "device is not an option of target reference, which has none");
+  // Which settings shape compilation (a compiled network refuses them).
+  EXPECT_EQ(loihi2->compileOptionIn({{"trace", "t.csv"}, {"sigma-delta", "0"}},
+                                    Spelling::Keyword),
+            "sigma_delta");
+  EXPECT_EQ(loihi2->compileOptionIn({{"trace", "t.csv"}}, Spelling::Flag), "");
 }
 
 } // namespace

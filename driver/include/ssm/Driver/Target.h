@@ -1,9 +1,10 @@
 //===- Target.h - a target of ssmc as one unit ------------------*- C++ -*-===//
 //
 // A target is everything ssmc knows about one way of running a model: its
-// name, its flags (one options struct, filled from the command line), the
-// forms it compiles a model to (its pass pipeline), how it runs data through
-// a compiled model and what it reports. ssmc, ssmc-run and ssmc-opt find
+// name, its options (one struct, parsed and checked by the target from the
+// command line's flags or the Python module's keywords), the forms it
+// compiles a model to (its pass pipeline), how it runs data through a
+// compiled model and what it reports. ssmc, ssmc-run and ssmc-opt find
 // targets here by name and do nothing target-specific themselves; adding a
 // target is one file under driver/lib/targets/, its accessor declared in
 // driver/lib/TargetSupport.h and listed in targets() (driver/lib/Target.cpp),
@@ -78,6 +79,26 @@ public:
                         const RunOptions &options) const = 0;
 };
 
+/// One target's settings, parsed and checked (Target::parseOptions); each
+/// target reads its own subclass.
+class TargetOptions {
+public:
+  virtual ~TargetOptions() = default;
+};
+
+/// An option as a user gave it: its name (the flag's, without "--") and its
+/// value as text.
+struct Setting {
+  std::string name;
+  std::string value;
+};
+
+/// How errors name an option: as the tools' flag (`--sigma-delta`) or as the
+/// Python module's keyword (`sigma_delta`).
+enum class Spelling { Flag, Keyword };
+/// `name` ("sigma-delta") as the user wrote it.
+std::string spell(llvm::StringRef name, Spelling spelling);
+
 /// How a tool instruments compilation (Loihi2Compile.h has the struct) and
 /// on how many threads calibration runs.
 struct CompileContext {
@@ -113,19 +134,37 @@ public:
   virtual mlir::LogicalResult emit(mlir::ModuleOp module, llvm::StringRef form,
                                    llvm::raw_ostream &os,
                                    llvm::StringRef outputPath,
+                                   const TargetOptions &options,
                                    const CompileContext &context) const;
 
   /// The command-line flags only this target reads, as a category (for
   /// --help, and so that the tools refuse them for other targets): those
   /// that shape compilation (ssmc and ssmc-run) and those that shape a run
-  /// (ssmc-run only). Null when it has none.
+  /// (ssmc-run only). Null when it has none. Every flag of both is a
+  /// cl::opt<std::string> listed by flags(): its text goes to parseOptions.
   virtual const llvm::cl::OptionCategory *compileFlags() const {
     return nullptr;
   }
   virtual const llvm::cl::OptionCategory *runFlags() const { return nullptr; }
-  /// Checks this target's flags: an error naming the flag when one is out of
-  /// range or two exclude each other.
-  virtual llvm::Error checkFlags() const { return llvm::Error::success(); }
+  virtual llvm::ArrayRef<const llvm::cl::opt<std::string> *> flags() const {
+    return {};
+  }
+  /// Parses and checks `settings` (each name at most once): an error naming
+  /// the option (as `spelling` writes it) when it is not one of this
+  /// target's, is out of range, or excludes another given one. Options not
+  /// given keep their defaults.
+  virtual llvm::Expected<std::unique_ptr<TargetOptions>>
+  parseOptions(llvm::ArrayRef<Setting> settings, Spelling spelling) const;
+  /// The flags given on the command line, as settings.
+  std::vector<Setting> givenFlags() const;
+  /// parseOptions() of givenFlags().
+  llvm::Expected<std::unique_ptr<TargetOptions>> optionsFromFlags() const {
+    return parseOptions(givenFlags(), Spelling::Flag);
+  }
+  /// The first of `settings` that shapes compilation (a flag of
+  /// compileFlags()), as `spelling` writes it, or "".
+  std::string compileOptionIn(llvm::ArrayRef<Setting> settings,
+                              Spelling spelling) const;
 
   /// Whether `module` holds a model already compiled for this target (it
   /// then runs as it is; other targets refuse it).
@@ -138,12 +177,20 @@ public:
   virtual bool isCompiledFilePath(llvm::StringRef path) const { return false; }
   /// Compiles the module's one model in place for running.
   virtual mlir::LogicalResult compile(mlir::ModuleOp module,
+                                      const TargetOptions &options,
                                       const CompileContext &context) const = 0;
-  /// Prepares a compiled module (after compile(), or isCompiled()).
+  /// Prepares a compiled module (after compile(), or isCompiled()) to run
+  /// with `options`' run settings.
   virtual mlir::FailureOr<std::unique_ptr<Executable>>
-  load(mlir::ModuleOp module) const = 0;
+  load(mlir::ModuleOp module, const TargetOptions &options) const = 0;
   /// Loads a file isCompiledFile() accepted; exceptions name what is wrong.
-  virtual std::unique_ptr<Executable> loadFile(llvm::StringRef path) const;
+  virtual std::unique_ptr<Executable>
+  loadFile(llvm::StringRef path, const TargetOptions &options) const;
+  /// Writes a compiled module as the file isCompiledFile() accepts (loihi2:
+  /// the HDF5 network file); errors are diagnostics. The default: the target
+  /// has no such file.
+  virtual mlir::LogicalResult saveFile(mlir::ModuleOp module,
+                                       llvm::StringRef path) const;
 
   /// Registers the target's pass pipeline with ssmc-opt, if it has one.
   virtual void registerPipeline() const {}
@@ -158,9 +205,9 @@ const Target *findTargetOfForm(llvm::StringRef form);
 /// "reference, conv, loihi2": for errors and help.
 std::string targetNames();
 /// An error naming the flag when a target's flag is given for another
-/// target than `chosen` (null: no target chosen), when a run flag is given
-/// to a tool that does not run (`running` false), or when the chosen
-/// target's flags are out of range.
+/// target than `chosen` (null: no target chosen) or when a run flag is given
+/// to a tool that does not run (`running` false). (The chosen target's
+/// optionsFromFlags() checks their values.)
 llvm::Error checkTargetFlags(const Target *chosen, bool running);
 /// The first (by name) flag of `category` given on the command line, as
 /// "--name", or "" (also for a null category).

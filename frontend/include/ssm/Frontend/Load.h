@@ -15,9 +15,10 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 namespace llvm {
 class SourceMgr;
-class raw_ostream;
 } // namespace llvm
 
 namespace ssm::dsl {
@@ -33,9 +34,11 @@ struct LoadOptions {
 /// MLIR's text parser against inputs it mishandles: the buffer ends with a
 /// newline, brackets nest at most 256 deep, and resource blobs must
 /// declare a power-of-two alignment.
-/// Returns null after printing an error (file:line:col where there is one).
-std::unique_ptr<llvm::MemoryBuffer> readSourceFile(llvm::StringRef path,
-                                                   bool isMLIR);
+/// Returns null after printing an error (file:line:col where there is one)
+/// to `errors`.
+std::unique_ptr<llvm::MemoryBuffer>
+readSourceFile(llvm::StringRef path, bool isMLIR,
+               llvm::raw_ostream &errors = llvm::errs());
 
 /// The checks readSourceFile makes on MLIR text, for a buffer from
 /// elsewhere (the fuzz targets): returns the buffer, possibly copied to add
@@ -48,14 +51,27 @@ guardMLIRText(std::unique_ptr<llvm::MemoryBuffer> buffer,
 bool isMLIRPath(llvm::StringRef path);
 
 /// readSourceFile into `sourceMgr` as its main buffer (MLIR by extension);
-/// returns false after printing an error when it cannot be read.
-bool addSourceFile(llvm::StringRef path, llvm::SourceMgr &sourceMgr);
+/// returns false after printing an error to `errors` when it cannot be read.
+bool addSourceFile(llvm::StringRef path, llvm::SourceMgr &sourceMgr,
+                   llvm::raw_ostream &errors = llvm::errs());
 
 /// Loads `path` ("-" for stdin is read as DSL). Returns null after printing
-/// diagnostics. The context gets ssmc's dialects loaded (InitAllDialects.h).
-mlir::OwningOpRef<mlir::ModuleOp> loadModelFile(llvm::StringRef path,
-                                                mlir::MLIRContext &context,
-                                                const LoadOptions &options = {});
+/// diagnostics (file:line:col) to `errors`. The context gets ssmc's
+/// dialects loaded (InitAllDialects.h).
+mlir::OwningOpRef<mlir::ModuleOp>
+loadModelFile(llvm::StringRef path, mlir::MLIRContext &context,
+              const LoadOptions &options = {},
+              llvm::raw_ostream &errors = llvm::errs());
+
+/// Loads a model from `text`, as if read from a file named `name` (MLIR
+/// when it ends in .mlir, else DSL; diagnostics give its name, and
+/// relative weight paths resolve against its folder), with the same checks
+/// as a file (size, MLIR guards). Returns null after printing diagnostics
+/// to `errors`.
+mlir::OwningOpRef<mlir::ModuleOp>
+loadModelText(llvm::StringRef text, llvm::StringRef name,
+              mlir::MLIRContext &context, const LoadOptions &options = {},
+              llvm::raw_ostream &errors = llvm::errs());
 
 /// The folder relative weight paths of a model file resolve against.
 std::string modelBaseDir(llvm::StringRef path);
