@@ -56,10 +56,12 @@ cl::opt<std::string> calibration(
     cl::desc("Data spec of the PTQ calibration sequences (default: the "
              "model's own 'calibration \"SPEC\"')"),
     cl::value_desc("spec"), cl::cat(compileCategory));
+/// (cl::desc keeps a reference: the text lives as long as the program.)
+const std::string calibrationSamplesHelp =
+    "Number of calibration sequences (default " +
+    std::to_string(CalibrationRequest().samples) + ")";
 cl::opt<std::string> calibrationSamples(
-    "calibration-samples",
-    cl::desc("Number of calibration sequences (default " +
-             std::to_string(CalibrationRequest().samples) + ")"),
+    "calibration-samples", cl::desc(calibrationSamplesHelp),
     cl::value_desc("N"), cl::cat(compileCategory));
 cl::opt<std::string> calibrationRanges(
     "calibration-ranges",
