@@ -4,6 +4,8 @@
 
 #include "TargetSupport.h"
 
+#include "ssm/Runtime/Dataset.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -12,6 +14,68 @@
 namespace cl = llvm::cl;
 using namespace ssm;
 using namespace ssm::driver;
+
+std::vector<float> StreamSession::feed(const float *token) {
+  if (finished)
+    throw std::logic_error("the sequence has been finished: reset() the "
+                           "session to start another");
+  std::vector<float> y = doFeed(token);
+  ++fed;
+  return y;
+}
+
+std::vector<float> StreamSession::finish() {
+  if (finished)
+    throw std::logic_error("the sequence has been finished already");
+  if (fed == 0)
+    throw std::logic_error("finish() needs a token fed first");
+  finished = true;
+  return doFinish();
+}
+
+void StreamSession::reset() {
+  doReset();
+  fed = 0;
+  finished = false;
+}
+
+namespace {
+/// Executable::stream()'s default: the whole sequence so far through
+/// run() at every token, its last token's outputs.
+class RerunStream : public StreamSession {
+public:
+  explicit RerunStream(const Executable &executable) : executable(executable) {
+    sequence.spec = "the stream";
+    sequence.samples = 1;
+    sequence.channels = executable.inputChannels();
+  }
+
+protected:
+  std::vector<float> doFeed(const float *token) override {
+    sequence.inputs.insert(sequence.inputs.end(), token,
+                           token + sequence.channels);
+    sequence.length = static_cast<int64_t>(sequence.inputs.size()) /
+                      sequence.channels;
+    last = executable.run(sequence, RunOptions()).outputs;
+    return last;
+  }
+  std::vector<float> doFinish() override { return last; }
+  void doReset() override {
+    sequence.inputs.clear();
+    sequence.length = 0;
+    last.clear();
+  }
+
+private:
+  const Executable &executable;
+  rt::Dataset sequence;
+  std::vector<float> last;
+};
+} // namespace
+
+std::unique_ptr<StreamSession> Executable::stream() const {
+  return std::make_unique<RerunStream>(*this);
+}
 
 std::string ssm::driver::spell(llvm::StringRef name, Spelling spelling) {
   if (spelling == Spelling::Flag)

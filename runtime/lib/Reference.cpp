@@ -203,57 +203,58 @@ void stepLayer(const Layer &layer, LayerState &s, int64_t k,
 }
 } // namespace
 
-std::vector<double> ssm::rt::runReference(const Model &model,
-                                          const std::vector<double> &input,
-                                          size_t outputIndex,
-                                          const LayerObserver &observer,
-                                          const StateObserver &stateObserver) {
-  const int64_t inChannels = model.inputChannels();
-  if (inChannels == 0 || input.size() % inChannels != 0)
-    throw std::invalid_argument(
-        "reference: input has " + std::to_string(input.size()) +
-        " values, not a multiple of the model's " +
-        std::to_string(inChannels) + " input channels");
-  const int64_t length = static_cast<int64_t>(input.size()) / inChannels;
-  const Layer &outLayer = model.layers.at(model.outputs.at(outputIndex));
-  std::vector<double> result;
-  result.reserve(static_cast<size_t>(length * outLayer.outChannels));
+struct ssm::rt::ReferenceStream::State {
+  const Model &model;
+  size_t outputIndex;
+  int64_t position = 0;
+  std::vector<LayerState> layers;
+  /// Each layer's outputs over one chunk, [T, outChannels], grown to the
+  /// largest chunk fed (one token when streaming).
+  std::vector<std::vector<double>> values;
+  std::vector<double> column, sums;
 
-  std::vector<LayerState> states(model.layers.size());
-  for (size_t i = 0; i < model.layers.size(); ++i) {
-    const Layer &layer = model.layers[i];
-    LayerState &s = states[i];
-    if (layer.kind == LayerKind::S4D)
-      s.x.assign(layer.outChannels * layer.modes, 0.0);
-    if (layer.kind == LayerKind::EGRU) {
-      s.c.assign(layer.outChannels, 0.0);
-      s.y.assign(layer.outChannels, 0.0);
-      s.gates.assign(3 * layer.outChannels, 0.0);
-      s.recurrentGates.assign(3 * layer.outChannels, 0.0);
-    }
-    if (layer.kind == LayerKind::Readout)
-      s.sum.assign(layer.outChannels, 0.0);
-    if (layer.kind == LayerKind::Neuron)
-      s.neuron.assign(layer.neuron->stateSize * layer.outChannels, 0.0);
+  State(const Model &model, size_t outputIndex)
+      : model(model), outputIndex(outputIndex), layers(model.layers.size()),
+        values(model.layers.size()) {
+    model.layers.at(model.outputs.at(outputIndex)); // checked once, here
+    reset();
   }
 
-  // Layer by layer over chunks of tokens: every value is computed by the
-  // same operations in the same order as token by token (each layer reads
-  // only earlier layers, at the same or earlier tokens), but an S4D layer's
-  // parameters and states are read once per chunk instead of once per
-  // token (they are megabytes for a large model: the token-by-token order
-  // is bound by memory bandwidth).
-  const int64_t chunk = std::min<int64_t>(kChunk, std::max<int64_t>(length, 1));
-  std::vector<std::vector<double>> values(model.layers.size());
-  for (size_t i = 0; i < model.layers.size(); ++i)
-    values[i].assign(chunk * model.layers[i].outChannels, 0.0);
-  std::vector<double> column(chunk), sums(chunk);
-  for (int64_t k0 = 0; k0 < length; k0 += chunk) {
-    const int64_t T = std::min(chunk, length - k0);
+  void reset() {
+    position = 0;
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+      const Layer &layer = model.layers[i];
+      LayerState &s = layers[i];
+      if (layer.kind == LayerKind::S4D)
+        s.x.assign(layer.outChannels * layer.modes, 0.0);
+      if (layer.kind == LayerKind::EGRU) {
+        s.c.assign(layer.outChannels, 0.0);
+        s.y.assign(layer.outChannels, 0.0);
+        s.gates.assign(3 * layer.outChannels, 0.0);
+        s.recurrentGates.assign(3 * layer.outChannels, 0.0);
+      }
+      if (layer.kind == LayerKind::Readout)
+        s.sum.assign(layer.outChannels, 0.0);
+      if (layer.kind == LayerKind::Neuron)
+        s.neuron.assign(layer.neuron->stateSize * layer.outChannels, 0.0);
+    }
+  }
+
+  /// Tokens [position, position + T), T <= kChunk, layer by layer.
+  void runChunk(const double *input, int64_t T, const LayerObserver &observer,
+                const StateObserver &stateObserver) {
+    const int64_t inChannels = model.inputChannels();
+    const int64_t k0 = position;
+    if (static_cast<int64_t>(column.size()) < T) {
+      column.resize(T);
+      sums.resize(T);
+      for (size_t i = 0; i < model.layers.size(); ++i)
+        values[i].resize(T * model.layers[i].outChannels);
+    }
     for (size_t i = 0; i < model.layers.size(); ++i) {
       const Layer &layer = model.layers[i];
       const int64_t inCh = layer.inChannels, outCh = layer.outChannels;
-      LayerState &s = states[i];
+      LayerState &s = layers[i];
       const double *inChunk =
           layer.inputs.empty() ? nullptr : values[layer.inputs[0]].data();
       if (layer.kind == LayerKind::S4D) {
@@ -289,13 +290,12 @@ std::vector<double> ssm::rt::runReference(const Model &model,
           stateObserver(i, largest);
       } else {
         for (int64_t t = 0; t < T; ++t) {
-          const int64_t k = k0 + t;
           double *out = values[i].data() + t * outCh;
           const double *in = inChunk ? inChunk + t * inCh : nullptr;
-          stepLayer(layer, s, k, input.data() + k * inChannels,
-                    in, layer.inputs.size() > 1
-                            ? values[layer.inputs[1]].data() + t * outCh
-                            : nullptr,
+          stepLayer(layer, s, k0 + t, input + t * inChannels, in,
+                    layer.inputs.size() > 1
+                        ? values[layer.inputs[1]].data() + t * outCh
+                        : nullptr,
                     out);
           if (layer.kind == LayerKind::Neuron && stateObserver) {
             double largest = 0;
@@ -309,11 +309,62 @@ std::vector<double> ssm::rt::runReference(const Model &model,
         for (int64_t t = 0; t < T; ++t)
           observer(i, values[i].data() + t * outCh, outCh);
     }
-    const std::vector<double> &y = values[model.outputs.at(outputIndex)];
-    result.insert(result.end(), y.begin(),
-                  y.begin() + T * outLayer.outChannels);
+    position += T;
+  }
+};
+
+ssm::rt::ReferenceStream::ReferenceStream(const Model &model,
+                                          size_t outputIndex)
+    : state(std::make_unique<State>(model, outputIndex)) {}
+ssm::rt::ReferenceStream::~ReferenceStream() = default;
+ssm::rt::ReferenceStream::ReferenceStream(ReferenceStream &&) noexcept =
+    default;
+ssm::rt::ReferenceStream &
+ssm::rt::ReferenceStream::operator=(ReferenceStream &&) noexcept = default;
+
+void ssm::rt::ReferenceStream::reset() { state->reset(); }
+int64_t ssm::rt::ReferenceStream::position() const { return state->position; }
+
+std::vector<double>
+ssm::rt::ReferenceStream::feed(const double *input, int64_t tokens,
+                               const LayerObserver &observer,
+                               const StateObserver &stateObserver) {
+  // Layer by layer over chunks of tokens: every value is computed by the
+  // same operations in the same order as token by token (each layer reads
+  // only earlier layers, at the same or earlier tokens), but an S4D layer's
+  // parameters and states are read once per chunk instead of once per
+  // token (they are megabytes for a large model: the token-by-token order
+  // is bound by memory bandwidth).
+  const Model &model = state->model;
+  const int64_t inChannels = model.inputChannels();
+  const int64_t outChannels =
+      model.layers[model.outputs[state->outputIndex]].outChannels;
+  const std::vector<double> &y = state->values[model.outputs[state->outputIndex]];
+  std::vector<double> result;
+  result.reserve(static_cast<size_t>(tokens * outChannels));
+  for (int64_t done = 0; done < tokens; done += kChunk) {
+    const int64_t T = std::min(kChunk, tokens - done);
+    state->runChunk(input + done * inChannels, T, observer, stateObserver);
+    result.insert(result.end(), y.begin(), y.begin() + T * outChannels);
   }
   return result;
+}
+
+std::vector<double> ssm::rt::runReference(const Model &model,
+                                          const std::vector<double> &input,
+                                          size_t outputIndex,
+                                          const LayerObserver &observer,
+                                          const StateObserver &stateObserver) {
+  const int64_t inChannels = model.inputChannels();
+  if (inChannels == 0 || input.size() % inChannels != 0)
+    throw std::invalid_argument(
+        "reference: input has " + std::to_string(input.size()) +
+        " values, not a multiple of the model's " +
+        std::to_string(inChannels) + " input channels");
+  ReferenceStream stream(model, outputIndex);
+  return stream.feed(input.data(),
+                     static_cast<int64_t>(input.size()) / inChannels, observer,
+                     stateObserver);
 }
 
 ReferenceRanges

@@ -135,6 +135,7 @@ public:
   }
   RunResult run(const rt::Dataset &data,
                 const RunOptions &options) const override;
+  std::unique_ptr<StreamSession> stream() const override;
 
 private:
   rt::neuro::Network network;
@@ -142,6 +143,49 @@ private:
   std::string tracePath;
   int64_t traceSamples;
 };
+
+/// The chip's session (rt::neuro::Session): the host's view of the outputs
+/// after each step, and the counters with the cost model's estimates.
+class Loihi2Session : public StreamSession {
+public:
+  explicit Loihi2Session(const rt::neuro::Network &network)
+      : session(network) {}
+  int64_t latency() const override { return session.outputLatency(); }
+  llvm::json::Object counters() const override {
+    const rt::neuro::Counters &c = session.totals();
+    const rt::neuro::CostEstimate cost = rt::neuro::estimateCost(
+        session.network().hardware, c, std::max<int64_t>(tokens(), 1));
+    return llvm::json::Object{
+        {"steps", c.steps},
+        {"synops", c.synops},
+        {"messages", c.messages},
+        {"spikes", c.spikes},
+        {"input_spikes", c.inputSpikes},
+        {"neuron_updates", c.neuronUpdatesActive + c.neuronUpdatesInactive},
+        {"mesh_hops", c.hopsX + c.hopsY},
+        {"overflows", c.overflows},
+        {"energy_per_token_uJ", cost.energyPerTokenUJ},
+        {"latency_per_token_us", cost.latencyPerTokenUS}};
+  }
+
+protected:
+  std::vector<float> doFeed(const float *token) override {
+    session.feed(token);
+    return toFloat(session.outputs());
+  }
+  std::vector<float> doFinish() override { return toFloat(session.finish()); }
+  void doReset() override { session.reset(); }
+
+private:
+  static std::vector<float> toFloat(const std::vector<double> &y) {
+    return std::vector<float>(y.begin(), y.end());
+  }
+  rt::neuro::Session session;
+};
+
+std::unique_ptr<StreamSession> Loihi2Executable::stream() const {
+  return std::make_unique<Loihi2Session>(network);
+}
 
 /// Runs every sample through its own streaming session (samples in
 /// parallel, one session per thread); counters are summed in sample order,

@@ -18,9 +18,38 @@ using namespace ssm::driver;
 
 namespace {
 
+/// The reference's state carried from token to token (rt::ReferenceStream).
+class ReferenceSession : public StreamSession {
+public:
+  explicit ReferenceSession(const rt::Model &model)
+      : stream(model), channels(model.inputChannels()) {}
+
+protected:
+  std::vector<float> doFeed(const float *token) override {
+    const std::vector<double> x(token, token + channels);
+    const std::vector<double> y = stream.feed(x.data(), 1);
+    last.assign(y.begin(), y.end());
+    return last;
+  }
+  std::vector<float> doFinish() override { return last; }
+  void doReset() override {
+    stream.reset();
+    last.clear();
+  }
+
+private:
+  rt::ReferenceStream stream;
+  int64_t channels;
+  std::vector<float> last;
+};
+
 class ReferenceExecutable : public ModelExecutable {
 public:
   using ModelExecutable::ModelExecutable;
+
+  std::unique_ptr<StreamSession> stream() const override {
+    return std::make_unique<ReferenceSession>(model);
+  }
 
   RunResult run(const rt::Dataset &data,
                 const RunOptions &options) const override {

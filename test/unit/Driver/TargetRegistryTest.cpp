@@ -107,6 +107,21 @@ TEST(TargetRegistryTest, EveryTargetCompilesLoadsAndRuns) {
     ASSERT_EQ(result.outputs.size(), 8u) << target->name().str();
     EXPECT_EQ(result.classes, 2);
     outputs.push_back(result.outputs);
+    // Streamed token by token, each sample ends with the run's outputs, bit
+    // for bit, after a reset as on a fresh session.
+    std::unique_ptr<StreamSession> stream = (*executable)->stream();
+    for (int64_t i = 0; i < data.samples; ++i) {
+      stream->reset();
+      for (int64_t t = 0; t < data.length; ++t)
+        EXPECT_EQ(stream->feed(data.sample(i) + t).size(), 2u);
+      EXPECT_EQ(stream->tokens(), data.length);
+      EXPECT_EQ(stream->finish(),
+                std::vector<float>(result.outputs.begin() + 2 * i,
+                                   result.outputs.begin() + 2 * i + 2))
+          << target->name().str() << " sample " << i;
+    }
+    EXPECT_THROW(stream->feed(data.sample(0)), std::logic_error);
+    EXPECT_EQ(stream->counters().empty(), target->name() != "loihi2");
   }
   // Every target computes the same model: the reference's outputs within
   // float32 (conv) and of 8-bit PTQ (loihi2: 0.002 here).

@@ -63,6 +63,41 @@ struct RunOptions {
       perToken;
 };
 
+/// One sequence at a time, token by token: the streaming use (a sensor, a
+/// word at a time). Not thread-safe; errors are exceptions.
+class StreamSession {
+public:
+  virtual ~StreamSession() = default;
+  /// Feeds the next token (`inputChannels()` values; for a language model
+  /// one token id) and returns the outputs the host holds after it,
+  /// [outputChannels()]: those of the token latency() tokens back (zeros
+  /// before). Throws std::logic_error after finish() until reset().
+  std::vector<float> feed(const float *token);
+  /// Ends the sequence and returns the outputs after its last token
+  /// (loihi2: after the steps that drain the pipeline).
+  std::vector<float> finish();
+  /// Back to the start of a sequence (zero state, zero counters).
+  void reset();
+  /// Tokens fed since reset().
+  int64_t tokens() const { return fed; }
+  /// Tokens the outputs lag behind the input: loihi2's pipeline depth,
+  /// 0 for the float targets.
+  virtual int64_t latency() const { return 0; }
+  /// The target's counters since reset(), named as in its JSON report
+  /// (loihi2: steps, synops, spikes, messages, overflows, energy and latency
+  /// per token); empty for the float targets.
+  virtual llvm::json::Object counters() const { return {}; }
+
+protected:
+  virtual std::vector<float> doFeed(const float *token) = 0;
+  virtual std::vector<float> doFinish() = 0;
+  virtual void doReset() = 0;
+
+private:
+  int64_t fed = 0;
+  bool finished = false;
+};
+
 /// A model compiled for a target and ready to run. Errors while running
 /// (unwritable trace, bad data) are exceptions with a message.
 class Executable {
@@ -77,6 +112,11 @@ public:
   /// Runs every sample of `data` (channels already checked).
   virtual RunResult run(const rt::Dataset &data,
                         const RunOptions &options) const = 0;
+  /// A streaming session (which must not outlive this executable). The
+  /// default reruns the whole sequence so far through run() at every token
+  /// (the conv target: a long convolution has no state to carry); the
+  /// reference and loihi2 carry their state from token to token.
+  virtual std::unique_ptr<StreamSession> stream() const;
 };
 
 /// One target's settings, parsed and checked (Target::parseOptions); each

@@ -14,6 +14,7 @@
 
 #include <complex>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace ssm::rt {
@@ -32,9 +33,39 @@ using LayerObserver =
 /// neurons it lowers to.
 using StateObserver = std::function<void(size_t layer, double largestAbs)>;
 
+/// One sequence through the reference, fed tokens as they come (streaming)
+/// or all at once: its layers' recurrent states between feeds. The outputs
+/// do not depend on how the tokens are split into feeds (every value is
+/// computed by the same operations in the same order).
+class ReferenceStream {
+public:
+  /// Streams output `outputIndex` of `model` (which must outlive it).
+  explicit ReferenceStream(const Model &model, size_t outputIndex = 0);
+  ~ReferenceStream();
+  ReferenceStream(ReferenceStream &&) noexcept;
+  ReferenceStream &operator=(ReferenceStream &&) noexcept;
+
+  /// Runs the next `tokens` tokens, `input` [tokens, H_in] row-major, and
+  /// returns their outputs [tokens, O] row-major. The observers are called
+  /// as runReference documents. Throws std::out_of_range for a token id
+  /// outside an embedding's vocabulary.
+  std::vector<double> feed(const double *input, int64_t tokens,
+                           const LayerObserver &observer = nullptr,
+                           const StateObserver &stateObserver = nullptr);
+  /// Starts a new sequence (zero states).
+  void reset();
+  /// Tokens fed since the last reset.
+  int64_t position() const;
+
+private:
+  struct State;
+  std::unique_ptr<State> state;
+};
+
 /// Output of output `index` for every token of one sequence, [L, O]
-/// row-major. `input` is [L, H_in] row-major. Throws std::invalid_argument
-/// when the input size is not a multiple of the input channels.
+/// row-major (a ReferenceStream fed the whole sequence). `input` is
+/// [L, H_in] row-major. Throws std::invalid_argument when the input size is
+/// not a multiple of the input channels.
 std::vector<double> runReference(const Model &model,
                                  const std::vector<double> &input,
                                  size_t outputIndex = 0,
