@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ssm/Driver/Evaluate.h"
 #include "ssm/Driver/LanguageModel.h"
 #include "ssm/Driver/ModelFlags.h"
 #include "ssm/Driver/OpenModel.h"
@@ -88,8 +89,6 @@ cl::opt<std::string> tokenOutputsPath(
     cl::desc("Write every token's outputs, [samples, tokens, classes] "
              "float32 (at most 2 GiB: use --limit)"),
     cl::value_desc("file.npy"), cl::cat(category));
-/// The most bytes --token-outputs writes: they are held in memory.
-constexpr int64_t kMaxTokenOutputBytes = int64_t(1) << 31;
 cl::opt<bool> quiet("quiet", cl::desc("No progress bar"), cl::cat(category));
 cl::opt<int64_t> generate(
     "generate",
@@ -135,18 +134,6 @@ private:
   bool enabled;
   std::chrono::steady_clock::time_point start, last;
 };
-
-/// The class of each row of row-major [samples, classes] outputs.
-std::vector<int64_t> predict(const std::vector<float> &outputs,
-                             int64_t classes) {
-  const int64_t samples = outputs.size() / classes;
-  std::vector<int64_t> predictions(samples);
-  for (int64_t i = 0; i < samples; ++i) {
-    const float *row = outputs.data() + i * classes;
-    predictions[i] = std::max_element(row, row + classes) - row;
-  }
-  return predictions;
-}
 
 int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "ssmc-run") << message << "\n";
@@ -228,31 +215,10 @@ int main(int argc, char **argv) {
     rt::Dataset data = rt::loadDataset(
         dataSpec, limit.getNumOccurrences() ? std::optional<int64_t>(limit)
                                             : std::nullopt);
-    // A language model (a token input) is scored on its next-word
-    // predictions, every token's outputs (docs/ssmc-run.md).
+    if (std::string problem = driver::dataProblem(*executable, data, dataSpec);
+        !problem.empty())
+      return fail(problem);
     const int64_t vocabulary = executable->inputVocabulary();
-    if (vocabulary) {
-      std::string problem = driver::checkLanguageModelData(
-          data, vocabulary, executable->outputChannels(), modelName);
-      if (!problem.empty())
-        return fail(problem);
-    } else if (data.isTokens()) {
-      return fail("data set '" + dataSpec + "' is a corpus of words, but "
-                  "model '" + modelName + "' has no token input ('input "
-                  "NAME : tokens(V)')");
-    }
-    if (data.channels != executable->inputChannels())
-      return fail("model '" + modelName + "' takes " +
-                  llvm::Twine(executable->inputChannels()) +
-                  " input channels per token, but data set '" + dataSpec +
-                  "' has " + llvm::Twine(data.channels));
-    const int64_t classes = executable->outputChannels();
-    for (size_t i = 0; i < data.labels.size(); ++i)
-      if (data.labels[i] >= classes)
-        return fail("data set '" + dataSpec + "': label " +
-                    llvm::Twine(data.labels[i]) + " of sample " +
-                    llvm::Twine(i) + " is not a class of model '" + modelName +
-                    "', which has " + llvm::Twine(classes) + " outputs");
 
     if (generate) {
       if (!vocabulary || !data.isTokens())
@@ -282,36 +248,13 @@ int main(int argc, char **argv) {
     driver::RunOptions run;
     run.threads = numThreads;
     run.progress = [&](int64_t done) { progress.update(done); };
-    std::optional<driver::NextWordScore> nextWord;
-    if (vocabulary)
-      nextWord.emplace(data, executable->outputChannels());
-    std::vector<float> tokenOutputs;
-    const int64_t perSample = data.length * executable->outputChannels();
-    if (!tokenOutputsPath.empty()) {
-      if (data.samples * perSample * 4 > kMaxTokenOutputBytes)
-        return fail("--token-outputs: " + llvm::Twine(data.samples) +
-                    " samples x " + llvm::Twine(data.length) + " tokens x " +
-                    llvm::Twine(executable->outputChannels()) +
-                    " outputs exceed 2 GiB; use --limit");
-      tokenOutputs.resize(data.samples * perSample);
-    }
-    if (nextWord || !tokenOutputs.empty())
-      run.perToken = [&](int64_t sample, int64_t tokens, const float *y) {
-        if (nextWord)
-          nextWord->add(sample, tokens, y);
-        if (!tokenOutputs.empty())
-          std::copy(y, y + tokens * executable->outputChannels(),
-                    tokenOutputs.begin() + sample * perSample);
-      };
-    driver::RunResult results = executable->run(data, run);
-    const std::vector<int64_t> predictions =
-        predict(results.outputs, results.classes);
-
+    // (evaluate() refuses more than 2 GiB of token outputs, before the run.)
+    const driver::Evaluation evaluation = driver::evaluate(
+        *executable, data, run, /*keepTokenOutputs=*/!tokenOutputsPath.empty());
+    const driver::RunResult &results = evaluation.run;
+    const std::optional<driver::NextWordScore> &nextWord = evaluation.nextWord;
     const int64_t tokens = data.samples * data.length;
     const double tokensPerSecond = tokens / std::max(results.seconds, 1e-9);
-    int64_t correct = 0;
-    for (size_t i = 0; i < data.labels.size(); ++i)
-      correct += predictions[i] == data.labels[i];
 
     std::string table = fmt::format(
         "ssmc-run: model '{}' ({}) on target '{}', {} thread{}\n", modelName,
@@ -334,11 +277,12 @@ int main(int argc, char **argv) {
       row("host softmax", fmt::format("{:.3f} s (host CPU, in the wall time)",
                                       nextWord->softmaxSeconds()));
     } else {
-      row("accuracy", data.labels.empty()
-                          ? std::string("n/a (no labels)")
-                          : fmt::format("{:.4f}  ({} / {})",
-                                        double(correct) / data.samples,
-                                        correct, data.samples));
+      row("accuracy",
+          evaluation.accuracy
+              ? fmt::format("{:.4f}  ({} / {})", *evaluation.accuracy,
+                            evaluation.correct,
+                            data.samples)
+              : std::string("n/a (no labels)"));
     }
     row("wall time", fmt::format("{:.3f} s", results.seconds));
     row("tokens/s", fmt::format("{:.0f} (this machine)", tokensPerSecond));
@@ -352,7 +296,7 @@ int main(int argc, char **argv) {
     if (!tokenOutputsPath.empty())
       rt::writeNpy(tokenOutputsPath,
                    {data.samples, data.length, results.classes},
-                   tokenOutputs.data());
+                   evaluation.tokenOutputs.data());
     if (!reportPath.empty()) {
       llvm::json::Object report{
           {"ssmc_version", driver::version()},
@@ -368,19 +312,8 @@ int main(int argc, char **argv) {
           {"compile_seconds", compileSeconds},
           {"wall_seconds", results.seconds},
           {"tokens_per_second", tokensPerSecond},
-          {"accuracy", data.labels.empty()
-                           ? llvm::json::Value(nullptr)
-                           : llvm::json::Value(double(correct) / data.samples)},
-          {"predictions", llvm::json::Array(predictions)},
       };
-      if (nextWord) {
-        report["perplexity"] = nextWord->perplexity();
-        report["bits_per_word"] = nextWord->bitsPerWord();
-        report["next_word_accuracy"] = nextWord->accuracy();
-        report["next_word_predictions"] = nextWord->predictions();
-        report["host_softmax_seconds"] = nextWord->softmaxSeconds();
-      }
-      for (auto &entry : results.report)
+      for (auto &entry : driver::scoreReport(evaluation))
         report[entry.first] = std::move(entry.second);
       std::error_code ec;
       llvm::raw_fd_ostream file(reportPath, ec, llvm::sys::fs::OF_Text);
