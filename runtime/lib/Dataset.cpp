@@ -12,14 +12,66 @@
 
 using namespace ssm::rt;
 
+/// The largest class index a label may be.
+static constexpr int64_t kMaxLabel = INT32_MAX;
+
+Dataset ssm::rt::makeDataset(const std::string &spec,
+                             const std::string &inputName,
+                             const std::vector<int64_t> &shape,
+                             const std::vector<double> &inputs,
+                             const std::string &labelName,
+                             const std::vector<double> *labels) {
+  Dataset data;
+  data.spec = spec;
+  if (shape.size() != 2 && shape.size() != 3)
+    throw DataError(fmt::format("data set '{}': {} has {} dimensions; expected "
+                                "[samples, tokens] or [samples, tokens, "
+                                "channels]",
+                                spec, inputName, shape.size()));
+  data.samples = shape[0];
+  data.length = shape[1];
+  data.channels = shape.size() == 3 ? shape[2] : 1;
+  if (data.samples <= 0 || data.length <= 0 || data.channels <= 0)
+    throw DataError(fmt::format("data set '{}': {} is empty (shape [{}, {}, "
+                                "{}])",
+                                spec, inputName, data.samples, data.length,
+                                data.channels));
+  if (static_cast<int64_t>(inputs.size()) !=
+      data.samples * data.length * data.channels)
+    throw DataError(fmt::format("data set '{}': {} holds {} values, not the "
+                                "{} of its shape [{}, {}, {}]",
+                                spec, inputName, inputs.size(),
+                                data.samples * data.length * data.channels,
+                                data.samples, data.length, data.channels));
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!std::isfinite(inputs[i]))
+      throw DataError(fmt::format("data set '{}': {} holds a non-finite value "
+                                  "at flat index {}",
+                                  spec, inputName, i));
+  data.inputs.assign(inputs.begin(), inputs.end());
+  if (labels) {
+    if (static_cast<int64_t>(labels->size()) != data.samples)
+      throw DataError(fmt::format("data set '{}': {} has {} labels for {} "
+                                  "samples",
+                                  spec, labelName, labels->size(),
+                                  data.samples));
+    for (size_t i = 0; i < labels->size(); ++i) {
+      // Class indices; checked against the model's classes by the caller.
+      const double v = (*labels)[i];
+      if (!(v >= 0 && v <= kMaxLabel) || v != std::floor(v))
+        throw DataError(fmt::format("data set '{}': {}: label {} of sample {} "
+                                    "is not a class index (0..{})",
+                                    spec, labelName, v, i, kMaxLabel));
+      data.labels.push_back(static_cast<int64_t>(v));
+    }
+  }
+  return data;
+}
+
 namespace {
-/// The largest class index a label file may hold.
-constexpr int64_t kMaxLabel = INT32_MAX;
 
 Dataset loadFiles(const std::string &spec, const std::string &files,
                   std::optional<int64_t> limit) {
-  Dataset data;
-  data.spec = spec;
   const size_t comma = files.find(',');
   const std::string inputPath = files.substr(0, comma);
   if (inputPath.empty())
@@ -27,49 +79,19 @@ Dataset loadFiles(const std::string &spec, const std::string &files,
                                 "file:INPUTS.npy[,LABELS.npy]",
                                 spec));
   NpyArray inputs = readNpy(inputPath);
-  if (inputs.shape.size() != 2 && inputs.shape.size() != 3)
-    throw DataError(fmt::format("data set '{}': {} has {} dimensions; expected "
-                                "[samples, tokens] or [samples, tokens, "
-                                "channels]",
-                                spec, inputPath, inputs.shape.size()));
-  data.samples = inputs.shape[0];
-  data.length = inputs.shape[1];
-  data.channels = inputs.shape.size() == 3 ? inputs.shape[2] : 1;
-  if (data.samples == 0 || data.length == 0 || data.channels == 0)
-    throw DataError(fmt::format("data set '{}': {} is empty (shape [{}, {}, "
-                                "{}])",
-                                spec, inputPath, data.samples, data.length,
-                                data.channels));
-  std::vector<double> values = inputs.toDouble();
-  for (size_t i = 0; i < values.size(); ++i)
-    if (!std::isfinite(values[i]))
-      throw DataError(fmt::format("data set '{}': {} holds a non-finite value "
-                                  "at flat index {}",
-                                  spec, inputPath, i));
-  data.inputs.assign(values.begin(), values.end());
-
+  std::optional<std::vector<double>> labelValues;
+  std::string labelPath;
   if (comma != std::string::npos) {
-    const std::string labelPath = files.substr(comma + 1);
+    labelPath = files.substr(comma + 1);
     NpyArray labels = readNpy(labelPath);
     if (labels.dtype[0] == 'f' || labels.shape.size() != 1)
       throw DataError(fmt::format("data set '{}': {} must be a 1-D integer "
                                   "array of labels",
                                   spec, labelPath));
-    if (labels.shape[0] != data.samples)
-      throw DataError(fmt::format("data set '{}': {} has {} labels for {} "
-                                  "samples",
-                                  spec, labelPath, labels.shape[0],
-                                  data.samples));
-    const std::vector<double> values = labels.toDouble();
-    for (size_t i = 0; i < values.size(); ++i) {
-      // Class indices; checked against the model's classes by the caller.
-      if (values[i] < 0 || values[i] > kMaxLabel)
-        throw DataError(fmt::format("data set '{}': {}: label {} of sample {} "
-                                    "is not a class index (0..{})",
-                                    spec, labelPath, values[i], i, kMaxLabel));
-      data.labels.push_back(static_cast<int64_t>(values[i]));
-    }
+    labelValues = labels.toDouble();
   }
+  Dataset data = makeDataset(spec, inputPath, inputs.shape, inputs.toDouble(),
+                             labelPath, labelValues ? &*labelValues : nullptr);
   if (limit && *limit < data.samples) {
     data.samples = *limit;
     data.inputs.resize(data.samples * data.length * data.channels);

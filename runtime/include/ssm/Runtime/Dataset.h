@@ -57,6 +57,19 @@ constexpr int64_t kCorpusStreams = 50;
 /// (tools/train/ssmc_data.py).
 std::vector<int64_t> pmnistPermutation(int64_t n = 784, uint64_t seed = 0);
 
+/// A data set from values in memory: `inputs` (row-major, of `shape`
+/// [samples, tokens] or [samples, tokens, channels]) named `inputName` in
+/// errors, and, when given, one label per sample named `labelName`. Throws
+/// DataError naming the spec and the array for a wrong rank, an empty or
+/// mis-sized array, a non-finite value (with its flat index), or a label
+/// that is not a class index. The file: spec reads its .npy files into
+/// this; the Python module its NumPy arrays.
+Dataset makeDataset(const std::string &spec, const std::string &inputName,
+                    const std::vector<int64_t> &shape,
+                    const std::vector<double> &inputs,
+                    const std::string &labelName = "",
+                    const std::vector<double> *labels = nullptr);
+
 /// Loads `spec`, keeping the first `limit` samples when given. Throws
 /// DataError naming the spec, the file and what is wrong; an unknown spec
 /// kind lists the known ones.
