@@ -1,0 +1,345 @@
+//===- module.cpp - ssmc._ssmc, the Python module's C++ half --------------===//
+//
+// pybind11 bindings over the driver (docs/python.md): compile or load a
+// model for a target (openModel), run NumPy arrays through it and score
+// them (evaluate), stream tokens (Executable::stream), save the compiled
+// network, read ssmc's data sets. The Python half (ssmc/__init__.py) gives
+// these their keyword arguments, result types and docstrings. Work that
+// takes time runs without the GIL.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Driver/Evaluate.h"
+#include "ssm/Driver/ModelFlags.h"
+#include "ssm/Driver/OpenModel.h"
+#include "ssm/Driver/Target.h"
+#include "ssm/Driver/Version.h"
+#include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/Npy.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+namespace py = pybind11;
+using namespace ssm;
+
+namespace {
+
+/// A model that did not compile: the diagnostics, file:line:col first.
+struct CompileFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// A model opened for a target, with the MLIR context its module lives in.
+struct Network {
+  std::unique_ptr<mlir::MLIRContext> context;
+  driver::OpenedModel opened;
+  /// Warnings printed while compiling.
+  std::string diagnostics;
+
+  const driver::Executable &executable() const {
+    return *opened.executable;
+  }
+};
+
+int threadsOrAll(int threads) {
+  if (threads < 0)
+    throw std::invalid_argument("threads must be at least 1 (0: all cores), "
+                                "got " + std::to_string(threads));
+  return threads ? threads
+                 : static_cast<int>(
+                       std::max(1u, std::thread::hardware_concurrency()));
+}
+
+std::unique_ptr<Network>
+compile(const std::string &source, bool isText, const std::string &name,
+        const std::optional<std::string> &targetName,
+        const std::vector<std::pair<std::string, std::string>> &settings,
+        int threads, bool initMissing, bool strictWeights) {
+  const driver::Target *target = nullptr;
+  if (targetName) {
+    target = driver::findTarget(*targetName);
+    if (!target)
+      throw std::invalid_argument("target '" + *targetName +
+                                  "' is not a target; ssmc has " +
+                                  driver::targetNames());
+  }
+  threads = threadsOrAll(threads);
+  std::vector<driver::Setting> given;
+  for (const auto &[key, value] : settings) {
+    std::string option = key;
+    std::replace(option.begin(), option.end(), '_', '-');
+    given.push_back({option, value});
+  }
+  auto network = std::make_unique<Network>();
+  py::gil_scoped_release release;
+  network->context = std::make_unique<mlir::MLIRContext>();
+  // Locations, not the failing operation in generic form (as the tools).
+  network->context->printOpOnDiagnostic(false);
+  llvm::raw_string_ostream errors(network->diagnostics);
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, network->context.get(),
+                                           errors);
+  // Without a target named, the source must be a compiled file, whose
+  // target parses the options.
+  if (!target && !isText)
+    for (const driver::Target *t : driver::targets())
+      if (t->isCompiledFile(source))
+        target = t;
+  if (!target)
+    throw std::invalid_argument(
+        "'" + (isText ? name : source) +
+        "' is a model, not a compiled network file: name the target to "
+        "compile it for (" + driver::targetNames() + ")");
+  llvm::Expected<std::unique_ptr<driver::TargetOptions>> options =
+      target->parseOptions(given, driver::Spelling::Keyword);
+  if (!options)
+    throw std::invalid_argument(llvm::toString(options.takeError()));
+  dsl::LoadOptions load;
+  load.initMissing = initMissing;
+  load.strictWeights = strictWeights;
+  mlir::FailureOr<driver::OpenedModel> opened = driver::openModel(
+      {isText ? name : source,
+       isText ? std::optional<std::string>(source) : std::nullopt},
+      target, **options,
+      target->compileOptionIn(given, driver::Spelling::Keyword), load,
+      threads, *network->context, "ssmc", errors);
+  if (failed(opened))
+    throw CompileFailure(network->diagnostics);
+  network->opened = std::move(*opened);
+  return network;
+}
+
+/// [samples, tokens(, channels)] float32 inputs and optional labels as a
+/// data set ("the array" in errors).
+rt::Dataset toDataset(const py::array_t<float, py::array::c_style |
+                                                   py::array::forcecast> &x,
+                      const std::optional<py::array_t<
+                          int64_t, py::array::c_style | py::array::forcecast>>
+                          &labels) {
+  std::vector<int64_t> shape(x.shape(), x.shape() + x.ndim());
+  std::vector<double> values(x.data(), x.data() + x.size());
+  std::optional<std::vector<double>> labelValues;
+  if (labels) {
+    if (labels->ndim() != 1)
+      throw rt::DataError("labels must be a 1-D array of class indices, got " +
+                          std::to_string(labels->ndim()) + " dimensions");
+    labelValues.emplace(labels->data(), labels->data() + labels->size());
+  }
+  return rt::makeDataset("array", "inputs", shape, values, "labels",
+                         labelValues ? &*labelValues : nullptr);
+}
+
+py::array_t<float> toArray(const std::vector<float> &values,
+                           std::vector<py::ssize_t> shape) {
+  py::array_t<float> a(shape);
+  std::copy(values.begin(), values.end(), a.mutable_data());
+  return a;
+}
+
+std::string toJSON(llvm::json::Object object) {
+  return llvm::formatv("{0}", llvm::json::Value(std::move(object))).str();
+}
+
+/// Runs the array and returns (outputs, token outputs or None, report JSON).
+py::tuple run(const Network &network,
+              const py::array_t<float, py::array::c_style |
+                                           py::array::forcecast> &x,
+              const std::optional<py::array_t<
+                  int64_t, py::array::c_style | py::array::forcecast>> &labels,
+              bool tokenOutputs, int threads) {
+  const driver::Executable &executable = network.executable();
+  const rt::Dataset data = toDataset(x, labels);
+  if (std::string problem = driver::dataProblem(executable, data, "array");
+      !problem.empty())
+    throw rt::DataError(problem);
+  driver::RunOptions options;
+  options.threads = threadsOrAll(threads);
+  std::optional<driver::Evaluation> evaluation;
+  {
+    py::gil_scoped_release release;
+    evaluation.emplace(driver::evaluate(executable, data, options, tokenOutputs));
+  }
+  const int64_t classes = evaluation->run.classes;
+  llvm::json::Object report = driver::scoreReport(*evaluation);
+  report["target"] = network.opened.target->name();
+  report["model"] = executable.modelName();
+  report["samples"] = data.samples;
+  report["tokens"] = data.samples * data.length;
+  report["threads"] = options.threads;
+  report["wall_seconds"] = evaluation->run.seconds;
+  report["ssmc_version"] = driver::version();
+  report["ssmc_commit"] = driver::commit();
+  py::object perToken = py::none();
+  if (tokenOutputs)
+    perToken = toArray(evaluation->tokenOutputs,
+                       {data.samples, data.length, classes});
+  return py::make_tuple(toArray(evaluation->run.outputs, {data.samples, classes}),
+                        perToken, toJSON(std::move(report)));
+}
+
+/// A streaming session and the network it reads (kept alive by Python).
+struct Stream {
+  std::unique_ptr<driver::StreamSession> session;
+  int64_t channels, classes;
+
+  py::array_t<float>
+  feed(const py::array_t<float, py::array::c_style | py::array::forcecast>
+           &token) {
+    if (token.size() != channels)
+      throw rt::DataError("a token has " + std::to_string(channels) +
+                          " input channels for this model, got " +
+                          std::to_string(token.size()) + " values");
+    for (py::ssize_t i = 0; i < token.size(); ++i)
+      if (!std::isfinite(token.data()[i]))
+        throw rt::DataError("the token holds a non-finite value at index " +
+                            std::to_string(i));
+    std::vector<float> y;
+    {
+      py::gil_scoped_release release;
+      y = session->feed(token.data());
+    }
+    return toArray(y, {classes});
+  }
+};
+
+} // namespace
+
+PYBIND11_MODULE(_ssmc, m) {
+  m.doc() = "ssmc's C++ half; use the ssmc package (docs/python.md).";
+  // Both ValueErrors; each translator catches its own type only.
+  py::register_exception<CompileFailure>(m, "CompileError", PyExc_ValueError);
+  py::register_exception<rt::DataError>(m, "DataError", PyExc_ValueError);
+  m.def("version", [] { return driver::version(); });
+  m.def("commit", [] { return driver::commit(); });
+  m.def("targets", [] {
+    std::vector<std::tuple<std::string, std::string, std::vector<std::string>>>
+        all;
+    for (const driver::Target *t : driver::targets()) {
+      std::vector<std::string> options;
+      for (const llvm::cl::opt<std::string> *flag : t->flags())
+        options.push_back(driver::spell(flag->ArgStr, driver::Spelling::Keyword));
+      all.emplace_back(t->name().str(), t->summary().str(), options);
+    }
+    return all;
+  });
+  m.def("compile", &compile, py::arg("source"), py::arg("is_text"),
+        py::arg("name"), py::arg("target"), py::arg("options"),
+        py::arg("threads"), py::arg("init_missing"),
+        py::arg("strict_weights"));
+  m.def(
+      "load_data",
+      [](const std::string &spec, std::optional<int64_t> limit) {
+        rt::Dataset data;
+        {
+          py::gil_scoped_release release;
+          data = rt::loadDataset(spec, limit);
+        }
+        py::array_t<float> x = toArray(
+            data.inputs, {data.samples, data.length, data.channels});
+        py::object labels = py::none();
+        if (!data.labels.empty()) {
+          py::array_t<int64_t> l(data.labels.size());
+          std::copy(data.labels.begin(), data.labels.end(), l.mutable_data());
+          labels = l;
+        }
+        return py::make_tuple(x, labels, data.vocabulary);
+      },
+      py::arg("spec"), py::arg("limit"));
+
+  py::class_<Network>(m, "Network")
+      .def_property_readonly(
+          "name", [](const Network &n) { return n.executable().modelName(); })
+      .def_property_readonly(
+          "target",
+          [](const Network &n) { return n.opened.target->name().str(); })
+      .def_property_readonly(
+          "input_channels",
+          [](const Network &n) { return n.executable().inputChannels(); })
+      .def_property_readonly(
+          "output_channels",
+          [](const Network &n) { return n.executable().outputChannels(); })
+      .def_property_readonly(
+          "vocabulary",
+          [](const Network &n) { return n.executable().inputVocabulary(); })
+      .def_property_readonly(
+          "parameters", [](const Network &n) { return n.opened.parameters; })
+      .def_property_readonly(
+          "compile_seconds",
+          [](const Network &n) { return n.opened.compileSeconds; })
+      .def_readonly("diagnostics", &Network::diagnostics)
+      .def("run", &run, py::arg("x"), py::arg("labels"),
+           py::arg("token_outputs"), py::arg("threads"))
+      .def(
+          "stream",
+          [](const Network &n) {
+            return Stream{n.executable().stream(), n.executable().inputChannels(),
+                          n.executable().outputChannels()};
+          },
+          py::keep_alive<0, 1>())
+      .def("save", [](Network &n, const std::string &path) {
+        const driver::Target &target = *n.opened.target;
+        if (!n.opened.module)
+          throw std::invalid_argument(
+              "this network was loaded from a compiled file; copy that file");
+        std::string errors;
+        {
+          llvm::raw_string_ostream os(errors);
+          llvm::SourceMgr sourceMgr;
+          mlir::SourceMgrDiagnosticHandler handler(sourceMgr,
+                                                   n.context.get(), os);
+          if (target.isCompiledFilePath(path)) {
+            if (failed(target.saveFile(*n.opened.module, path)))
+              throw std::runtime_error(errors);
+            return;
+          }
+        }
+        if (!llvm::StringRef(path).ends_with(".mlir"))
+          throw std::invalid_argument(
+              "save writes a compiled network as MLIR (.mlir)" +
+              std::string(target.name() == "loihi2"
+                              ? " or as loihi2's network file (.h5)"
+                              : "") +
+              ", not '" + path + "'");
+        std::error_code ec;
+        llvm::raw_fd_ostream file(path, ec);
+        if (ec)
+          throw std::runtime_error("cannot write '" + path +
+                                   "': " + ec.message());
+        n.opened.module->print(file);
+        file.close();
+        if (file.has_error())
+          throw std::runtime_error("cannot write '" + path +
+                                   "': " + file.error().message());
+      });
+
+  py::class_<Stream>(m, "Stream")
+      .def("feed", &Stream::feed, py::arg("token"))
+      .def("finish",
+           [](Stream &s) {
+             std::vector<float> y;
+             {
+               py::gil_scoped_release release;
+               y = s.session->finish();
+             }
+             return toArray(y, {s.classes});
+           })
+      .def("reset", [](Stream &s) { s.session->reset(); })
+      .def_property_readonly("tokens",
+                             [](const Stream &s) { return s.session->tokens(); })
+      .def_property_readonly(
+          "latency", [](const Stream &s) { return s.session->latency(); })
+      .def("counters",
+           [](const Stream &s) { return toJSON(s.session->counters()); });
+}
