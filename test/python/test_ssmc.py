@@ -1,0 +1,179 @@
+"""The Python module (tools/python): compile, run and stream on every
+target, errors as exceptions with locations, saving and loading."""
+import warnings
+
+import numpy as np
+import pytest
+
+import ssmc
+
+TARGETS = ["reference", "conv", "loihi2"]
+
+
+def test_version_and_targets():
+    assert ssmc.__version__.count(".") == 2
+    assert set(ssmc.targets()) == set(TARGETS)
+    assert "sigma_delta" in ssmc.targets()["loihi2"][1]
+    assert ssmc.targets()["reference"][1] == []
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_compile_run_and_stream_agree(target, tiny_source, data_dir):
+    net = ssmc.compile(tiny_source, target=target, init_missing=True)
+    assert (net.name, net.target) == ("tiny", target)
+    assert (net.input_channels, net.output_channels, net.vocabulary) == (1, 3, 0)
+    data = ssmc.load_data(f"file:{data_dir / 'x.npy'},{data_dir / 'y.npy'}")
+    assert data.inputs.shape == (6, 40, 1) and data.inputs.dtype == np.float32
+    result = net.run(data.inputs, data.labels, token_outputs=True)
+    assert result.outputs.shape == (6, 3) and result.outputs.dtype == np.float32
+    assert result.token_outputs.shape == (6, 40, 3)
+    # The last token's outputs are the run's outputs, except on loihi2,
+    # whose readout's final value comes after the pipeline drains.
+    if target != "loihi2":
+        np.testing.assert_array_equal(result.token_outputs[:, -1],
+                                      result.outputs)
+    assert 0 <= result.accuracy <= 1
+    assert result.report["target"] == target
+    assert result.report["predictions"] == list(result.outputs.argmax(1))
+    # Streamed token by token: the same outputs, bit for bit.
+    session = net.session()
+    for i in range(2):
+        session.reset()
+        for token in data.inputs[i]:
+            assert session.feed(token).shape == (3,)
+        assert session.tokens == 40
+        np.testing.assert_array_equal(session.finish(), result.outputs[i])
+    with pytest.raises(RuntimeError, match="reset"):
+        session.feed(0.5)
+    assert bool(session.counters) == (target == "loihi2")
+    assert session.latency >= 0
+    # Results do not depend on the thread count.
+    np.testing.assert_array_equal(net.run(data.inputs, threads=1).outputs,
+                                  net.run(data.inputs, threads=2).outputs)
+
+
+def test_loihi2_report_and_counters(tiny_source, data_dir):
+    net = ssmc.compile(tiny_source, target="loihi2", init_missing=True,
+                       sigma_delta=0.05, calibration_samples=4)
+    x = np.load(data_dir / "x.npy")
+    report = net.run(x).report
+    for key in ("synops", "energy_per_token_uJ", "latency_per_token_us",
+                "cores", "ssmc_version"):
+        assert key in report
+    session = net.session()
+    for token in x[0]:
+        session.feed(token)
+    session.finish()
+    counters = session.counters
+    assert counters["steps"] == 40 + session.latency
+    assert counters["synops"] > 0 and counters["energy_per_token_uJ"] > 0
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_language_model(target, tiny_lm_source, data_dir):
+    net = ssmc.compile(tiny_lm_source, target=target, init_missing=True)
+    assert net.vocabulary == 20 and net.output_channels == 20
+    ids = np.load(data_dir / "ids.npy")
+    result = net.run(ids, token_outputs=True)
+    assert result.token_outputs.shape == (4, 30, 20)
+    # An untrained model of 20 words: perplexity near 20.
+    assert 5 < result.perplexity < 80
+    assert result.report["next_word_predictions"] == 4 * 29
+    session = net.session()
+    y = session.feed(3)
+    assert y.shape == (20,)
+    with pytest.raises(ssmc.DataError, match="id 20"):
+        net.run(np.full((1, 5), 20.0))
+
+
+def test_model_errors_carry_locations():
+    with pytest.raises(ssmc.CompileError) as error:
+        ssmc.compile("model m {\n  input u : 1\n  y = dense(u, 2, foo=3)\n"
+                     "  output y\n}\n", target="reference")
+    assert "<string>:3:19: error: unknown parameter 'foo'" in str(error.value)
+    assert isinstance(error.value, ValueError)
+    with pytest.raises(ssmc.CompileError, match="model file '.*model.ssm' "
+                                                "not found"):
+        ssmc.compile("/no/such/dir/model.ssm", target="conv")
+    with pytest.raises(ssmc.CompileError, match=r"m\.mlir:2:3: error"):
+        ssmc.compile("module {\n  ssm.bogus\n}\n", target="conv",
+                     name="m.mlir")
+
+
+def test_option_and_target_errors(tiny_source):
+    with pytest.raises(ValueError, match="'tpu' is not a target"):
+        ssmc.compile(tiny_source, target="tpu")
+    with pytest.raises(ValueError, match="sigma_delta must be a fraction"):
+        ssmc.compile(tiny_source, target="loihi2", sigma_delta=1.5)
+    with pytest.raises(ValueError, match="batch is not an option of target "
+                                         "loihi2; its options: hw"):
+        ssmc.compile(tiny_source, target="loihi2", batch=4)
+    with pytest.raises(ValueError, match="device must be cpu or cuda"):
+        ssmc.compile(tiny_source, target="conv", device="gpu")
+    with pytest.raises(ValueError, match="name the target"):
+        ssmc.compile(tiny_source)
+    with pytest.raises(TypeError, match="option batch"):
+        ssmc.compile(tiny_source, target="conv", batch=True)
+
+
+def test_data_errors(tiny_source, data_dir):
+    net = ssmc.compile(tiny_source, target="reference", init_missing=True)
+    with pytest.raises(ssmc.DataError, match="takes 1 input channels.*has 3"):
+        net.run(np.zeros((2, 5, 3)))
+    bad = np.zeros((2, 5, 1))
+    bad[1, 2, 0] = np.nan
+    with pytest.raises(ssmc.DataError, match="non-finite value at flat "
+                                             "index 7"):
+        net.run(bad)
+    with pytest.raises(ssmc.DataError, match="label 3 of sample 1 is not a "
+                                             "class"):
+        net.run(np.zeros((2, 5, 1)), labels=[0, 3])
+    with pytest.raises(ssmc.DataError, match="2 labels for 3 samples"):
+        net.run(np.zeros((3, 5, 1)), labels=[0, 1])
+    with pytest.raises(ssmc.DataError, match="integer class indices"):
+        net.run(np.zeros((2, 5, 1)), labels=[0.5, 1.0])
+    with pytest.raises(ssmc.DataError, match="empty"):
+        net.run(np.zeros((0, 5, 1)))
+    with pytest.raises(ssmc.DataError, match="dimensions"):
+        net.run(np.zeros(5))
+    with pytest.raises(ssmc.DataError, match="1 input channels for this "
+                                             "model, got 2"):
+        net.session().feed([0.1, 0.2])
+    with pytest.raises(ssmc.DataError, match="no/such.npy"):
+        ssmc.load_data("file:/no/such.npy")
+    with pytest.raises(ssmc.DataError, match="unknown data spec"):
+        ssmc.load_data("imagenet:train")
+
+
+def test_save_and_load(tiny_source, data_dir, tmp_path):
+    x = np.load(data_dir / "x.npy")
+    net = ssmc.compile(tiny_source, target="loihi2", init_missing=True)
+    expected = net.run(x).outputs
+    net.save(tmp_path / "net.h5")
+    loaded = ssmc.load(tmp_path / "net.h5")
+    assert (loaded.target, loaded.parameters) == ("loihi2", -1)
+    np.testing.assert_array_equal(loaded.run(x).outputs, expected)
+    net.save(tmp_path / "net.mlir")
+    again = ssmc.compile(tmp_path / "net.mlir", target="loihi2")
+    np.testing.assert_array_equal(again.run(x).outputs, expected)
+    with pytest.raises(ValueError, match="compiled network"):
+        ssmc.compile(tmp_path / "net.h5", target="conv")
+    with pytest.raises(ValueError, match="sigma_delta applies when "
+                                         "compiling"):
+        ssmc.load(tmp_path / "net.h5", sigma_delta=0.1)
+    with pytest.raises(ValueError, match=r"\.mlir\) or as loihi2's"):
+        net.save(tmp_path / "net.txt")
+    conv = ssmc.compile(tiny_source, target="conv", init_missing=True)
+    conv.save(tmp_path / "conv.mlir")
+    np.testing.assert_array_equal(
+        ssmc.compile(tmp_path / "conv.mlir", target="conv").run(x).outputs,
+        conv.run(x).outputs)
+
+
+def test_compile_warnings_become_warnings(tiny_source, tmp_path):
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(tmp_path / "w.h5", "w") as f:
+        f["unused/weight"] = np.zeros((2, 2), dtype=np.float32)
+    source = tiny_source.replace("seed 5", f'weights "{tmp_path}/w.h5"\n  seed 5')
+    with pytest.warns(ssmc.CompileWarning, match=r"<string>:\d+:\d+: warning"):
+        ssmc.compile(source, target="reference", init_missing=True)
