@@ -229,8 +229,8 @@ class Session:
         back on loihi2 (zeros before), of this token elsewhere. Raises
         DataError for a token of the wrong size or a non-finite value,
         RuntimeError after finish() until reset()."""
-        return self._stream.feed(
-            _np.asarray(token, dtype=_np.float32).reshape(-1))
+        # (The binding converts any array-like to float32 itself.)
+        return self._stream.feed(token)
 
     def finish(self):
         """Ends the sequence; returns the outputs after its last token
