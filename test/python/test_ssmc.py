@@ -177,3 +177,12 @@ def test_compile_warnings_become_warnings(tiny_source, tmp_path):
     source = tiny_source.replace("seed 5", f'weights "{tmp_path}/w.h5"\n  seed 5')
     with pytest.warns(ssmc.CompileWarning, match=r"<string>:\d+:\d+: warning"):
         ssmc.compile(source, target="reference", init_missing=True)
+
+
+def test_readme_shows_the_streaming_example():
+    """The README's Python example is examples/stream-python/stream.py, which
+    install-find-package runs against the installed package."""
+    import pathlib
+    root = pathlib.Path(__file__).resolve().parents[2]
+    example = (root / "examples" / "stream-python" / "stream.py").read_text()
+    assert "```python\n" + example + "```" in (root / "README.md").read_text()
