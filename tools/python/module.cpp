@@ -11,11 +11,13 @@
 
 #include "ssm/Driver/Evaluate.h"
 #include "ssm/Driver/ModelFlags.h"
+#include "ssm/Driver/ModelGraph.h"
 #include "ssm/Driver/OpenModel.h"
 #include "ssm/Driver/Target.h"
 #include "ssm/Driver/Version.h"
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/Npy.h"
+#include "ssm/Translation/FromSSM.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -119,6 +121,64 @@ compile(const std::string &source, bool isText, const std::string &name,
     throw CompileFailure(network->diagnostics);
   network->opened = std::move(*opened);
   return network;
+}
+
+/// The layers of a model (not compiled: its ssm IR as loaded), as a dict
+/// {"name", "layers": [{"op", "name", "inputs", "channels", "settings",
+/// "params": {name: float64 ndarray}, "tied_to"}], "outputs"}.
+py::dict describe(const std::string &source, bool isText,
+                  const std::string &name, bool initMissing,
+                  bool strictWeights) {
+  std::string diagnostics;
+  std::optional<driver::ModelGraph> graph;
+  {
+    py::gil_scoped_release release;
+    mlir::MLIRContext context;
+    context.printOpOnDiagnostic(false);
+    llvm::raw_string_ostream errors(diagnostics);
+    llvm::SourceMgr sourceMgr;
+    mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context, errors);
+    dsl::LoadOptions load;
+    load.initMissing = initMissing;
+    load.strictWeights = strictWeights;
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        isText ? dsl::loadModelText(source, name, context, load, errors)
+               : dsl::loadModelFile(source, context, load, errors);
+    if (!module)
+      throw CompileFailure(diagnostics);
+    mlir::FailureOr<ModelOp> model = getSingleModel(*module);
+    if (failed(model))
+      throw CompileFailure(diagnostics);
+    mlir::FailureOr<driver::ModelGraph> described = driver::describeModel(*model);
+    if (failed(described))
+      throw CompileFailure(diagnostics);
+    graph = std::move(*described);
+  }
+  py::list layers;
+  for (const driver::GraphLayer &l : graph->layers) {
+    py::dict layer, settings, params;
+    for (const auto &[key, value] : l.settings)
+      settings[py::str(key)] = value;
+    for (const driver::GraphParam &p : l.params) {
+      py::array_t<double> a(std::vector<py::ssize_t>(p.shape.begin(), p.shape.end()));
+      std::copy(p.values.begin(), p.values.end(), a.mutable_data());
+      params[py::str(p.name)] = a;
+    }
+    layer["op"] = l.op;
+    layer["name"] = l.name;
+    layer["inputs"] = l.inputs;
+    layer["channels"] = l.channels;
+    layer["settings"] = settings;
+    layer["params"] = params;
+    layer["tied_to"] = l.tiedTo;
+    layers.append(layer);
+  }
+  py::dict result;
+  result["name"] = graph->name;
+  result["layers"] = layers;
+  result["outputs"] = graph->outputs;
+  result["diagnostics"] = diagnostics;
+  return result;
 }
 
 /// [samples, tokens(, channels)] float32 inputs and optional labels as a
@@ -234,6 +294,8 @@ PYBIND11_MODULE(_ssmc, m) {
     }
     return all;
   });
+  m.def("describe", &describe, py::arg("source"), py::arg("is_text"),
+        py::arg("name"), py::arg("init_missing"), py::arg("strict_weights"));
   m.def("compile", &compile, py::arg("source"), py::arg("is_text"),
         py::arg("name"), py::arg("target"), py::arg("options"),
         py::arg("threads"), py::arg("init_missing"),
