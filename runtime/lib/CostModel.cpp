@@ -22,3 +22,14 @@ CostEstimate ssm::rt::neuro::estimateCost(const Hardware &hw,
       totals.timeNS > 0 ? tokens / (totals.timeNS * 1e-9) : 0;
   return cost;
 }
+
+double ssm::rt::neuro::groupEnergyPJ(const Hardware &hw,
+                                     const NeuronGroup &group,
+                                     const GroupActivity &a) {
+  const OpCosts &e = hw.energyPJ;
+  double pj = a.synops * e.synop + a.messages * e.message + a.hopsX * e.hopX +
+              a.hopsY * e.hopY;
+  if (!group.model->hostInput)
+    pj += a.active * e.neuronActive + (group.size - a.active) * e.neuronInactive;
+  return pj;
+}

@@ -48,6 +48,12 @@ public:
   /// the synops.
   int64_t deliver(int g, int64_t s);
 
+  /// What group g sent at step s (valid until the slot is reopened,
+  /// max delay + 2 steps later).
+  const Outbox &outboxOf(int g, int64_t s) const {
+    return outbox[g][s % ring];
+  }
+
   /// Table t's received sum: the sigma of the changes it received (fed by
   /// spikes: this step's spikes), one entry per row, unshifted.
   const int64_t *sum(int t) const { return acc[t].data(); }

@@ -121,7 +121,8 @@ int64_t ssm::rt::neuro::tokenId(const NeuronGroup &group, double value,
 }
 
 std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
-    const Network &net, const float *tokens, int64_t length) {
+    const Network &net, const float *tokens, int64_t length,
+    const std::function<void(int, int64_t, const double *)> &observer) {
   if (net.depth.size() != net.groups.size())
     throw std::invalid_argument("evaluateQuantizedFloat: the network was not "
                                 "validated");
@@ -182,6 +183,8 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
         if (!group.bias.empty())
           current[i] += real(group.bias[i], group.frac);
       kernels[g]->step(current.data(), t, length, value[g].data());
+      if (observer)
+        observer(g, t, value[g].data());
     }
   }
   std::vector<double> y;

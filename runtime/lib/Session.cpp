@@ -211,10 +211,13 @@ struct Session::State {
     c.overflows += u.overflows;
     c.spikes += u.sent;
     for (const Route &r : routes[g]) {
-      c.messages += u.sent;
-      c.hopsX += u.sent * r.hopsX;
-      c.hopsY += u.sent * r.hopsY;
+      act.messages += u.sent;
+      act.hopsX += u.sent * r.hopsX;
+      act.hopsY += u.sent * r.hopsY;
     }
+    c.messages += act.messages;
+    c.hopsX += act.hopsX;
+    c.hopsY += act.hopsY;
   }
 
   void sendInputs(const float *token, int64_t s) {
@@ -235,9 +238,10 @@ struct Session::State {
             static_cast<int32_t>(int64_t(1) << group.frac);
         out.count = 1;
         activity[g].spikes = 1;
+        activity[g].messages = static_cast<int64_t>(routes[g].size());
         lastCounters.spikes += 1;
         lastCounters.inputSpikes += 1;
-        lastCounters.messages += static_cast<int64_t>(routes[g].size());
+        lastCounters.messages += activity[g].messages;
         offset += 1;
         continue;
       }
@@ -258,7 +262,8 @@ struct Session::State {
       lastCounters.spikes += sent;
       lastCounters.inputSpikes += sent;
       // Host messages enter the mesh at their destination cores.
-      lastCounters.messages += sent * static_cast<int64_t>(routes[g].size());
+      activity[g].messages = sent * static_cast<int64_t>(routes[g].size());
+      lastCounters.messages += activity[g].messages;
       offset += group.size;
     }
   }
@@ -347,6 +352,40 @@ std::vector<double> Session::outputs() const {
       y.push_back(std::ldexp(static_cast<double>(v), -group.frac));
   }
   return y;
+}
+
+int64_t Session::groupToken(int g) const {
+  return state->stepIndex > 0 ? state->tokenAt(g, state->stepIndex - 1) : -1;
+}
+
+std::vector<double> Session::groupValues(int g) const {
+  const NeuronGroup &group = state->net.groups.at(g);
+  std::vector<double> values(group.size, 0.0);
+  if (group.model->encoding == Encoding::Spikes) {
+    if (state->stepIndex == 0)
+      return values;
+    const Outbox &out =
+        state->delivery.outboxOf(g, state->stepIndex - 1);
+    for (int64_t i = 0; i < group.size; ++i)
+      values[i] = std::ldexp(static_cast<double>(out.delta[i]), -group.frac);
+    return values;
+  }
+  for (int64_t i = 0; i < group.size; ++i)
+    values[i] =
+        std::ldexp(static_cast<double>(state->last[g][i]), -group.frac);
+  return values;
+}
+
+std::vector<uint8_t> Session::groupSent(int g) const {
+  const NeuronGroup &group = state->net.groups.at(g);
+  std::vector<uint8_t> sent(group.size, 0);
+  if (state->stepIndex == 0)
+    return sent;
+  const Outbox &out =
+      state->delivery.outboxOf(g, state->stepIndex - 1);
+  for (int64_t i = 0; i < group.size; ++i)
+    sent[i] = out.delta[i] != 0;
+  return sent;
 }
 
 int64_t Session::outputLatency() const {

@@ -236,6 +236,37 @@ TEST_F(EventRuntime, StreamingSessionResetsAndReportsPerStep) {
   EXPECT_EQ(session.finish(), first);
 }
 
+/// What a session says of each group after a step: energies that add up to
+/// the step's, the token each group took in (its pipeline depth behind the
+/// input), and values that are the outputs for the output group.
+TEST_F(EventRuntime, GroupsAccountForTheStep) {
+  std::vector<float> data = randomSequences(1, 17);
+  const neuro::Network &net = *network;
+  neuro::Session session(net);
+  for (int64_t t = 0; t < kLength; ++t) {
+    const neuro::Counters step = session.feed(data.data() + t);
+    double energy = net.hardware.energyPJ.barrier;
+    int64_t messages = 0;
+    for (size_t g = 0; g < net.groups.size(); ++g) {
+      const neuro::GroupActivity &a = session.lastStep()[g];
+      energy += neuro::groupEnergyPJ(net.hardware, net.groups[g], a);
+      messages += a.messages;
+      const int64_t k = t - net.depth[g];
+      EXPECT_EQ(session.groupToken(static_cast<int>(g)), k >= 0 ? k : -1);
+      const std::vector<uint8_t> sent = session.groupSent(static_cast<int>(g));
+      EXPECT_EQ(std::count(sent.begin(), sent.end(), 1), a.spikes);
+    }
+    EXPECT_NEAR(energy, step.energyPJ, 1e-9 * step.energyPJ);
+    EXPECT_EQ(messages, step.messages);
+  }
+  std::vector<double> outputs;
+  for (int g : net.outputs) {
+    std::vector<double> v = session.groupValues(g);
+    outputs.insert(outputs.end(), v.begin(), v.end());
+  }
+  EXPECT_EQ(outputs, session.outputs());
+}
+
 TEST_F(EventRuntime, CostFollowsInputActivity) {
   // The same sequence with 100%, 30% and 10% of its tokens non-zero: every
   // zero token after a zero token sends nothing from the input, so fewer

@@ -168,7 +168,18 @@ struct GroupActivity {
   /// Neurons whose output is non-zero this step, for models that fire
   /// events (an EGRU unit's o = 1); 0 for the others.
   int64_t events = 0;
+  /// Messages its spikes became (one per destination core) and their mesh
+  /// hops.
+  int64_t messages = 0, hopsX = 0, hopsY = 0;
 };
+
+/// The dynamic energy (pJ) of one group's part of a step, by the cost
+/// model's per-operation energies (CostModel.h): its synaptic operations,
+/// its neurons' updates (active or swept; none for a host input), its
+/// messages and their hops. Summed over a step's groups, plus the barrier,
+/// it is the step's dynamic energy.
+double groupEnergyPJ(const Hardware &hardware, const NeuronGroup &group,
+                     const GroupActivity &activity);
 
 /// A streaming session on one network: feed tokens one at a time, finish
 /// the sequence, read the outputs, reset. Not thread-safe itself; it uses
@@ -207,6 +218,15 @@ public:
   const Counters &totals() const;
   /// Per-group activity of the last step (index = group).
   const std::vector<GroupActivity> &lastStep() const;
+  /// The token group `g` took in during the last step, or -1 (pipeline
+  /// filling or draining).
+  int64_t groupToken(int g) const;
+  /// The values group `g`'s receivers see after the last step, [size]
+  /// float64 (payloads read as q * 2^-frac): a sigma-delta group's value
+  /// last sent, a spiking group's payloads of this step (0 when silent).
+  std::vector<double> groupValues(int g) const;
+  /// Whether each neuron of group `g` sent a message in the last step.
+  std::vector<uint8_t> groupSent(int g) const;
   const Network &network() const;
 
 private:
@@ -230,9 +250,12 @@ int64_t tokenId(const NeuronGroup &group, double value, int64_t token);
 /// sigma-delta thresholds (docs/event-runtime.md gives the bound).
 /// `tokens` is [length, inputChannels]; returns the outputs after the last
 /// token, as Session::finish() does.
-std::vector<double> evaluateQuantizedFloat(const Network &network,
-                                           const float *tokens,
-                                           int64_t length);
+/// `observer`, when given, is called with each non-input group's values
+/// [size] at every token (after the group computed it).
+std::vector<double> evaluateQuantizedFloat(
+    const Network &network, const float *tokens, int64_t length,
+    const std::function<void(int group, int64_t token, const double *values)>
+        &observer = nullptr);
 
 /// Energy, latency and throughput per token from counters summed over
 /// `tokens` tokens (docs/cost-model.md).
