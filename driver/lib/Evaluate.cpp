@@ -101,3 +101,17 @@ llvm::json::Object ssm::driver::scoreReport(const Evaluation &e) {
     report[entry.first] = entry.second;
   return report;
 }
+
+llvm::json::Array
+ssm::driver::layerErrorReport(const std::vector<LayerError> &errors) {
+  llvm::json::Array entries;
+  for (const LayerError &e : errors)
+    entries.push_back(llvm::json::Object{
+        {"layer", e.layer},
+        {"values", e.values},
+        {"reference_rms", e.referenceRms},
+        {"weight_error", e.weightError},
+        {"activation_error", e.activationError},
+        {"total_error", e.totalError}});
+  return entries;
+}

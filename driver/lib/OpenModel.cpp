@@ -18,7 +18,7 @@ ssm::driver::openModel(const ModelSource &source, const Target *target,
                        llvm::StringRef compileOption,
                        const dsl::LoadOptions &load, int threads,
                        mlir::MLIRContext &context, llvm::StringRef tool,
-                       llvm::raw_ostream &errors) {
+                       llvm::raw_ostream &errors, bool keepFloatModel) {
   auto fail = [&](const llvm::Twine &message) {
     llvm::WithColor::error(errors, tool) << message << "\n";
     return mlir::failure();
@@ -69,6 +69,12 @@ ssm::driver::openModel(const ModelSource &source, const Target *target,
       // Counted before lowering: the conv form replaces S4D's parameters
       // by derived ones.
       opened.parameters = countParameters(*model);
+      if (keepFloatModel) {
+        mlir::FailureOr<rt::Model> built = buildRuntimeModel(*model);
+        if (failed(built))
+          return mlir::failure();
+        opened.floatModel = std::move(*built);
+      }
       const auto start = std::chrono::steady_clock::now();
       CompileContext compile;
       compile.threads = threads;

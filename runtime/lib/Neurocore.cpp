@@ -159,6 +159,9 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
       for (int64_t i = 0; i < in.size; ++i)
         v[i] = x[i];
     }
+    if (observer)
+      for (int g : net.inputs)
+        observer(g, t, value[g].data());
     for (int g : order) {
       const NeuronGroup &group = net.groups[g];
       if (group.model->hostInput)

@@ -116,7 +116,7 @@ compile(const std::string &source, bool isText, const std::string &name,
        isText ? std::optional<std::string>(source) : std::nullopt},
       target, **options,
       target->compileOptionIn(given, driver::Spelling::Keyword), load,
-      threads, *network->context, "ssmc", errors);
+      threads, *network->context, "ssmc", errors, /*keepFloatModel=*/true);
   if (failed(opened))
     throw CompileFailure(network->diagnostics);
   network->opened = std::move(*opened);
@@ -344,6 +344,35 @@ PYBIND11_MODULE(_ssmc, m) {
       .def("run", &run, py::arg("x"), py::arg("labels"),
            py::arg("token_outputs"), py::arg("threads"))
       .def(
+          "compare",
+          [](const Network &n,
+             const py::array_t<float, py::array::c_style |
+                                          py::array::forcecast> &x,
+             int threads) {
+            if (!n.opened.floatModel)
+              throw std::invalid_argument(
+                  "compare() needs the model before compilation: this "
+                  "network was loaded compiled");
+            const rt::Dataset data = toDataset(x, std::nullopt);
+            if (std::string problem =
+                    driver::dataProblem(n.executable(), data, "array");
+                !problem.empty())
+              throw rt::DataError(problem);
+            std::vector<driver::LayerError> errors;
+            {
+              py::gil_scoped_release release;
+              errors = n.executable().compareWithFloat(
+                  *n.opened.floatModel, data, threadsOrAll(threads));
+            }
+            if (errors.empty())
+              throw std::invalid_argument(
+                  "compare(): target " + n.opened.target->name().str() +
+                  " does not quantize; it applies to loihi2");
+            return toJSON(llvm::json::Object{
+                {"layers", driver::layerErrorReport(errors)}});
+          },
+          py::arg("x"), py::arg("threads"))
+      .def(
           "stream",
           [](const Network &n) {
             return Stream{n.executable().stream(), n.executable().inputChannels(),
@@ -403,5 +432,57 @@ PYBIND11_MODULE(_ssmc, m) {
       .def_property_readonly(
           "latency", [](const Stream &s) { return s.session->latency(); })
       .def("counters",
-           [](const Stream &s) { return toJSON(s.session->counters()); });
+           [](const Stream &s) { return toJSON(s.session->counters()); })
+      .def("groups",
+           [](const Stream &s) {
+             py::list all;
+             for (const driver::GroupInfo &g : s.session->groups()) {
+               py::dict d;
+               d["name"] = g.name;
+               d["model"] = g.model;
+               d["neurons"] = g.neurons;
+               d["core"] = g.core;
+               d["depth"] = g.depth;
+               all.append(d);
+             }
+             return all;
+           })
+      .def("last_step",
+           [](const Stream &s) {
+             const std::vector<driver::GroupStep> steps = s.session->lastStep();
+             const py::ssize_t G = static_cast<py::ssize_t>(steps.size());
+             py::array_t<int64_t> token(G), spikes(G), synops(G), active(G),
+                 events(G), messages(G);
+             py::array_t<double> energy(G);
+             for (py::ssize_t g = 0; g < G; ++g) {
+               token.mutable_data()[g] = steps[g].token;
+               spikes.mutable_data()[g] = steps[g].spikes;
+               synops.mutable_data()[g] = steps[g].synops;
+               active.mutable_data()[g] = steps[g].active;
+               events.mutable_data()[g] = steps[g].events;
+               messages.mutable_data()[g] = steps[g].messages;
+               energy.mutable_data()[g] = steps[g].energyPJ;
+             }
+             py::dict d;
+             if (G == 0)
+               return d;
+             d["token"] = token;
+             d["spikes"] = spikes;
+             d["synops"] = synops;
+             d["active"] = active;
+             d["events"] = events;
+             d["messages"] = messages;
+             d["energy_pJ"] = energy;
+             return d;
+           })
+      .def(
+          "sent",
+          [](const Stream &s, int group) {
+            const std::vector<uint8_t> sent = s.session->sent(group);
+            py::array_t<bool> a(static_cast<py::ssize_t>(sent.size()));
+            for (size_t i = 0; i < sent.size(); ++i)
+              a.mutable_data()[i] = sent[i] != 0;
+            return a;
+          },
+          py::arg("group"));
 }

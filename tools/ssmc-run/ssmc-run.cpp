@@ -90,6 +90,11 @@ cl::opt<std::string> tokenOutputsPath(
              "float32 (at most 2 GiB: use --limit)"),
     cl::value_desc("file.npy"), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("No progress bar"), cl::cat(category));
+cl::opt<bool> compareFloat(
+    "compare-float",
+    cl::desc("Also print each layer's error against the float reference, "
+             "weights and activations apart (a quantizing target: loihi2)"),
+    cl::cat(category));
 cl::opt<int64_t> generate(
     "generate",
     cl::desc("Language models: sample N words after --prompt instead of "
@@ -204,9 +209,13 @@ int main(int argc, char **argv) {
       {modelPath, std::nullopt}, target, **options,
       target->compileOptionIn(settings, driver::Spelling::Flag),
       driver::loadOptionsFromFlags(), numThreads, context, "ssmc-run",
-      llvm::errs());
+      llvm::errs(), /*keepFloatModel=*/compareFloat);
   if (failed(opened))
     return 1;
+  if (compareFloat && !opened->floatModel)
+    return fail("--compare-float compares with the model before "
+                "compilation: give the model (.ssm or .mlir), not a compiled "
+                "network");
   const int64_t parameters = opened->parameters;
   const double compileSeconds = opened->compileSeconds;
   const driver::Executable *executable = opened->executable.get();
@@ -284,10 +293,29 @@ int main(int argc, char **argv) {
                             data.samples)
               : std::string("n/a (no labels)"));
     }
+    std::vector<driver::LayerError> layerErrors;
+    if (compareFloat) {
+      layerErrors = executable->compareWithFloat(*opened->floatModel, data,
+                                                 numThreads);
+      if (layerErrors.empty())
+        return fail("--compare-float: target " + target->name() +
+                    " does not quantize; it applies to loihi2");
+    }
     row("wall time", fmt::format("{:.3f} s", results.seconds));
     row("tokens/s", fmt::format("{:.0f} (this machine)", tokensPerSecond));
     for (const auto &[key, value] : results.rows)
       row(key, value);
+    if (!layerErrors.empty()) {
+      table += "  per-layer error against the float reference (RMS of the "
+               "differences / RMS of the reference):\n";
+      table += fmt::format("    {:<20} {:>10} {:>12} {:>12} {:>12}\n", "layer",
+                           "ref. RMS", "weights", "activations", "total");
+      for (const driver::LayerError &e : layerErrors)
+        table += fmt::format("    {:<20} {:>10.3e} {:>12.3e} {:>12.3e} "
+                             "{:>12.3e}\n",
+                             e.layer, e.referenceRms, e.weightError,
+                             e.activationError, e.totalError);
+    }
     llvm::outs() << table;
 
     if (!outputsPath.empty())
@@ -315,6 +343,8 @@ int main(int argc, char **argv) {
       };
       for (auto &entry : driver::scoreReport(evaluation))
         report[entry.first] = std::move(entry.second);
+      if (!layerErrors.empty())
+        report["layer_errors"] = driver::layerErrorReport(layerErrors);
       std::error_code ec;
       llvm::raw_fd_ostream file(reportPath, ec, llvm::sys::fs::OF_Text);
       if (ec)

@@ -17,6 +17,7 @@
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/NetworkFile.h"
 #include "ssm/Runtime/Neurocore.h"
+#include "ssm/Runtime/Reference.h"
 #include "ssm/Translation/FromNC.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -136,6 +137,9 @@ public:
   RunResult run(const rt::Dataset &data,
                 const RunOptions &options) const override;
   std::unique_ptr<StreamSession> stream() const override;
+  std::vector<LayerError> compareWithFloat(const rt::Model &floatModel,
+                                           const rt::Dataset &data,
+                                           int threads) const override;
 
 private:
   rt::neuro::Network network;
@@ -168,6 +172,38 @@ public:
         {"latency_per_token_us", cost.latencyPerTokenUS}};
   }
 
+  std::vector<GroupInfo> groups() const override {
+    const rt::neuro::Network &net = session.network();
+    std::vector<GroupInfo> all;
+    for (size_t g = 0; g < net.groups.size(); ++g) {
+      const rt::neuro::NeuronGroup &group = net.groups[g];
+      all.push_back({group.name, std::string(group.model->name), group.size,
+                     group.core,
+                     net.depth[g]});
+    }
+    return all;
+  }
+  std::vector<GroupStep> lastStep() const override {
+    const rt::neuro::Network &net = session.network();
+    std::vector<GroupStep> steps;
+    for (size_t g = 0; g < net.groups.size(); ++g) {
+      const rt::neuro::GroupActivity &a = session.lastStep()[g];
+      steps.push_back({session.groupToken(static_cast<int>(g)), a.spikes,
+                       a.synops, a.active, a.events, a.messages,
+                       rt::neuro::groupEnergyPJ(net.hardware, net.groups[g],
+                                                a)});
+    }
+    return steps;
+  }
+  std::vector<uint8_t> sent(int group) const override {
+    if (group < 0 || group >= static_cast<int>(session.network().groups.size()))
+      throw std::out_of_range("group " + std::to_string(group) +
+                              " is not a group of the network (0 to " +
+                              std::to_string(session.network().groups.size() - 1) +
+                              ")");
+    return session.groupSent(group);
+  }
+
 protected:
   std::vector<float> doFeed(const float *token) override {
     session.feed(token);
@@ -185,6 +221,121 @@ private:
 
 std::unique_ptr<StreamSession> Loihi2Executable::stream() const {
   return std::make_unique<Loihi2Session>(network);
+}
+
+/// Per layer, the sums compareWithFloat reduces (one per sample, added in
+/// sample order).
+struct ErrorSums {
+  double reference = 0, weight = 0, activation = 0, total = 0;
+  int64_t values = 0;
+};
+
+std::vector<LayerError>
+Loihi2Executable::compareWithFloat(const rt::Model &floatModel,
+                                   const rt::Dataset &data,
+                                   int threads) const {
+  // The layers with a group of their own name and size.
+  std::vector<std::pair<int, int>> pairs; // (layer, group)
+  for (size_t l = 0; l < floatModel.layers.size(); ++l)
+    for (size_t g = 0; g < network.groups.size(); ++g)
+      if (network.groups[g].name == floatModel.layers[l].name &&
+          network.groups[g].size == floatModel.layers[l].outChannels)
+        pairs.emplace_back(static_cast<int>(l), static_cast<int>(g));
+  const size_t P = pairs.size();
+  // A mean readout's value is a running mean in the reference but the sum
+  // over 1/L on the chip (L known at the end): the two agree at the last
+  // token, so it and the layers after it are compared there only.
+  std::vector<bool> lastOnly(floatModel.layers.size(), false);
+  for (size_t l = 0; l < floatModel.layers.size(); ++l) {
+    const rt::Layer &layer = floatModel.layers[l];
+    lastOnly[l] = layer.kind == rt::LayerKind::Readout &&
+                  layer.readout == rt::ReadoutMode::Mean;
+    for (int in : layer.inputs)
+      lastOnly[l] = lastOnly[l] || lastOnly[in];
+  }
+  std::vector<std::vector<ErrorSums>> perSample(data.samples,
+                                                std::vector<ErrorSums>(P));
+  const int64_t L = data.length;
+#pragma omp parallel for num_threads(threads) schedule(dynamic)
+  for (int64_t i = 0; i < data.samples; ++i) {
+    const float *x = data.sample(i);
+    // [pair][token * size + j] for the reference, the quantized float
+    // evaluation and the event runtime.
+    std::vector<std::vector<double>> ref(P), qf(P), ev(P);
+    for (size_t p = 0; p < P; ++p) {
+      const int64_t size = network.groups[pairs[p].second].size;
+      ref[p].assign(L * size, 0.0);
+      qf[p].assign(L * size, 0.0);
+      ev[p].assign(L * size, 0.0);
+    }
+    std::vector<int64_t> refTokens(P, 0);
+    rt::runReference(
+        floatModel,
+        std::vector<double>(x, x + L * data.channels), 0,
+        [&](size_t layer, const double *v, size_t n) {
+          for (size_t p = 0; p < P; ++p)
+            if (pairs[p].first == static_cast<int>(layer)) {
+              std::copy(v, v + n, ref[p].begin() + refTokens[p]++ * n);
+            }
+        });
+    rt::neuro::evaluateQuantizedFloat(
+        network, x, L, [&](int g, int64_t t, const double *v) {
+          for (size_t p = 0; p < P; ++p)
+            if (pairs[p].second == g) {
+              const int64_t n = network.groups[g].size;
+              std::copy(v, v + n, qf[p].begin() + t * n);
+            }
+        });
+    rt::neuro::Session session(network);
+    auto record = [&](int64_t) {
+      for (size_t p = 0; p < P; ++p) {
+        const int g = pairs[p].second;
+        const int64_t k = session.groupToken(g);
+        if (k < 0)
+          continue;
+        const std::vector<double> v = session.groupValues(g);
+        std::copy(v.begin(), v.end(), ev[p].begin() + k * v.size());
+      }
+    };
+    for (int64_t t = 0; t < L; ++t) {
+      session.feed(x + t * data.channels);
+      record(t);
+    }
+    session.finish(record);
+    for (size_t p = 0; p < P; ++p) {
+      ErrorSums &e = perSample[i][p];
+      const size_t size = network.groups[pairs[p].second].size;
+      const size_t first = lastOnly[pairs[p].first] ? ref[p].size() - size : 0;
+      for (size_t j = first; j < ref[p].size(); ++j) {
+        e.reference += ref[p][j] * ref[p][j];
+        e.weight += (qf[p][j] - ref[p][j]) * (qf[p][j] - ref[p][j]);
+        e.activation += (ev[p][j] - qf[p][j]) * (ev[p][j] - qf[p][j]);
+        e.total += (ev[p][j] - ref[p][j]) * (ev[p][j] - ref[p][j]);
+      }
+      e.values = static_cast<int64_t>(ref[p].size() - first);
+    }
+  }
+  std::vector<LayerError> errors;
+  for (size_t p = 0; p < P; ++p) {
+    ErrorSums sum;
+    for (int64_t i = 0; i < data.samples; ++i) {
+      sum.reference += perSample[i][p].reference;
+      sum.weight += perSample[i][p].weight;
+      sum.activation += perSample[i][p].activation;
+      sum.total += perSample[i][p].total;
+      sum.values += perSample[i][p].values;
+    }
+    LayerError e;
+    e.layer = floatModel.layers[pairs[p].first].name;
+    e.values = sum.values;
+    e.referenceRms = std::sqrt(sum.reference / std::max<int64_t>(sum.values, 1));
+    const double scale = sum.reference > 0 ? sum.reference : 1.0;
+    e.weightError = std::sqrt(sum.weight / scale);
+    e.activationError = std::sqrt(sum.activation / scale);
+    e.totalError = std::sqrt(sum.total / scale);
+    errors.push_back(e);
+  }
+  return errors;
 }
 
 /// Runs every sample through its own streaming session (samples in

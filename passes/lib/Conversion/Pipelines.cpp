@@ -31,6 +31,7 @@ void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
                                                options.hardwareDescription));
   ConvertSSMToNeurocoreOptions convert;
   convert.hardware = options.hardware;
+  convert.report = options.quantizationReport;
   pm.addPass(createConvertSSMToNeurocore(convert, options.hardwareDescription));
   mlir::OpPassManager &network = pm.nest<nc::NetworkOp>();
   network.addPass(nc::createNCInsertDelays());

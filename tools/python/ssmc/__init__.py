@@ -203,6 +203,17 @@ class Network:
             x, labels, bool(token_outputs), int(threads))
         return RunResult(outputs, per_token, _json.loads(report))
 
+    def compare(self, x, *, threads=0):
+        """Each layer's error against the float reference on ``x`` (as
+        ``run`` takes it), int8 weights and activations apart: a list of
+        dicts {layer, values, reference_rms, weight_error,
+        activation_error, total_error}, the errors being RMS differences
+        relative to the reference's RMS (docs/python.md). loihi2 only (the
+        layers with a neuron group of their own); needs the network compiled
+        here, not loaded compiled."""
+        x = _np.asarray(x, dtype=_np.float32)
+        return _json.loads(self._net.compare(x, int(threads)))["layers"]
+
     def session(self):
         """A streaming Session: one sequence at a time, token by token."""
         return Session(self._net.stream(), self)
@@ -247,6 +258,25 @@ class Session:
     latency = property(lambda self: self._stream.latency,
                        doc="Tokens the outputs lag behind (loihi2's "
                            "pipeline depth; 0 elsewhere).")
+
+    @property
+    def groups(self):
+        """The compiled network's neuron groups (loihi2; [] elsewhere):
+        dicts {name, model, neurons, core (-1 on the host), depth}."""
+        return self._stream.groups()
+
+    def last_step(self):
+        """What each group did in the last step, arrays in ``groups`` order:
+        token (the token it took in; -1 while the pipeline fills), spikes,
+        synops, active (neurons updated with input or live state), events
+        (EGRU units that fired), messages, energy_pJ (its dynamic energy by
+        the cost model). {} for the float targets."""
+        return self._stream.last_step()
+
+    def sent(self, group):
+        """[neurons] bool: which neurons of group ``group`` (an index into
+        ``groups``) sent a message in the last step."""
+        return self._stream.sent(int(group))
 
     @property
     def counters(self):

@@ -65,6 +65,11 @@ Evaluation evaluate(const Executable &executable, const rt::Dataset &data,
 /// the target's own entries.
 llvm::json::Object scoreReport(const Evaluation &evaluation);
 
+/// Per-layer errors (Executable::compareWithFloat) as report entries:
+/// [{layer, values, reference_rms, weight_error, activation_error,
+/// total_error}].
+llvm::json::Array layerErrorReport(const std::vector<LayerError> &errors);
+
 } // namespace ssm::driver
 
 #endif // SSM_DRIVER_EVALUATE_H

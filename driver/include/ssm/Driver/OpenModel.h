@@ -12,6 +12,7 @@
 
 #include "ssm/Driver/Target.h"
 #include "ssm/Frontend/Load.h"
+#include "ssm/Runtime/Model.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -45,6 +46,10 @@ struct OpenedModel {
   /// Wall seconds of the target's compile() (loihi2: calibration, PTQ,
   /// lowering, placement); 0 when compiled before.
   double compileSeconds = 0;
+  /// The model as the reference runs it, before compilation (when asked
+  /// for and the source was a model, not a compiled network): what
+  /// Executable::compareWithFloat compares with.
+  std::optional<rt::Model> floatModel;
 };
 
 /// Opens `source` for `target` (null: the target a compiled file or module
@@ -55,12 +60,14 @@ struct OpenedModel {
 /// before: a SourceMgrDiagnosticHandler printing to `errors`) and the
 /// frontend's to `errors`; other errors (a compiled network for another
 /// target, a runtime exception while loading) are printed to `errors` as
-/// "TOOL: error: ...". Returns failure after printing.
+/// "TOOL: error: ...". With `keepFloatModel`, a model also keeps its
+/// float form (OpenedModel::floatModel). Returns failure after printing.
 mlir::FailureOr<OpenedModel>
 openModel(const ModelSource &source, const Target *target,
           const TargetOptions &options, llvm::StringRef compileOption,
           const dsl::LoadOptions &load, int threads, mlir::MLIRContext &context,
-          llvm::StringRef tool, llvm::raw_ostream &errors);
+          llvm::StringRef tool, llvm::raw_ostream &errors,
+          bool keepFloatModel = false);
 
 } // namespace ssm::driver
 

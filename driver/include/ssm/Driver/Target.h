@@ -33,6 +33,7 @@
 
 namespace ssm::rt {
 struct Dataset;
+struct Model;
 } // namespace ssm::rt
 
 namespace ssm::driver {
@@ -63,6 +64,37 @@ struct RunOptions {
       perToken;
 };
 
+/// A group of neurons of a compiled network (loihi2): what the activity,
+/// energy and raster plots show.
+struct GroupInfo {
+  std::string name;  // its layer's name, or a part of it (".modes", ".0")
+  std::string model; // the neuron model: s4d_mode, sigma_delta, lif, ...
+  int64_t neurons = 0;
+  int core = -1;     // index of its neurocore; -1 on the host (an input)
+  int64_t depth = 0; // pipeline depth: the tokens it runs behind the input
+};
+
+/// What one group did in the last step.
+struct GroupStep {
+  int64_t token = -1; // the token it took in; -1 while the pipeline fills
+  int64_t spikes = 0, synops = 0, active = 0, events = 0, messages = 0;
+  double energyPJ = 0; // its dynamic energy (cost model)
+};
+
+/// One layer's error of a quantized target against the float reference
+/// (Executable::compareWithFloat): root-mean-square differences over every
+/// value of every token, each relative to the reference's RMS.
+struct LayerError {
+  std::string layer;
+  int64_t values = 0;       // values compared (tokens x channels x samples)
+  double referenceRms = 0;  // RMS of the float reference's values
+  double weightError = 0;   // quantized weights, exact activations vs float
+  double activationError = 0; // the target vs quantized weights, exact
+                              // activations: rounding, saturation,
+                              // sigma-delta thresholds
+  double totalError = 0;    // the target vs float
+};
+
 /// One sequence at a time, token by token: the streaming use (a sensor, a
 /// word at a time). Not thread-safe; errors are exceptions.
 class StreamSession {
@@ -87,6 +119,12 @@ public:
   /// (loihi2: steps, synops, spikes, messages, overflows, energy and latency
   /// per token); empty for the float targets.
   virtual llvm::json::Object counters() const { return {}; }
+  /// The compiled network's groups (loihi2); none for the float targets.
+  virtual std::vector<GroupInfo> groups() const { return {}; }
+  /// Each group's last step, in groups() order.
+  virtual std::vector<GroupStep> lastStep() const { return {}; }
+  /// Whether each neuron of group `group` sent a message in the last step.
+  virtual std::vector<uint8_t> sent(int group) const { return {}; }
 
 protected:
   virtual std::vector<float> doFeed(const float *token) = 0;
@@ -117,6 +155,15 @@ public:
   /// (the conv target: a long convolution has no state to carry); the
   /// reference and loihi2 carry their state from token to token.
   virtual std::unique_ptr<StreamSession> stream() const;
+  /// Each layer's error against `floatModel` (the model before
+  /// compilation, run by the reference) over `data`, for a target that
+  /// quantizes (loihi2: layers with a group of their own name; others
+  /// return none). Results do not depend on `threads`.
+  virtual std::vector<LayerError> compareWithFloat(const rt::Model &floatModel,
+                                                   const rt::Dataset &data,
+                                                   int threads) const {
+    return {};
+  }
 };
 
 /// One target's settings, parsed and checked (Target::parseOptions); each

@@ -74,10 +74,17 @@ def ConvertSSMToNeurocore : Pass<"convert-ssm-to-neurocore", "::mlir::ModuleOp">
     Groups are emitted whole, with no core and no delays: `nc-insert-delays`,
     `nc-split-groups` and `nc-place` follow (the `ssm-to-nc` pipeline runs
     them all).
+
+    With `report`, it appends each table's quantization to the
+    quantization report: its weights, exponent, saturated weights and the
+    SQNR of the int8 weights read back as reals.
   }];
   let options = [
     Option<"hardware", "hw", "std::string", /*default=*/"\"\"",
-           "Hardware description JSON (default: the built-in loihi2.json)">
+           "Hardware description JSON (default: the built-in loihi2.json)">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "Append the synapse tables' weight quantization here (- for "
+           "stdout)">
   ];
   let dependentDialects = ["::ssm::nc::NCDialect"];
 }

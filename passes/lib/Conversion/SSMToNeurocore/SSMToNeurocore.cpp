@@ -31,6 +31,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
@@ -136,11 +138,22 @@ public:
   LogicalResult lower();
   LogicalResult quantize();
   nc::NetworkOp emit(ModuleOp module, DictionaryAttr hardware);
+  /// The synapse tables' quantization (after quantize()): the int8 weights'
+  /// error per table, for the quantization report.
+  void printTableReport(llvm::raw_ostream &os) const;
 
 private:
   ModelOp model;
   const Limits &limits;
   std::vector<Group> groups;
+  /// One per table, in quantize()'s order.
+  struct TableQuantization {
+    std::string from, to;
+    int64_t weights = 0, saturated = 0;
+    int exponent = 0;
+    double sqnrDb = 0; // of the int8 weights read back as reals
+  };
+  std::vector<TableQuantization> tableQuantization;
   llvm::DenseMap<Value, int> groupOf;
   llvm::DenseMap<Value, Form> formOf;
   llvm::DenseSet<Value> needsGroup;
@@ -690,6 +703,15 @@ LogicalResult Lowering::quantize() {
             << limits.name << "'s maximum of " << w.exponent
             << " (formats: source frac " << groups[t.source].frac
             << ", target frac " << g.frac << ")";
+      // The integers read back as weights: q 2^(e - F_dst + F_src).
+      std::vector<double> readBack(w.q.size());
+      for (size_t k = 0; k < w.q.size(); ++k)
+        readBack[k] = std::ldexp(static_cast<double>(w.q[k]),
+                                 w.exponent - g.frac + groups[t.source].frac);
+      tableQuantization.push_back({groups[t.source].name, g.name,
+                                   static_cast<int64_t>(t.value.size()),
+                                   w.saturated, w.exponent,
+                                   rt::fixed::sqnrDb(t.value, readBack)});
       Table table{t.source, t.rows, t.cols, {}, {}, w.exponent};
       for (size_t k = 0; k < w.q.size(); ++k)
         if (w.q[k] != 0) { // a weight may round to zero
@@ -702,6 +724,21 @@ LogicalResult Lowering::quantize() {
     g.input = Form(); // the float terms are no longer needed
   }
   return success();
+}
+
+void Lowering::printTableReport(llvm::raw_ostream &os) const {
+  os << llvm::formatv("synapse tables: {0}-bit weights, one power-of-two "
+                      "exponent per table; SQNR of the weights as the chip "
+                      "holds them\n",
+                      limits.weightBits);
+  os << llvm::formatv("{0,-20} {1,-20} {2,9} {3,8} {4,9} {5,9}\n", "from",
+                      "into", "weights", "exponent", "saturated", "SQNR dB");
+  for (const TableQuantization &t : tableQuantization)
+    os << llvm::formatv("{0,-20} {1,-20} {2,9} {3,8} {4,9} {5,9}\n", t.from,
+                        t.to, t.weights, t.exponent, t.saturated,
+                        std::isinf(t.sqnrDb)
+                            ? std::string("exact")
+                            : llvm::formatv("{0:f1}", t.sqnrDb).str());
 }
 
 nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
@@ -814,6 +851,21 @@ struct ConvertSSMToNeurocorePass
     Lowering lowering(models.front(), hw->limits);
     if (failed(lowering.lower()) || failed(lowering.quantize()))
       return signalPassFailure();
+    if (!report.empty()) {
+      // After ssm-quantize's layer table, in the same report.
+      if (report == "-") {
+        lowering.printTableReport(llvm::outs());
+      } else {
+        std::error_code ec;
+        llvm::raw_fd_ostream file(report, ec, llvm::sys::fs::OF_Append);
+        if (ec) {
+          module.emitError() << "cannot write report '" << report
+                             << "': " << ec.message();
+          return signalPassFailure();
+        }
+        lowering.printTableReport(file);
+      }
+    }
     lowering.emit(module, hw->description);
     models.front().erase();
   }

@@ -250,8 +250,8 @@ int64_t tokenId(const NeuronGroup &group, double value, int64_t token);
 /// sigma-delta thresholds (docs/event-runtime.md gives the bound).
 /// `tokens` is [length, inputChannels]; returns the outputs after the last
 /// token, as Session::finish() does.
-/// `observer`, when given, is called with each non-input group's values
-/// [size] at every token (after the group computed it).
+/// `observer`, when given, is called with each group's values [size] at
+/// every token (inputs first, then each group after it computed them).
 std::vector<double> evaluateQuantizedFloat(
     const Network &network, const float *tokens, int64_t length,
     const std::function<void(int group, int64_t token, const double *values)>
