@@ -24,13 +24,14 @@ std::vector<float> StreamSession::feed(const float *token) {
   return y;
 }
 
-std::vector<float> StreamSession::finish() {
+std::vector<float>
+StreamSession::finish(const std::function<void()> &afterStep) {
   if (finished)
     throw std::logic_error("the sequence has been finished already");
   if (fed == 0)
     throw std::logic_error("finish() needs a token fed first");
   finished = true;
-  return doFinish();
+  return doFinish(afterStep);
 }
 
 void StreamSession::reset() {
@@ -59,7 +60,9 @@ protected:
     last = executable.run(sequence, RunOptions()).outputs;
     return last;
   }
-  std::vector<float> doFinish() override { return last; }
+  std::vector<float> doFinish(const std::function<void()> &) override {
+    return last;
+  }
   void doReset() override {
     sequence.inputs.clear();
     sequence.length = 0;

@@ -186,3 +186,20 @@ def test_readme_shows_the_streaming_example():
     root = pathlib.Path(__file__).resolve().parents[2]
     example = (root / "examples" / "stream-python" / "stream.py").read_text()
     assert "```python\n" + example + "```" in (root / "README.md").read_text()
+
+
+def test_compare_with_float(tiny_source, data_dir, tmp_path):
+    x = np.load(data_dir / "x.npy")
+    net = ssmc.compile(tiny_source, target="loihi2", init_missing=True)
+    layers = {e["layer"]: e for e in net.compare(x)}
+    assert {"u", "enc", "out"} <= set(layers)
+    assert layers["u"]["weight_error"] == 0  # an input has no weights
+    for e in layers.values():
+        assert 0 <= e["total_error"] < 0.1 and e["reference_rms"] > 0
+        assert e["total_error"] <= e["weight_error"] + e["activation_error"] + 1e-12
+    assert net.compare(x, threads=1) == net.compare(x, threads=2)
+    with pytest.raises(ValueError, match="does not quantize"):
+        ssmc.compile(tiny_source, target="conv", init_missing=True).compare(x)
+    net.save(tmp_path / "n.h5")
+    with pytest.raises(ValueError, match="loaded compiled"):
+        ssmc.load(tmp_path / "n.h5").compare(x)

@@ -417,15 +417,23 @@ PYBIND11_MODULE(_ssmc, m) {
 
   py::class_<Stream>(m, "Stream")
       .def("feed", &Stream::feed, py::arg("token"))
-      .def("finish",
-           [](Stream &s) {
-             std::vector<float> y;
-             {
-               py::gil_scoped_release release;
-               y = s.session->finish();
-             }
-             return toArray(y, {s.classes});
-           })
+      .def(
+          "finish",
+          [](Stream &s, const py::object &afterStep) {
+            std::vector<float> y;
+            std::function<void()> callback;
+            if (!afterStep.is_none())
+              callback = [&] {
+                py::gil_scoped_acquire acquire;
+                afterStep();
+              };
+            {
+              py::gil_scoped_release release;
+              y = s.session->finish(callback);
+            }
+            return toArray(y, {s.classes});
+          },
+          py::arg("after_step") = py::none())
       .def("reset", [](Stream &s) { s.session->reset(); })
       .def_property_readonly("tokens",
                              [](const Stream &s) { return s.session->tokens(); })

@@ -22,13 +22,19 @@
 
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
 
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
+
+extern char **environ;
 
 namespace cl = llvm::cl;
 using namespace mlir;
@@ -81,15 +87,23 @@ cl::opt<std::string> tracePath(
     "trace",
     cl::desc("Write per-step activity per neuron group of the first "
              "--trace-samples samples (CSV: sample, step, group, model, "
-             "neurons, spikes, synops, active neurons, overflows)"),
+             "neurons, spikes, synops, active neurons, overflows, messages, "
+             "energy in pJ, core, token)"),
     cl::value_desc("file.csv"), cl::cat(runCategory));
 cl::opt<std::string> traceSamples("trace-samples",
                                   cl::desc("Samples --trace records (default 1)"),
                                   cl::value_desc("N"), cl::cat(runCategory));
 
+cl::opt<std::string> plotPath(
+    "plot",
+    cl::desc("Draw the activity per layer over the first sample's steps and "
+             "the energy per layer and per core (python3 -m ssmc.plot over "
+             "its trace; matplotlib)"),
+    cl::value_desc("file.png"), cl::cat(runCategory));
+
 const cl::opt<std::string> *const allFlags[] = {
     &hardware,  &calibration, &calibrationSamples, &calibrationRanges,
-    &sigmaDelta, &tracePath,  &traceSamples};
+    &sigmaDelta, &tracePath,  &traceSamples,       &plotPath};
 
 /// The loihi2 target's settings: the pipeline's, the calibration request's
 /// and the run's (the trace).
@@ -98,7 +112,42 @@ struct Loihi2Options : TargetOptions {
   CalibrationRequest calibration;
   std::string trace;
   int64_t traceSamples = 1;
+  std::string plot;
 };
+
+/// Draws `tracePath`'s first sample into `plotPath` with `python3 -m
+/// ssmc.plot`, the package found beside this executable (the build tree's
+/// python/ or the install's SSMC_PYTHON_INSTALL_DIR). Throws when it fails.
+void drawPlot(const std::string &tracePath, const std::string &plotPath) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&drawPlot));
+  llvm::SmallString<256> bin(exe);
+  llvm::sys::path::remove_filename(bin);
+  std::string pythonPath;
+  for (const char *relative : {"../python", "../" SSMC_PYTHON_INSTALL_DIR}) {
+    llvm::SmallString<256> dir(bin);
+    llvm::sys::path::append(dir, relative);
+    pythonPath += (pythonPath.empty() ? "" : ":") + std::string(dir);
+  }
+  if (const char *existing = std::getenv("PYTHONPATH"))
+    pythonPath += std::string(":") + existing;
+  std::vector<std::string> env;
+  for (char **e = environ; *e; ++e)
+    if (!llvm::StringRef(*e).starts_with("PYTHONPATH="))
+      env.push_back(*e);
+  env.push_back("PYTHONPATH=" + pythonPath);
+  std::vector<llvm::StringRef> envRefs(env.begin(), env.end());
+  const llvm::StringRef args[] = {SSMC_PYTHON_EXECUTABLE, "-m", "ssmc.plot",
+                                  tracePath, "-o", plotPath};
+  std::string error;
+  const int status = llvm::sys::ExecuteAndWait(
+      SSMC_PYTHON_EXECUTABLE, args, envRefs, {}, 0, 0, &error);
+  if (status != 0)
+    throw std::runtime_error(
+        "--plot: " SSMC_PYTHON_EXECUTABLE " -m ssmc.plot failed (" +
+        (error.empty() ? "status " + std::to_string(status) : error) +
+        "); it needs matplotlib (Debian python3-matplotlib)");
+}
 
 const Loihi2Options &loihi2Options(const TargetOptions &options) {
   return static_cast<const Loihi2Options &>(options);
@@ -123,10 +172,9 @@ struct PipelineOptions : PassPipelineOptions<PipelineOptions> {
 
 class Loihi2Executable : public Executable {
 public:
-  Loihi2Executable(rt::neuro::Network network, std::string tracePath,
-                   int64_t traceSamples)
-      : network(std::move(network)), tracePath(std::move(tracePath)),
-        traceSamples(traceSamples) {}
+  Loihi2Executable(rt::neuro::Network network, const Loihi2Options &options)
+      : network(std::move(network)), tracePath(options.trace),
+        traceSamples(options.traceSamples), plotPath(options.plot) {}
   std::string modelName() const override { return network.name; }
   int64_t inputChannels() const override { return network.inputChannels(); }
   int64_t outputChannels() const override { return network.outputChannels(); }
@@ -143,9 +191,11 @@ public:
 
 private:
   rt::neuro::Network network;
-  /// The run's trace CSV ("" for none) and the samples it records.
+  /// The run's trace CSV ("" for none) and the samples it records; the
+  /// plot drawn from it ("" for none).
   std::string tracePath;
   int64_t traceSamples;
+  std::string plotPath;
 };
 
 /// The chip's session (rt::neuro::Session): the host's view of the outputs
@@ -209,7 +259,12 @@ protected:
     session.feed(token);
     return toFloat(session.outputs());
   }
-  std::vector<float> doFinish() override { return toFloat(session.finish()); }
+  std::vector<float>
+  doFinish(const std::function<void()> &afterStep) override {
+    if (!afterStep)
+      return toFloat(session.finish());
+    return toFloat(session.finish([&](int64_t) { afterStep(); }));
+  }
   void doReset() override { session.reset(); }
 
 private:
@@ -352,6 +407,18 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
   std::vector<int64_t> events(data.samples * G, 0);
   auto start = std::chrono::steady_clock::now();
   std::unique_ptr<llvm::raw_fd_ostream> trace;
+  // --plot draws from the trace: the user's, or a temporary one.
+  std::string tracePath = this->tracePath;
+  std::optional<llvm::FileRemover> temporary;
+  if (!plotPath.empty() && tracePath.empty()) {
+    llvm::SmallString<128> path;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("ssmc-trace", "csv", path))
+      throw std::runtime_error("--plot: cannot make a temporary trace: " +
+                               ec.message());
+    tracePath = std::string(path);
+    temporary.emplace(path);
+  }
   if (!tracePath.empty()) {
     std::error_code ec;
     trace = std::make_unique<llvm::raw_fd_ostream>(tracePath, ec);
@@ -359,7 +426,7 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
       throw std::runtime_error("cannot write trace '" + tracePath +
                                "': " + ec.message());
     *trace << "sample,step,group,model,neurons,spikes,synops,active,"
-              "overflows\n";
+              "overflows,messages,energy_pj,core,token\n";
   }
   auto runSample = [&](rt::neuro::Session &session, int64_t i) {
     session.reset();
@@ -371,7 +438,11 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
         *trace << i << ',' << step << ',' << group.name << ','
                << group.model->name << ',' << group.size << ',' << act[g].spikes
                << ',' << act[g].synops << ',' << act[g].active << ','
-               << act[g].overflows << '\n';
+               << act[g].overflows << ',' << act[g].messages << ','
+               << fmt::format("{:.6g}", rt::neuro::groupEnergyPJ(
+                                            network.hardware, group, act[g]))
+               << ',' << group.core << ','
+               << session.groupToken(static_cast<int>(g)) << '\n';
       }
     };
     const float *x = data.sample(i);
@@ -424,6 +495,8 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
       throw std::runtime_error("cannot write trace '" + tracePath +
                                "': " + error);
   }
+  if (!plotPath.empty())
+    drawPlot(tracePath, plotPath);
   int64_t done = tracedCount;
 #pragma omp parallel num_threads(options.threads)
   {
@@ -589,14 +662,14 @@ public:
     if (failed(built))
       return failure();
     const Loihi2Options &o = loihi2Options(options);
-    return std::unique_ptr<Executable>(std::make_unique<Loihi2Executable>(
-        std::move(*built), o.trace, o.traceSamples));
+    return std::unique_ptr<Executable>(
+        std::make_unique<Loihi2Executable>(std::move(*built), o));
   }
   std::unique_ptr<Executable>
   loadFile(StringRef path, const TargetOptions &options) const override {
     const Loihi2Options &o = loihi2Options(options);
     return std::make_unique<Loihi2Executable>(
-        rt::neuro::readNetworkFile(path.str()), o.trace, o.traceSamples);
+        rt::neuro::readNetworkFile(path.str()), o);
   }
   LogicalResult saveFile(ModuleOp module, StringRef path) const override {
     FailureOr<nc::NetworkOp> network = getSingleNetwork(module);
@@ -664,6 +737,13 @@ Loihi2Target::parseOptions(ArrayRef<Setting> settings,
     if (ec)
       read.fail("trace", "cannot write '" + options->trace +
                              "': " + ec.message());
+  }
+  if (read.get("plot", options->plot, "a file name")) {
+    std::error_code ec;
+    llvm::raw_fd_ostream probe(options->plot, ec, llvm::sys::fs::OF_Append);
+    if (ec)
+      read.fail("plot", "cannot write '" + options->plot +
+                            "': " + ec.message());
   }
   if (llvm::Error error = read.finish())
     return std::move(error);

@@ -31,7 +31,9 @@ protected:
     last.assign(y.begin(), y.end());
     return last;
   }
-  std::vector<float> doFinish() override { return last; }
+  std::vector<float> doFinish(const std::function<void()> &) override {
+    return last;
+  }
   void doReset() override {
     stream.reset();
     last.clear();

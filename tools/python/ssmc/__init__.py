@@ -243,11 +243,12 @@ class Session:
         # (The binding converts any array-like to float32 itself.)
         return self._stream.feed(token)
 
-    def finish(self):
+    def finish(self, after_step=None):
         """Ends the sequence; returns the outputs after its last token
-        (loihi2: after the steps that drain its pipeline), [output_channels]
-        float32."""
-        return self._stream.finish()
+        (loihi2: after the steps that drain its pipeline, calling
+        ``after_step()`` after each, e.g. to read ``last_step()``),
+        [output_channels] float32."""
+        return self._stream.finish(after_step)
 
     def reset(self):
         """Starts a new sequence: zero state, zero counters."""

@@ -106,8 +106,9 @@ public:
   /// before). Throws std::logic_error after finish() until reset().
   std::vector<float> feed(const float *token);
   /// Ends the sequence and returns the outputs after its last token
-  /// (loihi2: after the steps that drain the pipeline).
-  std::vector<float> finish();
+  /// (loihi2: after the steps that drain the pipeline, calling `afterStep`,
+  /// when given, after each).
+  std::vector<float> finish(const std::function<void()> &afterStep = nullptr);
   /// Back to the start of a sequence (zero state, zero counters).
   void reset();
   /// Tokens fed since reset().
@@ -128,7 +129,7 @@ public:
 
 protected:
   virtual std::vector<float> doFeed(const float *token) = 0;
-  virtual std::vector<float> doFinish() = 0;
+  virtual std::vector<float> doFinish(const std::function<void()> &afterStep) = 0;
   virtual void doReset() = 0;
 
 private:
