@@ -40,9 +40,11 @@ llvm_config.with_environment("PATH", config.ssmc_tools_dir, append_path=True)
 if config.libfuzzer:
     config.available_features.add("libfuzzer")
 if not config.sanitizers:
-    # The Python module (ssmc-run --plot draws with it) is not built under
-    # the sanitizers (tools/CMakeLists.txt).
+    # The Python module (ssmc-run --plot draws with it; tools/train imports
+    # it) is not built under the sanitizers (tools/CMakeLists.txt).
     config.available_features.add("python-module")
+    config.environment["PYTHONPATH"] = os.path.join(config.ssmc_obj_root,
+                                                    "python")
 if config.sanitizers:
     config.available_features.add("asan")
     # Leaks are errors. allow_user_poisoning=0: LLVM's allocators poison

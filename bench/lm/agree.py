@@ -22,7 +22,8 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
-import ssmc_data  # noqa: E402
+import ssmc_torch  # noqa: E402,F401  (puts the ssmc package on the path)
+import ssmc  # noqa: E402
 
 STREAMS = 50  # kCorpusStreams (runtime/include/ssm/Runtime/Dataset.h)
 
@@ -37,9 +38,10 @@ def main():
     p.add_argument("--ssmc-run", default=os.path.join(ROOT, "build", "bin", "ssmc-run"))
     args = p.parse_args()
 
-    _, splits = ssmc_data.load_brown()
-    ids = splits[args.split]
-    length = len(ids) // STREAMS
+    # The split's 50 contiguous streams, as ssmc-run scores them.
+    streams = ssmc.load_data(f"brown:{args.split}").inputs[..., 0]
+    ids = streams.reshape(-1)
+    length = streams.shape[1]
     errors = []
     with tempfile.TemporaryDirectory() as tmp:
         for s in range(args.streams):

@@ -16,6 +16,7 @@
 #include "ssm/Driver/Target.h"
 #include "ssm/Driver/Version.h"
 #include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Npy.h"
 #include "ssm/Translation/FromSSM.h"
 
@@ -281,6 +282,14 @@ PYBIND11_MODULE(_ssmc, m) {
   // Both ValueErrors; each translator catches its own type only.
   py::register_exception<CompileFailure>(m, "CompileError", PyExc_ValueError);
   py::register_exception<rt::DataError>(m, "DataError", PyExc_ValueError);
+  m.def("format_frac",
+        [](double maxAbs, unsigned bits) {
+          if (bits < 2 || bits > 32)
+            throw std::invalid_argument("bits must be 2 to 32, got " +
+                                        std::to_string(bits));
+          return rt::fixed::formatFor(maxAbs, bits).frac;
+        },
+        py::arg("max_abs"), py::arg("bits"));
   m.def("version", [] { return driver::version(); });
   m.def("commit", [] { return driver::commit(); });
   m.def("targets", [] {

@@ -45,8 +45,9 @@ from torch import nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ssmc_data  # noqa: E402
-from ssmc_torch import fake_quant, setup_run  # noqa: E402
+from ssmc_torch import fake_quant, setup_run  # noqa: E402  (imports ssmc)
+import ssmc  # noqa: E402
+from ssmc.torch import egru_step  # noqa: E402
 
 
 PRUNE_EVERY = 20  # steps between rises of the pruned fraction
@@ -101,30 +102,13 @@ def parse_args(argv=None):
     p.add_argument("--limit-tokens", type=int, default=0,
                    help="use only the first N tokens of each split (smoke tests)")
     p.add_argument("--data", default="",
-                   help="folder of the Brown corpus (default $SSMC_DATA/brown)")
+                   help="data folder holding brown/ (default $SSMC_DATA)")
     p.add_argument("--out", required=True, help="HDF5 weights for ssmc")
     p.add_argument("--checkpoint", default="")
     p.add_argument("--resume", action="store_true")
     p.add_argument("--time-budget", type=float, default=0,
                    help="stop after the epoch that passes this many seconds")
     return p.parse_args(argv)
-
-
-class Spike(torch.autograd.Function):
-    """Heaviside H(x) with the pseudo-derivative gamma * max(0, 1 - s|x|)
-    (Subramoney et al. 2023, Sec. 3.2; EvNN's SpikeFunction)."""
-
-    @staticmethod
-    def forward(ctx, x, gamma, support):
-        ctx.save_for_backward(x)
-        ctx.gamma, ctx.support = gamma, support
-        return (x > 0).to(x.dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        surrogate = ctx.gamma * torch.clamp(1.0 - ctx.support * x.abs(), min=0.0)
-        return grad * surrogate, None, None
 
 
 class EGRU(nn.Module):
@@ -153,8 +137,7 @@ class EGRU(nn.Module):
         self.qaft = False
 
     def forward(self, x, state, r_weight):
-        T, B, _ = x.shape
-        H = self.hidden
+        T = x.shape[0]
         c, y = state
         w = fake_quant(self.w, 8) if self.qaft else self.w
         wx = F.linear(x, w, self.bias)  # every token at once
@@ -162,14 +145,7 @@ class EGRU(nn.Module):
         theta = self.theta.abs()  # a threshold is not negative
         for t in range(T):
             ry = F.linear(y, r_weight, self.recurrent_bias)
-            gi, gr = wx[t], ry
-            u = torch.sigmoid(gi[:, :H] + gr[:, :H])
-            r = torch.sigmoid(gi[:, H:2 * H] + gr[:, H:2 * H])
-            z = torch.tanh(gi[:, 2 * H:] + r * gr[:, 2 * H:])
-            c = u * c + (1 - u) * z
-            o = Spike.apply(c - theta, self.gamma, self.support)
-            y = o * c
-            c = c - o * theta
+            y, c, o = egru_step(wx[t], ry, c, theta, self.gamma, self.support)
             outputs.append(y)
             events.append(o)
         return torch.stack(outputs), (c, y), torch.stack(events)
@@ -253,6 +229,25 @@ class LanguageModel(nn.Module):
             new_state.append(s)
             x = self.drop(x, a.dropouth if i + 1 < len(self.layers) else a.dropouto)
         return F.linear(x, table, self.decoder_bias), new_state, events
+
+
+def load_corpus(data_dir, limit_tokens=0):
+    """(vocabulary, {split: int64 ids}) of the Brown corpus as ssmc reads it
+    (ssmc.load_data("brown:SPLIT"): Bengio et al. 2003's split and
+    vocabulary, docs/ssmc-run.md): each split's 50 contiguous streams
+    joined back in order, so that evaluating over 50 streams (batchify with
+    --eval-streams 50) scores exactly the predictions ssmc-run scores.
+    `data_dir` replaces $SSMC_DATA; `limit_tokens` keeps each split's
+    first tokens."""
+    if data_dir:
+        os.environ["SSMC_DATA"] = data_dir
+    vocab, splits = None, {}
+    for split in ("train", "valid", "test"):
+        data = ssmc.load_data(f"brown:{split}")
+        vocab = data.vocabulary
+        ids = data.inputs[..., 0].reshape(-1).astype(np.int64)
+        splits[split] = ids[:limit_tokens] if limit_tokens else ids
+    return vocab, splits
 
 
 def detach(state):
@@ -411,9 +406,7 @@ def main(argv=None):
     device, checkpoint = setup_run(args)
     hidden = [int(h) for h in args.hidden.split(",")]
 
-    vocab, splits = ssmc_data.load_brown(args.data or None)
-    if args.limit_tokens:
-        splits = {k: v[:args.limit_tokens] for k, v in splits.items()}
+    vocab, splits = load_corpus(args.data, args.limit_tokens)
     train = batchify(splits["train"], args.batch_size, device)
     valid = batchify(splits["valid"], args.eval_streams, device)
     test = batchify(splits["test"], args.eval_streams, device)

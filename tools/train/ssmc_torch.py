@@ -16,10 +16,25 @@ that the ssmc frontend binds (complex values as a trailing axis of 2).
 """
 import math
 import os
+import sys
 
 import numpy as np
 import torch
 from torch import nn
+
+# The ssmc package (tools/python): the build's python/ folder unless it is
+# importable already (installed, or on PYTHONPATH). The formulas below that
+# ssmc also computes (S4D's discretization and kernel, the fixed-point
+# formats) come from it, not from copies.
+try:
+    import ssmc  # noqa: F401
+except ImportError:
+    _root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.join(os.environ.get(
+        "SSMC_BUILD_DIR", os.path.join(_root, "build")), "python"))
+    import ssmc  # noqa: F401
+from ssmc.torch import (fake_quant, fake_quant_complex,  # noqa: E402,F401
+                        s4d_discretize, s4d_kernel)
 
 
 def setup_run(args):
@@ -31,27 +46,6 @@ def setup_run(args):
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     return device, args.checkpoint or os.path.splitext(args.out)[0] + ".pt"
-
-
-def fake_quant(x, bits):
-    """x rounded to `bits`-bit integers with one power-of-two scale (the
-    smallest at which max |x| does not saturate), ties away from zero, as
-    ssm/Runtime/FixedPoint.h quantizes; the gradient passes straight through
-    (Bengio et al. 2013). Used for quantization-aware fine-tuning (QAFT)."""
-    top = 2 ** (bits - 1) - 1
-    largest = x.detach().abs().max()
-    if largest == 0:
-        return x
-    scale = 2.0 ** torch.ceil(torch.log2(largest / top))
-    q = torch.sign(x) * torch.floor(x.abs() / scale + 0.5)
-    q = q.clamp(-top - 1, top) * scale
-    return x + (q - x).detach()
-
-
-def fake_quant_complex(z, bits):
-    """fake_quant of a complex tensor's real and imaginary parts together."""
-    parts = fake_quant(torch.view_as_real(z), bits)
-    return torch.view_as_complex(parts.contiguous())
 
 
 class S4D(nn.Module):
@@ -84,19 +78,14 @@ class S4D(nn.Module):
         self.d = nn.Parameter(torch.randn(h))
 
     def discrete(self):
-        """(A_bar, B_bar), each complex (H, N/2)."""
-        dt = torch.exp(self.log_dt)[:, None]
-        a = -torch.exp(self.log_a_real) + 1j * self.a_imag
-        b = torch.view_as_complex(self.b)
-        if self.discretization == "zoh":
-            a_bar = torch.exp(dt * a)
-            return a_bar, b * (a_bar - 1.0) / a
-        denom = 1.0 - dt * a / 2.0
-        return (1.0 + dt * a / 2.0) / denom, dt * b / denom
+        """(A_bar, B_bar), each complex (H, N/2) (ssmc.torch.s4d_discretize)."""
+        return s4d_discretize(self.log_dt, self.log_a_real, self.a_imag,
+                              torch.view_as_complex(self.b),
+                              self.discretization)
 
     def kernel(self, length):
-        """K (H, L): the Vandermonde product, as in s4d.py. Under QAFT,
-        A_bar, B_bar and 2C take their state-width formats (one per kind, as
+        """K (H, L) (ssmc.torch.s4d_kernel). Under QAFT, A_bar, B_bar and 2C
+        take their state-width formats (one per kind, as
         ssm/Runtime/Quantize.h's quantizeS4DModes)."""
         a_bar, b_bar = self.discrete()
         c = torch.view_as_complex(self.c)
@@ -104,10 +93,7 @@ class S4D(nn.Module):
             a_bar = fake_quant_complex(a_bar, self.state_bits)
             b_bar = fake_quant_complex(b_bar, self.state_bits)
             c = fake_quant_complex(2 * c, self.state_bits) / 2
-        c = c * b_bar
-        powers = torch.exp(torch.log(a_bar)[:, :, None] *
-                           torch.arange(length, device=a_bar.device))
-        return 2 * torch.einsum("hn,hnl->hl", c, powers).real
+        return s4d_kernel(a_bar, b_bar, c, length)
 
     def forward(self, u):
         length = u.shape[1]

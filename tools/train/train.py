@@ -31,8 +31,11 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ssmc_data  # noqa: E402
-from ssmc_torch import S4DClassifier, setup_run  # noqa: E402
+from ssmc_torch import S4DClassifier, setup_run  # noqa: E402  (imports ssmc)
+import ssmc  # noqa: E402
+
+# The data spec of each task (ssmc-run --data, docs/ssmc-run.md).
+DATA = {"smnist": "mnist", "pmnist": "pmnist"}
 
 SSM_PARAMS = ("log_dt", "log_a_real", "a_imag")
 
@@ -84,8 +87,10 @@ def main(argv=None):
     args = parse_args(argv)
     device, checkpoint = setup_run(args)
 
-    x_train, y_train = ssmc_data.load(args.task, "train")
-    x_test, y_test = ssmc_data.load(args.task, "test")
+    # The sequences ssmc-run reads (pixel / 255 row by row; psMNIST in
+    # ssm::rt::pmnistPermutation's order), [N, 784, 1] float32.
+    x_train, y_train, _ = ssmc.load_data(f"{DATA[args.task]}:train")
+    x_test, y_test, _ = ssmc.load_data(f"{DATA[args.task]}:test")
     if args.limit_train:
         x_train, y_train = x_train[:args.limit_train], y_train[:args.limit_train]
     if args.limit_test:

@@ -11,8 +11,8 @@ import torch
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
-import ssmc_data  # noqa: E402
-from ssmc_torch import S4DClassifier  # noqa: E402
+from ssmc_torch import S4DClassifier  # noqa: E402  (imports ssmc)
+import ssmc  # noqa: E402
 
 model = S4DClassifier(1, 8, 4, 2, 10)
 with h5py.File(sys.argv[1]) as f:
@@ -27,6 +27,6 @@ with h5py.File(sys.argv[1]) as f:
     state["decoder.weight"] = f["decoder/weight"][()]
     state["decoder.bias"] = f["decoder/bias"][()]
 model.load_state_dict({k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in state.items()})
-x, _ = ssmc_data.load("pmnist", "test")
+x = ssmc.load_data("pmnist:test").inputs
 with torch.no_grad():
     np.save(sys.argv[2], model.double()(torch.from_numpy(x).double()).numpy().astype(np.float32))

@@ -15,7 +15,7 @@ namespace {
 TEST(PMNISTTest, PermutationIsFixedAndComplete) {
   std::vector<int64_t> perm = pmnistPermutation();
   ASSERT_EQ(perm.size(), 784u);
-  // The same values tools/train/ssmc_data.py produces (test/Tools/mnist.test).
+  // The order test/python/test_data.py finds in pmnist:test's pixels.
   std::vector<int64_t> head(perm.begin(), perm.begin() + 12);
   EXPECT_EQ(head, (std::vector<int64_t>{484, 411, 326, 479, 169, 18, 364, 604,
                                         267, 753, 215, 71}));

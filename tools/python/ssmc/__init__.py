@@ -30,7 +30,8 @@ import numpy as _np
 from . import _ssmc
 from ._ssmc import CompileError, DataError
 
-__all__ = ["compile", "load", "load_data", "targets", "Network", "Session",
+__all__ = ["compile", "load", "load_data", "targets", "format_frac",
+           "Network", "Session",
            "RunResult", "Data", "CompileError", "DataError", "CompileWarning"]
 
 __version__ = _ssmc.version()
@@ -46,6 +47,15 @@ def targets():
     """The targets, by name: ``{name: (summary, [option keywords])}``."""
     return {name: (summary, options)
             for name, summary, options in _ssmc.targets()}
+
+
+def format_frac(max_abs, bits):
+    """The fraction bits F of the `bits`-bit fixed-point format that holds
+    ``max_abs`` (q * 2^-F with |q| <= 2^(bits-1) - 1 after rounding): the
+    format ssmc's PTQ gives a value range, and, negated, the shared
+    power-of-two exponent of a weight table whose largest |weight| is
+    ``max_abs`` (ssm/Runtime/FixedPoint.h, formatFor)."""
+    return _ssmc.format_frac(float(max_abs), int(bits))
 
 
 def _option_text(key, value):

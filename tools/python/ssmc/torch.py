@@ -35,7 +35,71 @@ from torch import nn as _nn
 
 from . import _ssmc
 
-__all__ = ["generate", "Model", "Spike"]
+__all__ = ["generate", "Model", "Spike", "fake_quant", "fake_quant_complex",
+           "s4d_discretize", "s4d_kernel", "egru_step"]
+
+
+def fake_quant(x, bits):
+    """x rounded to `bits`-bit integers with one power-of-two scale, the
+    format ssmc's PTQ gives a table whose largest |weight| is max |x|
+    (ssmc.format_frac), ties away from zero as ssm/Runtime/FixedPoint.h
+    rounds; the gradient passes straight through (Bengio et al. 2013). For
+    quantization-aware fine-tuning (QAFT, Meyer et al. 2024, Sec. 3)."""
+    largest = float(x.detach().abs().max())
+    if largest == 0:
+        return x
+    from . import format_frac
+    scale = 2.0 ** -format_frac(largest, bits)
+    top = 2 ** (bits - 1) - 1
+    q = _torch.sign(x) * _torch.floor(x.abs() / scale + 0.5)
+    q = q.clamp(-top - 1, top) * scale
+    return x + (q - x).detach()
+
+
+def fake_quant_complex(z, bits):
+    """fake_quant of a complex tensor's real and imaginary parts together."""
+    parts = fake_quant(_torch.view_as_real(z), bits)
+    return _torch.view_as_complex(parts.contiguous())
+
+
+def s4d_discretize(log_dt, log_a_real, a_imag, b, rule="zoh"):
+    """(A_bar, B_bar), complex [H, N/2], of S4D's continuous parameters
+    (Gu et al. 2022; docs/dsl.md): A = -exp(log_a_real) + i a_imag,
+    dt = exp(log_dt) [H]; ZOH A_bar = exp(dt A), B_bar = B (A_bar - 1)/A;
+    bilinear A_bar = (1 + dt A/2)/(1 - dt A/2), B_bar = dt B/(1 - dt A/2).
+    `b` is complex [H, N/2]."""
+    dt = _torch.exp(log_dt)[:, None]
+    a = _torch.complex(-_torch.exp(log_a_real), a_imag)
+    if rule == "zoh":
+        a_bar = _torch.exp(dt * a)
+        return a_bar, b * (a_bar - 1.0) / a
+    denom = 1.0 - dt * a / 2.0
+    return (1.0 + dt * a / 2.0) / denom, dt * b / denom
+
+
+def s4d_kernel(a_bar, b_bar, c, length):
+    """K [H, length]: K_l = 2 Re(sum_n C_n B_bar_n A_bar_n^l), the
+    convolution kernel of S4D's recurrence (state-spaces/s4, s4d.py)."""
+    steps = _torch.arange(length, device=a_bar.device, dtype=a_bar.real.dtype)
+    powers = _torch.exp(_torch.log(a_bar)[:, :, None] * steps)
+    return 2 * _torch.einsum("hn,hnl->hl", c * b_bar, powers).real
+
+
+def egru_step(gi, gr, c, theta, gamma, support):
+    """One EGRU token as EvNN computes it (Subramoney et al. 2023; ssm/
+    Runtime/EGRU.h), gates stacked [u; r; z]: `gi` = W x + b and `gr` =
+    R y' + b' [batch, 3H], `c` the state [batch, H] after its last reset.
+    Returns (y, c, o): the output o * c, the state after its reset
+    c - o * theta, and the events o = H(c - theta) (Spike: the
+    pseudo-derivative gamma * max(0, 1 - support |c - theta|))."""
+    h = c.shape[-1]
+    u = _torch.sigmoid(gi[:, :h] + gr[:, :h])
+    r = _torch.sigmoid(gi[:, h:2 * h] + gr[:, h:2 * h])
+    z = _torch.tanh(gi[:, 2 * h:] + r * gr[:, 2 * h:])
+    c = u * c + (1 - u) * z
+    o = Spike.apply(c - theta, gamma, support)
+    y = o * c
+    return y, c - o * theta, o
 
 
 class Spike(_torch.autograd.Function):
@@ -110,19 +174,12 @@ class S4D(_Layer):
     (the causal FFT convolution of state-spaces/s4)."""
 
     def kernel(self, length):
-        dt = _torch.exp(self.log_dt)[:, None]
-        a = _torch.complex(-_torch.exp(self.log_a_real), self.a_imag)
-        b = _torch.view_as_complex(self.b.contiguous())
-        c = _torch.view_as_complex(self.c.contiguous())
-        if self.settings.get("discretization", "zoh") == "zoh":
-            a_bar = _torch.exp(dt * a)
-            b_bar = b * (a_bar - 1.0) / a
-        else:
-            denom = 1.0 - dt * a / 2.0
-            a_bar, b_bar = (1.0 + dt * a / 2.0) / denom, dt * b / denom
-        steps = _torch.arange(length, device=a.device, dtype=dt.dtype)
-        powers = _torch.exp(_torch.log(a_bar)[:, :, None] * steps)
-        return 2 * _torch.einsum("hn,hnl->hl", c * b_bar, powers).real
+        a_bar, b_bar = s4d_discretize(
+            self.log_dt, self.log_a_real, self.a_imag,
+            _torch.view_as_complex(self.b.contiguous()),
+            self.settings.get("discretization", "zoh"))
+        return s4d_kernel(a_bar, b_bar,
+                          _torch.view_as_complex(self.c.contiguous()), length)
 
     def forward(self, u):
         length = u.shape[1]
@@ -152,14 +209,8 @@ class EGRU(_Layer):
         for t in range(length):
             gr = _nn.functional.linear(y, self.r,
                                        getattr(self, "recurrent_bias", None))
-            gi = wx[:, t]
-            u = _torch.sigmoid(gi[:, :h] + gr[:, :h])
-            r = _torch.sigmoid(gi[:, h:2 * h] + gr[:, h:2 * h])
-            z = _torch.tanh(gi[:, 2 * h:] + r * gr[:, 2 * h:])
-            c = u * c + (1 - u) * z
-            o = Spike.apply(c - self.theta, self.gamma, self.support)
-            y = o * c
-            c = c - o * self.theta
+            y, c, _ = egru_step(wx[:, t], gr, c, self.theta, self.gamma,
+                                self.support)
             outputs.append(y)
         return _torch.stack(outputs, dim=1)
 
