@@ -8,6 +8,8 @@
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 
@@ -259,6 +261,18 @@ bool SettingsReader::get(llvm::StringRef name, std::string &value,
   if (s->value.empty())
     fail(name, "needs " + what);
   value = s->value;
+  return true;
+}
+
+bool SettingsReader::getOutputFile(llvm::StringRef name, std::string &path) {
+  if (!get(name, path, "a file name"))
+    return false;
+  if (path.empty())
+    return true;
+  std::error_code ec;
+  llvm::raw_fd_ostream probe(path, ec, llvm::sys::fs::OF_Append);
+  if (ec)
+    fail(name, "cannot write '" + path + "': " + ec.message());
   return true;
 }
 

@@ -729,22 +729,8 @@ Loihi2Target::parseOptions(ArrayRef<Setting> settings,
       options->traceSamples < 1)
     read.fail("trace-samples",
               "must be at least 1, got " + Twine(options->traceSamples));
-  // The trace file is opened now, so that a bad path fails before the
-  // compile and the run rather than after them.
-  if (read.get("trace", options->trace, "a file name")) {
-    std::error_code ec;
-    llvm::raw_fd_ostream probe(options->trace, ec, llvm::sys::fs::OF_Append);
-    if (ec)
-      read.fail("trace", "cannot write '" + options->trace +
-                             "': " + ec.message());
-  }
-  if (read.get("plot", options->plot, "a file name")) {
-    std::error_code ec;
-    llvm::raw_fd_ostream probe(options->plot, ec, llvm::sys::fs::OF_Append);
-    if (ec)
-      read.fail("plot", "cannot write '" + options->plot +
-                            "': " + ec.message());
-  }
+  read.getOutputFile("trace", options->trace);
+  read.getOutputFile("plot", options->plot);
   if (llvm::Error error = read.finish())
     return std::move(error);
   return std::unique_ptr<TargetOptions>(std::move(options));
