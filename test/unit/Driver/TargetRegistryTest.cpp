@@ -165,7 +165,7 @@ TEST(TargetRegistryTest, OptionsAreParsedAndCheckedByName) {
   EXPECT_EQ(error(loihi2, {{"batch", "4"}}, Spelling::Keyword),
             "batch is not an option of target loihi2; its options: hw, "
             "calibration, calibration_samples, calibration_ranges, "
-            "sigma_delta, trace, trace_samples");
+            "sigma_delta, trace, trace_samples, plot");
   EXPECT_EQ(error(conv, {{"batch", "4"}, {"device", "cpu"}}, Spelling::Flag),
             "");
   EXPECT_EQ(error(conv, {{"device", "gpu"}}, Spelling::Flag),
