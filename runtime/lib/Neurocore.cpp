@@ -120,36 +120,46 @@ int64_t ssm::rt::neuro::tokenId(const NeuronGroup &group, double value,
   return static_cast<int64_t>(value);
 }
 
-std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
-    const Network &net, const float *tokens, int64_t length,
-    const std::function<void(int, int64_t, const double *)> &observer) {
-  if (net.depth.size() != net.groups.size())
-    throw std::invalid_argument("evaluateQuantizedFloat: the network was not "
-                                "validated");
-  const size_t G = net.groups.size();
-  std::vector<int> order(G);
-  for (size_t g = 0; g < G; ++g)
-    order[g] = static_cast<int>(g);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return net.depth[a] < net.depth[b]; });
-  std::vector<std::vector<double>> value(G);
-  std::vector<std::unique_ptr<FloatKernel>> kernels(G);
-  for (size_t g = 0; g < G; ++g) {
-    const NeuronGroup &group = net.groups[g];
-    value[g].assign(group.size, 0.0);
-    if (group.model->makeFloat)
-      kernels[g] = group.model->makeFloat(group);
+struct QuantizedFloatStream::State {
+  const Network &net;
+  int64_t length;
+  int64_t fed = 0;
+  std::vector<int> order; // groups by depth
+  std::vector<std::vector<double>> value;
+  std::vector<std::unique_ptr<FloatKernel>> kernels;
+  std::vector<int64_t> offsets; // of each input stream in a token
+  int64_t tokenValues = 0;
+  std::vector<double> current;
+
+  State(const Network &n, int64_t length) : net(n), length(length) {
+    if (net.depth.size() != net.groups.size())
+      throw std::invalid_argument("QuantizedFloatStream: the network was not "
+                                  "validated");
+    const size_t G = net.groups.size();
+    order.resize(G);
+    for (size_t g = 0; g < G; ++g)
+      order[g] = static_cast<int>(g);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return net.depth[a] < net.depth[b]; });
+    value.resize(G);
+    kernels.resize(G);
+    for (size_t g = 0; g < G; ++g) {
+      const NeuronGroup &group = net.groups[g];
+      value[g].assign(group.size, 0.0);
+      if (group.model->makeFloat)
+        kernels[g] = group.model->makeFloat(group);
+    }
+    for (int g : net.inputs) {
+      offsets.push_back(tokenValues);
+      tokenValues += inputValues(net.groups[g]);
+    }
   }
-  int64_t inputOffset = 0;
-  std::vector<int64_t> offsets;
-  for (int g : net.inputs) {
-    offsets.push_back(inputOffset);
-    inputOffset += inputValues(net.groups[g]);
-  }
-  for (int64_t t = 0; t < length; ++t) {
+
+  void feed(const float *token, const QuantizedFloatStream::Observer &observer) {
+    const int64_t t = fed++;
     for (size_t k = 0; k < net.inputs.size(); ++k) {
       const NeuronGroup &in = net.groups[net.inputs[k]];
-      const float *x = tokens + t * inputOffset + offsets[k];
+      const float *x = token + offsets[k];
       std::vector<double> &v = value[net.inputs[k]];
       if (in.model->tokenInput) {
         std::fill(v.begin(), v.end(), 0.0);
@@ -161,12 +171,12 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
     }
     if (observer)
       for (int g : net.inputs)
-        observer(g, t, value[g].data());
+        observer(g, value[g].data());
     for (int g : order) {
       const NeuronGroup &group = net.groups[g];
       if (group.model->hostInput)
         continue;
-      std::vector<double> current(group.currentSize(), 0.0);
+      current.assign(group.currentSize(), 0.0);
       for (int tableIndex : group.tables) {
         const SynapseTable &table = net.tables[tableIndex];
         int64_t col = 0;
@@ -187,11 +197,35 @@ std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
           current[i] += real(group.bias[i], group.frac);
       kernels[g]->step(current.data(), t, length, value[g].data());
       if (observer)
-        observer(g, t, value[g].data());
+        observer(g, value[g].data());
     }
   }
+};
+
+ssm::rt::neuro::QuantizedFloatStream::QuantizedFloatStream(
+    const Network &network, int64_t length)
+    : state(std::make_unique<State>(network, length)) {}
+ssm::rt::neuro::QuantizedFloatStream::~QuantizedFloatStream() = default;
+
+void ssm::rt::neuro::QuantizedFloatStream::feed(const float *token,
+                                                const Observer &observer) {
+  if (state->fed >= state->length)
+    throw std::logic_error("QuantizedFloatStream: the sequence has " +
+                           std::to_string(state->length) + " tokens");
+  state->feed(token, observer);
+}
+
+std::vector<double> ssm::rt::neuro::QuantizedFloatStream::outputs() const {
   std::vector<double> y;
-  for (int g : net.outputs)
-    y.insert(y.end(), value[g].begin(), value[g].end());
+  for (int g : state->net.outputs)
+    y.insert(y.end(), state->value[g].begin(), state->value[g].end());
   return y;
+}
+
+std::vector<double> ssm::rt::neuro::evaluateQuantizedFloat(
+    const Network &net, const float *tokens, int64_t length) {
+  QuantizedFloatStream stream(net, length);
+  for (int64_t t = 0; t < length; ++t)
+    stream.feed(tokens + t * net.inputChannels());
+  return stream.outputs();
 }

@@ -311,64 +311,67 @@ Loihi2Executable::compareWithFloat(const rt::Model &floatModel,
   std::vector<std::vector<ErrorSums>> perSample(data.samples,
                                                 std::vector<ErrorSums>(P));
   const int64_t L = data.length;
+  // The three run in step, token by token: the runtime's group g reports
+  // token k at step k + depth(g), so the reference's and the quantized
+  // float's values wait in rings of maxDepth + 1 tokens.
+  const int64_t W = network.maxDepth + 1;
+  std::vector<int> pairOfLayer(floatModel.layers.size(), -1),
+      pairOfGroup(network.groups.size(), -1);
+  for (size_t p = 0; p < P; ++p) {
+    pairOfLayer[pairs[p].first] = static_cast<int>(p);
+    pairOfGroup[pairs[p].second] = static_cast<int>(p);
+  }
 #pragma omp parallel for num_threads(threads) schedule(dynamic)
   for (int64_t i = 0; i < data.samples; ++i) {
     const float *x = data.sample(i);
-    // [pair][token * size + j] for the reference, the quantized float
-    // evaluation and the event runtime.
-    std::vector<std::vector<double>> ref(P), qf(P), ev(P);
+    // [pair][slot * size + j]: token k in slot k % W.
+    std::vector<std::vector<double>> ref(P), qf(P);
     for (size_t p = 0; p < P; ++p) {
       const int64_t size = network.groups[pairs[p].second].size;
-      ref[p].assign(L * size, 0.0);
-      qf[p].assign(L * size, 0.0);
-      ev[p].assign(L * size, 0.0);
+      ref[p].assign(W * size, 0.0);
+      qf[p].assign(W * size, 0.0);
     }
-    std::vector<int64_t> refTokens(P, 0);
-    rt::runReference(
-        floatModel,
-        std::vector<double>(x, x + L * data.channels), 0,
-        [&](size_t layer, const double *v, size_t n) {
-          for (size_t p = 0; p < P; ++p)
-            if (pairs[p].first == static_cast<int>(layer)) {
-              std::copy(v, v + n, ref[p].begin() + refTokens[p]++ * n);
-            }
-        });
-    rt::neuro::evaluateQuantizedFloat(
-        network, x, L, [&](int g, int64_t t, const double *v) {
-          for (size_t p = 0; p < P; ++p)
-            if (pairs[p].second == g) {
-              const int64_t n = network.groups[g].size;
-              std::copy(v, v + n, qf[p].begin() + t * n);
-            }
-        });
+    rt::ReferenceStream reference(floatModel);
+    rt::neuro::QuantizedFloatStream quantized(network, L);
     rt::neuro::Session session(network);
-    auto record = [&](int64_t) {
+    std::vector<double> token(data.channels);
+    auto compare = [&](int64_t) {
       for (size_t p = 0; p < P; ++p) {
         const int g = pairs[p].second;
         const int64_t k = session.groupToken(g);
-        if (k < 0)
+        if (k < 0 || (lastOnly[pairs[p].first] && k != L - 1))
           continue;
         const std::vector<double> v = session.groupValues(g);
-        std::copy(v.begin(), v.end(), ev[p].begin() + k * v.size());
+        const double *r = ref[p].data() + (k % W) * v.size();
+        const double *q = qf[p].data() + (k % W) * v.size();
+        ErrorSums &e = perSample[i][p];
+        for (size_t j = 0; j < v.size(); ++j) {
+          e.reference += r[j] * r[j];
+          e.weight += (q[j] - r[j]) * (q[j] - r[j]);
+          e.activation += (v[j] - q[j]) * (v[j] - q[j]);
+          e.total += (v[j] - r[j]) * (v[j] - r[j]);
+        }
+        e.values += static_cast<int64_t>(v.size());
       }
     };
     for (int64_t t = 0; t < L; ++t) {
-      session.feed(x + t * data.channels);
-      record(t);
+      const float *xt = x + t * data.channels;
+      std::copy(xt, xt + data.channels, token.begin());
+      reference.feed(token.data(), 1,
+                     [&](size_t layer, const double *v, size_t n) {
+                       if (const int p = pairOfLayer[layer]; p >= 0)
+                         std::copy(v, v + n, ref[p].begin() + (t % W) * n);
+                     });
+      quantized.feed(xt, [&](int g, const double *v) {
+        if (const int p = pairOfGroup[g]; p >= 0) {
+          const int64_t n = network.groups[g].size;
+          std::copy(v, v + n, qf[p].begin() + (t % W) * n);
+        }
+      });
+      session.feed(xt);
+      compare(t);
     }
-    session.finish(record);
-    for (size_t p = 0; p < P; ++p) {
-      ErrorSums &e = perSample[i][p];
-      const size_t size = network.groups[pairs[p].second].size;
-      const size_t first = lastOnly[pairs[p].first] ? ref[p].size() - size : 0;
-      for (size_t j = first; j < ref[p].size(); ++j) {
-        e.reference += ref[p][j] * ref[p][j];
-        e.weight += (qf[p][j] - ref[p][j]) * (qf[p][j] - ref[p][j]);
-        e.activation += (ev[p][j] - qf[p][j]) * (ev[p][j] - qf[p][j]);
-        e.total += (ev[p][j] - ref[p][j]) * (ev[p][j] - ref[p][j]);
-      }
-      e.values = static_cast<int64_t>(ref[p].size() - first);
-    }
+    session.finish(compare);
   }
   std::vector<LayerError> errors;
   for (size_t p = 0; p < P; ++p) {

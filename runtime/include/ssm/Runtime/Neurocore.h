@@ -248,14 +248,33 @@ int64_t tokenId(const NeuronGroup &group, double value, int64_t token);
 /// processing each token in topological order. The event runtime's outputs
 /// differ from these only by activation rounding, saturation and
 /// sigma-delta thresholds (docs/event-runtime.md gives the bound).
-/// `tokens` is [length, inputChannels]; returns the outputs after the last
-/// token, as Session::finish() does.
-/// `observer`, when given, is called with each group's values [size] at
-/// every token (inputs first, then each group after it computed them).
-std::vector<double> evaluateQuantizedFloat(
-    const Network &network, const float *tokens, int64_t length,
-    const std::function<void(int group, int64_t token, const double *values)>
-        &observer = nullptr);
+/// Token by token: a sequence of `length` tokens (a mean readout divides by
+/// it), fed in order.
+class QuantizedFloatStream {
+public:
+  /// Called with each group's values [size] at the token fed: inputs
+  /// first, then each group after it computed them.
+  using Observer = std::function<void(int group, const double *values)>;
+
+  QuantizedFloatStream(const Network &network, int64_t length);
+  ~QuantizedFloatStream();
+  /// Feeds the next token (`inputChannels` values). Throws
+  /// std::logic_error beyond `length` tokens, std::out_of_range for a token
+  /// id outside a token input's vocabulary.
+  void feed(const float *token, const Observer &observer = nullptr);
+  /// The output groups' values after the last token fed.
+  std::vector<double> outputs() const;
+
+private:
+  struct State;
+  std::unique_ptr<State> state;
+};
+
+/// A QuantizedFloatStream fed `tokens` [length, inputChannels]: the outputs
+/// after the last token, as Session::finish() returns them.
+std::vector<double> evaluateQuantizedFloat(const Network &network,
+                                           const float *tokens,
+                                           int64_t length);
 
 /// Energy, latency and throughput per token from counters summed over
 /// `tokens` tokens (docs/cost-model.md).
