@@ -54,6 +54,19 @@ LIF_MODEL = """model lif_net {
 """
 
 
+LI_MODEL = """model li_net {
+  seed 5
+  WEIGHTS
+  input u : 3
+  enc = dense(u, 6)
+  v = li(enc, voltage_decay=0.2)
+  w = li(v, voltage_decay=0)
+  dec = dense(w, 2)
+  output dec
+}
+"""
+
+
 def inputs(source, rng):
     if "tokens(" in source:
         return rng.integers(0, 30, (3, 40)).astype(np.float32)
@@ -79,7 +92,7 @@ def agree(module, source, x):
 
 CASES = [("s4d zoh", S4D_MODEL.replace("DISC", "zoh")),
          ("s4d bilinear", S4D_MODEL.replace("DISC", "bilinear")),
-         ("egru", EGRU_MODEL), ("lif", LIF_MODEL)]
+         ("egru", EGRU_MODEL), ("lif", LIF_MODEL), ("li", LI_MODEL)]
 
 
 @pytest.mark.parametrize("name,model", CASES, ids=[c[0] for c in CASES])

@@ -14,8 +14,8 @@
 
 namespace ssm::rt::neuro::models {
 extern const NeuronModelInfo kInput, kS4DMode, kSigmaDeltaRelu, kSigmaDelta,
-    kAccumulator, kEGRUUnit, kLIF, kTokenInput;
-extern const ssm::rt::NeuronLayerInfo kLIFLayer;
+    kAccumulator, kEGRUUnit, kLIF, kLI, kTokenInput;
+extern const ssm::rt::NeuronLayerInfo kLIFLayer, kLILayer;
 } // namespace ssm::rt::neuro::models
 
 using namespace ssm::rt::neuro;
@@ -24,13 +24,14 @@ const std::vector<const NeuronModelInfo *> &ssm::rt::neuro::neuronModels() {
   using namespace models;
   static const std::vector<const NeuronModelInfo *> all = {
       &kInput,    &kS4DMode, &kSigmaDeltaRelu, &kSigmaDelta, &kAccumulator,
-      &kEGRUUnit, &kLIF,    &kTokenInput};
+      &kEGRUUnit, &kLIF,    &kLI,             &kTokenInput};
   return all;
 }
 
 const std::vector<const ssm::rt::NeuronLayerInfo *> &ssm::rt::neuronLayers() {
   using namespace neuro::models;
-  static const std::vector<const NeuronLayerInfo *> all = {&kLIFLayer};
+  static const std::vector<const NeuronLayerInfo *> all = {&kLIFLayer,
+                                                           &kLILayer};
   return all;
 }
 

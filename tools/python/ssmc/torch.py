@@ -18,7 +18,8 @@ each cited at its class:
   the events' Heaviside step with the pseudo-derivative
   ``gamma * max(0, 1 - s |c - theta|)`` for training;
 - neuron lif: Loihi's current-based LIF (Davies et al. 2018; runtime/lib/
-  models/LIF.cpp), the same pseudo-derivative at the threshold;
+  models/LIF.cpp), the same pseudo-derivative at the threshold; neuron li:
+  the leaky integrator (runtime/lib/models/LI.cpp);
 - readout mean (running mean over the tokens so far) or last.
 
 ``forward(x)`` takes [batch, tokens, channels] (token ids [batch, tokens]
@@ -237,6 +238,19 @@ class LIF(_Layer):
         return _torch.stack(outputs, dim=1)
 
 
+class LI(_Layer):
+    """A leaky integrator per channel (NIR's LI; runtime/lib/models/LI.cpp):
+    v = (1 - voltage_decay) v + x, y = v."""
+
+    def forward(self, x):
+        v = x.new_zeros(x.shape[0], x.shape[2])
+        outputs = []
+        for t in range(x.shape[1]):
+            v = (1 - self.voltage_decay) * v + x[:, t]
+            outputs.append(v)
+        return _torch.stack(outputs, dim=1)
+
+
 class Pointwise(_Layer):
     def __init__(self, spec):
         super().__init__(spec)
@@ -267,6 +281,8 @@ class Readout(_Layer):
         return _torch.cumsum(x, dim=1) / steps[None, :, None]
 
 
+_NEURON_LAYERS = {"lif": LIF, "li": LI}
+
 _LAYERS = {"input": Input, "embedding": Embedding, "s4d": S4D, "egru": EGRU,
            "relu": Pointwise, "gelu": Pointwise, "glu": Pointwise, "add": Add,
            "readout": Readout}
@@ -287,12 +303,12 @@ class Model(_nn.Module):
                 tied = layers[spec["tied_to"]] if spec["tied_to"] >= 0 else None
                 layers.append(Dense(spec, tied))
             elif op == "neuron":
-                if spec["settings"].get("kind") != "lif":
+                kind = spec["settings"].get("kind")
+                if kind not in _NEURON_LAYERS:
                     raise NotImplementedError(
-                        f"layer {spec['name']!r}: neuron layer "
-                        f"{spec['settings'].get('kind')!r} has no PyTorch "
-                        "form in ssmc.torch yet")
-                layers.append(LIF(spec))
+                        f"layer {spec['name']!r}: neuron layer {kind!r} has "
+                        "no PyTorch form in ssmc.torch yet")
+                layers.append(_NEURON_LAYERS[kind](spec))
             elif op in _LAYERS:
                 layers.append(_LAYERS[op](spec))
             else:
