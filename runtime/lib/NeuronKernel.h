@@ -18,6 +18,9 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace ssm::rt::neuro {
 
@@ -127,6 +130,28 @@ std::unique_ptr<FloatKernel> makeFloat(const NeuronGroup &group) {
 inline double real(int64_t q, int frac) {
   return std::ldexp(static_cast<double>(q), -frac);
 }
+
+/// Loihi's neuron decays (Davies et al. 2018, "Neuron model": du, dv): a
+/// fraction delta lost per step, held as delta * 2^12 in [0, 4096]; the
+/// decayed register is rounded back to its format. The lif and li models
+/// share them.
+namespace decay {
+constexpr int kBits = 12;
+constexpr int64_t kOne = int64_t(1) << kBits;
+/// The 12-bit decay of a fraction in [0, 1].
+inline int64_t quantize(double fraction) {
+  return std::llround(fraction * kOne);
+}
+/// x after one step of decay d: round(x (4096 - d) / 2^12).
+inline int64_t apply(int64_t x, int64_t d) {
+  return fixed::shiftRound(x * (kOne - d), kBits);
+}
+/// What is kept of a value per step, 1 - d / 4096, as a real number.
+inline double keep(int64_t d) { return 1.0 - std::ldexp(double(d), -kBits); }
+/// "" when every decay of `d` is in [0, 4096], else the error naming
+/// `model` ("LIF decay 5000 outside [0, 4096] (12-bit)").
+std::string check(const std::vector<int32_t> &d, std::string_view model);
+} // namespace decay
 
 } // namespace ssm::rt::neuro
 

@@ -32,10 +32,6 @@ using namespace ssm::rt;
 using namespace ssm::rt::neuro;
 
 namespace {
-/// The decay's fixed point: Loihi's 12-bit dv.
-constexpr int kDecayBits = 12;
-constexpr int64_t kDecayOne = int64_t(1) << kDecayBits;
-
 //===----------------------------------------------------------------------===//
 // The neuron layer (float)
 //===----------------------------------------------------------------------===//
@@ -54,8 +50,7 @@ LoweredNeuronParams lower(const NeuronLayerView &layer, int, unsigned) {
   LoweredNeuronParams p;
   p.params.resize(1);
   for (int64_t h = 0; h < layer.channels; ++h)
-    p.params[0].push_back(
-        std::llround(layer.param(VoltageDecay, h) * kDecayOne));
+    p.params[0].push_back(decay::quantize(layer.param(VoltageDecay, h)));
   return p;
 }
 
@@ -77,7 +72,7 @@ public:
           clampCounted(ctx.in.current(k), w.stateLo, w.stateHi, up.overflows);
       const int64_t before = v[k];
       v[k] = clampCounted(
-          fixed::shiftRound(v[k] * (kDecayOne - dv[k]), kDecayBits) + x,
+          decay::apply(v[k], dv[k]) + x,
           w.stateLo, w.stateHi, up.overflows);
       up.active += (x | before | v[k]) != 0;
       const int64_t payload =
@@ -99,7 +94,7 @@ public:
   void step(const double *current, int64_t, int64_t, double *out) override {
     const std::vector<int32_t> &dv = group.params[0];
     for (int64_t k = 0; k < group.size; ++k) {
-      v[k] = (1.0 - std::ldexp(dv[k], -kDecayBits)) * v[k] + current[k];
+      v[k] = decay::keep(dv[k]) * v[k] + current[k];
       out[k] = v[k];
     }
   }
@@ -110,10 +105,7 @@ private:
 };
 
 std::string check(const NeuronGroup &g, const Hardware &) {
-  for (int32_t d : g.params[0])
-    if (d < 0 || d > kDecayOne)
-      return fmt::format("LI decay {} outside [0, {}] (12-bit)", d, kDecayOne);
-  return "";
+  return decay::check(g.params[0], "LI");
 }
 } // namespace
 

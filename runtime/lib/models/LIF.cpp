@@ -38,10 +38,6 @@ using namespace ssm::rt;
 using namespace ssm::rt::neuro;
 
 namespace {
-/// The decays' fixed point: Loihi's 12-bit du and dv.
-constexpr int kDecayBits = 12;
-constexpr int64_t kDecayOne = int64_t(1) << kDecayBits;
-
 /// One token of the float recurrence (the equations above); returns y.
 /// `keepI` = 1 - delta_I, `keepV` = 1 - delta_V.
 inline double lifStep(double &i, double &v, double x, double keepI,
@@ -78,10 +74,8 @@ LoweredNeuronParams lower(const NeuronLayerView &layer, int frac,
   p.params.resize(3);
   std::vector<double> theta(layer.channels);
   for (int64_t h = 0; h < layer.channels; ++h) {
-    p.params[0].push_back(
-        std::llround(layer.param(CurrentDecay, h) * kDecayOne));
-    p.params[1].push_back(
-        std::llround(layer.param(VoltageDecay, h) * kDecayOne));
+    p.params[0].push_back(decay::quantize(layer.param(CurrentDecay, h)));
+    p.params[1].push_back(decay::quantize(layer.param(VoltageDecay, h)));
     theta[h] = layer.param(Threshold, h);
   }
   p.params[2] = quant::quantizeValues(theta, frac, stateBits);
@@ -115,10 +109,10 @@ public:
       const int64_t x =
           clampCounted(ctx.in.current(k), w.stateLo, w.stateHi, up.overflows);
       u[k] = clampCounted(
-          fixed::shiftRound(u[k] * (kDecayOne - du[k]), kDecayBits) + x,
+          decay::apply(u[k], du[k]) + x,
           w.stateLo, w.stateHi, up.overflows);
       v[k] = clampCounted(
-          fixed::shiftRound(v[k] * (kDecayOne - dv[k]), kDecayBits) + u[k],
+          decay::apply(v[k], dv[k]) + u[k],
           w.stateLo, w.stateHi, up.overflows);
       up.active += (x | u[k] | v[k]) != 0;
       const bool spike = v[k] > vth[k];
@@ -152,8 +146,7 @@ public:
     const std::vector<int32_t> *p = group.params.data();
     for (int64_t k = 0; k < group.size; ++k)
       out[k] = lifStep(i[k], v[k], current[k],
-                       1.0 - std::ldexp(p[Du][k], -kDecayBits),
-                       1.0 - std::ldexp(p[Dv][k], -kDecayBits),
+                       decay::keep(p[Du][k]), decay::keep(p[Dv][k]),
                        real(p[Vth][k], group.frac), graded);
   }
 
@@ -165,10 +158,8 @@ private:
 
 std::string check(const NeuronGroup &g, const Hardware &hw) {
   for (int p : {Du, Dv})
-    for (int32_t d : g.params[p])
-      if (d < 0 || d > kDecayOne)
-        return fmt::format("LIF decay {} outside [0, {}] (12-bit)", d,
-                           kDecayOne);
+    if (std::string error = decay::check(g.params[p], "LIF"); !error.empty())
+      return error;
   if (!g.hasFlag("graded") &&
       (g.frac < 0 || g.frac > 62 ||
        (int64_t(1) << g.frac) > fixed::maxInt(g.payloadBits)))

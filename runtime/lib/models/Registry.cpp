@@ -10,6 +10,8 @@
 #include "../NeuronKernel.h"
 #include "ssm/Runtime/NeuronLayer.h"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 namespace ssm::rt::neuro::models {
@@ -91,4 +93,13 @@ void NeuronGroup::setFlag(std::string_view flag) {
                                 "option '" +
                                 std::string(flag) + "'");
   flags |= 1u << bit;
+}
+
+std::string ssm::rt::neuro::decay::check(const std::vector<int32_t> &d,
+                                         std::string_view model) {
+  for (int32_t v : d)
+    if (v < 0 || v > kOne)
+      return fmt::format("{} decay {} outside [0, {}] ({}-bit)", model, v,
+                         kOne, kBits);
+  return "";
 }
