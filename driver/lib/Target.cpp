@@ -12,6 +12,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace cl = llvm::cl;
 using namespace ssm;
@@ -80,6 +81,22 @@ private:
 
 std::unique_ptr<StreamSession> Executable::stream() const {
   return std::make_unique<RerunStream>(*this);
+}
+
+int ssm::driver::allCores() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+std::string ssm::driver::threadsProblem(int64_t threads, llvm::StringRef name,
+                                        Spelling spelling) {
+  /// The most threads accepted (or 4 per core, if that is more).
+  constexpr int kMaxThreads = 256;
+  const int most = std::max(kMaxThreads, 4 * allCores());
+  if (threads >= 1 && threads <= most)
+    return "";
+  return spell(name, spelling) + " must be between 1 and " +
+         std::to_string(most) + " on this machine, got " +
+         std::to_string(threads);
 }
 
 std::string ssm::driver::spell(llvm::StringRef name, Spelling spelling) {

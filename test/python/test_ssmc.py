@@ -134,6 +134,9 @@ def test_data_errors(tiny_source, data_dir):
         net.run(np.zeros((2, 5, 1)), labels=[0.5, 1.0])
     with pytest.raises(ssmc.DataError, match="empty"):
         net.run(np.zeros((0, 5, 1)))
+    with pytest.raises(ValueError, match="threads must be between 1 and "
+                                         r"\d+ on this machine, got 100000"):
+        net.run(np.zeros((1, 5, 1)), threads=100000)
     with pytest.raises(ssmc.DataError, match="dimensions"):
         net.run(np.zeros(5))
     with pytest.raises(ssmc.DataError, match="1 input channels for this "

@@ -32,7 +32,6 @@
 
 #include <optional>
 #include <stdexcept>
-#include <thread>
 
 namespace py = pybind11;
 using namespace ssm;
@@ -56,13 +55,15 @@ struct Network {
   }
 };
 
+/// `threads` as the Python keyword gives it: 0 = every core.
 int threadsOrAll(int threads) {
-  if (threads < 0)
-    throw std::invalid_argument("threads must be at least 1 (0: all cores), "
-                                "got " + std::to_string(threads));
-  return threads ? threads
-                 : static_cast<int>(
-                       std::max(1u, std::thread::hardware_concurrency()));
+  if (threads == 0)
+    return driver::allCores();
+  if (std::string problem = driver::threadsProblem(threads, "threads",
+                                                   driver::Spelling::Keyword);
+      !problem.empty())
+    throw std::invalid_argument(problem + " (0: every core)");
+  return threads;
 }
 
 std::unique_ptr<Network>

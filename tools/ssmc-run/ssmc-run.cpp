@@ -40,7 +40,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
 namespace cl = llvm::cl;
 using namespace ssm;
@@ -73,10 +72,6 @@ cl::opt<int64_t> limit("limit", cl::desc("Run the first N samples only"),
                        cl::init(0), cl::cat(category));
 cl::opt<int> threads("threads", cl::desc("Worker threads (default: all cores)"),
                      cl::init(0), cl::cat(category));
-/// The most threads --threads accepts (or 4 per core, if that is more):
-/// beyond it OpenMP only oversubscribes, and libgomp fails on very large
-/// teams.
-constexpr int kMaxThreads = 256;
 cl::opt<std::string> reportPath("report",
                                 cl::desc("Write a JSON report to this file"),
                                 cl::value_desc("file.json"), cl::cat(category));
@@ -161,13 +156,13 @@ int main(int argc, char **argv) {
   if (!target)
     return fail("--target=" + targetName + " is not a target; ssmc-run has " +
                 driver::targetNames());
-  const int cores = std::max(1u, std::thread::hardware_concurrency());
-  const int maxThreads = std::max(kMaxThreads, 4 * cores);
-  if (threads.getNumOccurrences() && (threads < 1 || threads > maxThreads))
-    return fail("--threads must be between 1 and " + llvm::Twine(maxThreads) +
-                " on this machine, got " + llvm::Twine(threads));
+  if (threads.getNumOccurrences())
+    if (std::string problem =
+            driver::threadsProblem(threads, "threads", driver::Spelling::Flag);
+        !problem.empty())
+      return fail(problem);
   const int numThreads =
-      threads.getNumOccurrences() ? threads.getValue() : cores;
+      threads.getNumOccurrences() ? threads.getValue() : driver::allCores();
   if (generate.getNumOccurrences() && (generate < 1 || generate > kMaxGenerate))
     return fail("--generate must be between 1 and " + llvm::Twine(kMaxGenerate) +
                 ", got " + llvm::Twine(generate));

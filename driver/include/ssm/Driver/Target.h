@@ -187,6 +187,15 @@ enum class Spelling { Flag, Keyword };
 /// `name` ("sigma-delta") as the user wrote it.
 std::string spell(llvm::StringRef name, Spelling spelling);
 
+/// The worker threads a run uses when none are asked for: every core.
+int allCores();
+/// Why `threads` worker threads are refused (fewer than 1, or more than
+/// 256 or 4 per core, whichever is more: beyond it OpenMP only
+/// oversubscribes, and libgomp fails on very large teams), naming the
+/// option `name` as `spelling` writes it; "" when accepted.
+std::string threadsProblem(int64_t threads, llvm::StringRef name,
+                           Spelling spelling);
+
 /// How a tool instruments compilation (Loihi2Compile.h has the struct) and
 /// on how many threads calibration runs.
 struct CompileContext {
