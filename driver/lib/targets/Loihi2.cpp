@@ -198,6 +198,33 @@ private:
   std::string plotPath;
 };
 
+/// The report entries of `totals`, counters summed over `tokens` tokens:
+/// the counts, per-token rates and the cost model's estimates
+/// (docs/ssmc-run.md), for a run's report and a session's counters alike.
+llvm::json::Object countersReport(const rt::neuro::Hardware &hardware,
+                                  const rt::neuro::Counters &totals,
+                                  int64_t tokens) {
+  const rt::neuro::CostEstimate cost =
+      rt::neuro::estimateCost(hardware, totals, tokens);
+  const double perToken = 1.0 / std::max<int64_t>(tokens, 1);
+  return llvm::json::Object{
+      {"steps", totals.steps},
+      {"synops", totals.synops},
+      {"messages", totals.messages},
+      {"spikes", totals.spikes},
+      {"input_spikes", totals.inputSpikes},
+      {"neuron_updates",
+       totals.neuronUpdatesActive + totals.neuronUpdatesInactive},
+      {"neuron_updates_active", totals.neuronUpdatesActive},
+      {"mesh_hops", totals.hopsX + totals.hopsY},
+      {"overflows", totals.overflows},
+      {"synops_per_token", totals.synops * perToken},
+      {"messages_per_token", totals.messages * perToken},
+      {"energy_per_token_uJ", cost.energyPerTokenUJ},
+      {"latency_per_token_us", cost.latencyPerTokenUS},
+      {"chip_tokens_per_second", cost.tokensPerSecond}};
+}
+
 /// The chip's session (rt::neuro::Session): the host's view of the outputs
 /// after each step, and the counters with the cost model's estimates.
 class Loihi2Session : public StreamSession {
@@ -206,20 +233,8 @@ public:
       : session(network) {}
   int64_t latency() const override { return session.outputLatency(); }
   llvm::json::Object counters() const override {
-    const rt::neuro::Counters &c = session.totals();
-    const rt::neuro::CostEstimate cost = rt::neuro::estimateCost(
-        session.network().hardware, c, std::max<int64_t>(tokens(), 1));
-    return llvm::json::Object{
-        {"steps", c.steps},
-        {"synops", c.synops},
-        {"messages", c.messages},
-        {"spikes", c.spikes},
-        {"input_spikes", c.inputSpikes},
-        {"neuron_updates", c.neuronUpdatesActive + c.neuronUpdatesInactive},
-        {"mesh_hops", c.hopsX + c.hopsY},
-        {"overflows", c.overflows},
-        {"energy_per_token_uJ", cost.energyPerTokenUJ},
-        {"latency_per_token_us", cost.latencyPerTokenUS}};
+    return countersReport(session.network().hardware, session.totals(),
+                          tokens());
   }
 
   std::vector<GroupInfo> groups() const override {
@@ -537,21 +552,8 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
   report["cores"] = static_cast<int64_t>(network.cores.size());
   report["neurons"] = neurons;
   report["pipeline_depth"] = network.maxDepth;
-  report["steps"] = totals.steps;
-  report["synops"] = totals.synops;
-  report["messages"] = totals.messages;
-  report["spikes"] = totals.spikes;
-  report["input_spikes"] = totals.inputSpikes;
-  report["neuron_updates"] =
-      totals.neuronUpdatesActive + totals.neuronUpdatesInactive;
-  report["neuron_updates_active"] = totals.neuronUpdatesActive;
-  report["mesh_hops"] = totals.hopsX + totals.hopsY;
-  report["overflows"] = totals.overflows;
-  report["synops_per_token"] = totals.synops * perToken;
-  report["messages_per_token"] = totals.messages * perToken;
-  report["energy_per_token_uJ"] = cost.energyPerTokenUJ;
-  report["latency_per_token_us"] = cost.latencyPerTokenUS;
-  report["chip_tokens_per_second"] = cost.tokensPerSecond;
+  for (auto &entry : countersReport(network.hardware, totals, tokens))
+    report[entry.first] = std::move(entry.second);
   report["activity"] = activity;
   auto row = [&](const char *key, std::string value) {
     result.rows.emplace_back(key, std::move(value));
