@@ -26,10 +26,16 @@ CostEstimate ssm::rt::neuro::estimateCost(const Hardware &hw,
 double ssm::rt::neuro::groupEnergyPJ(const Hardware &hw,
                                      const NeuronGroup &group,
                                      const GroupActivity &a) {
-  const OpCosts &e = hw.energyPJ;
-  double pj = a.synops * e.synop + a.messages * e.message + a.hopsX * e.hopX +
-              a.hopsY * e.hopY;
-  if (!group.model->hostInput)
-    pj += a.active * e.neuronActive + (group.size - a.active) * e.neuronInactive;
-  return pj;
+  // The group's share of a step's counters (a host input updates no
+  // neurons).
+  Counters c;
+  c.synops = a.synops;
+  if (!group.model->hostInput) {
+    c.neuronUpdatesActive = a.active;
+    c.neuronUpdatesInactive = group.size - a.active;
+  }
+  c.messages = a.messages;
+  c.hopsX = a.hopsX;
+  c.hopsY = a.hopsY;
+  return operationsEnergyPJ(hw.energyPJ, c);
 }

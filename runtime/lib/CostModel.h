@@ -29,18 +29,22 @@ inline double routeTimeNS(const OpCosts &t, int64_t hopsX, int64_t hopsY) {
   return hopsX * t.hopX + hopsY * t.hopY;
 }
 
+/// The dynamic energy (pJ) of the operations `c` counts, each at its
+/// energy: synaptic operations, neuron updates (active and swept),
+/// messages and mesh hops (the barrier apart).
+inline double operationsEnergyPJ(const OpCosts &e, const Counters &c) {
+  return c.synops * e.synop + c.neuronUpdatesActive * e.neuronActive +
+         c.neuronUpdatesInactive * e.neuronInactive + c.messages * e.message +
+         c.hopsX * e.hopX + c.hopsY * e.hopY;
+}
+
 /// Completes a step's counters (summed over cores) with its time and
 /// dynamic energy, given its slowest core and longest route.
 inline void costStep(const Hardware &hw, double slowestCoreNS, double routeNS,
                      Counters &step) {
-  const OpCosts &e = hw.energyPJ;
   step.steps = 1;
   step.timeNS = slowestCoreNS + routeNS + hw.timeNS.barrier;
-  step.energyPJ = step.synops * e.synop +
-                  step.neuronUpdatesActive * e.neuronActive +
-                  step.neuronUpdatesInactive * e.neuronInactive +
-                  step.messages * e.message + step.hopsX * e.hopX +
-                  step.hopsY * e.hopY + e.barrier;
+  step.energyPJ = operationsEnergyPJ(hw.energyPJ, step) + hw.energyPJ.barrier;
 }
 
 } // namespace ssm::rt::neuro
