@@ -4,12 +4,12 @@
 
 #include "TargetSupport.h"
 
+#include "ssm/Driver/OutputFile.h"
+
 #include "ssm/Runtime/Dataset.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <thread>
@@ -286,10 +286,8 @@ bool SettingsReader::getOutputFile(llvm::StringRef name, std::string &path) {
     return false;
   if (path.empty())
     return true;
-  std::error_code ec;
-  llvm::raw_fd_ostream probe(path, ec, llvm::sys::fs::OF_Append);
-  if (ec)
-    fail(name, "cannot write '" + path + "': " + ec.message());
+  if (std::string error = cannotWrite(path); !error.empty())
+    fail(name, "cannot write '" + path + "': " + error);
   return true;
 }
 

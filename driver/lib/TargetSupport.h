@@ -75,9 +75,9 @@ public:
   /// empty text is an error: "<name> needs <what>".
   bool get(llvm::StringRef name, std::string &value,
            const std::string &what = "a value");
-  /// get() of a file the run will write: opened now (appending, so
-  /// nothing is lost yet), so that a bad path fails before the compile and
-  /// the run rather than after them.
+  /// get() of a file the run will write, checked now (cannotWrite,
+  /// OutputFile.h), so that a bad path fails before the compile and the run
+  /// rather than after them.
   bool getOutputFile(llvm::StringRef name, std::string &path);
   bool get(llvm::StringRef name, double &value);
   bool get(llvm::StringRef name, int64_t &value);

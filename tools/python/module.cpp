@@ -13,6 +13,7 @@
 #include "ssm/Driver/ModelFlags.h"
 #include "ssm/Driver/ModelGraph.h"
 #include "ssm/Driver/OpenModel.h"
+#include "ssm/Driver/OutputFile.h"
 #include "ssm/Driver/Target.h"
 #include "ssm/Driver/Version.h"
 #include "ssm/Runtime/Dataset.h"
@@ -419,10 +420,10 @@ PYBIND11_MODULE(_ssmc, m) {
           throw std::runtime_error("cannot write '" + path +
                                    "': " + ec.message());
         n.opened.module->print(file);
-        file.close();
-        if (file.has_error())
-          throw std::runtime_error("cannot write '" + path +
-                                   "': " + file.error().message());
+        // (closeFile clears the error: an uncleared one aborts in the
+        // stream's destructor.)
+        if (std::string error = driver::closeFile(file); !error.empty())
+          throw std::runtime_error("cannot write '" + path + "': " + error);
       });
 
   py::class_<Stream>(m, "Stream")

@@ -187,12 +187,9 @@ int main(int argc, char **argv) {
   // loihi2's --trace, by their parseOptions above).
   for (const std::string *path : std::initializer_list<const std::string *>{
            &reportPath, &outputsPath, &tokenOutputsPath})
-    if (!path->empty()) {
-      std::error_code ec;
-      llvm::raw_fd_ostream probe(*path, ec, llvm::sys::fs::OF_Append);
-      if (ec)
-        return fail("cannot write '" + *path + "': " + ec.message());
-    }
+    if (!path->empty())
+      if (std::string error = driver::cannotWrite(*path); !error.empty())
+        return fail("cannot write '" + *path + "': " + error);
 
   mlir::MLIRContext context;
   driver::setUpTool("ssmc-run", context);
