@@ -10,6 +10,7 @@
 #include "NeuronKernel.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Model.h"
+#include "ssm/Runtime/Quantize.h"
 
 #include <fmt/format.h>
 
@@ -183,8 +184,8 @@ struct QuantizedFloatStream::State {
         for (const TableSource &src : table.sources) {
           // Integer current q p 2^e in the target's format, read as a real
           // number: q v 2^(e + F_src - F_dst) with v the source's value.
-          const double scale = std::ldexp(
-              1.0, table.exponent + net.groups[src.group].frac - group.frac);
+          const double scale = quant::tableWeightUnit(
+              table.exponent, net.groups[src.group].frac, group.frac);
           for (int64_t j = 0; j < src.size; ++j, ++col)
             for (int64_t k = table.columnStart[col];
                  k < table.columnStart[col + 1]; ++k)

@@ -703,11 +703,12 @@ LogicalResult Lowering::quantize() {
             << limits.name << "'s maximum of " << w.exponent
             << " (formats: source frac " << groups[t.source].frac
             << ", target frac " << g.frac << ")";
-      // The integers read back as weights: q 2^(e - F_dst + F_src).
+      // The integers read back as weights.
+      const double unit = rt::quant::tableWeightUnit(
+          w.exponent, groups[t.source].frac, g.frac);
       std::vector<double> readBack(w.q.size());
       for (size_t k = 0; k < w.q.size(); ++k)
-        readBack[k] = std::ldexp(static_cast<double>(w.q[k]),
-                                 w.exponent - g.frac + groups[t.source].frac);
+        readBack[k] = static_cast<double>(w.q[k]) * unit;
       tableQuantization.push_back({groups[t.source].name, g.name,
                                    static_cast<int64_t>(t.value.size()),
                                    w.saturated, w.exponent,

@@ -26,6 +26,7 @@
 #include "ssm/Runtime/S4D.h"
 
 #include <complex>
+#include <cmath>
 #include <vector>
 
 namespace ssm::rt::quant {
@@ -50,6 +51,12 @@ struct TableWeights {
 TableWeights quantizeTable(const std::vector<double> &w, int fracSrc,
                            int fracDst, unsigned weightBits, int minExponent,
                            int maxExponent);
+
+/// The real weight one integer unit of a table stands for: q is the weight
+/// q * 2^(exponent + fracSrc - fracDst) (quantizeTable's inverse).
+inline double tableWeightUnit(int exponent, int fracSrc, int fracDst) {
+  return std::ldexp(1.0, exponent + fracSrc - fracDst);
+}
 
 /// The integer parameters of an S4D layer's mode neurons, [H * N/2] each
 /// (channel-major): A_bar read as q * 2^-aFrac, B_bar as q * 2^-bFrac and
