@@ -67,6 +67,19 @@ def _option_text(key, value):
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def _model_source(model, name):
+    """(source, is_text, name) of a model given as a path or as its text (a
+    str holding a newline or a ``{``): the text is read as a file named
+    `name` (default "<string>", or "<string>.mlir" for MLIR text)."""
+    if isinstance(model, str) and ("\n" in model or "{" in model):
+        if name is None:
+            name = ("<string>.mlir" if model.lstrip().startswith("module")
+                    else "<string>")
+        return model, True, name
+    path = _os.fspath(model)
+    return path, False, path
+
+
 def compile(model, target=None, *, name=None, threads=0, init_missing=False,
             strict_weights=False, **options):
     """Compiles a model for a target and returns a ready-to-run Network.
@@ -92,15 +105,7 @@ def compile(model, target=None, *, name=None, threads=0, init_missing=False,
     DataError for calibration data that cannot be read. Compiler warnings
     become CompileWarning.
     """
-    is_text = isinstance(model, str) and ("\n" in model or "{" in model)
-    if is_text:
-        if name is None:
-            name = ("<string>.mlir" if model.lstrip().startswith("module")
-                    else "<string>")
-        source = model
-    else:
-        source = _os.fspath(model)
-        name = source
+    source, is_text, name = _model_source(model, name)
     settings = [(key, _option_text(key, value))
                 for key, value in options.items()]
     network = _ssmc.compile(source, is_text, name, target, settings,

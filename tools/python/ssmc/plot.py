@@ -23,7 +23,9 @@ from typing import NamedTuple as _NamedTuple, Optional as _Optional
 
 import matplotlib as _mpl
 
-_mpl.use("Agg") if "matplotlib.pyplot" not in _sys.modules else None
+# A file backend, unless the user's pyplot has chosen one already.
+if "matplotlib.pyplot" not in _sys.modules:
+    _mpl.use("Agg")
 import matplotlib.pyplot as _plt  # noqa: E402
 import numpy as _np  # noqa: E402
 
@@ -92,18 +94,18 @@ def read_trace(path, sample=0):
         rows = [r for r in _csv.DictReader(f) if int(r["sample"]) == sample]
     if not rows:
         raise ValueError(f"{path}: no rows of sample {sample}")
-    names, groups = [], []
+    index, groups = {}, []  # group name -> column, in the trace's order
     for r in rows:
-        if r["group"] not in names:
-            names.append(r["group"])
+        if r["group"] not in index:
+            index[r["group"]] = len(groups)
             groups.append({"name": r["group"], "model": r["model"],
                            "neurons": int(r["neurons"]),
                            "core": int(r["core"]), "depth": 0})
     steps = max(int(r["step"]) for r in rows) + 1
-    shape = (steps, len(names))
+    shape = (steps, len(groups))
     spikes, synops, energy_pj = (_np.zeros(shape) for _ in range(3))
     for r in rows:
-        s, g = int(r["step"]), names.index(r["group"])
+        s, g = int(r["step"]), index[r["group"]]
         spikes[s, g] = float(r["spikes"])
         synops[s, g] = float(r["synops"])
         energy_pj[s, g] = float(r["energy_pj"])
@@ -112,7 +114,7 @@ def read_trace(path, sample=0):
     return Recording(groups, spikes, synops, energy_pj, tokens)
 
 
-def _figure(ax, path, size=(8, 4.5)):
+def _figure(ax, size=(8, 4.5)):
     if ax is None:
         fig, ax = _plt.subplots(figsize=size, constrained_layout=True)
     else:
@@ -130,7 +132,7 @@ def _done(fig, path):
 def activity(rec, path=None, ax=None):
     """Fraction of each group's neurons that send per step, as an image:
     groups down, steps across (host inputs included)."""
-    fig, ax = _figure(ax, path, (9, 0.28 * len(rec.groups) + 1.6))
+    fig, ax = _figure(ax, (9, 0.28 * len(rec.groups) + 1.6))
     neurons = _np.array([g["neurons"] for g in rec.groups], dtype=float)
     frac = rec.spikes / _np.maximum(neurons, 1)[None, :]
     image = ax.imshow(frac.T, aspect="auto", interpolation="nearest",
@@ -179,7 +181,7 @@ def raster(rec, path=None, ax=None):
     if rec.raster is None:
         raise ValueError("the recording has no raster: record(..., "
                          "raster=GROUP)")
-    fig, ax = _figure(ax, path)
+    fig, ax = _figure(ax)
     steps, neurons = _np.nonzero(rec.raster)
     ax.scatter(steps, neurons, s=1.5, marker="|", color="black")
     ax.set_xlim(0, rec.raster.shape[0])
@@ -210,7 +212,7 @@ def sigma_delta_sweep(model, x, labels=None, thresholds=(0, 0.005, 0.01,
                              "model) to score")
         points.append((float(t), float(score),
                        float(report["energy_per_token_uJ"])))
-    fig, ax = _figure(ax, path)
+    fig, ax = _figure(ax)
     e = [p[2] for p in points]
     s = [p[1] for p in points]
     ax.plot(e, s, "o-")

@@ -339,11 +339,8 @@ def generate(model, *, name=None, init_missing=False, strict_weights=False):
     source text, as ssmc.compile takes it), float32; ``.double()`` for the
     reference's float64. Raises ssmc.CompileError for a model that does not
     load, NotImplementedError for a layer without a PyTorch form here."""
-    import os
-    is_text = isinstance(model, str) and ("\n" in model or "{" in model)
-    source = model if is_text else os.fspath(model)
-    if name is None:
-        name = "<string>" if is_text else source
+    from . import _model_source
+    source, is_text, name = _model_source(model, name)
     graph = _ssmc.describe(source, is_text, name, bool(init_missing),
                            bool(strict_weights))
     module = Model(graph)
