@@ -44,6 +44,26 @@ struct CompileFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Collects the diagnostics of `context` in `text` while it lives, printed
+/// as the tools print them: file:line:col with the source line, without the
+/// failing operation in generic form.
+struct CapturedDiagnostics {
+  CapturedDiagnostics(mlir::MLIRContext &context, std::string &text)
+      : os(text), handler(sourceMgr, &context, os) {
+    context.printOpOnDiagnostic(false);
+  }
+  llvm::raw_string_ostream os;
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler;
+};
+
+dsl::LoadOptions loadOptions(bool initMissing, bool strictWeights) {
+  dsl::LoadOptions load;
+  load.initMissing = initMissing;
+  load.strictWeights = strictWeights;
+  return load;
+}
+
 /// A model opened for a target, with the MLIR context its module lives in.
 struct Network {
   std::unique_ptr<mlir::MLIRContext> context;
@@ -90,12 +110,7 @@ compile(const std::string &source, bool isText, const std::string &name,
   auto network = std::make_unique<Network>();
   py::gil_scoped_release release;
   network->context = std::make_unique<mlir::MLIRContext>();
-  // Locations, not the failing operation in generic form (as the tools).
-  network->context->printOpOnDiagnostic(false);
-  llvm::raw_string_ostream errors(network->diagnostics);
-  llvm::SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, network->context.get(),
-                                           errors);
+  CapturedDiagnostics diagnostics(*network->context, network->diagnostics);
   // Without a target named, the source must be a compiled file, whose
   // target parses the options.
   if (!target && !isText)
@@ -111,15 +126,13 @@ compile(const std::string &source, bool isText, const std::string &name,
       target->parseOptions(given, driver::Spelling::Keyword);
   if (!options)
     throw std::invalid_argument(llvm::toString(options.takeError()));
-  dsl::LoadOptions load;
-  load.initMissing = initMissing;
-  load.strictWeights = strictWeights;
   mlir::FailureOr<driver::OpenedModel> opened = driver::openModel(
       {isText ? name : source,
        isText ? std::optional<std::string>(source) : std::nullopt},
       target, **options,
-      target->compileOptionIn(given, driver::Spelling::Keyword), load,
-      threads, *network->context, "ssmc", errors, /*keepFloatModel=*/true);
+      target->compileOptionIn(given, driver::Spelling::Keyword),
+      loadOptions(initMissing, strictWeights), threads, *network->context,
+      "ssmc", diagnostics.os, /*keepFloatModel=*/true);
   if (failed(opened))
     throw CompileFailure(network->diagnostics);
   network->opened = std::move(*opened);
@@ -137,16 +150,11 @@ py::dict describe(const std::string &source, bool isText,
   {
     py::gil_scoped_release release;
     mlir::MLIRContext context;
-    context.printOpOnDiagnostic(false);
-    llvm::raw_string_ostream errors(diagnostics);
-    llvm::SourceMgr sourceMgr;
-    mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context, errors);
-    dsl::LoadOptions load;
-    load.initMissing = initMissing;
-    load.strictWeights = strictWeights;
+    CapturedDiagnostics captured(context, diagnostics);
+    const dsl::LoadOptions load = loadOptions(initMissing, strictWeights);
     mlir::OwningOpRef<mlir::ModuleOp> module =
-        isText ? dsl::loadModelText(source, name, context, load, errors)
-               : dsl::loadModelFile(source, context, load, errors);
+        isText ? dsl::loadModelText(source, name, context, load, captured.os)
+               : dsl::loadModelFile(source, context, load, captured.os);
     if (!module)
       throw CompileFailure(diagnostics);
     mlir::FailureOr<ModelOp> model = getSingleModel(*module);
@@ -397,10 +405,7 @@ PYBIND11_MODULE(_ssmc, m) {
               "this network was loaded from a compiled file; copy that file");
         std::string errors;
         {
-          llvm::raw_string_ostream os(errors);
-          llvm::SourceMgr sourceMgr;
-          mlir::SourceMgrDiagnosticHandler handler(sourceMgr,
-                                                   n.context.get(), os);
+          CapturedDiagnostics captured(*n.context, errors);
           if (target.isCompiledFilePath(path)) {
             if (failed(target.saveFile(*n.opened.module, path)))
               throw std::runtime_error(errors);
