@@ -3,6 +3,7 @@
 #include "ssm/Runtime/NetworkFile.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/H5Snapshot.h"
+#include "ssm/Runtime/H5Writer.h"
 #include "ssm/Runtime/HardwareRanges.h"
 
 #include <fmt/format.h>
@@ -35,177 +36,6 @@ constexpr CostField kCostFields[] = {
 /// The largest neuron group (the most neurons a core may have).
 constexpr int64_t kMaxGroupSize = int64_t(1) << 24;
 
-//===----------------------------------------------------------------------===//
-// Writing
-//===----------------------------------------------------------------------===//
-
-class Writer {
-public:
-  explicit Writer(const std::string &path) : path(path) {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    // No modification times in object headers (the root group's included):
-    // the same network gives the same file, byte for byte.
-    fileList = H5Pcreate(H5P_FILE_CREATE);
-    groups = H5Pcreate(H5P_GROUP_CREATE);
-    datasets = H5Pcreate(H5P_DATASET_CREATE);
-    check(fileList < 0 || groups < 0 || datasets < 0 ? -1 : 0,
-          "cannot be created (property lists)");
-    for (hid_t list : {fileList, groups, datasets})
-      H5Pset_obj_track_times(list, false);
-    canCompress = H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 &&
-                  H5Zfilter_avail(H5Z_FILTER_SHUFFLE) > 0;
-    file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fileList, H5P_DEFAULT);
-    check(file, "cannot be created");
-  }
-  ~Writer() {
-    if (file >= 0)
-      H5Fclose(file);
-    for (hid_t list : {fileList, groups, datasets})
-      if (list >= 0)
-        H5Pclose(list);
-  }
-  /// Flushes and closes the file; errors are reported, not lost.
-  void close() {
-    const herr_t status = H5Fclose(file);
-    file = -1;
-    check(status, "could not be closed (disk full?)");
-  }
-  hid_t root() const { return file; }
-
-  /// A new group; closed by the caller through Group.
-  struct Group {
-    hid_t id;
-    ~Group() { H5Gclose(id); }
-  };
-  hid_t group(hid_t parent, const std::string &name) {
-    hid_t id =
-        H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, groups, H5P_DEFAULT);
-    check(id, "group '" + name + "' cannot be created");
-    return id;
-  }
-
-  void attribute(hid_t object, const char *name, int64_t value) {
-    attribute(object, name, std::vector<int64_t>{value}, /*scalar=*/true);
-  }
-  void attribute(hid_t object, const char *name,
-                 const std::vector<int64_t> &values, bool scalar = false) {
-    const hsize_t n = values.size();
-    hid_t space =
-        scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr);
-    write(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, space, values.data());
-  }
-  void attribute(hid_t object, const char *name, double value) {
-    write(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-          H5Screate(H5S_SCALAR), &value);
-  }
-  void attribute(hid_t object, const char *name, const std::string &value) {
-    hid_t type = stringType();
-    const char *p = value.c_str();
-    write(object, name, type, type, H5Screate(H5S_SCALAR), &p);
-    H5Tclose(type);
-  }
-
-  /// A dataset of `dims` from `values`, stored as `fileType`.
-  template <typename T>
-  void dataset(hid_t parent, const char *name, const std::vector<T> &values,
-               const std::vector<hsize_t> &dims, hid_t fileType,
-               hid_t memoryType) {
-    hid_t space =
-        H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
-    check(space, std::string("dataset '") + name + "' cannot be shaped");
-    hid_t create = compressed(dims, fileType);
-    hid_t id = H5Dcreate2(parent, name, fileType, space, H5P_DEFAULT,
-                          create >= 0 ? create : datasets, H5P_DEFAULT);
-    if (create >= 0)
-      H5Pclose(create);
-    H5Sclose(space);
-    check(id, std::string("dataset '") + name + "' cannot be created");
-    const herr_t status = values.empty()
-                              ? 0
-                              : H5Dwrite(id, memoryType, H5S_ALL, H5S_ALL,
-                                         H5P_DEFAULT, values.data());
-    H5Dclose(id);
-    check(status, std::string("dataset '") + name + "' cannot be written");
-  }
-  void dataset(hid_t parent, const char *name,
-               const std::vector<int64_t> &values) {
-    dataset(parent, name, values, {values.size()}, H5T_STD_I64LE,
-            H5T_NATIVE_INT64);
-  }
-  void strings(hid_t parent, const char *name,
-               const std::vector<std::string> &values) {
-    std::vector<const char *> pointers;
-    for (const std::string &s : values)
-      pointers.push_back(s.c_str());
-    hid_t type = stringType();
-    dataset(parent, name, pointers, {values.size()}, type, type);
-    H5Tclose(type);
-  }
-
-private:
-  std::string path;
-  hid_t file = -1;
-  hid_t fileList = -1, groups = -1, datasets = -1; // creation property lists
-  bool canCompress = false; // libhdf5 has the shuffle and deflate filters
-
-  /// Datasets of at least this many elements are stored compressed.
-  static constexpr hsize_t kCompressAt = 8192;
-
-  /// A creation property list that stores a large numeric dataset in
-  /// chunks through HDF5's shuffle and deflate filters (the filters every
-  /// HDF5 reader, h5py included, applies transparently): the bytes of
-  /// sign-extended registers and of monotone column starts group together
-  /// and compress, which keeps the file close to its synapses. -1 (store as
-  /// is) for small, string or 0-d datasets, or when libhdf5 lacks deflate.
-  hid_t compressed(const std::vector<hsize_t> &dims, hid_t fileType) const {
-    hsize_t elements = 1;
-    for (hsize_t d : dims)
-      elements *= d;
-    if (!canCompress || dims.empty() || elements < kCompressAt ||
-        H5Tget_class(fileType) != H5T_INTEGER)
-      return -1;
-    // Chunks of about 2^20 elements: whole rows of a 2-D table.
-    constexpr hsize_t kChunk = hsize_t(1) << 20;
-    std::vector<hsize_t> chunk(dims);
-    if (dims.size() == 1) {
-      chunk[0] = std::min(dims[0], kChunk);
-    } else {
-      chunk[1] = std::min(dims[1], kChunk);
-      chunk[0] = std::max<hsize_t>(1, std::min(dims[0], kChunk / chunk[1]));
-    }
-    hid_t list = H5Pcopy(datasets);
-    if (list < 0 ||
-        H5Pset_chunk(list, static_cast<int>(chunk.size()), chunk.data()) < 0 ||
-        H5Pset_shuffle(list) < 0 || H5Pset_deflate(list, 4) < 0) {
-      if (list >= 0)
-        H5Pclose(list);
-      return -1;
-    }
-    return list;
-  }
-
-  void check(int64_t status, const std::string &what) {
-    if (status < 0)
-      throw std::runtime_error("network file '" + path + "' " + what);
-  }
-  static hid_t stringType() {
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    return type;
-  }
-  void write(hid_t object, const char *name, hid_t fileType, hid_t memoryType,
-             hid_t space, const void *data) {
-    hid_t id =
-        H5Acreate2(object, name, fileType, space, H5P_DEFAULT, H5P_DEFAULT);
-    H5Sclose(space);
-    check(id, std::string("attribute '") + name + "' cannot be created");
-    const herr_t status = H5Awrite(id, memoryType, data);
-    H5Aclose(id);
-    check(status, std::string("attribute '") + name + "' cannot be written");
-  }
-};
-
 /// The narrowest of int8/int16/int32 holding `bits`-bit signed values, as
 /// (file type, bytes).
 std::pair<hid_t, size_t> integerType(unsigned bits) {
@@ -217,7 +47,7 @@ std::pair<hid_t, size_t> integerType(unsigned bits) {
 }
 
 template <typename T>
-void writeNarrow(Writer &w, hid_t parent, const char *name,
+void writeNarrow(h5::Writer &w, hid_t parent, const char *name,
                  const std::vector<int32_t> &values,
                  const std::vector<hsize_t> &dims, hid_t fileType) {
   std::vector<T> narrow(values.begin(), values.end());
@@ -227,7 +57,7 @@ void writeNarrow(Writer &w, hid_t parent, const char *name,
                              : H5T_NATIVE_INT32);
 }
 
-void writeIntegers(Writer &w, hid_t parent, const char *name,
+void writeIntegers(h5::Writer &w, hid_t parent, const char *name,
                    const std::vector<int32_t> &values,
                    const std::vector<hsize_t> &dims, unsigned bits) {
   auto [type, bytes] = integerType(bits);
@@ -242,7 +72,7 @@ void writeIntegers(Writer &w, hid_t parent, const char *name,
 /// Bits of a signed index below `n` (at least 8).
 unsigned indexBits(int64_t n) { return n <= 128 ? 8 : n <= 32768 ? 16 : 32; }
 
-void writeTable(Writer &w, hid_t parent, const SynapseTable &t,
+void writeTable(h5::Writer &w, hid_t parent, const SynapseTable &t,
                 unsigned weightBits) {
   w.attribute(parent, "name", t.name);
   w.attribute(parent, "target", int64_t(t.target));
@@ -291,7 +121,7 @@ void writeTable(Writer &w, hid_t parent, const SynapseTable &t,
   writeIntegers(w, parent, "weight", t.weight, {nonZero}, weightBits);
 }
 
-void writeGroup(Writer &w, hid_t parent, const NeuronGroup &g) {
+void writeGroup(h5::Writer &w, hid_t parent, const NeuronGroup &g) {
   w.attribute(parent, "name", g.name);
   w.attribute(parent, "model", std::string(g.model->name));
   w.attribute(parent, "size", g.size);
@@ -312,7 +142,7 @@ void writeGroup(Writer &w, hid_t parent, const NeuronGroup &g) {
               {g.params[k].size()}, H5T_STD_I32LE, H5T_NATIVE_INT32);
 }
 
-void writeHardware(Writer &w, hid_t parent, const Hardware &hw) {
+void writeHardware(h5::Writer &w, hid_t parent, const Hardware &hw) {
   w.attribute(parent, "name", hw.name);
   w.attribute(parent, "chips", hw.chips);
   w.attribute(parent, "mesh", std::vector<int64_t>{hw.meshX, hw.meshY});
@@ -327,7 +157,7 @@ void writeHardware(Writer &w, hid_t parent, const Hardware &hw) {
   w.attribute(parent, "static_power_mw", hw.staticPowerMW);
   for (auto [name, costs] : {std::pair{"energy_pj", &hw.energyPJ},
                              std::pair{"time_ns", &hw.timeNS}}) {
-    Writer::Group table{w.group(parent, name)};
+    h5::Writer::Group table{w.group(parent, name)};
     for (const CostField &f : kCostFields)
       w.attribute(table.id, f.key, costs->*f.field);
   }
@@ -588,16 +418,16 @@ SynapseTable readTable(const Reader &r, const std::string &t,
 
 void ssm::rt::neuro::writeNetworkFile(const Network &network,
                                       const std::string &path) {
-  Writer w(path);
+  h5::Writer w(path, "network file");
   w.attribute(w.root(), "format", std::string(kNetworkFileFormat));
   w.attribute(w.root(), "version", kNetworkFileVersion);
   w.attribute(w.root(), "name", network.name);
   {
-    Writer::Group hardware{w.group(w.root(), "hardware")};
+    h5::Writer::Group hardware{w.group(w.root(), "hardware")};
     writeHardware(w, hardware.id, network.hardware);
   }
   {
-    Writer::Group cores{w.group(w.root(), "cores")};
+    h5::Writer::Group cores{w.group(w.root(), "cores")};
     std::vector<std::string> names;
     std::vector<int64_t> positions;
     for (const Core &c : network.cores) {
@@ -614,18 +444,18 @@ void ssm::rt::neuro::writeNetworkFile(const Network &network,
   w.dataset(w.root(), "inputs", indices(network.inputs));
   w.dataset(w.root(), "outputs", indices(network.outputs));
   {
-    Writer::Group groups{w.group(w.root(), "groups")};
+    h5::Writer::Group groups{w.group(w.root(), "groups")};
     w.attribute(groups.id, "count", int64_t(network.groups.size()));
     for (size_t i = 0; i < network.groups.size(); ++i) {
-      Writer::Group g{w.group(groups.id, std::to_string(i))};
+      h5::Writer::Group g{w.group(groups.id, std::to_string(i))};
       writeGroup(w, g.id, network.groups[i]);
     }
   }
   {
-    Writer::Group tables{w.group(w.root(), "tables")};
+    h5::Writer::Group tables{w.group(w.root(), "tables")};
     w.attribute(tables.id, "count", int64_t(network.tables.size()));
     for (size_t i = 0; i < network.tables.size(); ++i) {
-      Writer::Group t{w.group(tables.id, std::to_string(i))};
+      h5::Writer::Group t{w.group(tables.id, std::to_string(i))};
       writeTable(w, t.id, network.tables[i], network.hardware.weightBits);
     }
   }
