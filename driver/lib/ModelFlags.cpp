@@ -25,10 +25,18 @@ cl::opt<bool> strictWeights(
     cl::desc("Make the weight-binding warnings (a dataset no layer uses, a "
              "layer initialized under --init-missing) errors"),
     cl::cat(ssm::driver::modelCategory()));
+cl::opt<double> nirDt(
+    "nir-dt",
+    cl::desc("Discretization step of a NIR graph (.nir) in seconds: its time "
+             "constants become decays dt/tau (docs/nir.md); default: the "
+             "graph's metadata dt, which ssmc's exporter writes"),
+    cl::value_desc("seconds"), cl::cat(ssm::driver::modelCategory()));
 } // namespace
 
 ssm::dsl::LoadOptions ssm::driver::loadOptionsFromFlags() {
   dsl::LoadOptions options;
+  if (nirDt.getNumOccurrences())
+    options.nirDt = nirDt;
   options.initMissing = initMissing;
   options.strictWeights = strictWeights;
   return options;

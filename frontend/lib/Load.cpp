@@ -1,6 +1,7 @@
 //===- Load.cpp - read a model from a .ssm or .mlir file ------------------===//
 
 #include "ssm/Frontend/Load.h"
+#include "ssm/Frontend/NIR.h"
 #include "ssm/Frontend/Parser.h"
 #include "ssm/InitAllDialects.h"
 #include "ssm/Runtime/InputFile.h"
@@ -18,6 +19,9 @@
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
+
+/// The largest NIR file read (its datasets are limited again when read).
+static constexpr uint64_t kMaxNIRBytes = uint64_t(4) << 30;
 
 std::string ssm::dsl::modelBaseDir(llvm::StringRef path) {
   llvm::SmallString<256> dir(path == "-" ? llvm::StringRef(".") : path);
@@ -244,6 +248,19 @@ OwningOpRef<ModuleOp> ssm::dsl::loadModelFile(llvm::StringRef path,
                                               MLIRContext &context,
                                               const LoadOptions &options,
                                               llvm::raw_ostream &errors) {
+  if (isNIRPath(path)) {
+    uint64_t size = 0;
+    const std::string problem =
+        ssm::inputFileProblem(path.str(), kMaxNIRBytes, size);
+    if (!problem.empty()) {
+      llvm::WithColor::error(errors)
+          << "NIR file '" << path << "' " << problem << "\n";
+      return nullptr;
+    }
+    llvm::SourceMgr sourceMgr;
+    SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, errors);
+    return importNIR(path, context, NIRImportOptions{options.nirDt}, errors);
+  }
   llvm::SourceMgr sourceMgr;
   if (!addSourceFile(path, sourceMgr, errors))
     return nullptr;

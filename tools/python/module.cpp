@@ -57,10 +57,12 @@ struct CapturedDiagnostics {
   mlir::SourceMgrDiagnosticHandler handler;
 };
 
-dsl::LoadOptions loadOptions(bool initMissing, bool strictWeights) {
+dsl::LoadOptions loadOptions(bool initMissing, bool strictWeights,
+                             std::optional<double> nirDt) {
   dsl::LoadOptions load;
   load.initMissing = initMissing;
   load.strictWeights = strictWeights;
+  load.nirDt = nirDt;
   return load;
 }
 
@@ -91,7 +93,8 @@ std::unique_ptr<Network>
 compile(const std::string &source, bool isText, const std::string &name,
         const std::optional<std::string> &targetName,
         const std::vector<std::pair<std::string, std::string>> &settings,
-        int threads, bool initMissing, bool strictWeights) {
+        int threads, bool initMissing, bool strictWeights,
+        std::optional<double> nirDt) {
   const driver::Target *target = nullptr;
   if (targetName) {
     target = driver::findTarget(*targetName);
@@ -131,7 +134,8 @@ compile(const std::string &source, bool isText, const std::string &name,
        isText ? std::optional<std::string>(source) : std::nullopt},
       target, **options,
       target->compileOptionIn(given, driver::Spelling::Keyword),
-      loadOptions(initMissing, strictWeights), threads, *network->context,
+      loadOptions(initMissing, strictWeights, nirDt), threads,
+      *network->context,
       "ssmc", diagnostics.os, /*keepFloatModel=*/true);
   if (failed(opened))
     throw CompileFailure(network->diagnostics);
@@ -144,14 +148,15 @@ compile(const std::string &source, bool isText, const std::string &name,
 /// "params": {name: float64 ndarray}, "tied_to"}], "outputs"}.
 py::dict describe(const std::string &source, bool isText,
                   const std::string &name, bool initMissing,
-                  bool strictWeights) {
+                  bool strictWeights, std::optional<double> nirDt) {
   std::string diagnostics;
   std::optional<driver::ModelGraph> graph;
   {
     py::gil_scoped_release release;
     mlir::MLIRContext context;
     CapturedDiagnostics captured(context, diagnostics);
-    const dsl::LoadOptions load = loadOptions(initMissing, strictWeights);
+    const dsl::LoadOptions load =
+        loadOptions(initMissing, strictWeights, nirDt);
     mlir::OwningOpRef<mlir::ModuleOp> module =
         isText ? dsl::loadModelText(source, name, context, load, captured.os)
                : dsl::loadModelFile(source, context, load, captured.os);
@@ -314,11 +319,12 @@ PYBIND11_MODULE(_ssmc, m) {
     return all;
   });
   m.def("describe", &describe, py::arg("source"), py::arg("is_text"),
-        py::arg("name"), py::arg("init_missing"), py::arg("strict_weights"));
+        py::arg("name"), py::arg("init_missing"), py::arg("strict_weights"),
+        py::arg("nir_dt"));
   m.def("compile", &compile, py::arg("source"), py::arg("is_text"),
         py::arg("name"), py::arg("target"), py::arg("options"),
         py::arg("threads"), py::arg("init_missing"),
-        py::arg("strict_weights"));
+        py::arg("strict_weights"), py::arg("nir_dt"));
   m.def(
       "load_data",
       [](const std::string &spec, std::optional<int64_t> limit) {

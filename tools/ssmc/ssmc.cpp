@@ -1,10 +1,11 @@
 //===- ssmc.cpp - the ssmc compiler driver --------------------------------===//
 //
-// ssmc MODEL.ssm [--emit=ast|ssm|FORM] [--target=NAME] [-o OUT]
+// ssmc MODEL.ssm|MODEL.nir [--emit=ast|ssm|nir|FORM] [--target=NAME] [-o OUT]
 //
-// Reads a model written in the DSL (docs/dsl.md), checks it, binds its
-// weights, and prints a stage of the pipeline: the AST, the ssm IR, or a
-// form of a target (ssm/Driver/Target.h: conv; loihi2's nc and
+// Reads a model written in the DSL (docs/dsl.md) or a NIR graph
+// (docs/nir.md), checks it, binds its weights, and prints a stage of the
+// pipeline: the AST, the ssm IR, the model as a NIR graph, or a form of a
+// target (ssm/Driver/Target.h: conv; loihi2's nc and
 // calibration). Every error is printed as
 // file:line:col with the source line and a caret; the exit code is non-zero
 // when anything was wrong.
@@ -17,7 +18,9 @@
 #include "ssm/Frontend/AST.h"
 #include "ssm/Frontend/LayerSpecs.h"
 #include "ssm/Frontend/Load.h"
+#include "ssm/Frontend/NIR.h"
 #include "ssm/Frontend/Parser.h"
+#include "ssm/Translation/FromSSM.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -40,7 +43,8 @@ cl::OptionCategory category("ssmc options");
 /// Threads that calibration runs on (its results do not depend on them).
 constexpr int kCalibrationThreads = 2;
 
-cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model.ssm>"),
+cl::opt<std::string> inputFilename(cl::Positional,
+                                   cl::desc("<model.ssm|model.mlir|model.nir>"),
                                    cl::init("-"), cl::cat(category));
 cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                     cl::value_desc("filename"), cl::init("-"),
@@ -50,7 +54,8 @@ cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
 const std::string &emitHelp() {
   static const std::string text = [] {
     std::string help = "Stage of the pipeline to print: ast (the parsed DSL as "
-                       "a tree), ssm (the model in the ssm dialect)";
+                       "a tree), ssm (the model in the ssm dialect), nir (the "
+                       "model as a NIR graph, HDF5, to -o FILE.nir)";
     for (const driver::Target *target : driver::targets())
       for (const driver::Form &form : target->forms())
         help += ", " + form.name.str() + " (" + form.help.str() + ")";
@@ -109,6 +114,32 @@ int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "ssmc") << message << "\n";
   return 1;
 }
+
+/// --emit=nir: the model as a NIR graph, with the step of --nir-dt, else
+/// the one it was imported with, else NIR.h's default.
+int emitNIR() {
+  mlir::MLIRContext context;
+  ssm::driver::setUpTool("ssmc", context);
+  const ssm::dsl::LoadOptions load = ssm::driver::loadOptionsFromFlags();
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      ssm::dsl::loadModelFile(inputFilename, context, load);
+  if (!module)
+    return 1;
+  mlir::FailureOr<ssm::ModelOp> op = ssm::getSingleModel(*module);
+  if (mlir::failed(op))
+    return 1;
+  double dt = ssm::dsl::kDefaultExportDt;
+  if (load.nirDt)
+    dt = *load.nirDt;
+  else if (auto imported = (*op)->getAttrOfType<mlir::FloatAttr>("ssm.nir_dt"))
+    dt = imported.getValueAsDouble();
+  mlir::FailureOr<ssm::rt::Model> model = ssm::buildRuntimeModel(*op);
+  if (mlir::failed(model))
+    return 1;
+  if (llvm::Error error = ssm::dsl::exportNIR(*model, outputFilename, dt))
+    return fail(llvm::toString(std::move(error)));
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -146,7 +177,7 @@ int main(int argc, char **argv) {
     if (emit.getNumOccurrences() == 0)
       emit = target->forms().front().name.str();
   }
-  const bool isTargetForm = emit != "ast" && emit != "ssm";
+  const bool isTargetForm = emit != "ast" && emit != "ssm" && emit != "nir";
   if (isTargetForm) {
     const driver::Target *owner = driver::findTargetOfForm(emit);
     if (!owner)
@@ -181,6 +212,11 @@ int main(int argc, char **argv) {
           "-o " + outputFilename +
           " names a compiled network file, which only --target=" + t->name() +
           " (--emit=" + t->forms().front().name + ") writes");
+
+  if (emit == "nir" && !ssm::dsl::isNIRPath(outputFilename))
+    return fail("--emit=nir writes an HDF5 file: give it as -o FILE.nir");
+  if (emit == "nir")
+    return emitNIR();
 
   std::string errorMessage;
   auto output = mlir::openOutputFile(outputFilename, &errorMessage);

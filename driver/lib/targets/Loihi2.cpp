@@ -14,6 +14,7 @@
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Driver/Loihi2Compile.h"
 #include "ssm/Driver/OutputFile.h"
+#include "ssm/Frontend/NIR.h"
 #include "ssm/Runtime/Dataset.h"
 #include "ssm/Runtime/NetworkFile.h"
 #include "ssm/Runtime/Neurocore.h"
@@ -647,7 +648,8 @@ public:
     return !module.getOps<nc::NetworkOp>().empty();
   }
   bool isCompiledFile(StringRef path) const override {
-    return rt::neuro::isHDF5File(path.str());
+    // A NIR graph is HDF5 too, and a model.
+    return !dsl::isNIRPath(path) && rt::neuro::isHDF5File(path.str());
   }
   bool isCompiledFilePath(StringRef path) const override {
     return path.ends_with(".h5") || path.ends_with(".hdf5");

@@ -80,12 +80,21 @@ def _model_source(model, name):
     return path, False, path
 
 
+def _nir_dt(value):
+    """A NIR step in seconds, or None; as --nir-dt checks it."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"nir_dt takes seconds as a number, got {value!r}")
+    return float(value)
+
+
 def compile(model, target=None, *, name=None, threads=0, init_missing=False,
-            strict_weights=False, **options):
+            strict_weights=False, nir_dt=None, **options):
     """Compiles a model for a target and returns a ready-to-run Network.
 
     model: a path (str or os.PathLike) to a ``.ssm`` DSL file, a ``.mlir``
-        module, or a compiled network file (loihi2's ``.h5``, from
+        module, a ``.nir`` NIR graph (docs/nir.md), or a compiled network file (loihi2's ``.h5``, from
         ``Network.save`` or ``ssmc --target=loihi2 -o net.h5``); or the
         model's source text itself (a str holding a newline or a ``{``).
     target: "reference", "conv" or "loihi2"; may be omitted for a compiled
@@ -96,6 +105,8 @@ def compile(model, target=None, *, name=None, threads=0, init_missing=False,
     threads: threads for calibration (loihi2); 0 = all cores.
     init_missing, strict_weights: the weight-binding policy of
         ``--init-missing`` and ``--strict-weights``.
+    nir_dt: a NIR graph's discretization step in seconds (``--nir-dt``;
+        default: the graph's metadata ``dt``).
     options: the target's options (``targets()[target][1]``), e.g. for
         loihi2 ``hw``, ``calibration``, ``calibration_samples``,
         ``calibration_ranges``, ``sigma_delta``, ``trace``.
@@ -110,7 +121,7 @@ def compile(model, target=None, *, name=None, threads=0, init_missing=False,
                 for key, value in options.items()]
     network = _ssmc.compile(source, is_text, name, target, settings,
                             int(threads), bool(init_missing),
-                            bool(strict_weights))
+                            bool(strict_weights), _nir_dt(nir_dt))
     if network.diagnostics:
         _warnings.warn(network.diagnostics.rstrip(), CompileWarning,
                        stacklevel=2)

@@ -334,14 +334,16 @@ class Model(_nn.Module):
                                      .to(_torch.float32).numpy())
 
 
-def generate(model, *, name=None, init_missing=False, strict_weights=False):
-    """The PyTorch module of `model` (a path to a .ssm or .mlir file, or its
-    source text, as ssmc.compile takes it), float32; ``.double()`` for the
-    reference's float64. Raises ssmc.CompileError for a model that does not
-    load, NotImplementedError for a layer without a PyTorch form here."""
-    from . import _model_source
+def generate(model, *, name=None, init_missing=False, strict_weights=False,
+             nir_dt=None):
+    """The PyTorch module of `model` (a path to a .ssm, .mlir or .nir file,
+    or its source text, as ssmc.compile takes it), float32; ``.double()``
+    for the reference's float64. Raises ssmc.CompileError for a model that
+    does not load, NotImplementedError for a layer without a PyTorch form
+    here."""
+    from . import _model_source, _nir_dt
     source, is_text, name = _model_source(model, name)
     graph = _ssmc.describe(source, is_text, name, bool(init_missing),
-                           bool(strict_weights))
+                           bool(strict_weights), _nir_dt(nir_dt))
     module = Model(graph)
     return module.float()

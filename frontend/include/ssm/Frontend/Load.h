@@ -17,6 +17,8 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
+
 namespace llvm {
 class SourceMgr;
 } // namespace llvm
@@ -27,6 +29,8 @@ struct LoadOptions {
   /// Weight binding policy (see MLIRGenOptions).
   bool strictWeights = false;
   bool initMissing = false;
+  /// The discretization step (seconds) of a NIR graph (NIR.h).
+  std::optional<double> nirDt;
 };
 
 /// Reads `path` ("-" for stdin) after the checks every input file gets
@@ -55,7 +59,8 @@ bool isMLIRPath(llvm::StringRef path);
 bool addSourceFile(llvm::StringRef path, llvm::SourceMgr &sourceMgr,
                    llvm::raw_ostream &errors = llvm::errs());
 
-/// Loads `path` ("-" for stdin is read as DSL). Returns null after printing
+/// Loads `path` ("-" for stdin is read as DSL; .mlir as MLIR; .nir as a
+/// NIR graph, NIR.h). Returns null after printing
 /// diagnostics (file:line:col) to `errors`. The context gets ssmc's
 /// dialects loaded (InitAllDialects.h).
 mlir::OwningOpRef<mlir::ModuleOp>

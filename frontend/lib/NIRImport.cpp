@@ -1,0 +1,888 @@
+//===- NIRImport.cpp - NIR graphs (HDF5) to the ssm dialect ---------------===//
+//
+// Three passes over the file's snapshot (read in a child process, as every
+// HDF5 file ssmc reads: ssm/Runtime/H5Snapshot.h):
+//   1. the graph: nested NIRGraphs flattened into one list of nodes named
+//      by their path ("rnn.lif"), edges resolved through subgraph ports;
+//   2. every node checked and turned into what ssm builds: a dense layer
+//      (Affine, Linear, Scale, Conv1d), a neuron layer with the gain and
+//      offset its input needs (LI, I, IF, LIF, CubaLIF, Threshold), or a
+//      pass-through (Flatten, a subgraph's Input and Output, Delay 0);
+//      a neuron's gain and offset are folded into the dense layer before
+//      it when that layer feeds nothing else;
+//   3. the ssm ops, in topological order.
+// The equations and the mapping are in docs/nir.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Frontend/NIR.h"
+#include "ssm/Dialect/SSM/SSMOps.h"
+#include "ssm/Dialect/SSM/Weights.h"
+#include "ssm/InitAllDialects.h"
+#include "ssm/Runtime/H5Snapshot.h"
+#include "ssm/Runtime/NeuronLayer.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+
+using namespace mlir;
+using namespace ssm;
+namespace h5 = ssm::rt::h5;
+
+namespace {
+/// The most channels a NIR node may have (MLIRGen's limit).
+constexpr int64_t kMaxChannels = int64_t(1) << 20;
+/// The most elements a dense layer built from a node may have.
+constexpr int64_t kMaxWeights = int64_t(1) << 26;
+/// The most nodes a graph may have (subgraphs included).
+constexpr size_t kMaxNodes = size_t(1) << 16;
+
+/// An error of the import, already phrased; thrown to the entry point.
+struct ImportError {
+  std::string message;
+};
+
+[[noreturn]] void fail(std::string message) {
+  throw ImportError{std::move(message)};
+}
+
+/// What a node becomes in ssm.
+enum class Role {
+  Input,   // a model input (a top-level Input)
+  Output,  // a model output (a top-level Output)
+  Pass,    // the sum of its inputs, unchanged
+  Dense,   // y = W x + b
+  Neuron,  // y = neuron(gain * x + offset)
+};
+
+struct Node {
+  std::string name;  // dotted path ("rnn.lif")
+  std::string type;  // NIR type ("LIF")
+  std::string group; // HDF5 group
+  Role role = Role::Pass;
+  std::vector<int> preds, succs;
+  int64_t in = -1, out = -1; // channels
+  // Dense: weight [out, in], bias [out].
+  std::vector<double> weight, bias;
+  // Neuron: the ssm neuron layer, its parameters [H] by name and options,
+  // and the affine map of its input.
+  std::string neuron;
+  std::map<std::string, std::vector<double>> params;
+  std::vector<double> gain, offset;
+  bool reachesOutput = false;
+
+  std::string label() const { return "node '" + name + "' (" + type + ")"; }
+};
+
+/// One NIRGraph's names: its leaf nodes and subgraphs by key, and its own
+/// Input and Output nodes (the ports an outer edge resolves to).
+struct Scope {
+  std::map<std::string, int> leaves;
+  std::map<std::string, std::unique_ptr<Scope>> graphs;
+  std::vector<int> inputs, outputs;
+};
+
+class Importer {
+public:
+  Importer(std::string path, const h5::Snapshot &file,
+           const dsl::NIRImportOptions &options, llvm::raw_ostream &errors)
+      : path(std::move(path)), file(file), options(options), errors(errors) {}
+
+  OwningOpRef<ModuleOp> run(MLIRContext &context);
+
+private:
+  std::string path;
+  const h5::Snapshot &file;
+  const dsl::NIRImportOptions &options;
+  llvm::raw_ostream &errors;
+  std::vector<Node> nodes;
+  std::vector<int> order; // topological
+  double dt = 0;
+  bool dtKnown = false;
+  std::string version;
+
+  //===--- reading datasets -------------------------------------------===//
+
+  /// The children of group `group` (alphabetical: h5py's order).
+  std::vector<std::string> children(const std::string &group) const {
+    std::vector<std::string> names;
+    const std::string prefix = group + "/";
+    for (auto it = file.objects.lower_bound(prefix);
+         it != file.objects.end() && llvm::StringRef(*it).starts_with(prefix);
+         ++it) {
+      llvm::StringRef rest = llvm::StringRef(*it).drop_front(prefix.size());
+      if (!rest.empty() && !rest.contains('/'))
+        names.push_back(rest.str());
+    }
+    return names;
+  }
+  bool isGroup(const std::string &object) const {
+    return file.objects.count(object) && !file.dataset(object);
+  }
+  const h5::Array *dataset(const Node &n, const std::string &key) const {
+    return file.dataset(n.group + "/" + key);
+  }
+  const h5::Array &require(const Node &n, const std::string &key) const {
+    const h5::Array *a = dataset(n, key);
+    if (!a)
+      fail(fmt::format("{} has no '{}' dataset ({}/{})", n.label(), key,
+                       n.group, key));
+    if (!a->problem.empty())
+      fail(fmt::format("{}: dataset '{}' {}", n.label(), key, a->problem));
+    return *a;
+  }
+  /// A numeric dataset as float64, every value finite.
+  std::vector<double> numbers(const Node &n, const std::string &key,
+                              const h5::Array &a) const {
+    std::vector<double> values;
+    if (a.kind == h5::Array::Kind::Float)
+      values = a.floats;
+    else if (a.kind == h5::Array::Kind::Integer)
+      values.assign(a.ints.begin(), a.ints.end());
+    else
+      fail(fmt::format("{}: dataset '{}' holds {}, not numbers", n.label(),
+                       key, a.typeName()));
+    for (size_t i = 0; i < values.size(); ++i)
+      if (!std::isfinite(values[i]))
+        fail(fmt::format("{}: dataset '{}' has {} at index {}; parameters "
+                         "must be finite",
+                         n.label(), key, values[i], i));
+    return values;
+  }
+  std::vector<double> numbers(const Node &n, const std::string &key) const {
+    return numbers(n, key, require(n, key));
+  }
+  /// A per-channel parameter: a scalar, one value, or `channels` values
+  /// (of any shape: NIR keeps the shape of its layer's output).
+  std::vector<double> perChannel(const Node &n, const std::string &key,
+                                 int64_t channels) const {
+    const h5::Array &a = require(n, key);
+    std::vector<double> values = numbers(n, key, a);
+    if (values.size() == 1)
+      return std::vector<double>(channels, values[0]);
+    if (static_cast<int64_t>(values.size()) != channels)
+      fail(fmt::format("{}: dataset '{}' has shape [{}] ({} values); its "
+                       "input has {} channels",
+                       n.label(), key, fmt::join(a.dims, ", "), values.size(),
+                       channels));
+    return values;
+  }
+  /// An optional per-channel parameter (`fallback` when absent).
+  std::vector<double> perChannel(const Node &n, const std::string &key,
+                                 int64_t channels, double fallback) const {
+    if (!dataset(n, key))
+      return std::vector<double>(channels, fallback);
+    return perChannel(n, key, channels);
+  }
+  int64_t integer(const Node &n, const std::string &key) const {
+    const h5::Array &a = require(n, key);
+    std::vector<double> v = numbers(n, key, a);
+    if (v.size() != 1 || v[0] != std::floor(v[0]))
+      fail(fmt::format("{}: dataset '{}' must be one integer", n.label(), key));
+    return static_cast<int64_t>(v[0]);
+  }
+  std::string text(const std::string &object, const std::string &what) const {
+    const h5::Array *a = file.dataset(object);
+    if (!a)
+      fail(fmt::format("has no '{}' dataset ({})", what, object));
+    if (a->kind != h5::Array::Kind::String || a->strings.size() != 1)
+      fail(fmt::format("dataset '{}' must be one string, got {} [{}]", object,
+                       a->typeName(), fmt::join(a->dims, ", ")));
+    return a->strings[0];
+  }
+  int64_t product(const Node &n, const std::string &key) const {
+    const h5::Array &a = require(n, key);
+    int64_t count = 1;
+    for (double d : numbers(n, key, a)) {
+      if (d < 1 || d != std::floor(d) || d > kMaxChannels)
+        fail(fmt::format("{}: dataset '{}' must hold sizes from 1 to {}",
+                         n.label(), key, kMaxChannels));
+      count *= static_cast<int64_t>(d);
+      if (count > kMaxChannels)
+        fail(fmt::format("{}: dataset '{}' gives more than {} channels",
+                         n.label(), key, kMaxChannels));
+    }
+    return count;
+  }
+
+  //===--- 1. the graph -------------------------------------------------===//
+
+  std::unique_ptr<Scope> readGraph(const std::string &group,
+                                   const std::string &prefix, bool top);
+  int resolve(const Scope &scope, llvm::StringRef name, bool source,
+              const std::string &graphName) const;
+  void sortNodes();
+
+  //===--- 2. the nodes -------------------------------------------------===//
+
+  void readDt();
+  double step(const Node &n) const {
+    if (!dtKnown)
+      fail(fmt::format("{} has time constants: give the discretization step "
+                       "with --nir-dt=SECONDS (Python: nir_dt=)",
+                       n.label()));
+    return dt;
+  }
+  void analyze(Node &n);
+  void analyzeConv1d(Node &n);
+  void analyzeNeuron(Node &n);
+  void fold();
+
+  //===--- 3. the ops ---------------------------------------------------===//
+
+  Value inputOf(OpBuilder &b, Node &n, std::vector<Value> &values,
+                MLIRContext &context);
+};
+
+std::unique_ptr<Scope> Importer::readGraph(const std::string &group,
+                                           const std::string &prefix,
+                                           bool top) {
+  auto scope = std::make_unique<Scope>();
+  const std::string nodesGroup = group + "/nodes";
+  const std::string graphName = prefix.empty() ? "the top-level graph"
+                                               : "graph '" + prefix.substr(
+                                                     0, prefix.size() - 1) +
+                                                     "'";
+  if (!isGroup(nodesGroup))
+    fail(fmt::format("{} has no 'nodes' group ({})", graphName, nodesGroup));
+  for (const std::string &key : children(nodesGroup)) {
+    const std::string child = nodesGroup + "/" + key;
+    const std::string name = prefix + key;
+    if (!isGroup(child))
+      fail(fmt::format("node '{}' is a dataset ({}), not a group", name,
+                       child));
+    if (!file.dataset(child + "/type"))
+      fail(fmt::format("node '{}' has no 'type' dataset ({}/type)", name,
+                       child));
+    std::string type;
+    try {
+      type = text(child + "/type", "type");
+    } catch (ImportError &e) {
+      fail("node '" + name + "': " + e.message);
+    }
+    if (type == "NIRGraph") {
+      scope->graphs[key] = readGraph(child, name + ".", false);
+      continue;
+    }
+    if (nodes.size() >= kMaxNodes)
+      fail(fmt::format("the graph has more than {} nodes", kMaxNodes));
+    Node n;
+    n.name = name;
+    n.type = type;
+    n.group = child;
+    const int index = static_cast<int>(nodes.size());
+    // A subgraph's Input and Output nodes are its ports: pass-throughs.
+    if (type == "Input") {
+      n.role = top ? Role::Input : Role::Pass;
+      scope->inputs.push_back(index);
+    } else if (type == "Output") {
+      n.role = top ? Role::Output : Role::Pass;
+      scope->outputs.push_back(index);
+    }
+    nodes.push_back(std::move(n));
+    scope->leaves[key] = index;
+  }
+  // Edges: [E, 2] strings (none: an empty dataset of any type).
+  const h5::Array *edges = file.dataset(group + "/edges");
+  if (!edges)
+    fail(fmt::format("{} has no 'edges' dataset ({}/edges)", graphName, group));
+  if (edges->elements() > 0) {
+    if (edges->kind != h5::Array::Kind::String || edges->dims.size() != 2 ||
+        edges->dims[1] != 2)
+      fail(fmt::format("{}: dataset 'edges' must be [E, 2] strings (source, "
+                       "target), got {} [{}]",
+                       graphName, edges->typeName(),
+                       fmt::join(edges->dims, ", ")));
+    for (size_t e = 0; e + 1 < edges->strings.size(); e += 2) {
+      const int from = resolve(*scope, edges->strings[e], true, graphName);
+      const int to = resolve(*scope, edges->strings[e + 1], false, graphName);
+      if (llvm::is_contained(nodes[to].preds, from))
+        continue; // a repeated edge adds nothing
+      nodes[from].succs.push_back(to);
+      nodes[to].preds.push_back(from);
+    }
+  }
+  return scope;
+}
+
+/// The node an edge's end `name` means in `scope`: a leaf, a subgraph (its
+/// one Output as a source, its one Input as a target) or `graph.node`.
+int Importer::resolve(const Scope &scope, llvm::StringRef name, bool source,
+                      const std::string &graphName) const {
+  const char *end = source ? "source" : "target";
+  if (auto it = scope.leaves.find(name.str()); it != scope.leaves.end())
+    return it->second;
+  if (auto it = scope.graphs.find(name.str()); it != scope.graphs.end()) {
+    const std::vector<int> &ports =
+        source ? it->second->outputs : it->second->inputs;
+    if (ports.size() != 1)
+      fail(fmt::format("{}: an edge's {} is subgraph '{}', which has {} {} "
+                       "nodes; name one as '{}.NODE'",
+                       graphName, end, name, ports.size(),
+                       source ? "Output" : "Input", name));
+    return ports.front();
+  }
+  auto [head, rest] = name.split('.');
+  if (!rest.empty())
+    if (auto it = scope.graphs.find(head.str()); it != scope.graphs.end())
+      return resolve(*it->second, rest, source,
+                     "graph '" + head.str() + "' of " + graphName);
+  fail(fmt::format("{}: an edge's {} '{}' is not a node of the graph "
+                   "(a dangling edge)",
+                   graphName, end, name));
+}
+
+/// Topological order (Kahn's, ties by index: deterministic); a cycle is an
+/// error naming its nodes.
+void Importer::sortNodes() {
+  std::vector<int> remaining(nodes.size());
+  std::set<int> ready;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if ((remaining[i] = static_cast<int>(nodes[i].preds.size())) == 0)
+      ready.insert(static_cast<int>(i));
+  while (!ready.empty()) {
+    const int i = *ready.begin();
+    ready.erase(ready.begin());
+    order.push_back(i);
+    for (int s : nodes[i].succs)
+      if (--remaining[s] == 0)
+        ready.insert(s);
+  }
+  if (order.size() == nodes.size())
+    return;
+  // Walk back along unsorted predecessors until a node repeats: a cycle.
+  int at = 0;
+  while (remaining[at] == 0)
+    ++at;
+  std::vector<int> walk;
+  std::map<int, size_t> seen;
+  while (!seen.count(at)) {
+    seen[at] = walk.size();
+    walk.push_back(at);
+    at = *llvm::find_if(nodes[at].preds, [&](int p) { return remaining[p]; });
+  }
+  // walk[k + 1] feeds walk[k]: the cycle forward is `at`, then the walk
+  // backwards to `at`.
+  std::vector<std::string> cycle = {"'" + nodes[at].name + "'"};
+  for (size_t k = walk.size(); k-- > seen[at];)
+    cycle.push_back("'" + nodes[walk[k]].name + "'");
+  fail(fmt::format("the graph has a cycle: {}; ssmc does not import "
+                   "recurrent NIR graphs yet (docs/nir.md)",
+                   fmt::join(cycle, " -> ")));
+}
+
+void Importer::readDt() {
+  if (options.dt) {
+    dt = *options.dt;
+    dtKnown = true;
+  } else if (const h5::Array *meta = file.dataset("/node/metadata/dt")) {
+    if (meta->kind != h5::Array::Kind::Float || meta->floats.size() != 1)
+      fail("dataset '/node/metadata/dt' must be one number (seconds)");
+    dt = meta->floats[0];
+    dtKnown = true;
+  }
+  if (dtKnown && !(dt > 0 && std::isfinite(dt)))
+    fail(fmt::format("the step dt must be a positive number of seconds, got "
+                     "{}",
+                     dt));
+}
+
+void Importer::analyze(Node &n) {
+  // The input: the sum of every edge into the node, of one width.
+  if (n.role != Role::Input) {
+    if (n.preds.empty())
+      fail(fmt::format("{} has no input edge", n.label()));
+    n.in = nodes[n.preds.front()].out;
+    for (int p : n.preds)
+      if (nodes[p].out != n.in)
+        fail(fmt::format("{} sums inputs of different sizes: '{}' has {} "
+                         "channels, '{}' {}",
+                         n.label(), nodes[n.preds.front()].name, n.in,
+                         nodes[p].name, nodes[p].out));
+  }
+  const std::string &t = n.type;
+  if (n.role == Role::Input) {
+    n.out = product(n, "shape");
+    return;
+  }
+  if (t == "Input" || t == "Output") {
+    n.out = n.in;
+    if (dataset(n, "shape") && product(n, "shape") != n.in)
+      fail(fmt::format("{}: dataset 'shape' gives {} channels, its input "
+                       "has {}",
+                       n.label(), product(n, "shape"), n.in));
+    return;
+  }
+  if (t == "Flatten") {
+    // Streams are row-major vectors already: flattening changes nothing.
+    n.out = n.in;
+    if (const h5::Array *shape = dataset(n, "input_type");
+        shape && shape->kind == h5::Array::Kind::Integer &&
+        product(n, "input_type") != n.in)
+      fail(fmt::format("{}: dataset 'input_type' gives {} values, its input "
+                       "has {} channels",
+                       n.label(), product(n, "input_type"), n.in));
+    return;
+  }
+  if (t == "Delay") {
+    const std::vector<double> d = perChannel(n, "delay", n.in);
+    if (llvm::any_of(d, [](double v) { return v != 0; }))
+      fail(fmt::format("{}: synaptic delays other than 0 are not supported "
+                       "yet (docs/nir.md)",
+                       n.label()));
+    n.out = n.in;
+    return;
+  }
+  if (t == "Affine" || t == "Linear") {
+    const h5::Array &w = require(n, "weight");
+    if (w.dims.size() != 2 || w.dims[1] != n.in)
+      fail(fmt::format("{}: dataset 'weight' has shape [{}]; it must be "
+                       "[out, {}] for its {}-channel input",
+                       n.label(), fmt::join(w.dims, ", "), n.in, n.in));
+    n.out = w.dims[0];
+    if (n.out < 1 || n.out > kMaxChannels ||
+        n.out * n.in > kMaxWeights)
+      fail(fmt::format("{}: dataset 'weight' [{}] is larger than ssmc takes",
+                       n.label(), fmt::join(w.dims, ", ")));
+    n.role = Role::Dense;
+    n.weight = numbers(n, "weight", w);
+    n.bias = t == "Affine" ? perChannel(n, "bias", n.out)
+                           : std::vector<double>(n.out, 0.0);
+    return;
+  }
+  if (t == "Scale") {
+    const std::vector<double> s = perChannel(n, "scale", n.in);
+    if (n.in * n.in > kMaxWeights)
+      fail(fmt::format("{} has more channels than ssmc scales", n.label()));
+    n.role = Role::Dense;
+    n.out = n.in;
+    n.weight.assign(n.in * n.in, 0.0);
+    for (int64_t h = 0; h < n.in; ++h)
+      n.weight[h * n.in + h] = s[h];
+    n.bias.assign(n.in, 0.0);
+    return;
+  }
+  if (t == "Conv1d") {
+    analyzeConv1d(n);
+    return;
+  }
+  if (t == "LI" || t == "I" || t == "IF" || t == "LIF" || t == "CubaLIF" ||
+      t == "Threshold") {
+    analyzeNeuron(n);
+    return;
+  }
+  static const std::set<std::string> kKnown = {
+      "Conv2d", "SumPool2d", "AvgPool2d", "CubaLI"};
+  if (kKnown.count(t))
+    fail(fmt::format("{}: NIR's {} has no ssmc mapping yet (docs/nir.md "
+                     "lists what is supported)",
+                     n.label(), t));
+  fail(fmt::format("node '{}' has type '{}', which is not a NIR primitive",
+                   n.name, t));
+}
+
+/// Conv1d over a per-token input of C_in channels by N positions (NIR's
+/// layout [C, N], flattened row-major) as the dense layer it is: output
+/// (o, j) = b_o + sum_{c in o's group, k} W[o, c, k] x[c, j s - p + k d].
+void Importer::analyzeConv1d(Node &n) {
+  const h5::Array &w = require(n, "weight");
+  if (w.dims.size() != 3)
+    fail(fmt::format("{}: dataset 'weight' has shape [{}]; it must be "
+                     "[C_out, C_in / groups, K]",
+                     n.label(), fmt::join(w.dims, ", ")));
+  const int64_t cOut = w.dims[0], cInGroup = w.dims[1], k = w.dims[2];
+  const int64_t groups = integer(n, "groups");
+  const int64_t stride = integer(n, "stride");
+  const int64_t dilation = integer(n, "dilation");
+  if (groups < 1 || cOut % groups || stride < 1 || dilation < 1 || k < 1)
+    fail(fmt::format("{}: groups {}, stride {}, dilation {} and kernel {} "
+                     "must be positive, and groups divide C_out {}",
+                     n.label(), groups, stride, dilation, k, cOut));
+  const int64_t cIn = cInGroup * groups;
+  int64_t length = 0;
+  if (dataset(n, "input_shape")) {
+    length = integer(n, "input_shape");
+  } else if (cIn > 0 && n.in % cIn == 0) {
+    length = n.in / cIn;
+  }
+  if (length < 1 || cIn * length != n.in)
+    fail(fmt::format("{}: its input has {} channels, not C_in {} times the "
+                     "input length",
+                     n.label(), n.in, cIn));
+  int64_t padding = 0;
+  const h5::Array &pad = require(n, "padding");
+  if (pad.kind == h5::Array::Kind::String) {
+    const std::string mode = pad.strings.empty() ? "" : pad.strings[0];
+    if (mode == "same")
+      padding = dilation * (k - 1) / 2;
+    else if (mode != "valid")
+      fail(fmt::format("{}: dataset 'padding' must be an integer, 'same' or "
+                       "'valid', got '{}'",
+                       n.label(), mode));
+    if (mode == "same" && (dilation * (k - 1)) % 2)
+      fail(fmt::format("{}: 'same' padding of an even kernel extent is "
+                       "asymmetric; give the padding as an integer",
+                       n.label()));
+  } else {
+    padding = integer(n, "padding");
+  }
+  const int64_t span = dilation * (k - 1) + 1;
+  const int64_t outLength =
+      (length + 2 * padding - span) >= 0
+          ? (length + 2 * padding - span) / stride + 1
+          : 0;
+  if (padding < 0 || outLength < 1)
+    fail(fmt::format("{}: padding {} gives no output for input length {} "
+                     "and kernel extent {}",
+                     n.label(), padding, length, span));
+  n.out = cOut * outLength;
+  if (n.out > kMaxChannels || n.out * n.in > kMaxWeights)
+    fail(fmt::format("{}: as a dense layer [{}, {}] it is larger than ssmc "
+                     "takes",
+                     n.label(), n.out, n.in));
+  const std::vector<double> kernel = numbers(n, "weight", w);
+  const std::vector<double> bias = perChannel(n, "bias", cOut, 0.0);
+  n.role = Role::Dense;
+  n.weight.assign(n.out * n.in, 0.0);
+  n.bias.assign(n.out, 0.0);
+  const int64_t outPerGroup = cOut / groups;
+  for (int64_t o = 0; o < cOut; ++o)
+    for (int64_t j = 0; j < outLength; ++j) {
+      const int64_t row = o * outLength + j;
+      n.bias[row] = bias[o];
+      for (int64_t cg = 0; cg < cInGroup; ++cg) {
+        const int64_t c = (o / outPerGroup) * cInGroup + cg;
+        for (int64_t q = 0; q < k; ++q) {
+          const int64_t at = j * stride - padding + q * dilation;
+          if (at >= 0 && at < length)
+            n.weight[row * n.in + c * length + at] +=
+                kernel[(o * cInGroup + cg) * k + q];
+        }
+      }
+    }
+}
+
+/// The neuron primitives as ssm neuron layers (forward Euler with step dt;
+/// docs/nir.md derives each line):
+///   LI      tau dv/dt = (v_leak - v) + R I   li(dt/tau), x = dt/tau (R I + v_leak)
+///   I       dv/dt = R I                      li(0), x = dt R I
+///   IF      dv/dt = R I, spike, reset        lif(1, 0, theta), x = dt R I
+///   LIF     as LI, spike, reset              lif(1, dt/tau, theta), x as LI
+///   CubaLIF tau_syn dI/dt = -I + w_in S,     lif(dt/tau_syn, dt/tau_mem, theta),
+///           tau_mem dv/dt = (v_leak - v) + R I    x = dt^2 R w_in / (tau_mem tau_syn) S
+///   Threshold z = [x > theta]                lif(1, 1, theta)
+void Importer::analyzeNeuron(Node &n) {
+  const std::string &t = n.type;
+  const int64_t h = n.in;
+  n.out = h;
+  n.role = Role::Neuron;
+  n.gain.assign(h, 1.0);
+  n.offset.assign(h, 0.0);
+  const bool spiking = t == "IF" || t == "LIF" || t == "CubaLIF" ||
+                       t == "Threshold";
+  n.neuron = spiking ? "lif" : "li";
+  const rt::NeuronLayerInfo *layer = rt::findNeuronLayer(n.neuron);
+  auto range = [&](const char *param) -> const rt::NeuronLayerParam & {
+    return *llvm::find_if(layer->params, [&](const rt::NeuronLayerParam &p) {
+      return p.name == param;
+    });
+  };
+  // A time constant as the decay dt / tau, which must lie in [0, 1].
+  auto decay = [&](const char *key) {
+    std::vector<double> tau = perChannel(n, key, h);
+    std::vector<double> d(h);
+    for (int64_t c = 0; c < h; ++c) {
+      if (!(tau[c] >= step(n)))
+        fail(fmt::format("{}: dataset '{}' has {:g} s at channel {}, less "
+                         "than the step dt = {:g} s; forward Euler needs tau "
+                         ">= dt",
+                         n.label(), key, tau[c], c, dt));
+      d[c] = dt / tau[c];
+    }
+    return std::pair{tau, d};
+  };
+  auto noReset = [&] {
+    std::vector<double> reset = perChannel(n, "v_reset", h, 0.0);
+    for (int64_t c = 0; c < h; ++c)
+      if (reset[c] != 0)
+        fail(fmt::format("{}: dataset 'v_reset' is {:g} at channel {}; ssmc's "
+                         "lif resets to 0",
+                         n.label(), reset[c], c));
+  };
+  auto threshold = [&](const char *key) {
+    std::vector<double> theta = perChannel(n, key, h);
+    const rt::NeuronLayerParam &p = range("threshold");
+    for (int64_t c = 0; c < h; ++c)
+      if (theta[c] < p.min || theta[c] > p.max)
+        fail(fmt::format("{}: dataset '{}' is {:g} at channel {}; thresholds "
+                         "must lie in [{}, {}]",
+                         n.label(), key, theta[c], c, p.min, p.max));
+    return theta;
+  };
+
+  if (t == "Threshold") {
+    // z = [x > theta] is lif(1, 1, theta): v = x each step. A threshold
+    // outside lif's range is moved into the input: [x + 1 - theta > 1].
+    std::vector<double> theta = perChannel(n, "threshold", h);
+    const rt::NeuronLayerParam &p = range("threshold");
+    for (int64_t c = 0; c < h; ++c)
+      if (theta[c] < p.min || theta[c] > p.max) {
+        n.offset[c] = 1.0 - theta[c];
+        theta[c] = 1.0;
+      }
+    n.params = {{"current_decay", std::vector<double>(h, 1.0)},
+                {"voltage_decay", std::vector<double>(h, 1.0)},
+                {"threshold", theta}};
+    return;
+  }
+  const std::vector<double> r = perChannel(n, "r", h);
+  if (t == "I" || t == "IF") {
+    for (int64_t c = 0; c < h; ++c)
+      n.gain[c] = step(n) * r[c];
+    if (t == "I") {
+      n.params = {{"voltage_decay", std::vector<double>(h, 0.0)}};
+    } else {
+      noReset();
+      n.params = {{"current_decay", std::vector<double>(h, 1.0)},
+                  {"voltage_decay", std::vector<double>(h, 0.0)},
+                  {"threshold", threshold("v_threshold")}};
+    }
+    return;
+  }
+  const std::vector<double> leak = perChannel(n, "v_leak", h);
+  if (t == "LI" || t == "LIF") {
+    auto [tau, d] = decay("tau");
+    for (int64_t c = 0; c < h; ++c) {
+      n.gain[c] = d[c] * r[c];
+      n.offset[c] = d[c] * leak[c];
+    }
+    if (t == "LI") {
+      n.params = {{"voltage_decay", d}};
+    } else {
+      noReset();
+      n.params = {{"current_decay", std::vector<double>(h, 1.0)},
+                  {"voltage_decay", d},
+                  {"threshold", threshold("v_threshold")}};
+    }
+    return;
+  }
+  // CubaLIF
+  auto [tauMem, dMem] = decay("tau_mem");
+  auto [tauSyn, dSyn] = decay("tau_syn");
+  const std::vector<double> wIn = perChannel(n, "w_in", h, 1.0);
+  for (int64_t c = 0; c < h; ++c) {
+    if (leak[c] != 0)
+      fail(fmt::format("{}: dataset 'v_leak' is {:g} at channel {}; a "
+                       "current-based neuron's leak voltage needs a voltage "
+                       "bias ssmc's lif does not have",
+                       n.label(), leak[c], c));
+    n.gain[c] = dMem[c] * dSyn[c] * r[c] * wIn[c];
+  }
+  noReset();
+  n.params = {{"current_decay", dSyn},
+              {"voltage_decay", dMem},
+              {"threshold", threshold("v_threshold")}};
+}
+
+/// A neuron's input map folded into the dense layer before it, when that
+/// layer is its only input and feeds nothing else: exact in real
+/// arithmetic, and a layer fewer on every target.
+void Importer::fold() {
+  for (Node &n : nodes) {
+    if (n.role != Role::Neuron || n.preds.size() != 1)
+      continue;
+    // Through pass-throughs (Flatten, a subgraph's ports) of one input.
+    int at = n.preds.front();
+    while (nodes[at].role == Role::Pass && nodes[at].preds.size() == 1 &&
+           nodes[at].succs.size() == 1)
+      at = nodes[at].preds.front();
+    Node &p = nodes[at];
+    if (p.role != Role::Dense || p.succs.size() != 1)
+      continue;
+    for (int64_t o = 0; o < p.out; ++o) {
+      for (int64_t i = 0; i < p.in; ++i)
+        p.weight[o * p.in + i] *= n.gain[o];
+      p.bias[o] = p.bias[o] * n.gain[o] + n.offset[o];
+    }
+    n.gain.assign(n.out, 1.0);
+    n.offset.assign(n.out, 0.0);
+  }
+}
+
+std::vector<float> toFloat(const std::vector<double> &v) {
+  return std::vector<float>(v.begin(), v.end());
+}
+
+Value Importer::inputOf(OpBuilder &b, Node &n, std::vector<Value> &values,
+                        MLIRContext &context) {
+  Location loc = NameLoc::get(b.getStringAttr(n.name),
+                              FileLineColLoc::get(&context, path, 0, 0));
+  auto type = ssm::StreamType::get(n.in, b.getF32Type());
+  Value sum = values[n.preds.front()];
+  for (size_t k = 1; k < n.preds.size(); ++k)
+    sum = b.create<ssm::AddOp>(loc, type, sum, values[n.preds[k]],
+                               b.getStringAttr(fmt::format("{}.sum{}", n.name,
+                                                           k)))
+              .getOutput();
+  return sum;
+}
+
+OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
+  if (!isGroup("/node"))
+    fail("has no '/node' group: it is not a NIR graph");
+  if (const h5::Array *v = file.dataset("/version");
+      v && v->kind == h5::Array::Kind::String && v->strings.size() == 1)
+    version = v->strings[0];
+  const std::string rootType = text("/node/type", "type");
+  if (rootType != "NIRGraph")
+    fail(fmt::format("its root node has type '{}'; ssmc imports a NIRGraph",
+                     rootType));
+  std::unique_ptr<Scope> top = readGraph("/node", "", true);
+  if (top->inputs.empty() || top->outputs.empty())
+    fail("the top-level graph needs an Input and an Output node");
+  // ssmc's executors read a model's first output only.
+  if (top->outputs.size() > 1) {
+    std::vector<std::string> names;
+    for (int i : top->outputs)
+      names.push_back("'" + nodes[i].name + "'");
+    fail(fmt::format("the top-level graph has {} Output nodes ({}); ssmc "
+                     "runs models of one output",
+                     names.size(), fmt::join(names, ", ")));
+  }
+  sortNodes();
+  readDt();
+  for (int i : order)
+    analyze(nodes[i]);
+  // What reaches no output is not built (and said).
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    Node &n = nodes[*it];
+    n.reachesOutput = n.role == Role::Output ||
+                      llvm::any_of(n.succs, [&](int s) {
+                        return nodes[s].reachesOutput;
+                      });
+  }
+  for (int i : order)
+    if (!nodes[i].reachesOutput && nodes[i].role != Role::Input)
+      llvm::WithColor::warning(errors, path)
+          << nodes[i].label() << " reaches no Output node; it is not built\n";
+  fold();
+
+  // 3. The ops.
+  OpBuilder b(&context);
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  b.setInsertionPointToEnd(module->getBody());
+  auto model = b.create<ssm::ModelOp>(
+      fileLoc, b.getStringAttr(llvm::sys::path::stem(path)), StringAttr());
+  if (dtKnown)
+    model->setAttr("ssm.nir_dt", b.getF64FloatAttr(dt));
+  if (!version.empty())
+    model->setAttr("ssm.nir_version", b.getStringAttr(version));
+  b.setInsertionPointToEnd(b.createBlock(&model.getBody()));
+  std::vector<Value> values(nodes.size());
+  Value output;
+  int64_t numInputs = 0;
+  for (int i : order) {
+    Node &n = nodes[i];
+    if (!n.reachesOutput && n.role != Role::Input)
+      continue;
+    Location loc = NameLoc::get(b.getStringAttr(n.name), fileLoc);
+    auto type = ssm::StreamType::get(n.out, b.getF32Type());
+    auto param = [&](llvm::StringRef key, std::vector<int64_t> shape,
+                     const std::vector<double> &v) {
+      return makeRealParam(&context, shape, toFloat(v),
+                           n.name + "." + key.str());
+    };
+    switch (n.role) {
+    case Role::Input:
+      values[i] = b.create<ssm::InputOp>(loc, type,
+                                         b.getI64IntegerAttr(numInputs++),
+                                         b.getStringAttr(n.name),
+                                         IntegerAttr())
+                      .getOutput();
+      break;
+    case Role::Output:
+      output = inputOf(b, n, values, context);
+      break;
+    case Role::Pass:
+      values[i] = inputOf(b, n, values, context);
+      break;
+    case Role::Dense:
+      values[i] = b.create<ssm::DenseOp>(loc, type, inputOf(b, n, values, context),
+                                         param("weight", {n.out, n.in}, n.weight),
+                                         param("bias", {n.out}, n.bias),
+                                         b.getStringAttr(n.name))
+                      .getOutput();
+      break;
+    case Role::Neuron: {
+      Value x = inputOf(b, n, values, context);
+      const bool unit =
+          llvm::all_of(n.gain, [](double g) { return g == 1; }) &&
+          llvm::all_of(n.offset, [](double o) { return o == 0; });
+      if (!unit) {
+        // The input map of a neuron fed by more than a dense layer of its
+        // own: a diagonal dense layer.
+        std::vector<double> diagonal(n.in * n.in, 0.0);
+        for (int64_t c = 0; c < n.in; ++c)
+          diagonal[c * n.in + c] = n.gain[c];
+        const std::string name = n.name + ".input";
+        x = b.create<ssm::DenseOp>(
+                 loc, type, x,
+                 makeRealParam(&context, {n.in, n.in}, toFloat(diagonal),
+                               name + ".weight"),
+                 makeRealParam(&context, {n.in}, toFloat(n.offset),
+                               name + ".bias"),
+                 b.getStringAttr(name))
+                .getOutput();
+      }
+      auto op = b.create<ssm::NeuronOp>(loc, type, b.getStringAttr(n.neuron),
+                                        x, b.getStringAttr(n.name));
+      for (const auto &[key, v] : n.params)
+        op->setAttr(key, param(key, {n.out}, v));
+      values[i] = op.getOutput();
+      break;
+    }
+    }
+  }
+  b.create<ssm::OutputOp>(fileLoc, ValueRange{output});
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+} // namespace
+
+bool ssm::dsl::isNIRPath(llvm::StringRef path) { return path.ends_with(".nir"); }
+
+OwningOpRef<ModuleOp> ssm::dsl::importNIR(llvm::StringRef path,
+                                          MLIRContext &context,
+                                          const NIRImportOptions &options,
+                                          llvm::raw_ostream &errors) {
+  DialectRegistry registry;
+  ssm::registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+  h5::Snapshot snapshot;
+  const std::string problem = h5::readIsolated(path.str(), snapshot);
+  if (!problem.empty()) {
+    llvm::WithColor::error(errors)
+        << "NIR file '" << path << "' " << problem << "\n";
+    return nullptr;
+  }
+  try {
+    return Importer(path.str(), snapshot, options, errors).run(context);
+  } catch (const ImportError &e) {
+    llvm::WithColor::error(errors, path) << e.message << "\n";
+    return nullptr;
+  }
+}
