@@ -1109,7 +1109,8 @@ Value MLIRGenImpl::buildLayer(const LayerStmtAST &stmt, const LayerSpec &spec,
       return Value();
     auto op = builder.create<NeuronOp>(opLoc, outputType(in),
                                        builder.getStringAttr(kind),
-                                       args.inputs[0], name);
+                                       args.inputs[0], name,
+                                       /*recurrent=*/ElementsAttr());
     for (const rt::NeuronLayerParam &param : neuron->params) {
       const StringRef key(param.name);
       std::vector<float> values(in, static_cast<float>(args.getFloat(key)));

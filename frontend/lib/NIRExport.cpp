@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <map>
 #include <set>
 
@@ -145,6 +146,61 @@ std::string neuronNode(const Layer &l, double dt, NIRNode &node) {
   node.add("w_in", wIn);
   return "";
 }
+/// An S4D layer (Gu et al. 2022, "On the parameterization and
+/// initialization of diagonal state space models", Sec. 2: x_t = A_bar
+/// x_{t-1} + B_bar u_t, y_t = 2 Re(C x_t) + D u_t per channel and mode) in
+/// NIR's primitives, exactly: each complex mode is two integrators (its real
+/// and imaginary part) in one `I` node of 2 H N/2 channels whose recurrent
+/// Linear is the 2x2 block A_bar - 1 ([[a - 1, -b], [b, a - 1]] for A_bar =
+/// a + ib), so v_t = v_{t-1} + (A_bar - 1) v_{t-1} + B_bar u_t. Returns, in
+/// order, NAME_in (Linear [2HM, H]: B_bar), NAME (the I node), NAME_rec,
+/// NAME_out (Linear [H, 2HM]: 2 Re C, -2 Im C) and, when D is not 0,
+/// NAME_skip (Linear, diagonal D).
+std::vector<NIRNode> s4dNodes(const Layer &l, double dt,
+                              const std::string &name) {
+  const int64_t h = l.outChannels, m = l.modes, n = 2 * h * m;
+  NIRNode in, modes, rec, out;
+  in.name = name + "_in";
+  in.type = "Linear";
+  modes.name = name;
+  modes.type = "I";
+  rec.name = name + "_rec";
+  rec.type = "Linear";
+  out.name = name + "_out";
+  out.type = "Linear";
+  std::vector<double> b(n * h, 0.0), r(n * n, 0.0), c(h * n, 0.0);
+  for (int64_t ch = 0; ch < h; ++ch)
+    for (int64_t k = 0; k < m; ++k) {
+      const int64_t re = 2 * (ch * m + k), im = re + 1;
+      const std::complex<double> a = l.s4d.aBar[ch * m + k];
+      const std::complex<double> bb = l.s4d.bBar[ch * m + k];
+      const std::complex<double> cc = l.c[ch * m + k];
+      b[re * h + ch] = bb.real();
+      b[im * h + ch] = bb.imag();
+      r[re * n + re] = a.real() - 1.0;
+      r[re * n + im] = -a.imag();
+      r[im * n + re] = a.imag();
+      r[im * n + im] = a.real() - 1.0;
+      c[ch * n + re] = 2.0 * cc.real();
+      c[ch * n + im] = -2.0 * cc.imag();
+    }
+  in.add("weight", b, {hsize_t(n), hsize_t(h)});
+  modes.add("r", std::vector<double>(n, 1.0 / dt));
+  rec.add("weight", r, {hsize_t(n), hsize_t(n)});
+  out.add("weight", c, {hsize_t(h), hsize_t(n)});
+  std::vector<NIRNode> parts = {in, modes, rec, out};
+  if (!all(l.d, 0.0)) {
+    NIRNode skip;
+    skip.name = name + "_skip";
+    skip.type = "Linear";
+    std::vector<double> d(h * h, 0.0);
+    for (int64_t ch = 0; ch < h; ++ch)
+      d[ch * h + ch] = l.d[ch];
+    skip.add("weight", d, {hsize_t(h), hsize_t(h)});
+    parts.push_back(skip);
+  }
+  return parts;
+}
 } // namespace
 
 llvm::Error ssm::dsl::exportNIR(const rt::Model &model, const std::string &path,
@@ -203,6 +259,26 @@ llvm::Error ssm::dsl::exportNIR(const rt::Model &model, const std::string &path,
       sources[i] = std::move(sum);
       continue;
     }
+    case LayerKind::S4D: {
+      std::vector<NIRNode> parts = s4dNodes(l, dt, node.name);
+      for (size_t k = 0; k < parts.size(); ++k)
+        if (k != 1) // the I node has the layer's (reserved) name
+          parts[k].name = nodeName(parts[k].name);
+      // u -> in -> modes (looping through rec) -> out, and u -> skip.
+      connect(l.inputs[0], parts[0].name);
+      edges.emplace_back(parts[0].name, parts[1].name);
+      edges.emplace_back(parts[1].name, parts[2].name);
+      edges.emplace_back(parts[2].name, parts[1].name);
+      edges.emplace_back(parts[1].name, parts[3].name);
+      sources[i] = {parts[3].name};
+      if (parts.size() > 4) {
+        connect(l.inputs[0], parts[4].name);
+        sources[i].push_back(parts[4].name);
+      }
+      for (NIRNode &part : parts)
+        nodes.push_back(std::move(part));
+      continue;
+    }
     case LayerKind::Neuron:
       if (std::string why = neuronNode(l, dt, node); !why.empty()) {
         refused.push_back(fmt::format("'{}' ({}: {})", l.name,
@@ -218,6 +294,20 @@ llvm::Error ssm::dsl::exportNIR(const rt::Model &model, const std::string &path,
     for (int in : l.inputs)
       connect(in, node.name);
     sources[i] = {node.name};
+    if (l.kind == LayerKind::Neuron && !l.recurrent.empty()) {
+      // Recurrent synapses: a Linear node looping back (NIRImport.cpp's
+      // takeLoops reads it back; the node's input gain is 1).
+      NIRNode loop;
+      loop.name = nodeName(l.name + "_rec");
+      loop.type = "Linear";
+      loop.add("weight", l.recurrent,
+               {hsize_t(l.outChannels), hsize_t(l.outChannels)});
+      edges.emplace_back(node.name, loop.name);
+      edges.emplace_back(loop.name, node.name);
+      nodes.push_back(std::move(node));
+      nodes.push_back(std::move(loop));
+      continue;
+    }
     nodes.push_back(std::move(node));
   }
   if (!refused.empty())

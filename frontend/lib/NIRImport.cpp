@@ -64,6 +64,7 @@ enum class Role {
   Pass,    // the sum of its inputs, unchanged
   Dense,   // y = W x + b
   Neuron,  // y = neuron(gain * x + offset)
+  Loop,    // a neuron's recurrent Affine or Linear: built into the neuron
 };
 
 struct Node {
@@ -80,6 +81,10 @@ struct Node {
   std::string neuron;
   std::map<std::string, std::vector<double>> params;
   std::vector<double> gain, offset;
+  /// Neuron: its recurrent Affine or Linear node (-1: none) and, once
+  /// analyzed, R = diag(gain) W [H, H].
+  int loop = -1;
+  std::vector<double> recurrent;
   bool reachesOutput = false;
 
   std::string label() const { return "node '" + name + "' (" + type + ")"; }
@@ -222,6 +227,7 @@ private:
                                    const std::string &prefix, bool top);
   int resolve(const Scope &scope, llvm::StringRef name, bool source,
               const std::string &graphName) const;
+  void takeLoops();
   void sortNodes();
 
   //===--- 2. the nodes -------------------------------------------------===//
@@ -237,6 +243,7 @@ private:
   void analyze(Node &n);
   void analyzeConv1d(Node &n);
   void analyzeNeuron(Node &n);
+  void analyzeLoop(Node &n, Node &loop);
   void fold();
 
   //===--- 3. the ops ---------------------------------------------------===//
@@ -343,6 +350,34 @@ int Importer::resolve(const Scope &scope, llvm::StringRef name, bool source,
                    graphName, end, name));
 }
 
+static bool isNeuronType(const std::string &type) {
+  return type == "LI" || type == "I" || type == "IF" || type == "LIF" ||
+         type == "CubaLIF" || type == "Threshold";
+}
+
+/// A neuron node N with an Affine or Linear node D whose only edges are
+/// N -> D -> N (snnTorch's RLeaky and RSynaptic, NIR's recurrent examples)
+/// is N with recurrent synapses: D's edges leave the graph and N keeps D
+/// as its loop. Any other cycle stays, and sortNodes refuses it.
+void Importer::takeLoops() {
+  for (size_t d = 0; d < nodes.size(); ++d) {
+    Node &loop = nodes[d];
+    if ((loop.type != "Affine" && loop.type != "Linear") ||
+        loop.preds.size() != 1 || loop.succs.size() != 1 ||
+        loop.preds[0] != loop.succs[0])
+      continue;
+    Node &n = nodes[loop.preds[0]];
+    if (!isNeuronType(n.type) || n.loop >= 0)
+      continue;
+    n.loop = static_cast<int>(d);
+    llvm::erase(n.succs, static_cast<int>(d));
+    llvm::erase(n.preds, static_cast<int>(d));
+    loop.preds.clear();
+    loop.succs.clear();
+    loop.role = Role::Loop;
+  }
+}
+
 /// Topological order (Kahn's, ties by index: deterministic); a cycle is an
 /// error naming its nodes.
 void Importer::sortNodes() {
@@ -377,8 +412,9 @@ void Importer::sortNodes() {
   std::vector<std::string> cycle = {"'" + nodes[at].name + "'"};
   for (size_t k = walk.size(); k-- > seen[at];)
     cycle.push_back("'" + nodes[walk[k]].name + "'");
-  fail(fmt::format("the graph has a cycle: {}; ssmc does not import "
-                   "recurrent NIR graphs yet (docs/nir.md)",
+  fail(fmt::format("the graph has a cycle: {}; ssmc imports a recurrent "
+                   "edge as a neuron node's own loop through one Affine or "
+                   "Linear node (docs/nir.md)",
                    fmt::join(cycle, " -> ")));
 }
 
@@ -399,6 +435,8 @@ void Importer::readDt() {
 }
 
 void Importer::analyze(Node &n) {
+  if (n.role == Role::Loop)
+    return; // read with its neuron
   // The input: the sum of every edge into the node, of one width.
   if (n.role != Role::Input) {
     if (n.preds.empty())
@@ -477,9 +515,10 @@ void Importer::analyze(Node &n) {
     analyzeConv1d(n);
     return;
   }
-  if (t == "LI" || t == "I" || t == "IF" || t == "LIF" || t == "CubaLIF" ||
-      t == "Threshold") {
+  if (isNeuronType(t)) {
     analyzeNeuron(n);
+    if (n.loop >= 0)
+      analyzeLoop(n, nodes[n.loop]);
     return;
   }
   static const std::set<std::string> kKnown = {
@@ -695,6 +734,32 @@ void Importer::analyzeNeuron(Node &n) {
               {"threshold", threshold("v_threshold")}};
 }
 
+/// A neuron's recurrent loop: its input gets gain (W y_{t-1} + b) on top,
+/// so R = diag(gain) W and gain b joins the offset. The loop's output
+/// reaches the neuron one token later (NIR leaves the delay of an edge to
+/// the platform; Loihi, snnTorch's RLeaky and ssmc's executors all read
+/// the previous token's output).
+void Importer::analyzeLoop(Node &n, Node &loop) {
+  const int64_t h = n.out;
+  const h5::Array &w = require(loop, "weight");
+  if (w.dims.size() != 2 || w.dims[0] != h || w.dims[1] != h)
+    fail(fmt::format("{}: dataset 'weight' has shape [{}]; as the recurrent "
+                     "synapses of '{}' it must be [{}, {}]",
+                     loop.label(), fmt::join(w.dims, ", "), n.name, h, h));
+  if (h * h > kMaxWeights)
+    fail(fmt::format("{} is larger than ssmc takes", loop.label()));
+  const std::vector<double> weight = numbers(loop, "weight", w);
+  const std::vector<double> bias = loop.type == "Affine"
+                                       ? perChannel(loop, "bias", h)
+                                       : std::vector<double>(h, 0.0);
+  n.recurrent.resize(h * h);
+  for (int64_t row = 0; row < h; ++row) {
+    for (int64_t col = 0; col < h; ++col)
+      n.recurrent[row * h + col] = n.gain[row] * weight[row * h + col];
+    n.offset[row] += n.gain[row] * bias[row];
+  }
+}
+
 /// A neuron's input map folded into the dense layer before it, when that
 /// layer is its only input and feeds nothing else: exact in real
 /// arithmetic, and a layer fewer on every target.
@@ -749,6 +814,7 @@ OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
     fail(fmt::format("its root node has type '{}'; ssmc imports a NIRGraph",
                      rootType));
   std::unique_ptr<Scope> top = readGraph("/node", "", true);
+  takeLoops();
   if (top->inputs.empty() || top->outputs.empty())
     fail("the top-level graph needs an Input and an Output node");
   // ssmc's executors read a model's first output only.
@@ -773,7 +839,8 @@ OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
                       });
   }
   for (int i : order)
-    if (!nodes[i].reachesOutput && nodes[i].role != Role::Input)
+    if (!nodes[i].reachesOutput && nodes[i].role != Role::Input &&
+        nodes[i].role != Role::Loop)
       llvm::WithColor::warning(errors, path)
           << nodes[i].label() << " reaches no Output node; it is not built\n";
   fold();
@@ -795,7 +862,7 @@ OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
   int64_t numInputs = 0;
   for (int i : order) {
     Node &n = nodes[i];
-    if (!n.reachesOutput && n.role != Role::Input)
+    if ((!n.reachesOutput && n.role != Role::Input) || n.role == Role::Loop)
       continue;
     Location loc = NameLoc::get(b.getStringAttr(n.name), fileLoc);
     auto type = ssm::StreamType::get(n.out, b.getF32Type());
@@ -818,6 +885,8 @@ OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
     case Role::Pass:
       values[i] = inputOf(b, n, values, context);
       break;
+    case Role::Loop:
+      break; // built into its neuron
     case Role::Dense:
       values[i] = b.create<ssm::DenseOp>(loc, type, inputOf(b, n, values, context),
                                          param("weight", {n.out, n.in}, n.weight),
@@ -846,8 +915,11 @@ OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
                  b.getStringAttr(name))
                 .getOutput();
       }
-      auto op = b.create<ssm::NeuronOp>(loc, type, b.getStringAttr(n.neuron),
-                                        x, b.getStringAttr(n.name));
+      auto op = b.create<ssm::NeuronOp>(
+          loc, type, b.getStringAttr(n.neuron), x, b.getStringAttr(n.name),
+          n.recurrent.empty()
+              ? ElementsAttr()
+              : param("recurrent", {n.out, n.out}, n.recurrent));
       for (const auto &[key, v] : n.params)
         op->setAttr(key, param(key, {n.out}, v));
       values[i] = op.getOutput();

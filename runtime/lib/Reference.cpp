@@ -112,6 +112,7 @@ struct LayerState {
   std::vector<double> gates, recurrentGates; // EGRU scratch [3H] each
   std::vector<double> sum;             // readout running sum
   std::vector<double> neuron;          // neuron layer [stateSize, H]
+  std::vector<double> neuronIn;        // its recurrent input scratch [H]
 };
 
 /// The row of an embedding table for token `value` at token index `k`:
@@ -187,7 +188,10 @@ void stepLayer(const Layer &layer, LayerState &s, int64_t k,
       out[h] = in[h] + rhs[h];
     break;
   case LayerKind::Neuron:
-    layer.neuron->step(layer.neuronView(), s.neuron.data(), in, out);
+    stepNeuronLayer(layer.neuronView(), s.neuron.data(), in, s.y.data(),
+                    s.neuronIn.data(), out);
+    if (!layer.recurrent.empty())
+      std::copy(out, out + outCh, s.y.begin());
     break;
   case LayerKind::Readout:
     if (layer.readout == ReadoutMode::Last) {
@@ -235,8 +239,13 @@ struct ssm::rt::ReferenceStream::State {
       }
       if (layer.kind == LayerKind::Readout)
         s.sum.assign(layer.outChannels, 0.0);
-      if (layer.kind == LayerKind::Neuron)
+      if (layer.kind == LayerKind::Neuron) {
         s.neuron.assign(layer.neuron->stateSize * layer.outChannels, 0.0);
+        if (!layer.recurrent.empty()) {
+          s.y.assign(layer.outChannels, 0.0);
+          s.neuronIn.assign(layer.outChannels, 0.0);
+        }
+      }
     }
   }
 

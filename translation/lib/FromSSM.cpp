@@ -243,6 +243,12 @@ ssm::buildRuntimeModel(ModelOp modelOp,
                 return neuron.emitOpError() << error;
               layer.neuronParams = std::move(*params);
               layer.neuronFlags = neuron.getFlagBits();
+              if (ElementsAttr r = neuron.getRecurrentAttr()) {
+                auto values = real(op, "recurrent", r);
+                if (failed(values))
+                  return failure();
+                layer.recurrent = std::move(*values);
+              }
               return success();
             })
             .Case([&](ReluOp) {

@@ -319,6 +319,14 @@ LogicalResult NeuronOp::verify() {
                              << number(param.min) << ", " << number(param.max)
                              << "]; channel " << h << " has " << number(v);
   }
+  if (ElementsAttr recurrent = getRecurrentAttr()) {
+    if (failed(verifyParam(*this, "recurrent", recurrent, {H, H}, "[H, H]")))
+      return failure();
+    if (FailureOr<SmallVector<double>> values = readRealElements(recurrent);
+        succeeded(values) &&
+        llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
+      return emitOpError() << "parameter 'recurrent' must be finite";
+  }
   // Anything else is a misspelt parameter or option; dialect attributes
   // (`ssm.state_frac`, set by ssm-quantize) are the passes'.
   for (NamedAttribute attr : (*this)->getDiscardableAttrs()) {
@@ -337,6 +345,7 @@ LogicalResult NeuronOp::verify() {
       accepted += (accepted.empty() ? "" : ", ") + std::string(p.name);
     for (const rt::NeuronLayerFlag &f : info->flags)
       accepted += ", " + std::string(f.name);
+    accepted += ", recurrent";
     return emitOpError() << "has unknown attribute '" << name
                          << "'; neuron layer '" << getKind() << "' accepts "
                          << accepted;

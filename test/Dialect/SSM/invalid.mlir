@@ -462,7 +462,7 @@ ssm.model @m {
 
 ssm.model @m {
   %u = ssm.input 0 : !ssm.stream<2xf32>
-  // expected-error @+1 {{has unknown attribute 'refractory'; neuron layer 'lif' accepts current_decay, voltage_decay, threshold, graded}}
+  // expected-error @+1 {{has unknown attribute 'refractory'; neuron layer 'lif' accepts current_decay, voltage_decay, threshold, graded, recurrent}}
   %y = ssm.neuron lif %u {current_decay = dense<1.0> : tensor<2xf32>, voltage_decay = dense<0.1> : tensor<2xf32>, threshold = dense<1.0> : tensor<2xf32>, refractory = 2 : i64} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
   ssm.output %y : !ssm.stream<2xf32>
 }
@@ -483,4 +483,22 @@ ssm.model @m {
   // expected-error @+1 {{output must have as many channels as the input (2), got 3}}
   %y = ssm.neuron lif %u {current_decay = dense<1.0> : tensor<2xf32>, voltage_decay = dense<0.1> : tensor<2xf32>, threshold = dense<1.0> : tensor<2xf32>} : !ssm.stream<2xf32> -> !ssm.stream<3xf32>
   ssm.output %y : !ssm.stream<3xf32>
+}
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{parameter 'recurrent' must have shape [H, H] = [2, 2], got [2, 3]}}
+  %y = ssm.neuron li %u {voltage_decay = dense<0.1> : tensor<2xf32>, recurrent = dense<0.5> : tensor<2x3xf32>} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+  ssm.output %y : !ssm.stream<2xf32>
+}
+
+// -----
+
+ssm.model @m {
+  %u = ssm.input 0 : !ssm.stream<2xf32>
+  // expected-error @+1 {{parameter 'recurrent' must be finite}}
+  %y = ssm.neuron li %u {voltage_decay = dense<0.1> : tensor<2xf32>, recurrent = dense<[[0.5, 0x7FC00000], [0.0, 1.0]]> : tensor<2x2xf32>} : !ssm.stream<2xf32> -> !ssm.stream<2xf32>
+  ssm.output %y : !ssm.stream<2xf32>
 }

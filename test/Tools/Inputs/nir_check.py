@@ -87,20 +87,38 @@ def f(n, key, default=None):
     return np.asarray(n[key] if key in n else default, np.float64)
 
 
+# The order of evaluation within a token: a node once its inputs are done;
+# when a cycle leaves none, the first neuron node not done with an input
+# done goes next and reads its missing inputs (its recurrent loop) from the
+# token before.
+NEURONS = ("LI", "I", "IF", "LIF", "CubaLIF", "Threshold")
 state = {k: {} for k in nodes}
 order, done = [], set()
 while len(order) < len(nodes):
-    for k in nodes:
-        if k not in done and all(p in done for p in preds[k]):
-            order.append(k)
-            done.add(k)
+    ready = [k for k in nodes
+             if k not in done and all(p in done for p in preds[k])]
+    if not ready:
+        ready = [next(k for k in nodes
+                      if k not in done and nodes[k]["type"] in NEURONS
+                      and any(p in done for p in preds[k]))]
+    for k in ready:
+        order.append(k)
+        done.add(k)
 outputs = []
+# Before the first token every node's output is its response to no input:
+# an Affine's bias (what a recurrent Affine delivers at the first token).
+previous = {k: f(n, "bias") for k, n in nodes.items() if n["type"] == "Affine"}
 for t in range(T):
     values = {}
     for k in order:
         n, s = nodes[k], state[k]
+
+        def value(p):
+            if p in values:
+                return values[p]
+            return previous.get(p, 0.0)
         u = x[:, t] if (n["type"] == "Input" and not preds[k]) else sum(
-            values[p] for p in preds[k])
+            value(p) for p in preds[k])
         ty = n["type"]
         if ty in ("Input", "Output", "Flatten"):
             y = u
@@ -141,6 +159,7 @@ for t in range(T):
         if ty == "Output" and not any(k == a for a, _ in edges):
             out = y
     outputs.append(out)
+    previous = values
 oracle = np.stack(outputs, axis=1)  # [B, T, O]
 scale = np.abs(oracle).max()
 if scale == 0 or np.ptp(oracle) == 0:

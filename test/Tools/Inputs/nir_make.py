@@ -16,6 +16,8 @@ Graphs:
                     -> Flatten -> LIF -> Affine -> Output
   subgraph.nir      a NIRGraph inside the graph (its own Input and Output),
                     edges to it by name and to 'block.output'
+  recurrent.nir     snnTorch's RLeaky as a subgraph (LIF with a recurrent
+                    Linear) and an LI with a recurrent Affine
 and the malformed files of nir-errors.test.
 """
 import os
@@ -152,9 +154,32 @@ write(f"{d}/subgraph.nir", {
 }, [("input", "block"), ("block.output", "readout"), ("readout", "li"),
     ("li", "output")], metadata={"dt": DT})
 
+# snnTorch's RLeaky (a subgraph: Input, LIF, its recurrent Linear, Output)
+# after an Affine, and an LI with a recurrent Affine (its bias too).
+write(f"{d}/recurrent.nir", {
+    "input": {"type": "Input", "shape": np.array([4])},
+    "fc": affine(8, 4, 3.0),
+    "rlif": {"type": "NIRGraph", "nodes": {
+        "input": {"type": "Input", "shape": np.array([8])},
+        "lif": leaky(0.85, 1.0, 8),
+        "w_rec": {"type": "Linear",
+                  "weight": f32(rng.normal(0, 0.6, (8, 8)))},
+        "output": {"type": "Output", "shape": np.array([8])},
+    }, "edges": [("input", "lif"), ("lif", "w_rec"), ("w_rec", "lif"),
+                 ("lif", "output")]},
+    "fc2": affine(3, 8),
+    "li": {"type": "LI", "tau": f32(np.full(3, 5e-4)), "r": f32(np.full(3, 5.0)),
+           "v_leak": f32(np.zeros(3))},
+    "li_rec": {"type": "Affine", "weight": f32(rng.normal(0, 0.08, (3, 3))),
+               "bias": f32(rng.normal(0, 0.1, 3))},
+    "output": {"type": "Output", "shape": np.array([3])},
+}, [("input", "fc"), ("fc", "rlif"), ("rlif", "fc2"), ("fc2", "li"),
+    ("li", "li_rec"), ("li_rec", "li"), ("li", "output")])
+
 # Inputs: 6 sequences of 40 tokens.
 np.save(f"{d}/x4.npy", rng.normal(0.3, 1.0, (6, 40, 4)).astype(np.float32))
 np.save(f"{d}/x32.npy", rng.normal(0.2, 1.0, (6, 40, 32)).astype(np.float32))
+np.save(f"{d}/x1.npy", rng.normal(0.0, 1.0, (6, 40, 1)).astype(np.float32))
 
 # Malformed graphs (nir-errors.test): each the MLP with one thing wrong.
 good = {

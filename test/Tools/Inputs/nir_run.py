@@ -34,5 +34,7 @@ run("ssmc-run", f"{d}/{name}-rt.nir", "--target=reference",
     f"--data=file:{data}", f"--token-outputs={d}/{name}-rt.npy")
 y = np.load(f"{d}/{name}-reference.npy")
 y2 = np.load(f"{d}/{name}-rt.npy")
-print(f"round trip: max |y - y'| / max |y| = "
-      f"{np.abs(y - y2).max() / np.abs(y).max():g}")
+error = np.abs(y - y2).max() / np.abs(y).max()
+print(f"round trip: max |y - y'| / max |y| = {error:g} (bound 1e-06)")
+if error > 1e-6:
+    sys.exit(1)

@@ -216,7 +216,18 @@ class EGRU(_Layer):
         return _torch.stack(outputs, dim=1)
 
 
-class LIF(_Layer):
+class _NeuronLayer(_Layer):
+    """A neuron layer's input at token t: x_t, plus R y_{t-1} when it has
+    recurrent synapses (ssm.neuron's `recurrent` [H, H])."""
+
+    def input_at(self, x, t, y):
+        recurrent = getattr(self, "recurrent", None)
+        if recurrent is None or y is None:
+            return x[:, t]
+        return x[:, t] + y @ recurrent.T
+
+
+class LIF(_NeuronLayer):
     """Loihi's current-based LIF, one neuron per channel (Davies et al.
     2018): i = (1 - current_decay) i + x, v = (1 - voltage_decay) v + i,
     s = [v > threshold], y = s (or s v with graded), v = 0 after a spike."""
@@ -230,7 +241,8 @@ class LIF(_Layer):
         v = x.new_zeros(batch, h)
         outputs = []
         for t in range(length):
-            i = (1 - self.current_decay) * i + x[:, t]
+            i = (1 - self.current_decay) * i + self.input_at(
+                x, t, outputs[-1] if outputs else None)
             v = (1 - self.voltage_decay) * v + i
             s = Spike.apply(v - self.threshold, self.gamma, self.support)
             outputs.append(s * v if graded else s)
@@ -238,7 +250,7 @@ class LIF(_Layer):
         return _torch.stack(outputs, dim=1)
 
 
-class LI(_Layer):
+class LI(_NeuronLayer):
     """A leaky integrator per channel (NIR's LI; runtime/lib/models/LI.cpp):
     v = (1 - voltage_decay) v + x, y = v."""
 
@@ -246,7 +258,8 @@ class LI(_Layer):
         v = x.new_zeros(x.shape[0], x.shape[2])
         outputs = []
         for t in range(x.shape[1]):
-            v = (1 - self.voltage_decay) * v + x[:, t]
+            v = (1 - self.voltage_decay) * v + self.input_at(
+                x, t, outputs[-1] if outputs else None)
             outputs.append(v)
         return _torch.stack(outputs, dim=1)
 

@@ -62,12 +62,14 @@ inline constexpr double kDefaultExportDt = 1e-3;
 
 /// Writes `model` as a NIR graph to `path` with step `dt` (seconds): inputs
 /// as Input, dense layers as Affine, `lif` as LIF, IF, Threshold or CubaLIF
-/// and `li` as LI or I (docs/nir.md inverts the import's equations), an
-/// `add` as the edges it sums, the output as Output. Layer names become
-/// node names with '.' replaced by '_' (NIR addresses subgraph nodes with
-/// dots). Returns an error listing every layer NIR cannot express (S4D,
-/// EGRU, ReLU, GELU, GLU, embeddings, readouts, graded spikes), or why the
-/// file could not be written.
+/// and `li` as LI or I (docs/nir.md inverts the import's equations), a
+/// neuron layer's recurrent synapses as a Linear node looping back into
+/// it, S4D as integrators with a recurrent Linear of 2x2 blocks, an `add`
+/// as the edges it sums, the output as Output. Layer names become node
+/// names with '.' replaced by '_' (NIR addresses subgraph nodes with
+/// dots). Returns an error listing every layer NIR cannot express (EGRU,
+/// ReLU, GELU, GLU, embeddings, readouts, graded spikes), or why the file
+/// could not be written.
 llvm::Error exportNIR(const rt::Model &model, const std::string &path,
                       double dt = kDefaultExportDt);
 

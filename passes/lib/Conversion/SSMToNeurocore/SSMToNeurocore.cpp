@@ -498,7 +498,21 @@ LogicalResult Lowering::lowerNeuronLayer(NeuronOp op) {
   g.paramFrac = std::move(lowered.paramFrac);
   for (std::string_view flag : lowered.flags)
     g.flags.emplace_back(flag);
-  groupOf[op.getResult()] = newGroup(std::move(g));
+  const int64_t H = g.size;
+  const int id = newGroup(std::move(g));
+  if (ElementsAttr r = op.getRecurrentAttr()) {
+    // Recurrent synapses: a table from the group to itself, which the
+    // runtime delivers one step later (as EGRU's): R y_{t-1}.
+    FailureOr<SmallVector<double>> values = readRealElements(r, &error);
+    if (failed(values))
+      return op.emitOpError() << "parameter 'recurrent': " << error;
+    Term recurrent(id, H, H);
+    for (int64_t row = 0; row < H; ++row)
+      for (int64_t col = 0; col < H; ++col)
+        recurrent.add(row, col, (*values)[row * H + col]);
+    groups[id].input.terms.push_back(std::move(recurrent));
+  }
+  groupOf[op.getResult()] = id;
   return success();
 }
 

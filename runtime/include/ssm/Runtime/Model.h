@@ -84,12 +84,14 @@ struct Layer {
   /// [0, V) per step); 0 for other inputs.
   int64_t vocabulary = 0;
 
-  // Neuron: the layer's kind and its parameters [P][H] and options.
+  // Neuron: the layer's kind and its parameters [P][H] and options;
+  // `recurrent` R [H, H] when it has recurrent synapses (else empty).
   const NeuronLayerInfo *neuron = nullptr;
   std::vector<std::vector<double>> neuronParams;
   uint32_t neuronFlags = 0;
   NeuronLayerView neuronView() const {
-    return NeuronLayerView{neuron, outChannels, &neuronParams, neuronFlags};
+    return NeuronLayerView{neuron, outChannels, &neuronParams, neuronFlags,
+                           recurrent.empty() ? nullptr : &recurrent};
   }
 };
 

@@ -53,6 +53,9 @@ struct NeuronLayerView {
   int64_t channels = 0;
   const std::vector<std::vector<double>> *params = nullptr;
   uint32_t flags = 0;
+  /// Recurrent synapses R [H, H] from the layer's own output, delivered one
+  /// token later (ssm.neuron's `recurrent`), or null.
+  const std::vector<double> *recurrent = nullptr;
 
   double param(size_t p, int64_t h) const { return (*params)[p][h]; }
   bool flag(size_t k) const { return flags >> k & 1u; }
@@ -103,6 +106,14 @@ const NeuronLayerInfo *findNeuronLayer(std::string_view kind);
 
 /// The neuron layers' kinds, comma-separated (for error messages).
 std::string neuronLayerNames();
+
+/// One token of `layer` (its kind's `step`) with its recurrent synapses:
+/// the neurons' input is in + R previous, where `previous` is the layer's
+/// output at the token before (zeros at the first) and `x` is scratch [H].
+/// Every executor steps a neuron layer through this.
+void stepNeuronLayer(const NeuronLayerView &layer, double *state,
+                     const double *in, const double *previous, double *x,
+                     double *out);
 
 /// Runs `layer` over `batch` sequences of `length` tokens (token-major,
 /// [batch, length, H]) as a scan: the conv targets' form of a recurrence

@@ -253,6 +253,12 @@ def SSM_NeuronOp : SSM_LayerOp<"neuron"> {
     `v = (1 - voltage_decay) v + i`, spike `s = [v > threshold]`, output
     `s` (or `s * v` with `graded`), `v = 0` after a spike.
 
+    `recurrent` (optional, float [H, H]): recurrent synapses R from the
+    layer's own output, delivered one token later: the neurons' input at
+    token t is `x_t + R y_{t-1}` (y_{-1} = 0), as a NIR graph's edge from
+    a neuron node through a Linear back into it means (docs/nir.md), and
+    as Loihi delivers a group's messages to itself in the next step.
+
     Example:
     ```mlir
     %s = ssm.neuron lif %x {current_decay = dense<1.0> : tensor<2xf32>,
@@ -262,7 +268,8 @@ def SSM_NeuronOp : SSM_LayerOp<"neuron"> {
     ```
   }];
   let arguments = (ins StrAttr:$kind, SSM_Stream:$input,
-                       OptionalAttr<StrAttr>:$name);
+                       OptionalAttr<StrAttr>:$name,
+                       OptionalAttr<ElementsAttr>:$recurrent);
   let results = (outs SSM_Stream:$output);
   let assemblyFormat = "custom<NeuronLayerKind>($kind) $input attr-dict `:` "
                        "qualified(type($input)) `->` qualified(type($output))";
