@@ -61,6 +61,23 @@ std::vector<double> timeConstants(const std::vector<double> &decay, double dt) {
   return tau;
 }
 
+/// The leak of LI and LIF: tau = dt / decay and R = tau / dt (so that the
+/// import's input gain dt R / tau is 1), v_leak = 0.
+void addLeak(NIRNode &node, const std::vector<double> &decay, double dt) {
+  std::vector<double> tau = timeConstants(decay, dt), r;
+  for (double t : tau)
+    r.push_back(t / dt);
+  node.add("tau", tau);
+  node.add("r", r);
+  node.add("v_leak", std::vector<double>(decay.size(), 0.0));
+}
+
+/// The spike of IF, LIF and CubaLIF: [v > theta], then v = 0.
+void addSpike(NIRNode &node, const std::vector<double> &theta) {
+  node.add("v_threshold", theta);
+  node.add("v_reset", std::vector<double>(theta.size(), 0.0));
+}
+
 /// A neuron layer as its NIR node, or why it cannot be one.
 std::string neuronNode(const Layer &l, double dt, NIRNode &node) {
   const std::string kind(l.neuron->kind);
@@ -71,8 +88,6 @@ std::string neuronNode(const Layer &l, double dt, NIRNode &node) {
     static const std::vector<double> kNone;
     return kNone;
   };
-  const std::vector<double> zeros(l.outChannels, 0.0);
-  const std::vector<double> ones(l.outChannels, 1.0);
   if (kind == "li") {
     const std::vector<double> &d = param("voltage_decay");
     if (all(d, 0.0)) {
@@ -83,13 +98,7 @@ std::string neuronNode(const Layer &l, double dt, NIRNode &node) {
     if (!none(d, 0.0))
       return "its channels mix voltage_decay 0 (NIR's I) and > 0 (LI)";
     node.type = "LI";
-    std::vector<double> tau = timeConstants(d, dt);
-    node.add("tau", tau);
-    std::vector<double> r;
-    for (double t : tau)
-      r.push_back(t / dt);
-    node.add("r", r);
-    node.add("v_leak", zeros);
+    addLeak(node, d, dt);
     return "";
   }
   if (kind != "lif")
@@ -108,21 +117,14 @@ std::string neuronNode(const Layer &l, double dt, NIRNode &node) {
     if (all(dV, 0.0)) {
       node.type = "IF";
       node.add("r", std::vector<double>(l.outChannels, 1.0 / dt));
-      node.add("v_threshold", theta);
-      node.add("v_reset", zeros);
+      addSpike(node, theta);
       return "";
     }
     if (!none(dV, 0.0))
       return "its channels mix voltage_decay 0 (NIR's IF) and > 0 (LIF)";
     node.type = "LIF";
-    std::vector<double> tau = timeConstants(dV, dt), r;
-    for (double t : tau)
-      r.push_back(t / dt);
-    node.add("tau", tau);
-    node.add("r", r);
-    node.add("v_leak", zeros);
-    node.add("v_threshold", theta);
-    node.add("v_reset", zeros);
+    addLeak(node, dV, dt);
+    addSpike(node, theta);
     return "";
   }
   if (!none(dV, 0.0))
@@ -140,12 +142,12 @@ std::string neuronNode(const Layer &l, double dt, NIRNode &node) {
   node.add("tau_syn", tauSyn);
   node.add("tau_mem", tauMem);
   node.add("r", r);
-  node.add("v_leak", zeros);
-  node.add("v_threshold", theta);
-  node.add("v_reset", zeros);
+  node.add("v_leak", std::vector<double>(l.outChannels, 0.0));
+  addSpike(node, theta);
   node.add("w_in", wIn);
   return "";
 }
+
 /// An S4D layer (Gu et al. 2022, "On the parameterization and
 /// initialization of diagonal state space models", Sec. 2: x_t = A_bar
 /// x_{t-1} + B_bar u_t, y_t = 2 Re(C x_t) + D u_t per channel and mode) in

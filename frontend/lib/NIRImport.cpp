@@ -7,7 +7,8 @@
 //   2. every node checked and turned into what ssm builds: a dense layer
 //      (Affine, Linear, Scale, Conv1d), a neuron layer with the gain and
 //      offset its input needs (LI, I, IF, LIF, CubaLIF, Threshold), or a
-//      pass-through (Flatten, a subgraph's Input and Output, Delay 0);
+//      pass-through (Flatten, a subgraph's Input and Output, Delay 0), or
+//      a delay line (Delay);
 //      a neuron's gain and offset are folded into the dense layer before
 //      it when that layer feeds nothing else;
 //   3. the ssm ops, in topological order.
@@ -45,6 +46,9 @@ namespace {
 constexpr int64_t kMaxChannels = int64_t(1) << 20;
 /// The most elements a dense layer built from a node may have.
 constexpr int64_t kMaxWeights = int64_t(1) << 26;
+/// The most neurons a Delay node's delay line may have (its recurrent
+/// shift matrix is stored dense: this many squared).
+constexpr int64_t kMaxDelayNeurons = int64_t(1) << 12;
 /// The most nodes a graph may have (subgraphs included).
 constexpr size_t kMaxNodes = size_t(1) << 16;
 
@@ -65,6 +69,7 @@ enum class Role {
   Dense,   // y = W x + b
   Neuron,  // y = neuron(gain * x + offset)
   Loop,    // a neuron's recurrent Affine or Linear: built into the neuron
+  Delay,   // y_t = x_{t - steps[h]}: a delay line (buildDelay)
 };
 
 struct Node {
@@ -85,6 +90,8 @@ struct Node {
   /// analyzed, R = diag(gain) W [H, H].
   int loop = -1;
   std::vector<double> recurrent;
+  // Delay: each channel's delay in steps.
+  std::vector<int64_t> steps;
   bool reachesOutput = false;
 
   std::string label() const { return "node '" + name + "' (" + type + ")"; }
@@ -250,6 +257,7 @@ private:
 
   Value inputOf(OpBuilder &b, Node &n, std::vector<Value> &values,
                 MLIRContext &context);
+  Value buildDelay(OpBuilder &b, const Node &n, Value x, Location loc);
 };
 
 std::unique_ptr<Scope> Importer::readGraph(const std::string &group,
@@ -474,12 +482,26 @@ void Importer::analyze(Node &n) {
     return;
   }
   if (t == "Delay") {
+    // Each channel's delay as a whole number of steps.
     const std::vector<double> d = perChannel(n, "delay", n.in);
-    if (llvm::any_of(d, [](double v) { return v != 0; }))
-      fail(fmt::format("{}: synaptic delays other than 0 are not supported "
-                       "yet (docs/nir.md)",
-                       n.label()));
     n.out = n.in;
+    if (llvm::all_of(d, [](double v) { return v == 0; }))
+      return; // a pass-through, whatever the step
+    int64_t longest = 0;
+    for (int64_t c = 0; c < n.in; ++c) {
+      const double k = d[c] / step(n);
+      if (!(k >= 0) || std::abs(k - std::round(k)) > 1e-6 * std::max(1.0, k))
+        fail(fmt::format("{}: dataset 'delay' is {:g} s at channel {}, not a "
+                         "whole number of steps of dt = {:g} s",
+                         n.label(), d[c], c, dt));
+      n.steps.push_back(static_cast<int64_t>(std::round(k)));
+      longest = std::max(longest, n.steps.back());
+    }
+    if ((longest + 1) * n.in > kMaxDelayNeurons)
+      fail(fmt::format("{}: a delay line of {} steps for {} channels needs "
+                       "more than {} neurons",
+                       n.label(), longest, n.in, kMaxDelayNeurons));
+    n.role = Role::Delay;
     return;
   }
   if (t == "Affine" || t == "Linear") {
@@ -803,6 +825,52 @@ Value Importer::inputOf(OpBuilder &b, Node &n, std::vector<Value> &values,
   return sum;
 }
 
+/// A Delay node as a delay line of K = max steps + 1 slots per channel:
+/// NAME.line_in writes x_t into slot 0; NAME, an `li` layer with
+/// voltage_decay 1 (v = its input) whose recurrent synapses shift slot j-1
+/// of the previous token into slot j, holds x_{t-j} in slot j; NAME.line_out
+/// reads slot steps[h] of channel h. Exact on every target, with the same
+/// one-token recurrent delay as a neuron's loop.
+Value Importer::buildDelay(OpBuilder &b, const Node &n, Value x,
+                           Location loc) {
+  MLIRContext *context = b.getContext();
+  const int64_t h = n.in;
+  const int64_t slots = *llvm::max_element(n.steps) + 1, size = h * slots;
+  std::vector<float> in(size * h, 0.0f), shift(size * size, 0.0f),
+      out(h * size, 0.0f);
+  for (int64_t c = 0; c < h; ++c) {
+    in[(c * slots) * h + c] = 1.0f;
+    for (int64_t j = 1; j < slots; ++j)
+      shift[(c * slots + j) * size + (c * slots + j - 1)] = 1.0f;
+    out[c * size + c * slots + n.steps[c]] = 1.0f;
+  }
+  auto line = ssm::StreamType::get(size, b.getF32Type());
+  auto type = ssm::StreamType::get(h, b.getF32Type());
+  auto zeros = [&](int64_t count, const std::string &blob) {
+    return makeRealParam(context, {count}, std::vector<float>(count, 0.0f),
+                         blob);
+  };
+  Value v = b.create<ssm::DenseOp>(
+                 loc, line, x,
+                 makeRealParam(context, {size, h}, in, n.name + ".line_in.weight"),
+                 zeros(size, n.name + ".line_in.bias"),
+                 b.getStringAttr(n.name + ".line_in"))
+                .getOutput();
+  auto delayLine = b.create<ssm::NeuronOp>(
+      loc, line, b.getStringAttr("li"), v, b.getStringAttr(n.name),
+      makeRealParam(context, {size, size}, shift, n.name + ".recurrent"));
+  delayLine->setAttr("voltage_decay",
+                     makeRealParam(context, {size},
+                                   std::vector<float>(size, 1.0f),
+                                   n.name + ".voltage_decay"));
+  return b.create<ssm::DenseOp>(
+              loc, type, delayLine.getOutput(),
+              makeRealParam(context, {h, size}, out, n.name + ".line_out.weight"),
+              zeros(h, n.name + ".line_out.bias"),
+              b.getStringAttr(n.name + ".line_out"))
+      .getOutput();
+}
+
 OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
   if (!isGroup("/node"))
     fail("has no '/node' group: it is not a NIR graph");
@@ -887,6 +955,9 @@ OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
       break;
     case Role::Loop:
       break; // built into its neuron
+    case Role::Delay:
+      values[i] = buildDelay(b, n, inputOf(b, n, values, context), loc);
+      break;
     case Role::Dense:
       values[i] = b.create<ssm::DenseOp>(loc, type, inputOf(b, n, values, context),
                                          param("weight", {n.out, n.in}, n.weight),

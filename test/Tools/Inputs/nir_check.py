@@ -132,6 +132,14 @@ for t in range(T):
             y = conv1d(n, u)
         elif ty == "Threshold":
             y = (u > f(n, "threshold")).astype(np.float64)
+        elif ty == "Delay":
+            # y_t = x_{t - k} per channel, k = delay / dt (zeros before).
+            steps = np.rint(np.broadcast_to(f(n, "delay"), u.shape[1:]) / dt)
+            past = s.setdefault("past", [])
+            past.append(u)
+            y = np.stack([past[-1 - int(sc)][:, c] if len(past) > sc
+                          else np.zeros(u.shape[0])
+                          for c, sc in enumerate(steps)], axis=1)
         else:
             v = s.setdefault("v", np.zeros_like(u))
             r = f(n, "r")

@@ -18,6 +18,7 @@ Graphs:
                     edges to it by name and to 'block.output'
   recurrent.nir     snnTorch's RLeaky as a subgraph (LIF with a recurrent
                     Linear) and an LI with a recurrent Affine
+  delay.nir         per-channel Delays of 0 to 3 steps after a LIF layer
 and the malformed files of nir-errors.test.
 """
 import os
@@ -176,6 +177,21 @@ write(f"{d}/recurrent.nir", {
 }, [("input", "fc"), ("fc", "rlif"), ("rlif", "fc2"), ("fc2", "li"),
     ("li", "li_rec"), ("li_rec", "li"), ("li", "output")])
 
+# Delay: per-channel synaptic delays of 0 to 3 steps between a LIF layer and
+# the Affine it feeds.
+write(f"{d}/delay.nir", {
+    "input": {"type": "Input", "shape": np.array([4])},
+    "fc": affine(5, 4, 3.0),
+    "lif": {"type": "LIF", "tau": f32(np.full(5, 4e-3)), "r": f32(np.full(5, 4.0)),
+            "v_leak": f32(np.zeros(5)), "v_threshold": f32(np.full(5, 1.0))},
+    "delay": {"type": "Delay", "delay": f32([0.0, 1e-3, 2e-3, 3e-3, 1e-3])},
+    "fc2": affine(2, 5),
+    "li": {"type": "LI", "tau": f32(np.full(2, 5e-3)), "r": f32(np.full(2, 5.0)),
+           "v_leak": f32(np.zeros(2))},
+    "output": {"type": "Output", "shape": np.array([2])},
+}, chain(["input", "fc", "lif", "delay", "fc2", "li", "output"]),
+    metadata={"dt": DT})
+
 # Inputs: 6 sequences of 40 tokens.
 np.save(f"{d}/x4.npy", rng.normal(0.3, 1.0, (6, 40, 4)).astype(np.float32))
 np.save(f"{d}/x32.npy", rng.normal(0.2, 1.0, (6, 40, 32)).astype(np.float32))
@@ -209,6 +225,9 @@ bad("cycle", lambda n: n.update(fc2=affine(4, 3)),
 bad("tau-below-dt", lambda n: n["lif"].update(tau=f32(np.full(3, 1e-5))))
 bad("v-reset", lambda n: n["lif"].update(v_reset=f32(np.full(3, 0.5))))
 bad("no-input-edge", lambda n: None, [("fc", "lif"), ("lif", "output")])
+bad("delay-fraction", lambda n: n.update(
+    delay={"type": "Delay", "delay": f32([0.0, 1.5e-4, 0.0])}),
+    chain(["input", "fc", "lif", "delay", "output"]))
 bad("two-outputs", lambda n: n.update(output2={"type": "Output"}),
     edges + [("fc", "output2")])
 with open(f"{d}/snntorch_mlp.nir", "rb") as f:
