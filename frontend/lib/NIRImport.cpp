@@ -197,11 +197,15 @@ private:
       return std::vector<double>(channels, fallback);
     return perChannel(n, key, channels);
   }
-  int64_t integer(const Node &n, const std::string &key) const {
+  /// One integer in [lo, hi].
+  int64_t integer(const Node &n, const std::string &key, int64_t lo,
+                  int64_t hi) const {
     const h5::Array &a = require(n, key);
     std::vector<double> v = numbers(n, key, a);
-    if (v.size() != 1 || v[0] != std::floor(v[0]))
-      fail(fmt::format("{}: dataset '{}' must be one integer", n.label(), key));
+    if (v.size() != 1 || v[0] != std::floor(v[0]) || v[0] < double(lo) ||
+        v[0] > double(hi))
+      fail(fmt::format("{}: dataset '{}' must be one integer in [{}, {}]",
+                       n.label(), key, lo, hi));
     return static_cast<int64_t>(v[0]);
   }
   std::string text(const std::string &object, const std::string &what) const {
@@ -490,10 +494,11 @@ void Importer::analyze(Node &n) {
     int64_t longest = 0;
     for (int64_t c = 0; c < n.in; ++c) {
       const double k = d[c] / step(n);
-      if (!(k >= 0) || std::abs(k - std::round(k)) > 1e-6 * std::max(1.0, k))
+      if (!(k >= 0 && k <= double(kMaxDelayNeurons)) ||
+          std::abs(k - std::round(k)) > 1e-6 * std::max(1.0, k))
         fail(fmt::format("{}: dataset 'delay' is {:g} s at channel {}, not a "
-                         "whole number of steps of dt = {:g} s",
-                         n.label(), d[c], c, dt));
+                         "whole number of steps of dt = {:g} s (up to {})",
+                         n.label(), d[c], c, dt, kMaxDelayNeurons));
       n.steps.push_back(static_cast<int64_t>(std::round(k)));
       longest = std::max(longest, n.steps.back());
     }
@@ -563,17 +568,17 @@ void Importer::analyzeConv1d(Node &n) {
                      "[C_out, C_in / groups, K]",
                      n.label(), fmt::join(w.dims, ", ")));
   const int64_t cOut = w.dims[0], cInGroup = w.dims[1], k = w.dims[2];
-  const int64_t groups = integer(n, "groups");
-  const int64_t stride = integer(n, "stride");
-  const int64_t dilation = integer(n, "dilation");
-  if (groups < 1 || cOut % groups || stride < 1 || dilation < 1 || k < 1)
-    fail(fmt::format("{}: groups {}, stride {}, dilation {} and kernel {} "
-                     "must be positive, and groups divide C_out {}",
-                     n.label(), groups, stride, dilation, k, cOut));
+  const int64_t groups = integer(n, "groups", 1, kMaxChannels);
+  const int64_t stride = integer(n, "stride", 1, kMaxChannels);
+  const int64_t dilation = integer(n, "dilation", 1, kMaxChannels);
+  if (cOut % groups || k < 1)
+    fail(fmt::format("{}: groups {} must divide C_out {}, and the kernel "
+                     "have a size",
+                     n.label(), groups, cOut));
   const int64_t cIn = cInGroup * groups;
   int64_t length = 0;
   if (dataset(n, "input_shape")) {
-    length = integer(n, "input_shape");
+    length = integer(n, "input_shape", 1, kMaxChannels);
   } else if (cIn > 0 && n.in % cIn == 0) {
     length = n.in / cIn;
   }
@@ -596,7 +601,7 @@ void Importer::analyzeConv1d(Node &n) {
                        "asymmetric; give the padding as an integer",
                        n.label()));
   } else {
-    padding = integer(n, "padding");
+    padding = integer(n, "padding", 0, kMaxChannels);
   }
   const int64_t span = dilation * (k - 1) + 1;
   const int64_t outLength =

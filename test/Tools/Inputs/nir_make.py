@@ -222,6 +222,8 @@ bad("nan", lambda n: n["lif"].update(v_threshold=f32([1.0, np.nan, 1.0])))
 bad("dangling", lambda n: None, edges + [("fc", "missing")])
 bad("cycle", lambda n: n.update(fc2=affine(4, 3)),
     edges + [("lif", "fc2"), ("fc2", "fc")])
+bad("stateless-cycle", lambda n: n.update(fc2=affine(4, 3)),
+    edges + [("fc", "fc2"), ("fc2", "fc")])
 bad("tau-below-dt", lambda n: n["lif"].update(tau=f32(np.full(3, 1e-5))))
 bad("v-reset", lambda n: n["lif"].update(v_reset=f32(np.full(3, 0.5))))
 bad("no-input-edge", lambda n: None, [("fc", "lif"), ("lif", "output")])
