@@ -132,6 +132,13 @@ LogicalResult loadHardwareOnce(ModuleOp module,
   if (failed(hw))
     return failure();
   options.hardwareDescription = hw->description;
+  if (options.chips > 0) {
+    llvm::Expected<DictionaryAttr> chips =
+        nc::withChips(hw->description, options.chips);
+    if (!chips)
+      return module.emitError() << llvm::toString(chips.takeError());
+    options.hardwareDescription = *chips;
+  }
   return success();
 }
 

@@ -20,6 +20,11 @@ CostEstimate ssm::rt::neuro::estimateCost(const Hardware &hw,
   cost.latencyPerTokenUS = totals.timeNS / totals.steps * 1e-3;
   cost.tokensPerSecond =
       totals.timeNS > 0 ? tokens / (totals.timeNS * 1e-9) : 0;
+  if (totals.energyPJ > 0)
+    cost.interChipEnergyShare =
+        totals.chipHops * hw.energyPJ.chipHop / totals.energyPJ;
+  if (totals.timeNS > 0)
+    cost.interChipLatencyShare = totals.chipTimeNS / totals.timeNS;
   return cost;
 }
 
@@ -37,5 +42,6 @@ double ssm::rt::neuro::groupEnergyPJ(const Hardware &hw,
   c.messages = a.messages;
   c.hopsX = a.hopsX;
   c.hopsY = a.hopsY;
+  c.chipHops = a.chipHops;
   return operationsEnergyPJ(hw.energyPJ, c);
 }

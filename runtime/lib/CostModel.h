@@ -24,18 +24,20 @@ inline double coreTimeNS(const OpCosts &t, const Counters &core) {
          core.messages * t.message;
 }
 
-/// Time (ns) of a route of `hopsX` east-west and `hopsY` north-south hops.
-inline double routeTimeNS(const OpCosts &t, int64_t hopsX, int64_t hopsY) {
-  return hopsX * t.hopX + hopsY * t.hopY;
+/// Time (ns) of a route of `hopsX` east-west and `hopsY` north-south hops
+/// that crosses `chipHops` chip-to-chip links.
+inline double routeTimeNS(const OpCosts &t, int64_t hopsX, int64_t hopsY,
+                          int64_t chipHops) {
+  return hopsX * t.hopX + hopsY * t.hopY + chipHops * t.chipHop;
 }
 
 /// The dynamic energy (pJ) of the operations `c` counts, each at its
 /// energy: synaptic operations, neuron updates (active and swept),
-/// messages and mesh hops (the barrier apart).
+/// messages, mesh hops and chip-to-chip links crossed (the barrier apart).
 inline double operationsEnergyPJ(const OpCosts &e, const Counters &c) {
   return c.synops * e.synop + c.neuronUpdatesActive * e.neuronActive +
          c.neuronUpdatesInactive * e.neuronInactive + c.messages * e.message +
-         c.hopsX * e.hopX + c.hopsY * e.hopY;
+         c.hopsX * e.hopX + c.hopsY * e.hopY + c.chipHops * e.chipHop;
 }
 
 /// Completes a step's counters (summed over cores) with its time and

@@ -19,20 +19,6 @@ using namespace ssm::rt;
 using namespace ssm::rt::neuro;
 
 namespace {
-/// The cost tables' keys, as in hardware description JSON.
-struct CostField {
-  const char *key;
-  double OpCosts::*field;
-};
-constexpr CostField kCostFields[] = {
-    {"synop", &OpCosts::synop},
-    {"neuron_active", &OpCosts::neuronActive},
-    {"neuron_inactive", &OpCosts::neuronInactive},
-    {"message", &OpCosts::message},
-    {"hop_x", &OpCosts::hopX},
-    {"hop_y", &OpCosts::hopY},
-    {"barrier", &OpCosts::barrier}};
-
 /// The largest neuron group (the most neurons a core may have).
 constexpr int64_t kMaxGroupSize = int64_t(1) << 24;
 
@@ -146,6 +132,8 @@ void writeHardware(h5::Writer &w, hid_t parent, const Hardware &hw) {
   w.attribute(parent, "name", hw.name);
   w.attribute(parent, "chips", hw.chips);
   w.attribute(parent, "mesh", std::vector<int64_t>{hw.meshX, hw.meshY});
+  w.attribute(parent, "chip_mesh",
+              std::vector<int64_t>{hw.chipMeshX, hw.chipMeshY});
   w.attribute(parent, "neurons_per_core", hw.neuronsPerCore);
   w.attribute(parent, "synapse_bytes_per_core", hw.synapseBytesPerCore);
   w.attribute(parent, "state_bits", int64_t(hw.stateBits));
@@ -281,6 +269,9 @@ Hardware readHardware(const Reader &r) {
   std::vector<int64_t> mesh = r.integers(g, "mesh", 2);
   hw.meshX = mesh[0];
   hw.meshY = mesh[1];
+  std::vector<int64_t> chipMesh = r.integers(g, "chip_mesh", 2);
+  hw.chipMeshX = chipMesh[0];
+  hw.chipMeshY = chipMesh[1];
   hw.neuronsPerCore = integer("neurons_per_core");
   hw.synapseBytesPerCore = integer("synapse_bytes_per_core");
   hw.stateBits = static_cast<unsigned>(integer("state_bits"));

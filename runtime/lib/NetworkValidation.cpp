@@ -55,12 +55,17 @@ static void validateHardware(const Hardware &hw) {
                         "[{}, {}]",
                         hw.name, hw.minExponent, hw.maxExponent,
                         -hw::kMaxExponent, hw::kMaxExponent));
-  for (const OpCosts *costs : {&hw.energyPJ, &hw.timeNS})
-    for (double c : {costs->synop, costs->neuronActive, costs->neuronInactive,
-                     costs->message, costs->hopX, costs->hopY, costs->barrier})
-      if (!hw::isValidCost(c))
-        invalid(fmt::format("hardware '{}': a cost of {} outside [0, {}]",
-                            hw.name, c, hw::kMaxCost));
+  if (std::string problem =
+          hw::chipMeshProblem(hw.chips, hw.chipMeshX, hw.chipMeshY);
+      !problem.empty())
+    invalid(fmt::format("hardware '{}': {}", hw.name, problem));
+  for (auto [table, costs] : {std::pair{"energy_pj", &hw.energyPJ},
+                              std::pair{"time_ns", &hw.timeNS}})
+    for (const CostField &f : kCostFields)
+      if (!hw::isValidCost(costs->*f.field))
+        invalid(fmt::format("hardware '{}': cost {}.{} is {}, outside [0, {}]",
+                            hw.name, table, f.key, costs->*f.field,
+                            hw::kMaxCost));
   if (!hw::isValidCost(hw.staticPowerMW))
     invalid(fmt::format("hardware '{}': static power {} mW outside [0, {}]",
                         hw.name, hw.staticPowerMW, hw::kMaxCost));

@@ -89,9 +89,12 @@ void Counters::add(const Counters &o) {
   inputSpikes += o.inputSpikes;
   hopsX += o.hopsX;
   hopsY += o.hopsY;
+  chipMessages += o.chipMessages;
+  chipHops += o.chipHops;
   overflows += o.overflows;
   energyPJ += o.energyPJ;
   timeNS += o.timeNS;
+  chipTimeNS += o.chipTimeNS;
 }
 
 int64_t Network::outputChannels() const {

@@ -43,7 +43,7 @@ using fixed::shiftRound;
 namespace {
 /// A destination core of a group's messages and the route's length.
 struct Route {
-  int64_t hopsX = 0, hopsY = 0;
+  int64_t hopsX = 0, hopsY = 0, chipHops = 0;
 };
 } // namespace
 
@@ -110,6 +110,7 @@ struct Session::State {
           const Core &a = net.cores[from], &b = net.cores[c];
           r.hopsX = std::abs(a.x - b.x);
           r.hopsY = std::abs(a.y - b.y);
+          r.chipHops = net.hardware.chipHops(a.chip, b.chip);
         }
         routes[g].push_back(r);
       }
@@ -214,10 +215,14 @@ struct Session::State {
       act.messages += u.sent;
       act.hopsX += u.sent * r.hopsX;
       act.hopsY += u.sent * r.hopsY;
+      act.chipMessages += r.chipHops ? u.sent : 0;
+      act.chipHops += u.sent * r.chipHops;
     }
     c.messages += act.messages;
     c.hopsX += act.hopsX;
     c.hopsY += act.hopsY;
+    c.chipMessages += act.chipMessages;
+    c.chipHops += act.chipHops;
   }
 
   void sendInputs(const float *token, int64_t s) {
@@ -312,12 +317,18 @@ void Session::step(const float *token) {
     step.add(st.coreCounters[c]);
     slowest = std::max(slowest, st.coreTime[c]);
   }
-  double route = 0;
+  double route = 0, routeChips = 0;
   for (size_t g = 0; g < net.groups.size(); ++g)
     if (st.activity[g].spikes)
       for (const Route &r : st.routes[g])
-        route = std::max(route, routeTimeNS(hw.timeNS, r.hopsX, r.hopsY));
+        if (const double t =
+                routeTimeNS(hw.timeNS, r.hopsX, r.hopsY, r.chipHops);
+            t > route) {
+          route = t;
+          routeChips = r.chipHops * hw.timeNS.chipHop;
+        }
   costStep(hw, slowest, route, step);
+  step.chipTimeNS = routeChips;
   st.totals.add(step);
   ++st.stepIndex;
 }

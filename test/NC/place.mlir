@@ -104,7 +104,7 @@ nc.network @full attributes {hardware = {name = "tiny", chips = 1 : i64, mesh = 
   %t7 = nc.synapses %u {weights = dense<1> : tensor<4x1xsi8>, exponent = 0 : i64} : (!nc.spikes<1, bits = 24>) -> !nc.current<4>
   %g7 = nc.neurons @g7 sigma_delta(%t7) {size = 4 : i64} : (!nc.current<4>) -> !nc.spikes<4, bits = 24>
   %t8 = nc.synapses %u {weights = dense<1> : tensor<4x1xsi8>, exponent = 0 : i64} : (!nc.spikes<1, bits = 24>) -> !nc.current<4>
-  // expected-error @+1 {{'nc.neurons' op the model does not fit tiny: 'g8' needs a core (4 neurons, 4 bytes of synapses), but all 8 cores are in use (32 of 32 neurons placed) and neurons ran out: the most any core has left is 0 neurons; use a hardware description with more cores or chips (--hw)}}
+  // expected-error @+1 {{'nc.neurons' op the model does not fit tiny: 'g8' needs a core (4 neurons, 4 bytes of synapses), but all 8 cores are in use (32 of 32 neurons placed) and neurons ran out: the most any core has left is 0 neurons; use more chips (--chips) or a hardware description with more cores (--hw)}}
   %g8 = nc.neurons @g8 sigma_delta(%t8) {size = 4 : i64} : (!nc.current<4>) -> !nc.spikes<4, bits = 24>
 }
 

@@ -34,6 +34,8 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
   hw.chips = limits->chips;
   hw.meshX = limits->meshX;
   hw.meshY = limits->meshY;
+  hw.chipMeshX = limits->chipMeshX;
+  hw.chipMeshY = limits->chipMeshY;
   hw.neuronsPerCore = limits->neuronsPerCore;
   hw.synapseBytesPerCore = limits->synapseBytesPerCore;
   hw.stateBits = limits->stateBits;
@@ -49,23 +51,20 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
     auto costs = dict.getAs<DictionaryAttr>(key);
     if (!costs)
       continue;
-    double *fields[] = {&table->synop,          &table->neuronActive,
-                        &table->neuronInactive, &table->message,
-                        &table->hopX,           &table->hopY,
-                        &table->barrier};
-    for (auto [i, name] : llvm::enumerate(nc::costKeys())) {
-      auto value = costs.getAs<FloatAttr>(name);
+    for (const rt::neuro::CostField &f : rt::neuro::kCostFields) {
+      auto value = costs.getAs<FloatAttr>(f.key);
       if (!value)
         return network.emitOpError() << "hardware cost table '" << key
-                                     << "' needs a number '" << name << "'";
+                                     << "' needs a number '" << f.key << "'";
       // An edited nc file could hold NaN, inf or a negative cost, which
       // would make energy negative or the JSON report invalid; the range is
       // the hardware file's.
-      *fields[i] = value.getValueAsDouble();
-      if (!rt::hw::isValidCost(*fields[i]))
+      double &field = table->*f.field;
+      field = value.getValueAsDouble();
+      if (!rt::hw::isValidCost(field))
         return network.emitOpError()
-               << "hardware cost '" << key << "." << name
-               << "' must be a number between 0 and 1e12, got " << *fields[i];
+               << "hardware cost '" << key << "." << f.key
+               << "' must be a number between 0 and 1e12, got " << field;
     }
   }
   if (auto power = dict.getAs<FloatAttr>("static_power_mw")) {

@@ -8,6 +8,7 @@
 
 #include "ssm/Runtime/HardwareRanges.h"
 #include "ssm/Runtime/InputFile.h"
+#include "ssm/Runtime/Neurocore.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
@@ -21,9 +22,6 @@ const char kLoihi2[] =
 #include "LoihiJson.inc"
     ;
 
-const StringLiteral kCostKeys[] = {"synop",   "neuron_active", "neuron_inactive",
-                                   "message", "hop_x",         "hop_y",
-                                   "barrier"};
 
 // The ranges are the runtime's (HardwareRanges.h), shared by every reader
 // of a hardware description.
@@ -81,7 +79,6 @@ int jsonDepth(StringRef text, int limit) {
 }
 } // namespace
 
-ArrayRef<StringLiteral> ssm::nc::costKeys() { return kCostKeys; }
 StringRef ssm::nc::defaultHardwareJSON() { return kLoihi2; }
 
 Expected<DictionaryAttr>
@@ -103,8 +100,9 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
 
   Builder b(context);
   NamedAttrList attrs;
-  llvm::StringSet<> known = {"name", "description", "mesh", "weight_exponent",
-                       "energy_pj", "time_ns", "static_power_mw"};
+  llvm::StringSet<> known = {"name",      "description",     "mesh",
+                             "chip_mesh", "weight_exponent", "energy_pj",
+                             "time_ns",   "static_power_mw"};
   for (const IntegerRange &k : kIntegerRanges)
     known.insert(k.key);
   for (const auto &entry : *root)
@@ -159,24 +157,43 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
                        cast<IntegerAttr>(mesh[1]).getInt());
       !problem.empty())
     return fail(problem);
+  // The chips on their own mesh; by default a row.
+  const int64_t chips = cast<IntegerAttr>(attrs.get("chips")).getInt();
+  if (root->get("chip_mesh")) {
+    if (Error e = pair("chip_mesh", /*positive=*/true))
+      return std::move(e);
+    ArrayAttr chipMesh = cast<ArrayAttr>(attrs.get("chip_mesh"));
+    if (std::string problem = ssm::rt::hw::chipMeshProblem(
+            chips, cast<IntegerAttr>(chipMesh[0]).getInt(),
+            cast<IntegerAttr>(chipMesh[1]).getInt());
+        !problem.empty())
+      return fail(problem);
+  } else {
+    attrs.append("chip_mesh", b.getI64ArrayAttr({chips, 1}));
+  }
   if (Error e = pair("weight_exponent", /*positive=*/false))
     return std::move(e);
   for (StringRef table : {"energy_pj", "time_ns"}) {
     const json::Object *costs = root->getObject(table);
-    if (!costs)
-      return fail("'" + table + "' must be an object with the keys synop, "
-                                "neuron_active, neuron_inactive, message, "
-                                "hop_x, hop_y, barrier");
+    if (!costs) {
+      std::string keys;
+      for (const ssm::rt::neuro::CostField &f : ssm::rt::neuro::kCostFields)
+        keys += (keys.empty() ? "" : ", ") + std::string(f.key);
+      return fail("'" + table + "' must be an object with the keys " + keys);
+    }
     NamedAttrList entries;
-    for (StringRef key : kCostKeys) {
-      std::optional<double> value = costs->getNumber(key);
+    for (const ssm::rt::neuro::CostField &f : ssm::rt::neuro::kCostFields) {
+      std::optional<double> value = costs->getNumber(f.key);
       if (!value || !isValidCost(*value))
-        return fail("'" + table + "." + key +
+        return fail("'" + table + "." + f.key +
                     "' must be a number between 0 and 1e12");
-      entries.append(key, b.getF64FloatAttr(*value));
+      entries.append(f.key, b.getF64FloatAttr(*value));
     }
     for (const auto &entry : *costs)
-      if (!llvm::is_contained(kCostKeys, StringRef(entry.first)))
+      if (llvm::none_of(ssm::rt::neuro::kCostFields,
+                        [&](const ssm::rt::neuro::CostField &f) {
+                          return entry.first == f.key;
+                        }))
         return fail("unknown key '" + table + "." + entry.first.str() + "'");
     attrs.append(table, b.getDictionaryAttr(entries));
   }
@@ -253,7 +270,7 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
                          << "' as a pair of integers";
     const int64_t x = cast<IntegerAttr>(attr[0]).getInt(),
                   y = cast<IntegerAttr>(attr[1]).getInt();
-    const bool mesh = key == "mesh";
+    const bool mesh = key == "mesh" || key == "chip_mesh";
     if (mesh ? !meshInRange(x, y) : (!exponentsInRange(x, y) || x > y))
       return emitError() << "hardware description's '" << key << "' ["
                          << x << ", " << y << "] is out of range ("
@@ -283,6 +300,17 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
           coresProblem(limits.chips, limits.meshX, limits.meshY);
       !problem.empty())
     return emitError() << "hardware description " << problem;
+  // chip_mesh: a row of chips in nc files written before it existed.
+  limits.chipMeshX = limits.chips;
+  limits.chipMeshY = 1;
+  if (hw.get("chip_mesh")) {
+    if (failed(pair("chip_mesh", limits.chipMeshX, limits.chipMeshY)))
+      return failure();
+    if (std::string problem = ssm::rt::hw::chipMeshProblem(
+            limits.chips, limits.chipMeshX, limits.chipMeshY);
+        !problem.empty())
+      return emitError() << "hardware description's " << problem;
+  }
   if (auto delay = hw.getAs<IntegerAttr>("max_delay")) {
     const IntegerRange &range = integerRange("max_delay");
     if (!range.contains(delay.getInt()))
@@ -292,4 +320,28 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
     limits.maxDelay = delay.getInt();
   }
   return limits;
+}
+
+Expected<DictionaryAttr> ssm::nc::withChips(DictionaryAttr hardware,
+                                            int64_t chips) {
+  const IntegerRange &range = integerRange("chips");
+  auto mesh = hardware.getAs<ArrayAttr>("mesh");
+  if (!range.contains(chips))
+    return createStringError(inconvertibleErrorCode(),
+                             "--chips must be between " + Twine(range.min) +
+                                 " and " + Twine(range.max) + ", got " +
+                                 Twine(chips));
+  if (mesh && mesh.size() == 2)
+    if (std::string problem =
+            coresProblem(chips, cast<IntegerAttr>(mesh[0]).getInt(),
+                         cast<IntegerAttr>(mesh[1]).getInt());
+        !problem.empty())
+      return createStringError(inconvertibleErrorCode(),
+                               "--chips=" + Twine(chips) + ": the system " +
+                                   problem);
+  Builder b(hardware.getContext());
+  NamedAttrList attrs(hardware);
+  attrs.set("chips", b.getI64IntegerAttr(chips));
+  attrs.set("chip_mesh", b.getI64ArrayAttr({chips, 1}));
+  return b.getDictionaryAttr(attrs);
 }

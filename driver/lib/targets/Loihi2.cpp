@@ -16,6 +16,7 @@
 #include "ssm/Driver/OutputFile.h"
 #include "ssm/Frontend/NIR.h"
 #include "ssm/Runtime/Dataset.h"
+#include "ssm/Runtime/HardwareRanges.h"
 #include "ssm/Runtime/NetworkFile.h"
 #include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/Reference.h"
@@ -30,6 +31,8 @@
 #include "llvm/Support/WithColor.h"
 
 #include <fmt/format.h>
+
+#include <set>
 
 #include <chrono>
 #include <optional>
@@ -59,6 +62,12 @@ const Loihi2PipelineOptions defaults;
 cl::opt<std::string> hardware(
     "hw", cl::desc("Hardware description JSON (default: built-in loihi2.json)"),
     cl::value_desc("file"), cl::cat(compileCategory));
+cl::opt<std::string> chips(
+    "chips",
+    cl::desc("Chips of the system, in a row, each as the hardware "
+             "description's chip (default: its own chips and chip_mesh; "
+             "docs/cost-model.md)"),
+    cl::value_desc("N"), cl::cat(compileCategory));
 cl::opt<std::string> calibration(
     "calibration",
     cl::desc("Data spec of the PTQ calibration sequences (default: the "
@@ -103,8 +112,8 @@ cl::opt<std::string> plotPath(
     cl::value_desc("file.png"), cl::cat(runCategory));
 
 const cl::opt<std::string> *const allFlags[] = {
-    &hardware,  &calibration, &calibrationSamples, &calibrationRanges,
-    &sigmaDelta, &tracePath,  &traceSamples,       &plotPath};
+    &hardware,   &chips,     &calibration,  &calibrationSamples,
+    &calibrationRanges, &sigmaDelta, &tracePath, &traceSamples, &plotPath};
 
 /// The loihi2 target's settings: the pipeline's, the calibration request's
 /// and the run's (the trace).
@@ -218,6 +227,11 @@ llvm::json::Object countersReport(const rt::neuro::Hardware &hardware,
        totals.neuronUpdatesActive + totals.neuronUpdatesInactive},
       {"neuron_updates_active", totals.neuronUpdatesActive},
       {"mesh_hops", totals.hopsX + totals.hopsY},
+      {"inter_chip_messages", totals.chipMessages},
+      {"chip_hops", totals.chipHops},
+      {"inter_chip_messages_per_token", totals.chipMessages * perToken},
+      {"inter_chip_energy_share", cost.interChipEnergyShare},
+      {"inter_chip_latency_share", cost.interChipLatencyShare},
       {"overflows", totals.overflows},
       {"synops_per_token", totals.synops * perToken},
       {"messages_per_token", totals.messages * perToken},
@@ -564,6 +578,19 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
                            network.hardware.chips * network.hardware.meshX *
                                network.hardware.meshY,
                            neurons, network.maxDepth));
+  if (network.hardware.chips > 1) {
+    std::set<int64_t> used;
+    for (const rt::neuro::Core &c : network.cores)
+      used.insert(c.chip);
+    report["chips_used"] = static_cast<int64_t>(used.size());
+    row("chips", fmt::format(
+                     "{} of {}; {:.1f} inter-chip messages/token ({:.1f} % "
+                     "of dynamic energy, {:.1f} % of latency)",
+                     used.size(), network.hardware.chips,
+                     totals.chipMessages * perToken,
+                     100 * cost.interChipEnergyShare,
+                     100 * cost.interChipLatencyShare));
+  }
   row("activity", fmt::format("{:.3f} of neurons send per step", activity));
   row("synops/token", fmt::format("{:.0f}", totals.synops * perToken));
   row("energy/token",
@@ -709,6 +736,14 @@ Loihi2Target::parseOptions(ArrayRef<Setting> settings,
   auto options = std::make_unique<Loihi2Options>();
   SettingsReader read(*this, settings, spelling);
   read.get("hw", options->pipeline.hardware, "a file name");
+  // The hardware descriptions' range; whether the cores fit is checked
+  // with the description (nc::withChips).
+  if (const rt::hw::IntegerRange &range = rt::hw::integerRange("chips");
+      read.get("chips", options->pipeline.chips) &&
+      !range.contains(options->pipeline.chips))
+    read.fail("chips", "must be between " + Twine(range.min) + " and " +
+                           Twine(range.max) + ", got " +
+                           Twine(options->pipeline.chips));
   read.get("calibration-ranges", options->pipeline.calibrationRanges,
            "a file name");
   const bool ranges = !options->pipeline.calibrationRanges.empty();

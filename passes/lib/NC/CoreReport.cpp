@@ -13,6 +13,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <set>
 
 namespace ssm::nc {
 #define GEN_PASS_DEF_NCCOREREPORT
@@ -52,9 +53,16 @@ void writeReport(NetworkOp network, const HardwareLimits &limits,
     row.groups += group.getSymName().str();
   }
   const size_t cores = rows.size();
-  os << llvm::formatv("nc.network @{0} on {1}: {2} of {3} cores\n",
+  os << llvm::formatv("nc.network @{0} on {1}: {2} of {3} cores",
                       network.getSymName(), limits.name, cores,
                       limits.chips * limits.meshX * limits.meshY);
+  if (limits.chips > 1) {
+    std::set<int64_t> chips;
+    for (const Row &row : rows)
+      chips.insert(row.position[0]);
+    os << llvm::formatv(" on {0} of {1} chips", chips.size(), limits.chips);
+  }
+  os << "\n";
   os << llvm::formatv("{0,-7} {1,-12} {2,8} {3,7} {4,14} {5,7}  {6}\n", "core",
                       "[chip,x,y]", "neurons", "util", "synapse bytes", "util",
                       "groups");

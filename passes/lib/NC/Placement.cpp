@@ -76,8 +76,8 @@ ssm::placement::place(const std::vector<Item> &items,
         else
           os << "neurons ran out: the most any core has left is " << freeNeurons
              << " neurons";
-        os << "; use a hardware description with more cores or chips "
-              "(--hw)";
+        os << "; use more chips (--chips) or a hardware description with "
+              "more cores (--hw)";
         error = os.str();
         if (failedItem)
           *failedItem = item;
@@ -92,8 +92,7 @@ ssm::placement::place(const std::vector<Item> &items,
     result.coreOf[item] = core;
   }
 
-  // Positions: greedy, in core order, minimizing traffic x hops to the
-  // cores already placed (a hop between chips counts as a mesh crossing).
+  // Traffic between cores.
   const size_t cores = neurons.size();
   std::map<std::pair<int, int>, double> coreTraffic;
   for (const Traffic &t : traffic) {
@@ -106,9 +105,33 @@ ssm::placement::place(const std::vector<Item> &items,
     neighbours[pair.first].push_back({pair.second, weight});
     neighbours[pair.second].push_back({pair.first, weight});
   }
+  // Chips: greedy graph growing over the cores, in core order.
+  const int64_t perChip = mesh.x * mesh.y;
+  std::vector<int64_t> chipOf(cores, 0);
+  if (mesh.chips > 1) {
+    std::vector<bool> assigned(cores, false);
+    std::vector<double> affinity(cores, 0.0); // traffic to the current chip
+    int64_t chip = 0, filled = 0;
+    for (size_t n = 0; n < cores; ++n) {
+      if (filled == perChip) {
+        ++chip;
+        filled = 0;
+        std::fill(affinity.begin(), affinity.end(), 0.0);
+      }
+      int best = -1;
+      for (size_t c = 0; c < cores; ++c)
+        if (!assigned[c] && (best < 0 || affinity[c] > affinity[best]))
+          best = static_cast<int>(c);
+      assigned[best] = true;
+      chipOf[best] = chip;
+      ++filled;
+      for (const auto &[other, weight] : neighbours[best])
+        affinity[other] += weight;
+    }
+  }
+  // Positions: within each core's chip, greedy in core order.
   std::vector<bool> taken(static_cast<size_t>(available), false);
   auto positionOf = [&](int64_t slot) -> std::array<int64_t, 3> {
-    const int64_t perChip = mesh.x * mesh.y;
     const int64_t chip = slot / perChip, within = slot % perChip;
     return {chip, within % mesh.x, within / mesh.x};
   };
@@ -117,18 +140,18 @@ ssm::placement::place(const std::vector<Item> &items,
   for (size_t c = 0; c < cores; ++c) {
     int64_t best = -1;
     double bestCost = std::numeric_limits<double>::infinity();
-    for (int64_t slot = 0; slot < available; ++slot) {
+    for (int64_t slot = chipOf[c] * perChip; slot < (chipOf[c] + 1) * perChip;
+         ++slot) {
       if (taken[slot])
         continue;
       const std::array<int64_t, 3> p = positionOf(slot);
       double cost = 0;
       for (const auto &[other, weight] : neighbours[c]) {
-        if (!placed[other])
+        if (!placed[other] || chipOf[other] != chipOf[c])
           continue;
         const std::array<int64_t, 3> &q = result.positions[other];
-        const int64_t hops = std::abs(p[1] - q[1]) + std::abs(p[2] - q[2]) +
-                             (p[0] != q[0] ? mesh.x + mesh.y : 0);
-        cost += weight * static_cast<double>(hops);
+        cost += weight * static_cast<double>(std::abs(p[1] - q[1]) +
+                                             std::abs(p[2] - q[2]));
       }
       if (cost < bestCost) {
         bestCost = cost;

@@ -44,9 +44,13 @@ struct Placement {
 
 /// Places `items` (each must fit one core) on the mesh: items in topological
 /// order of the traffic graph, one per core while cores last, otherwise
-/// packed first-fit in that order; then each core, in order, at the free
-/// position with the least traffic-weighted Manhattan distance to the cores
-/// placed before it. Returns std::nullopt when the mesh is full, with
+/// packed first-fit in that order. On several chips the cores are then
+/// split into chips by greedy graph growing (each chip, in order, takes the
+/// core with the most traffic to the cores it already holds, the first
+/// core left when none has any), which keeps tightly connected cores on
+/// one chip: inter-chip traffic is cut first. Then each core, in order, at
+/// the free position of its chip with the least traffic-weighted Manhattan
+/// distance to the cores of that chip placed before it (mesh hops second). Returns std::nullopt when the mesh is full, with
 /// `error` naming the item, what it needs and what is left, and
 /// `failedItem` (when given) its index.
 std::optional<Placement> place(const std::vector<Item> &items,

@@ -164,8 +164,10 @@ TEST(TargetRegistryTest, OptionsAreParsedAndCheckedByName) {
             "--hw needs a file name");
   EXPECT_EQ(error(loihi2, {{"batch", "4"}}, Spelling::Keyword),
             "batch is not an option of target loihi2; its options: hw, "
-            "calibration, calibration_samples, calibration_ranges, "
+            "chips, calibration, calibration_samples, calibration_ranges, "
             "sigma_delta, trace, trace_samples, plot");
+  EXPECT_EQ(error(loihi2, {{"chips", "0"}}, Spelling::Keyword),
+            "chips must be between 1 and 65536, got 0");
   EXPECT_EQ(error(conv, {{"batch", "4"}, {"device", "cpu"}}, Spelling::Flag),
             "");
   EXPECT_EQ(error(conv, {{"device", "gpu"}}, Spelling::Flag),

@@ -110,3 +110,33 @@ TEST(PlacementTest, FullMeshNamesSynapseMemoryWhenItRanOut) {
       << error;
 }
 } // namespace
+
+TEST(PlacementTest, TightlyConnectedCoresShareAChip) {
+  // Two chips of two cores. a-b and c-d exchange much traffic, b-c little;
+  // without traffic between the pairs the topological order is a, c, b, d,
+  // so placing cores one by one would pair a with c. The chip partition
+  // keeps each pair on one chip: inter-chip traffic is only b-c's.
+  const Mesh mesh{"m", 2, 2, 1, 10, 1000};
+  const std::vector<Traffic> traffic = {{0, 1, 100}, {2, 3, 100}};
+  std::string error;
+  std::optional<Placement> p = place(
+      {item("a", 5), item("b", 5), item("c", 5), item("d", 5)}, traffic, mesh,
+      error);
+  ASSERT_TRUE(p) << error;
+  auto chip = [&](int i) { return p->positions[p->coreOf[i]][0]; };
+  EXPECT_EQ(chip(0), chip(1));
+  EXPECT_EQ(chip(2), chip(3));
+  EXPECT_NE(chip(0), chip(2));
+}
+
+TEST(PlacementTest, OneChipUntilItIsFull) {
+  // Three items on two chips of four cores: all on chip 0.
+  const Mesh mesh{"m", 2, 2, 2, 10, 1000};
+  std::string error;
+  std::optional<Placement> p =
+      place({item("a", 5), item("b", 5), item("c", 5)}, {{0, 1, 1}, {1, 2, 1}},
+            mesh, error);
+  ASSERT_TRUE(p) << error;
+  for (const auto &position : p->positions)
+    EXPECT_EQ(position[0], 0);
+}

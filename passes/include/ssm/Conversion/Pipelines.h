@@ -28,6 +28,8 @@ void buildConvPipeline(mlir::OpPassManager &pm);
 /// calibration (`ranges`).
 struct Loihi2PipelineOptions {
   std::string hardware;          // "" = built-in loihi2.json
+  /// Chips of the system, in a row (--chips; 0: the description's own).
+  int64_t chips = 0;
   /// The description of `hardware`, loaded once by the driver and given to
   /// every pass (null: each pass reads `hardware` itself).
   mlir::DictionaryAttr hardwareDescription;

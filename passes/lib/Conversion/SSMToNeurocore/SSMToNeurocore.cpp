@@ -643,7 +643,8 @@ LogicalResult ssm::checkNeurocoreLowering(ModelOp model,
                         << ": neurons ran out; its layers need at least "
                         << neurons << " neurons, and the " << cores
                         << " cores of " << limits.chips << " chip(s) have "
-                        << cores * limits.neuronsPerCore;
+                        << cores * limits.neuronsPerCore
+                        << "; use more chips (--chips)";
     ok = false;
   }
   return success(ok);

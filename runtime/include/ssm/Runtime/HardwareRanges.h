@@ -86,6 +86,18 @@ inline std::string coresProblem(int64_t chips, int64_t meshX, int64_t meshY) {
          std::to_string(kMaxCores) + " supported";
 }
 
+/// Why [chipMeshX, chipMeshY] is not an arrangement of `chips` chips (both
+/// sides positive, their product the chip count), or "".
+inline std::string chipMeshProblem(int64_t chips, int64_t chipMeshX,
+                                   int64_t chipMeshY) {
+  if (chipMeshX >= 1 && chipMeshY >= 1 && chipMeshX <= chips &&
+      chipMeshY <= chips && chipMeshX * chipMeshY == chips)
+    return "";
+  return "chip_mesh [" + std::to_string(chipMeshX) + ", " +
+         std::to_string(chipMeshY) + "] does not arrange its " +
+         std::to_string(chips) + " chips (the sides' product must be chips)";
+}
+
 } // namespace ssm::rt::hw
 
 #endif // SSM_RUNTIME_HARDWARERANGES_H

@@ -21,7 +21,7 @@ namespace ssm::rt::neuro {
 
 /// The root attribute "format" of a network file, and its version.
 inline constexpr const char *kNetworkFileFormat = "ssmc-network";
-inline constexpr int64_t kNetworkFileVersion = 1;
+inline constexpr int64_t kNetworkFileVersion = 2;
 
 /// Writes `network` (validated) to `path`, replacing it. Throws
 /// std::runtime_error naming the file when it cannot be written.

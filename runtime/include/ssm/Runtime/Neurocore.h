@@ -25,6 +25,7 @@
 #include "ssm/Runtime/NeuronModel.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,17 +44,44 @@ struct OpCosts {
   double message = 0;        // a spike message leaving its core
   double hopX = 0, hopY = 0; // one mesh hop east-west / north-south
   double barrier = 0;        // the end-of-step barrier
+  double chipHop = 0;        // a message crossing one chip-to-chip link
 };
+
+/// The cost tables' keys (hardware description JSON, nc, network files)
+/// and the fields they fill: the one list every reader and writer uses.
+struct CostField {
+  const char *key;
+  double OpCosts::*field;
+};
+inline constexpr CostField kCostFields[] = {
+    {"synop", &OpCosts::synop},
+    {"neuron_active", &OpCosts::neuronActive},
+    {"neuron_inactive", &OpCosts::neuronInactive},
+    {"message", &OpCosts::message},
+    {"hop_x", &OpCosts::hopX},
+    {"hop_y", &OpCosts::hopY},
+    {"barrier", &OpCosts::barrier},
+    {"chip_hop", &OpCosts::chipHop}};
 
 /// A hardware description (the `hardware` attribute of nc.network).
 struct Hardware {
   std::string name = "loihi2";
   int64_t chips = 1, meshX = 8, meshY = 16;
+  /// The chips on a mesh of their own (chip k at (k % chipMeshX, k /
+  /// chipMeshX)); chipMeshX * chipMeshY == chips.
+  int64_t chipMeshX = 1, chipMeshY = 1;
   int64_t neuronsPerCore = 8192, synapseBytesPerCore = 196608;
   unsigned stateBits = 24, messageBits = 24, weightBits = 8;
   int minExponent = -8, maxExponent = 7, maxDelay = 62;
   OpCosts energyPJ, timeNS;
   double staticPowerMW = 0;
+
+  /// Chip-to-chip links a message from chip `a` to chip `b` crosses (its
+  /// route on the chip mesh, dimension by dimension).
+  int64_t chipHops(int64_t a, int64_t b) const {
+    return std::abs(a % chipMeshX - b % chipMeshX) +
+           std::abs(a / chipMeshX - b / chipMeshX);
+  }
 };
 
 struct Core {
@@ -156,9 +184,13 @@ struct Counters {
   int64_t spikes = 0;         // neurons that sent, host inputs included
   int64_t inputSpikes = 0;    // of those, host input neurons
   int64_t hopsX = 0, hopsY = 0;
+  int64_t chipMessages = 0;   // messages between cores on different chips
+  int64_t chipHops = 0;       // chip-to-chip links those messages crossed
   int64_t overflows = 0;      // saturations of state, current or payload
   double energyPJ = 0;        // dynamic energy of these steps
   double timeNS = 0;          // sum over steps of the slowest core + mesh + barrier
+  /// Of timeNS, the chip-to-chip links of each step's longest route.
+  double chipTimeNS = 0;
   void add(const Counters &other);
 };
 
@@ -171,6 +203,8 @@ struct GroupActivity {
   /// Messages its spikes became (one per destination core) and their mesh
   /// hops.
   int64_t messages = 0, hopsX = 0, hopsY = 0;
+  /// Of those messages, the ones that leave their chip, and the links.
+  int64_t chipMessages = 0, chipHops = 0;
 };
 
 /// The dynamic energy (pJ) of one group's part of a step, by the cost
@@ -282,6 +316,8 @@ struct CostEstimate {
   double energyPerTokenUJ = 0;  // dynamic + static
   double latencyPerTokenUS = 0; // mean step time
   double tokensPerSecond = 0;   // on the chip, one token per step
+  /// The chip-to-chip links' share of the dynamic energy and of the time.
+  double interChipEnergyShare = 0, interChipLatencyShare = 0;
 };
 CostEstimate estimateCost(const Hardware &hardware, const Counters &totals,
                           int64_t tokens);

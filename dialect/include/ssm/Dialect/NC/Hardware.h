@@ -30,6 +30,7 @@ namespace ssm::nc {
 struct HardwareLimits {
   std::string name;
   int64_t chips = 0, meshX = 0, meshY = 0;
+  int64_t chipMeshX = 0, chipMeshY = 0; // the chips' arrangement
   int64_t neuronsPerCore = 0, synapseBytesPerCore = 0;
   unsigned stateBits = 0, messageBits = 0, weightBits = 0;
   int exponentMin = 0, exponentMax = 0;
@@ -42,8 +43,11 @@ mlir::FailureOr<HardwareLimits>
 readHardwareLimits(mlir::DictionaryAttr hardware,
                    llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
-/// Keys of the `energy_pj` and `time_ns` tables, in this order.
-llvm::ArrayRef<llvm::StringLiteral> costKeys();
+/// `hardware` with `chips` chips in a row (chip_mesh [chips, 1]): the
+/// loihi2 target's --chips. Fails with the reason when that many cores is
+/// more than supported.
+llvm::Expected<mlir::DictionaryAttr> withChips(mlir::DictionaryAttr hardware,
+                                               int64_t chips);
 
 /// Parses the JSON text of a hardware description. Errors name
 /// `sourceName`, the line and column of a syntax error, or the key that is
