@@ -3,14 +3,15 @@
 // Three passes over the file's snapshot (read in a child process, as every
 // HDF5 file ssmc reads: ssm/Runtime/H5Snapshot.h):
 //   1. the graph: nested NIRGraphs flattened into one list of nodes named
-//      by their path ("rnn.lif"), edges resolved through subgraph ports;
+//      by their path ("rnn.lif"), edges resolved through subgraph ports, a
+//      neuron's loop through one Affine/Linear taken out as its recurrent
+//      synapses (takeLoops), then sorted (any other cycle is an error);
 //   2. every node checked and turned into what ssm builds: a dense layer
 //      (Affine, Linear, Scale, Conv1d), a neuron layer with the gain and
-//      offset its input needs (LI, I, IF, LIF, CubaLIF, Threshold), or a
+//      offset its input needs (LI, I, IF, LIF, CubaLIF, Threshold), a
 //      pass-through (Flatten, a subgraph's Input and Output, Delay 0), or
-//      a delay line (Delay);
-//      a neuron's gain and offset are folded into the dense layer before
-//      it when that layer feeds nothing else;
+//      a delay line (Delay); a neuron's gain and offset are folded into
+//      the dense layer before it when that layer feeds nothing else;
 //   3. the ssm ops, in topological order.
 // The equations and the mapping are in docs/nir.md.
 //
