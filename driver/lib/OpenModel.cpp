@@ -66,6 +66,16 @@ ssm::driver::openModel(const ModelSource &source, const Target *target,
       mlir::FailureOr<ModelOp> model = getSingleModel(*opened.module);
       if (failed(model))
         return mlir::failure();
+      // The executors give one output per sample (the reference and conv
+      // read a model's first output, loihi2 would concatenate them): a
+      // model of several is refused rather than run differently.
+      auto output = llvm::cast<OutputOp>(model->getBody().front().getTerminator());
+      if (output.getOutputs().size() != 1)
+        return output.emitError()
+               << "model '" << model->getSymName() << "' has "
+               << output.getOutputs().size()
+               << " outputs; ssmc runs models of one output (concatenate "
+                  "them into one layer, or run a model per output)";
       // Counted before lowering: the conv form replaces S4D's parameters
       // by derived ones.
       opened.parameters = countParameters(*model);
