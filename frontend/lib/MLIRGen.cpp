@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Frontend/MLIRGen.h"
+#include "ssm/Frontend/Limits.h"
 #include "ssm/Dialect/SSM/SSMOps.h"
 #include "ssm/Dialect/SSM/Weights.h"
 #include "ssm/Frontend/Init.h"
@@ -44,14 +45,11 @@ using llvm::StringRef;
 
 namespace {
 
-/// Upper bounds that keep a typo from asking for terabytes.
-constexpr int64_t kMaxChannels = 1 << 20;
+/// Upper bounds that keep a typo from asking for terabytes (with
+/// Limits.h's; kMaxLayers there bounds the expansion of nested repeats:
+/// two nested `repeat 10000` would otherwise build 10^8 layers).
 constexpr int64_t kMaxStateSize = 1 << 16;
 constexpr int64_t kMaxRepeat = 10000;
-/// The most layers a model may expand to (nested repeats multiply: two
-/// nested `repeat 10000` would otherwise build 10^8 layers).
-constexpr int64_t kMaxLayers = 1 << 16;
-constexpr int64_t kMaxTensorElements = int64_t(1) << 26;
 /// All parameters of a model together (256 MiB of f32; a Loihi 2 chip holds
 /// about 120M synapses).
 constexpr int64_t kMaxModelParameters = int64_t(1) << 26;

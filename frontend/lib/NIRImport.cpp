@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Frontend/NIR.h"
+#include "ssm/Frontend/Limits.h"
 #include "ssm/Dialect/SSM/SSMOps.h"
 #include "ssm/Dialect/SSM/Weights.h"
 #include "ssm/InitAllDialects.h"
@@ -43,15 +44,15 @@ using namespace ssm;
 namespace h5 = ssm::rt::h5;
 
 namespace {
-/// The most channels a NIR node may have (MLIRGen's limit).
-constexpr int64_t kMaxChannels = int64_t(1) << 20;
+using dsl::kMaxChannels;
 /// The most elements a dense layer built from a node may have.
-constexpr int64_t kMaxWeights = int64_t(1) << 26;
+constexpr int64_t kMaxWeights = dsl::kMaxTensorElements;
 /// The most neurons a Delay node's delay line may have (its recurrent
 /// shift matrix is stored dense: this many squared).
 constexpr int64_t kMaxDelayNeurons = int64_t(1) << 12;
-/// The most nodes a graph may have (subgraphs included).
-constexpr size_t kMaxNodes = size_t(1) << 16;
+/// The most nodes a graph may have (subgraphs included): as many as the
+/// layers of a DSL model.
+constexpr size_t kMaxNodes = static_cast<size_t>(dsl::kMaxLayers);
 
 /// An error of the import, already phrased; thrown to the entry point.
 struct ImportError {
@@ -60,6 +61,15 @@ struct ImportError {
 
 [[noreturn]] void fail(std::string message) {
   throw ImportError{std::move(message)};
+}
+
+/// The [H, H] row-major matrix with `d` on its diagonal.
+std::vector<double> diagonal(const std::vector<double> &d) {
+  const size_t h = d.size();
+  std::vector<double> m(h * h, 0.0);
+  for (size_t c = 0; c < h; ++c)
+    m[c * h + c] = d[c];
+  return m;
 }
 
 /// What a node becomes in ssm.
@@ -260,8 +270,11 @@ private:
 
   //===--- 3. the ops ---------------------------------------------------===//
 
-  Value inputOf(OpBuilder &b, Node &n, std::vector<Value> &values,
-                MLIRContext &context);
+  Value inputOf(OpBuilder &b, const Node &n, const std::vector<Value> &values,
+                Location loc);
+  Value buildDense(OpBuilder &b, Location loc, Value x, const std::string &name,
+                   const std::vector<double> &weight,
+                   const std::vector<double> &bias);
   Value buildDelay(OpBuilder &b, const Node &n, Value x, Location loc);
 };
 
@@ -469,21 +482,22 @@ void Importer::analyze(Node &n) {
   }
   if (t == "Input" || t == "Output") {
     n.out = n.in;
-    if (dataset(n, "shape") && product(n, "shape") != n.in)
-      fail(fmt::format("{}: dataset 'shape' gives {} channels, its input "
-                       "has {}",
-                       n.label(), product(n, "shape"), n.in));
+    if (dataset(n, "shape"))
+      if (const int64_t shape = product(n, "shape"); shape != n.in)
+        fail(fmt::format("{}: dataset 'shape' gives {} channels, its input "
+                         "has {}",
+                         n.label(), shape, n.in));
     return;
   }
   if (t == "Flatten") {
     // Streams are row-major vectors already: flattening changes nothing.
     n.out = n.in;
     if (const h5::Array *shape = dataset(n, "input_type");
-        shape && shape->kind == h5::Array::Kind::Integer &&
-        product(n, "input_type") != n.in)
-      fail(fmt::format("{}: dataset 'input_type' gives {} values, its input "
-                       "has {} channels",
-                       n.label(), product(n, "input_type"), n.in));
+        shape && shape->kind == h5::Array::Kind::Integer)
+      if (const int64_t values = product(n, "input_type"); values != n.in)
+        fail(fmt::format("{}: dataset 'input_type' gives {} values, its "
+                         "input has {} channels",
+                         n.label(), values, n.in));
     return;
   }
   if (t == "Delay") {
@@ -533,9 +547,7 @@ void Importer::analyze(Node &n) {
       fail(fmt::format("{} has more channels than ssmc scales", n.label()));
     n.role = Role::Dense;
     n.out = n.in;
-    n.weight.assign(n.in * n.in, 0.0);
-    for (int64_t h = 0; h < n.in; ++h)
-      n.weight[h * n.in + h] = s[h];
+    n.weight = diagonal(s);
     n.bias.assign(n.in, 0.0);
     return;
   }
@@ -817,10 +829,9 @@ std::vector<float> toFloat(const std::vector<double> &v) {
   return std::vector<float>(v.begin(), v.end());
 }
 
-Value Importer::inputOf(OpBuilder &b, Node &n, std::vector<Value> &values,
-                        MLIRContext &context) {
-  Location loc = NameLoc::get(b.getStringAttr(n.name),
-                              FileLineColLoc::get(&context, path, 0, 0));
+/// The sum of the node's input edges (an ssm.add per edge after the first).
+Value Importer::inputOf(OpBuilder &b, const Node &n,
+                        const std::vector<Value> &values, Location loc) {
   auto type = ssm::StreamType::get(n.in, b.getF32Type());
   Value sum = values[n.preds.front()];
   for (size_t k = 1; k < n.preds.size(); ++k)
@@ -829,6 +840,23 @@ Value Importer::inputOf(OpBuilder &b, Node &n, std::vector<Value> &values,
                                                            k)))
               .getOutput();
   return sum;
+}
+
+/// ssm.dense `name` of x: weight [O, I] (row-major), bias [O].
+Value Importer::buildDense(OpBuilder &b, Location loc, Value x,
+                           const std::string &name,
+                           const std::vector<double> &weight,
+                           const std::vector<double> &bias) {
+  const int64_t out = static_cast<int64_t>(bias.size());
+  const int64_t in = static_cast<int64_t>(weight.size()) / out;
+  MLIRContext *context = b.getContext();
+  return b
+      .create<ssm::DenseOp>(
+          loc, ssm::StreamType::get(out, b.getF32Type()), x,
+          makeRealParam(context, {out, in}, toFloat(weight), name + ".weight"),
+          makeRealParam(context, {out}, toFloat(bias), name + ".bias"),
+          b.getStringAttr(name))
+      .getOutput();
 }
 
 /// A Delay node as a delay line of K = max steps + 1 slots per channel:
@@ -842,39 +870,26 @@ Value Importer::buildDelay(OpBuilder &b, const Node &n, Value x,
   MLIRContext *context = b.getContext();
   const int64_t h = n.in;
   const int64_t slots = *llvm::max_element(n.steps) + 1, size = h * slots;
-  std::vector<float> in(size * h, 0.0f), shift(size * size, 0.0f),
-      out(h * size, 0.0f);
+  std::vector<double> in(size * h, 0.0), out(h * size, 0.0);
+  std::vector<float> shift(size * size, 0.0f);
   for (int64_t c = 0; c < h; ++c) {
-    in[(c * slots) * h + c] = 1.0f;
+    in[(c * slots) * h + c] = 1.0;
     for (int64_t j = 1; j < slots; ++j)
       shift[(c * slots + j) * size + (c * slots + j - 1)] = 1.0f;
-    out[c * size + c * slots + n.steps[c]] = 1.0f;
+    out[c * size + c * slots + n.steps[c]] = 1.0;
   }
-  auto line = ssm::StreamType::get(size, b.getF32Type());
-  auto type = ssm::StreamType::get(h, b.getF32Type());
-  auto zeros = [&](int64_t count, const std::string &blob) {
-    return makeRealParam(context, {count}, std::vector<float>(count, 0.0f),
-                         blob);
-  };
-  Value v = b.create<ssm::DenseOp>(
-                 loc, line, x,
-                 makeRealParam(context, {size, h}, in, n.name + ".line_in.weight"),
-                 zeros(size, n.name + ".line_in.bias"),
-                 b.getStringAttr(n.name + ".line_in"))
-                .getOutput();
+  Value v = buildDense(b, loc, x, n.name + ".line_in", in,
+                       std::vector<double>(size, 0.0));
   auto delayLine = b.create<ssm::NeuronOp>(
-      loc, line, b.getStringAttr("li"), v, b.getStringAttr(n.name),
+      loc, ssm::StreamType::get(size, b.getF32Type()), b.getStringAttr("li"),
+      v, b.getStringAttr(n.name),
       makeRealParam(context, {size, size}, shift, n.name + ".recurrent"));
   delayLine->setAttr("voltage_decay",
                      makeRealParam(context, {size},
                                    std::vector<float>(size, 1.0f),
                                    n.name + ".voltage_decay"));
-  return b.create<ssm::DenseOp>(
-              loc, type, delayLine.getOutput(),
-              makeRealParam(context, {h, size}, out, n.name + ".line_out.weight"),
-              zeros(h, n.name + ".line_out.bias"),
-              b.getStringAttr(n.name + ".line_out"))
-      .getOutput();
+  return buildDense(b, loc, delayLine.getOutput(), n.name + ".line_out", out,
+                    std::vector<double>(h, 0.0));
 }
 
 OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
@@ -954,44 +969,30 @@ OwningOpRef<ModuleOp> Importer::run(MLIRContext &context) {
                       .getOutput();
       break;
     case Role::Output:
-      output = inputOf(b, n, values, context);
+      output = inputOf(b, n, values, loc);
       break;
     case Role::Pass:
-      values[i] = inputOf(b, n, values, context);
+      values[i] = inputOf(b, n, values, loc);
       break;
     case Role::Loop:
       break; // built into its neuron
     case Role::Delay:
-      values[i] = buildDelay(b, n, inputOf(b, n, values, context), loc);
+      values[i] = buildDelay(b, n, inputOf(b, n, values, loc), loc);
       break;
     case Role::Dense:
-      values[i] = b.create<ssm::DenseOp>(loc, type, inputOf(b, n, values, context),
-                                         param("weight", {n.out, n.in}, n.weight),
-                                         param("bias", {n.out}, n.bias),
-                                         b.getStringAttr(n.name))
-                      .getOutput();
+      values[i] = buildDense(b, loc, inputOf(b, n, values, loc), n.name,
+                             n.weight, n.bias);
       break;
     case Role::Neuron: {
-      Value x = inputOf(b, n, values, context);
+      Value x = inputOf(b, n, values, loc);
       const bool unit =
           llvm::all_of(n.gain, [](double g) { return g == 1; }) &&
           llvm::all_of(n.offset, [](double o) { return o == 0; });
-      if (!unit) {
-        // The input map of a neuron fed by more than a dense layer of its
-        // own: a diagonal dense layer.
-        std::vector<double> diagonal(n.in * n.in, 0.0);
-        for (int64_t c = 0; c < n.in; ++c)
-          diagonal[c * n.in + c] = n.gain[c];
-        const std::string name = n.name + ".input";
-        x = b.create<ssm::DenseOp>(
-                 loc, type, x,
-                 makeRealParam(&context, {n.in, n.in}, toFloat(diagonal),
-                               name + ".weight"),
-                 makeRealParam(&context, {n.in}, toFloat(n.offset),
-                               name + ".bias"),
-                 b.getStringAttr(name))
-                .getOutput();
-      }
+      // The input map of a neuron fed by more than a dense layer of its
+      // own: a diagonal dense layer.
+      if (!unit)
+        x = buildDense(b, loc, x, n.name + ".input", diagonal(n.gain),
+                       n.offset);
       auto op = b.create<ssm::NeuronOp>(
           loc, type, b.getStringAttr(n.neuron), x, b.getStringAttr(n.name),
           n.recurrent.empty()
