@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <sstream>
 #include <unordered_map>
@@ -113,6 +114,29 @@ double NextWordScore::softmaxSeconds() const {
   for (const Sample &s : samples)
     seconds += s.seconds;
   return seconds;
+}
+
+std::vector<char> NextWordScore::sampleRecords(int64_t first,
+                                               int64_t count) const {
+  if (first < 0 || count < 0 ||
+      first + count > static_cast<int64_t>(samples.size()))
+    throw std::out_of_range("NextWordScore: samples " + std::to_string(first) +
+                            " + " + std::to_string(count) +
+                            " are not all in the data set");
+  const char *begin = reinterpret_cast<const char *>(samples.data() + first);
+  return std::vector<char>(begin, begin + count * sizeof(Sample));
+}
+
+void NextWordScore::setSampleRecords(int64_t first, int64_t count,
+                                     const std::vector<char> &bytes) {
+  if (first < 0 || count < 0 ||
+      first + count > static_cast<int64_t>(samples.size()) ||
+      bytes.size() != count * sizeof(Sample))
+    throw std::out_of_range("NextWordScore: " + std::to_string(bytes.size()) +
+                            " bytes are not the sums of samples " +
+                            std::to_string(first) + " + " +
+                            std::to_string(count));
+  std::memcpy(samples.data() + first, bytes.data(), bytes.size());
 }
 
 std::vector<GeneratedWord>

@@ -83,6 +83,20 @@ std::unique_ptr<StreamSession> Executable::stream() const {
   return std::make_unique<RerunStream>(*this);
 }
 
+RunResult Executable::run(const rt::Dataset &data,
+                          const RunOptions &options) const {
+  return summarize(data, runSamples(data, 0, data.samples, options));
+}
+
+RunResult Executable::summarize(const rt::Dataset &, SampleRun all) const {
+  RunResult result;
+  result.classes = all.classes;
+  result.outputs = std::move(all.outputs);
+  result.seconds = all.seconds;
+  result.report = std::move(all.report);
+  return result;
+}
+
 int ssm::driver::allCores() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }

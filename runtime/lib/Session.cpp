@@ -27,6 +27,13 @@
 //    are exact, so both give the same dendritic sums, and synops are
 //    counted per message either way.
 //
+//
+// A stream split across processes (CoreSplit, StepExchange): each rank
+// updates its own cores, then one all-gather per step gives every rank the
+// others' messages (non-zero entries only, and only of groups a table
+// reads), counters and changed output values, after which every rank
+// reduces the step exactly as one process does.
+//
 //===----------------------------------------------------------------------===//
 
 #include "CostModel.h"
@@ -35,7 +42,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <numeric>
+#include <set>
 #include <stdexcept>
+#include <type_traits>
 
 using namespace ssm::rt;
 using namespace ssm::rt::neuro;
@@ -45,7 +56,145 @@ namespace {
 struct Route {
   int64_t hopsX = 0, hopsY = 0, chipHops = 0;
 };
+
+/// Appends / reads plain values in an exchange buffer. The ranks run the
+/// same binary (the driver checks), so the layout is the same everywhere.
+template <typename T> void put(std::vector<char> &buffer, const T &value) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  const char *bytes = reinterpret_cast<const char *>(&value);
+  buffer.insert(buffer.end(), bytes, bytes + sizeof(T));
+}
+template <typename T> T take(const char *&at, const char *end) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  if (end - at < static_cast<std::ptrdiff_t>(sizeof(T)))
+    throw std::runtime_error("Session: a rank's step exchange is shorter "
+                             "than its cores and groups need");
+  T value;
+  std::memcpy(&value, at, sizeof(T));
+  at += sizeof(T);
+  return value;
+}
+
+/// Appends the entries of `values` [size] that differ from `previous`
+/// (zeros when null), as (index, value) pairs or, when that is no
+/// smaller, all of them; takeEntries() reads either back into a copy of
+/// `previous`.
+void putEntries(std::vector<char> &buffer, const int32_t *values,
+                const int32_t *previous, int64_t size) {
+  int64_t changed = 0;
+  for (int64_t i = 0; i < size; ++i)
+    changed += values[i] != (previous ? previous[i] : 0);
+  const bool dense = changed * 2 >= size;
+  put(buffer, dense ? int64_t(-1) : changed);
+  if (dense) {
+    const char *bytes = reinterpret_cast<const char *>(values);
+    buffer.insert(buffer.end(), bytes, bytes + size * sizeof(int32_t));
+    return;
+  }
+  for (int64_t i = 0; i < size; ++i)
+    if (values[i] != (previous ? previous[i] : 0)) {
+      put(buffer, static_cast<int32_t>(i));
+      put(buffer, values[i]);
+    }
+}
+void takeEntries(const char *&at, const char *end, int32_t *values,
+                 int64_t size, int rank) {
+  const int64_t changed = take<int64_t>(at, end);
+  if (changed == -1) {
+    if (end - at < static_cast<std::ptrdiff_t>(size * sizeof(int32_t)))
+      throw std::runtime_error("Session: rank " + std::to_string(rank) +
+                               " sent a step exchange shorter than its "
+                               "groups need");
+    std::memcpy(values, at, size * sizeof(int32_t));
+    at += size * sizeof(int32_t);
+    return;
+  }
+  if (changed < 0 || changed > size)
+    throw std::runtime_error("Session: rank " + std::to_string(rank) +
+                             " sent a malformed step exchange");
+  for (int64_t k = 0; k < changed; ++k) {
+    const int32_t i = take<int32_t>(at, end);
+    const int32_t v = take<int32_t>(at, end);
+    if (i < 0 || i >= size)
+      throw std::runtime_error("Session: rank " + std::to_string(rank) +
+                               " sent a value of a neuron its group does "
+                               "not have");
+    values[i] = v;
+  }
+}
 } // namespace
+
+CoreSplit ssm::rt::neuro::splitCores(const Network &net, int ranks, int rank,
+                                     const std::vector<int64_t> &coreWork) {
+  if (ranks < 1 || rank < 0 || rank >= ranks)
+    throw std::invalid_argument("splitCores: rank " + std::to_string(rank) +
+                                " of " + std::to_string(ranks) +
+                                " ranks is not a rank");
+  const size_t C = net.cores.size();
+  if (!coreWork.empty() && coreWork.size() != C)
+    throw std::invalid_argument("splitCores: work of " +
+                                std::to_string(coreWork.size()) +
+                                " cores for a network of " + std::to_string(C));
+  // Without measured work: neurons updated and weights stored per core.
+  std::vector<int64_t> work = coreWork;
+  if (work.empty()) {
+    work.assign(C, 0);
+    for (const NeuronGroup &g : net.groups) {
+      if (g.core < 0)
+        continue;
+      work[g.core] += g.size;
+      for (int t : g.tables)
+        work[g.core] += static_cast<int64_t>(net.tables[t].weight.size());
+    }
+  }
+  // Units: whole chips when there are enough of them, else cores.
+  std::set<int64_t> chips;
+  for (const Core &c : net.cores)
+    chips.insert(c.chip);
+  const bool byChip = static_cast<int64_t>(chips.size()) >= ranks;
+  std::vector<int64_t> unitOfCore(C);
+  std::vector<int64_t> unitWork;
+  std::vector<int64_t> chipUnit; // (chips are numbered 0 .. chips - 1)
+  for (size_t c = 0; c < C; ++c) {
+    int64_t unit = static_cast<int64_t>(c);
+    if (byChip) {
+      const int64_t chip = net.cores[c].chip;
+      if (chip >= static_cast<int64_t>(chipUnit.size()))
+        chipUnit.resize(chip + 1, -1);
+      if (chipUnit[chip] < 0) {
+        chipUnit[chip] = static_cast<int64_t>(unitWork.size());
+        unitWork.push_back(0);
+      }
+      unit = chipUnit[chip];
+    } else {
+      unitWork.push_back(0);
+    }
+    unitOfCore[c] = unit;
+    unitWork[unit] += work[c] + 1; // + 1: an idle core still takes a step
+  }
+  // Longest processing time first: the heaviest unit to the least loaded
+  // rank (ties: the lower unit, the lower rank), within 4/3 of the best.
+  std::vector<int64_t> order(unitWork.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return unitWork[a] > unitWork[b];
+  });
+  std::vector<int64_t> load(ranks, 0);
+  std::vector<int> rankOfUnit(unitWork.size(), 0);
+  for (int64_t u : order) {
+    const int r = static_cast<int>(std::min_element(load.begin(), load.end()) -
+                                   load.begin());
+    rankOfUnit[u] = r;
+    load[r] += unitWork[u];
+  }
+  CoreSplit split;
+  split.ranks = ranks;
+  split.rank = rank;
+  split.rankOfCore.resize(C);
+  for (size_t c = 0; c < C; ++c)
+    split.rankOfCore[c] = rankOfUnit[unitOfCore[c]];
+  return split;
+}
 
 struct Session::State {
   const Network &net;
@@ -67,9 +216,55 @@ struct Session::State {
   std::vector<double> coreTime;
   std::vector<GroupActivity> activity;
   Counters lastCounters, totals;
+  // The cores this process steps (all of them unless split), and for a
+  // split stream each rank's cores and groups, in index order.
+  std::vector<int> ownCores;
+  StepExchange *exchange = nullptr;
+  CoreSplit split;
+  std::vector<std::vector<int>> rankCores, rankGroups;
+  std::vector<char> isOutput;
+  // Per group: whether a table reads its messages (else they need not
+  // travel), and an output's values as last exchanged.
+  std::vector<char> isRead;
+  std::vector<std::vector<int32_t>> lastShared;
+  std::vector<Counters> coreTotals; // per core, since reset()
+  std::vector<char> sendBuffer, gathered;
+  std::vector<int64_t> offsets;
+  int64_t exchangedBytes = 0;
 
-  State(const Network &n, int t)
-      : net(n), threads(std::max(1, t)), delivery(n) {
+  State(const Network &n, int t, CoreSplit s, StepExchange *e)
+      : net(n), threads(std::max(1, t)), delivery(n), exchange(e),
+        split(std::move(s)) {
+    if (exchange &&
+        split.rankOfCore.size() != static_cast<size_t>(net.cores.size()))
+      throw std::invalid_argument("Session: the core split has " +
+                                  std::to_string(split.rankOfCore.size()) +
+                                  " cores, the network " +
+                                  std::to_string(net.cores.size()));
+    isOutput.assign(net.groups.size(), 0);
+    for (int g : net.outputs)
+      isOutput[g] = 1;
+    isRead.assign(net.groups.size(), 0);
+    for (const SynapseTable &table : net.tables)
+      for (const TableSource &src : table.sources)
+        isRead[src.group] = 1;
+    lastShared.resize(net.groups.size());
+    coreTotals.resize(net.cores.size());
+    if (exchange) {
+      rankCores.resize(split.ranks);
+      rankGroups.resize(split.ranks);
+      for (size_t c = 0; c < net.cores.size(); ++c)
+        rankCores.at(split.rankOfCore[c]).push_back(static_cast<int>(c));
+      for (size_t g = 0; g < net.groups.size(); ++g)
+        if (net.groups[g].core >= 0)
+          rankGroups[split.rankOfCore[net.groups[g].core]].push_back(
+              static_cast<int>(g));
+      ownCores = rankCores[split.rank];
+
+    } else {
+      ownCores.resize(net.cores.size());
+      std::iota(ownCores.begin(), ownCores.end(), 0);
+    }
     const size_t G = net.groups.size();
     last.resize(G);
     for (const NeuronGroup &group : net.groups)
@@ -132,6 +327,67 @@ struct Session::State {
     stepIndex = 0;
     totals = Counters();
     lastCounters = Counters();
+    exchangedBytes = 0;
+    for (size_t g = 0; g < net.groups.size(); ++g)
+      lastShared[g].assign(isOutput[g] ? net.groups[g].size : 0, 0);
+    std::fill(coreTotals.begin(), coreTotals.end(), Counters());
+  }
+
+  /// After this rank's updates of step s: sends its cores' counters and
+  /// times and its groups' activity, messages and (outputs) values, and
+  /// takes in every other rank's.
+  void exchangeStep(int64_t s) {
+    std::vector<char> &out = sendBuffer;
+    out.clear();
+    put(out, s);
+    for (int c : ownCores) {
+      put(out, coreCounters[c]);
+      put(out, coreTime[c]);
+    }
+    for (int g : rankGroups[split.rank]) {
+      const Outbox &box = delivery.outboxOf(g, s);
+      const int64_t size = net.groups[g].size;
+      put(out, activity[g]);
+      put(out, box.count);
+      if (isRead[g])
+        putEntries(out, box.delta.data(), nullptr, size);
+      if (isOutput[g]) {
+        putEntries(out, last[g].data(), lastShared[g].data(), size);
+        std::copy(last[g].begin(), last[g].end(), lastShared[g].begin());
+      }
+    }
+    exchange->allGather(out, gathered, offsets);
+    exchangedBytes += static_cast<int64_t>(gathered.size());
+    for (int r = 0; r < split.ranks; ++r) {
+      if (r == split.rank)
+        continue;
+      const char *at = gathered.data() + offsets[r];
+      const char *end = gathered.data() + offsets[r + 1];
+      if (take<int64_t>(at, end) != s)
+        throw std::runtime_error("Session: rank " + std::to_string(r) +
+                                 " is at another step than rank " +
+                                 std::to_string(split.rank));
+      for (int c : rankCores[r]) {
+        coreCounters[c] = take<Counters>(at, end);
+        coreTime[c] = take<double>(at, end);
+      }
+      for (int g : rankGroups[r]) {
+        const int64_t size = net.groups[g].size;
+        Outbox &box = delivery.open(g, s);
+        // (open() clears a slot that counted messages; a model may leave
+        // non-zero entries it did not count, so clear it whatever it held.)
+        std::fill(box.delta.begin(), box.delta.end(), 0);
+        activity[g] = take<GroupActivity>(at, end);
+        box.count = take<int64_t>(at, end);
+        if (isRead[g])
+          takeEntries(at, end, box.delta.data(), size, r);
+        if (isOutput[g])
+          takeEntries(at, end, last[g].data(), size, r);
+      }
+      if (at != end)
+        throw std::runtime_error("Session: rank " + std::to_string(r) +
+                                 " sent more than its cores and groups");
+    }
   }
 
   /// The group's bias, or zeros (a load the neuron loops can vectorize).
@@ -277,7 +533,15 @@ struct Session::State {
 Session::Session(const Network &network, int threads) {
   if (network.depth.size() != network.groups.size())
     throw std::invalid_argument("Session: the network was not validated");
-  state = std::make_unique<State>(network, threads);
+  state = std::make_unique<State>(network, threads, CoreSplit(), nullptr);
+}
+
+Session::Session(const Network &network, int threads, CoreSplit split,
+                 StepExchange &exchange) {
+  if (network.depth.size() != network.groups.size())
+    throw std::invalid_argument("Session: the network was not validated");
+  state = std::make_unique<State>(network, threads, std::move(split),
+                                  &exchange);
 }
 Session::~Session() = default;
 Session::Session(Session &&) noexcept = default;
@@ -292,6 +556,7 @@ void Session::step(const float *token) {
   st.lastCounters = Counters();
   st.sendInputs(token, s);
   const int64_t nCores = static_cast<int64_t>(net.cores.size());
+  const int64_t nOwn = static_cast<int64_t>(st.ownCores.size());
   auto runCore = [&](int64_t c) {
     Counters &cc = st.coreCounters[c];
     cc = Counters();
@@ -299,22 +564,25 @@ void Session::step(const float *token) {
       st.updateGroup(g, s, cc);
     st.coreTime[c] = coreTimeNS(hw.timeNS, cc);
   };
-  if (st.threads > 1 && nCores > 1) {
+  if (st.threads > 1 && nOwn > 1) {
     // Each core reads only messages of earlier steps and writes only its
     // own state, so the schedule cannot change any result.
 #pragma omp parallel for num_threads(st.threads) schedule(static)
-    for (int64_t c = 0; c < nCores; ++c)
-      runCore(c);
+    for (int64_t k = 0; k < nOwn; ++k)
+      runCore(st.ownCores[k]);
   } else {
-    for (int64_t c = 0; c < nCores; ++c)
-      runCore(c);
+    for (int64_t k = 0; k < nOwn; ++k)
+      runCore(st.ownCores[k]);
   }
+  if (st.exchange)
+    st.exchangeStep(s);
   // Reduce in core order; the step takes as long as the slowest core, the
   // longest route this step and the barrier.
   Counters &step = st.lastCounters;
   double slowest = 0;
   for (int64_t c = 0; c < nCores; ++c) {
     step.add(st.coreCounters[c]);
+    st.coreTotals[c].add(st.coreCounters[c]);
     slowest = std::max(slowest, st.coreTime[c]);
   }
   double route = 0, routeChips = 0;
@@ -412,3 +680,7 @@ const std::vector<GroupActivity> &Session::lastStep() const {
   return state->activity;
 }
 const Network &Session::network() const { return state->net; }
+int64_t Session::exchangedBytes() const { return state->exchangedBytes; }
+const std::vector<Counters> &Session::coreTotals() const {
+  return state->coreTotals;
+}

@@ -10,8 +10,13 @@
 // JSON report and the .npy outputs let two targets, or ssmc and another
 // framework, be compared sample by sample (docs/ssmc-run.md).
 //
+// Under `mpirun -np R` the ranks share the run (--distribute: samples or
+// cores; ssm/Driver/Distributed.h, docs/mpi.md); rank 0 prints and writes
+// what one process would.
+//
 //===----------------------------------------------------------------------===//
 
+#include "ssm/Driver/Distributed.h"
 #include "ssm/Driver/Evaluate.h"
 #include "ssm/Driver/LanguageModel.h"
 #include "ssm/Driver/ModelFlags.h"
@@ -32,14 +37,17 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
+#include "llvm/Support/xxhash.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace cl = llvm::cl;
 using namespace ssm;
@@ -101,6 +109,16 @@ cl::opt<std::string> prompt("prompt", cl::desc("The words --generate starts from
                             cl::value_desc("text"), cl::cat(category));
 cl::opt<uint64_t> seed("seed", cl::desc("Seed of --generate's draws"),
                        cl::init(0), cl::cat(category));
+cl::opt<driver::Distribute> distribute(
+    "distribute",
+    cl::desc("Under mpirun with several ranks: how they share the run "
+             "(docs/mpi.md)"),
+    cl::values(clEnumValN(driver::Distribute::Samples, "samples",
+                          "each rank runs a block of the samples (default)"),
+               clEnumValN(driver::Distribute::Cores, "cores",
+                          "each sample is one stream whose neurocores are "
+                          "split across the ranks (loihi2)")),
+    cl::init(driver::Distribute::Samples), cl::cat(category));
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second,
 /// shown only on a terminal.
@@ -135,9 +153,55 @@ private:
   std::chrono::steady_clock::time_point start, last;
 };
 
+/// The ranks of an MPI launch, once MPI has started (main's).
+driver::Ranks *ranks = nullptr;
+
+/// Reports an error and returns the exit status. Before MPI starts every
+/// rank of a launch meets the same errors (the same flags), so rank 0 alone
+/// prints; after, an error may be one rank's while the others wait in a
+/// collective, so it ends the whole launch.
 int fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "ssmc-run") << message << "\n";
+  if (ranks && ranks->size() > 1) {
+    llvm::WithColor::error(llvm::errs(), "ssmc-run")
+        << "rank " << ranks->rank() << " of " << ranks->size() << ": "
+        << message << "\n";
+    llvm::errs().flush();
+    ranks->abort(1);
+  }
+  if (driver::Ranks::launchRank() == 0)
+    llvm::WithColor::error(llvm::errs(), "ssmc-run") << message << "\n";
   return 1;
+}
+
+/// An error every rank found alike (rank 0 prints it; no abort).
+int failTogether(const llvm::Twine &message) {
+  if (ranks->root())
+    llvm::WithColor::error(llvm::errs(), "ssmc-run") << message << "\n";
+  return 1;
+}
+
+/// The model file's bytes, hashed (0 when unreadable: opening it reports
+/// that).
+uint64_t fileFingerprint(const std::string &path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  return file ? llvm::xxh3_64bits((*file)->getBuffer()) : 0;
+}
+
+/// The data set's values and labels, hashed.
+uint64_t dataFingerprint(const rt::Dataset &data) {
+  std::string text = std::to_string(data.samples) + "x" +
+                     std::to_string(data.length) + "x" +
+                     std::to_string(data.channels) + ":";
+  const uint64_t inputs = llvm::xxh3_64bits(llvm::ArrayRef(
+      reinterpret_cast<const uint8_t *>(data.inputs.data()),
+      data.inputs.size() * sizeof(float)));
+  const uint64_t labels = llvm::xxh3_64bits(llvm::ArrayRef(
+      reinterpret_cast<const uint8_t *>(data.labels.data()),
+      data.labels.size() * sizeof(data.labels[0])));
+  return llvm::xxh3_64bits(text + std::to_string(inputs) + "," +
+                           std::to_string(labels));
 }
 } // namespace
 
@@ -161,8 +225,40 @@ int main(int argc, char **argv) {
             driver::threadsProblem(threads, "threads", driver::Spelling::Flag);
         !problem.empty())
       return fail(problem);
+  // MPI starts once the flags are known to be good (before, every rank
+  // refuses them alike). Threads default to this machine's cores shared
+  // among its ranks.
+  std::optional<driver::Ranks> mpi;
+  try {
+    mpi.emplace();
+  } catch (const std::exception &e) {
+    return fail(e.what());
+  }
+  ranks = &*mpi;
+  const bool shared = mpi->size() > 1;
+  if (shared) {
+    if (std::string problem = mpi->agree(
+            driver::launchFingerprint(llvm::ArrayRef<const char *>(
+                const_cast<const char **>(argv) + 1, argc - 1)),
+            "another ssmc-run binary or other arguments");
+        !problem.empty())
+      return failTogether("MPI launch: " + problem +
+                          "; every rank must run the same build with the "
+                          "same flags");
+    if (std::string problem = mpi->agree(fileFingerprint(modelPath),
+                                         "another '" + modelPath + "'");
+        !problem.empty())
+      return failTogether("MPI launch: " + problem);
+    if (generate.getNumOccurrences() || compareFloat)
+      return failTogether(std::string(generate.getNumOccurrences()
+                                          ? "--generate"
+                                          : "--compare-float") +
+                          " runs in one process: start it without mpirun");
+  }
   const int numThreads =
-      threads.getNumOccurrences() ? threads.getValue() : driver::allCores();
+      threads.getNumOccurrences()
+          ? threads.getValue()
+          : std::max(1, driver::allCores() / mpi->localSize());
   if (generate.getNumOccurrences() && (generate < 1 || generate > kMaxGenerate))
     return fail("--generate must be between 1 and " + llvm::Twine(kMaxGenerate) +
                 ", got " + llvm::Twine(generate));
@@ -219,6 +315,12 @@ int main(int argc, char **argv) {
     if (std::string problem = driver::dataProblem(*executable, data, dataSpec);
         !problem.empty())
       return fail(problem);
+    if (shared)
+      if (std::string problem =
+              mpi->agree(dataFingerprint(data), "other data for '" +
+                                                    dataSpec + "'");
+          !problem.empty())
+        return failTogether("MPI launch: " + problem);
     const int64_t vocabulary = executable->inputVocabulary();
 
     if (generate) {
@@ -245,13 +347,23 @@ int main(int argc, char **argv) {
       llvm::outs() << text << "\n";
       return 0;
     }
-    Progress progress(data.samples, !quiet);
+    // The bar shows rank 0's own samples (a block of them when the ranks
+    // share them).
+    Progress progress(
+        shared && distribute == driver::Distribute::Samples
+            ? driver::sampleBlocks(data.samples, mpi->size(),
+                                   executable->rootSamples())[1]
+            : data.samples,
+        !quiet && mpi->root());
     driver::RunOptions run;
     run.threads = numThreads;
     run.progress = [&](int64_t done) { progress.update(done); };
     // (evaluate() refuses more than 2 GiB of token outputs, before the run.)
     const driver::Evaluation evaluation = driver::evaluate(
-        *executable, data, run, /*keepTokenOutputs=*/!tokenOutputsPath.empty());
+        *executable, data, run, /*keepTokenOutputs=*/!tokenOutputsPath.empty(),
+        driver::Sharing{&*mpi, distribute});
+    if (!mpi->root())
+      return 0; // rank 0 reports
     const driver::RunResult &results = evaluation.run;
     const std::optional<driver::NextWordScore> &nextWord = evaluation.nextWord;
     const int64_t tokens = data.samples * data.length;
@@ -293,6 +405,11 @@ int main(int argc, char **argv) {
         return fail("--compare-float: target " + target->name() +
                     " does not quantize; it applies to loihi2");
     }
+    if (shared)
+      row("ranks", fmt::format("{} MPI ranks sharing {}", mpi->size(),
+                               distribute == driver::Distribute::Samples
+                                   ? "the samples"
+                                   : "each stream's cores"));
     row("wall time", fmt::format("{:.3f} s", results.seconds));
     row("tokens/s", fmt::format("{:.0f} (this machine)", tokensPerSecond));
     for (const auto &[key, value] : results.rows)
@@ -329,10 +446,14 @@ int main(int argc, char **argv) {
           {"samples", data.samples},
           {"tokens", tokens},
           {"threads", numThreads},
+          {"ranks", mpi->size()},
           {"compile_seconds", compileSeconds},
           {"wall_seconds", results.seconds},
           {"tokens_per_second", tokensPerSecond},
       };
+      if (shared)
+        report["distribute"] =
+            distribute == driver::Distribute::Samples ? "samples" : "cores";
       for (auto &entry : driver::scoreReport(evaluation))
         report[entry.first] = std::move(entry.second);
       if (!layerErrors.empty())

@@ -54,18 +54,21 @@ constexpr int64_t kBatchBytes = int64_t(1) << 30;
 
 /// Runs the data set in batches through a conv executor (CPU or CUDA).
 template <typename Executor>
-RunResult runBatches(Executor &executor, int64_t classes,
-                     const rt::Dataset &data, int64_t batch,
-                     std::chrono::steady_clock::time_point start,
+SampleRun runBatches(Executor &executor, int64_t classes,
+                     const rt::Dataset &data, int64_t begin, int64_t count,
+                     int64_t batch, std::chrono::steady_clock::time_point start,
                      const RunOptions &options) {
-  RunResult result;
+  SampleRun result;
+  result.first = begin;
+  result.count = count;
   result.classes = classes;
-  result.outputs.resize(data.samples * classes);
+  result.outputs.resize(count * classes);
   const double setup = secondsSince(start);
   const int64_t span = data.length * data.channels;
-  for (int64_t first = 0; first < data.samples; first += batch) {
+  const int64_t end = begin + count;
+  for (int64_t first = begin; first < end; first += batch) {
     rt::Batch input;
-    input.batch = std::min(batch, data.samples - first);
+    input.batch = std::min(batch, end - first);
     input.length = data.length;
     input.channels = data.channels;
     input.data.assign(data.sample(first),
@@ -74,13 +77,13 @@ RunResult runBatches(Executor &executor, int64_t classes,
     for (int64_t b = 0; b < input.batch; ++b) {
       const float *last = y.data.data() + ((b + 1) * data.length - 1) * classes;
       std::copy(last, last + classes,
-                result.outputs.begin() + (first + b) * classes);
+                result.outputs.begin() + (first - begin + b) * classes);
       if (options.perToken)
         options.perToken(first + b, data.length,
                          y.data.data() + b * data.length * classes);
     }
     if (options.progress)
-      options.progress(first + input.batch);
+      options.progress(first - begin + input.batch);
   }
   result.seconds = secondsSince(start);
   result.report["setup_seconds"] = setup;
@@ -95,8 +98,11 @@ public:
   ConvExecutable(rt::Model model, const ConvOptions &options)
       : ModelExecutable(std::move(model)), options(options) {}
 
-  RunResult run(const rt::Dataset &data,
-                const RunOptions &options) const override {
+  SampleRun runSamples(const rt::Dataset &data, int64_t first, int64_t count,
+                       const RunOptions &options) const override {
+    if (options.split)
+      throw std::invalid_argument(
+          "the conv target runs no core graph to split across ranks");
     const int64_t classes = model.outputChannels();
     // The executor holds every layer's output for the whole batch; unless
     // --batch says otherwise, the batch is kept to about kBatchBytes of them
@@ -113,16 +119,16 @@ public:
     auto start = std::chrono::steady_clock::now();
     if (this->options.device == Device::CUDA) {
       rt::CudaConvExecutor executor(model, data.length, batch);
-      RunResult result =
-          runBatches(executor, classes, data, batch, start, options);
+      SampleRun result = runBatches(executor, classes, data, first, count,
+                                    batch, start, options);
       result.report["device"] = executor.getDeviceName();
       return result;
     }
     rt::ConvOptions convOptions;
     convOptions.threads = options.threads;
     rt::ConvExecutor executor(model, data.length, batch, convOptions);
-    RunResult result =
-        runBatches(executor, classes, data, batch, start, options);
+    SampleRun result = runBatches(executor, classes, data, first, count,
+                                  batch, start, options);
     result.report["device"] = "cpu";
     return result;
   }

@@ -35,6 +35,7 @@
 #include <set>
 
 #include <chrono>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 
@@ -192,8 +193,12 @@ public:
     const rt::neuro::NeuronGroup &input = network.groups.at(network.inputs.at(0));
     return input.model->tokenInput ? input.size : 0;
   }
-  RunResult run(const rt::Dataset &data,
-                const RunOptions &options) const override;
+  SampleRun runSamples(const rt::Dataset &data, int64_t first, int64_t count,
+                       const RunOptions &options) const override;
+  RunResult summarize(const rt::Dataset &data, SampleRun all) const override;
+  int64_t rootSamples() const override {
+    return tracePath.empty() && plotPath.empty() ? 0 : traceSamples;
+  }
   std::unique_ptr<StreamSession> stream() const override;
   std::vector<LayerError> compareWithFloat(const rt::Model &floatModel,
                                            const rt::Dataset &data,
@@ -426,22 +431,41 @@ Loihi2Executable::compareWithFloat(const rt::Model &floatModel,
   return errors;
 }
 
-/// Runs every sample through its own streaming session (samples in
-/// parallel, one session per thread); counters are summed in sample order,
-/// so the report does not depend on the thread count.
-RunResult Loihi2Executable::run(const rt::Dataset &data,
-                                const RunOptions &options) const {
-  RunResult result;
+/// Tokens a split stream runs first in one process to measure each core's
+/// work (the split's balance; Session::coreTotals()).
+constexpr int64_t kProbeTokens = 64;
+
+/// A sample's record (SampleRun::records): its counters, then its events
+/// per group (EGRU units' o = 1), summed over steps.
+int64_t recordBytes(size_t groups) {
+  return static_cast<int64_t>(sizeof(rt::neuro::Counters) +
+                              groups * sizeof(int64_t));
+}
+
+/// Runs samples [first, first + count), each through its own streaming
+/// session (samples in parallel, one session per thread) or, with
+/// options.split, each through one session split across the ranks (its
+/// cores in parallel on the threads). Each sample's counters and events go
+/// into its record; summarize() adds them in sample order, so the report
+/// depends on neither the thread count nor the ranks.
+SampleRun Loihi2Executable::runSamples(const rt::Dataset &data, int64_t first,
+                                       int64_t count,
+                                       const RunOptions &options) const {
+  SampleRun result;
+  result.first = first;
+  result.count = count;
   result.classes = network.outputChannels();
-  result.outputs.resize(data.samples * result.classes);
-  std::vector<rt::neuro::Counters> perSample(data.samples);
-  // Events per group and sample (EGRU units' o = 1), summed over steps.
+  result.outputs.resize(count * result.classes);
   const size_t G = network.groups.size();
-  std::vector<int64_t> events(data.samples * G, 0);
+  result.recordBytes = recordBytes(G);
+  result.records.resize(count * result.recordBytes);
+  std::vector<int64_t> events(G);
   auto start = std::chrono::steady_clock::now();
   std::unique_ptr<llvm::raw_fd_ostream> trace;
-  // --plot draws from the trace: the user's, or a temporary one.
-  std::string tracePath = this->tracePath;
+  // --plot draws from the trace: the user's, or a temporary one. Only
+  // rank 0 writes them (it runs the traced samples: rootSamples()).
+  std::string tracePath = options.root ? this->tracePath : std::string();
+  const std::string plotPath = options.root ? this->plotPath : std::string();
   std::optional<llvm::FileRemover> temporary;
   if (!plotPath.empty() && tracePath.empty()) {
     llvm::SmallString<128> path;
@@ -492,7 +516,7 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
     };
     if (options.perToken)
       perToken.reserve(data.length * result.classes);
-    int64_t *fired = events.data() + i * G;
+    std::vector<int64_t> fired(G, 0);
     auto count = [&] {
       const std::vector<rt::neuro::GroupActivity> &act = session.lastStep();
       for (size_t g = 0; g < G; ++g)
@@ -512,17 +536,70 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
       if (traced)
         record(step);
     });
-    std::copy(y.begin(), y.end(), result.outputs.begin() + i * result.classes);
+    std::copy(y.begin(), y.end(),
+              result.outputs.begin() + (i - first) * result.classes);
     if (options.perToken)
       options.perToken(i, data.length, perToken.data());
-    perSample[i] = session.totals();
+    char *out = result.records.data() + (i - first) * result.recordBytes;
+    const rt::neuro::Counters totals = session.totals();
+    std::memcpy(out, &totals, sizeof totals);
+    std::memcpy(out + sizeof totals, fired.data(), G * sizeof(int64_t));
   };
-  // Traced samples run first, on one thread, so the CSV is in order.
-  rt::neuro::Session first(network);
-  const int64_t tracedCount =
-      trace ? std::min(traceSamples, data.samples) : 0;
-  for (int64_t i = 0; i < tracedCount; ++i)
-    runSample(first, i);
+  int64_t done = 0;
+  if (options.split) {
+    // One stream at a time, its cores split across the ranks (every rank
+    // runs every sample in step). The split balances each core's work on
+    // the first tokens of the data set's first sample, measured alike on
+    // every rank (counts, not times: every rank finds the same split).
+    std::vector<int64_t> work(network.cores.size());
+    {
+      rt::neuro::Session probe(network);
+      const float *x = data.sample(0);
+      for (int64_t t = 0; t < std::min<int64_t>(data.length, kProbeTokens); ++t)
+        probe.feed(x + t * data.channels);
+      for (size_t c = 0; c < work.size(); ++c) {
+        const rt::neuro::Counters &n = probe.coreTotals()[c];
+        work[c] = n.synops + n.neuronUpdatesActive + n.neuronUpdatesInactive;
+      }
+    }
+    rt::neuro::Session session(
+        network, options.threads,
+        rt::neuro::splitCores(network, options.split->ranks,
+                              options.split->rank, work),
+        *options.split->exchange);
+    int64_t bytes = 0, steps = 0;
+    for (int64_t i = first; i < first + count; ++i) {
+      runSample(session, i);
+      bytes += session.exchangedBytes();
+      steps += session.totals().steps;
+      if (options.progress)
+        options.progress(++done);
+    }
+    // What the ranks exchanged (docs/mpi.md), a property of the split run.
+    result.report["exchange_bytes_per_step"] =
+        static_cast<double>(bytes) / std::max<int64_t>(steps, 1);
+  } else {
+    // Traced samples run first, on one thread, so the CSV is in order.
+    rt::neuro::Session single(network);
+    const int64_t tracedEnd =
+        trace ? std::clamp(traceSamples, first, first + count) : first;
+    for (int64_t i = first; i < tracedEnd; ++i) {
+      runSample(single, i);
+      if (options.progress)
+        options.progress(++done);
+    }
+#pragma omp parallel num_threads(options.threads)
+    {
+      rt::neuro::Session session(network);
+#pragma omp for schedule(dynamic)
+      for (int64_t i = tracedEnd; i < first + count; ++i) {
+        runSample(session, i);
+#pragma omp critical
+        if (options.progress)
+          options.progress(++done);
+      }
+    }
+  }
   if (trace) {
     if (std::string error = closeFile(*trace); !error.empty())
       throw std::runtime_error("cannot write trace '" + tracePath +
@@ -530,22 +607,36 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
   }
   if (!plotPath.empty())
     drawPlot(tracePath, plotPath);
-  int64_t done = tracedCount;
-#pragma omp parallel num_threads(options.threads)
-  {
-    rt::neuro::Session session(network);
-#pragma omp for schedule(dynamic)
-    for (int64_t i = tracedCount; i < data.samples; ++i) {
-      runSample(session, i);
-#pragma omp critical
-      if (options.progress)
-        options.progress(++done);
+  result.seconds = secondsSince(start);
+  return result;
+}
+
+RunResult Loihi2Executable::summarize(const rt::Dataset &data,
+                                      SampleRun all) const {
+  const size_t G = network.groups.size();
+  if (all.first != 0 || all.count != data.samples ||
+      all.recordBytes != recordBytes(G) ||
+      static_cast<int64_t>(all.records.size()) !=
+          data.samples * all.recordBytes)
+    throw std::logic_error("loihi2: summarize() needs every sample's record");
+  RunResult result;
+  result.classes = all.classes;
+  result.outputs = std::move(all.outputs);
+  result.seconds = all.seconds;
+  result.report = std::move(all.report);
+  rt::neuro::Counters totals;
+  std::vector<int64_t> fired(G, 0);
+  for (int64_t i = 0; i < data.samples; ++i) {
+    const char *in = all.records.data() + i * all.recordBytes;
+    rt::neuro::Counters c;
+    std::memcpy(&c, in, sizeof c);
+    totals.add(c);
+    for (size_t g = 0; g < G; ++g) {
+      int64_t e;
+      std::memcpy(&e, in + sizeof c + g * sizeof(int64_t), sizeof e);
+      fired[g] += e;
     }
   }
-  result.seconds = secondsSince(start);
-  rt::neuro::Counters totals;
-  for (const rt::neuro::Counters &c : perSample)
-    totals.add(c);
   const int64_t tokens = data.samples * data.length;
   rt::neuro::CostEstimate cost =
       rt::neuro::estimateCost(network.hardware, totals, tokens);
@@ -606,11 +697,8 @@ RunResult Loihi2Executable::run(const rt::Dataset &data,
     const rt::neuro::NeuronGroup &group = network.groups[g];
     if (group.model->name != "egru_unit" || totals.steps == 0)
       continue;
-    int64_t fired = 0;
-    for (int64_t i = 0; i < data.samples; ++i)
-      fired += events[i * G + g];
     const double value =
-        1.0 - double(fired) / (double(group.size) * totals.steps);
+        1.0 - double(fired[g]) / (double(group.size) * totals.steps);
     sparsity[group.name] = value;
     row(("sparsity " + group.name).c_str(),
         fmt::format("{:.3f} of {} EGRU units without an event per step", value,

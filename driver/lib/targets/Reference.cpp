@@ -53,20 +53,25 @@ public:
     return std::make_unique<ReferenceSession>(model);
   }
 
-  RunResult run(const rt::Dataset &data,
-                const RunOptions &options) const override {
-    RunResult result;
+  SampleRun runSamples(const rt::Dataset &data, int64_t first, int64_t count,
+                       const RunOptions &options) const override {
+    if (options.split)
+      throw std::invalid_argument(
+          "the reference target runs no core graph to split across ranks");
+    SampleRun result;
+    result.first = first;
+    result.count = count;
     result.classes = model.outputChannels();
-    result.outputs.resize(data.samples * result.classes);
+    result.outputs.resize(count * result.classes);
     const int64_t span = data.length * data.channels;
     int64_t done = 0;
     auto start = std::chrono::steady_clock::now();
 #pragma omp parallel for num_threads(options.threads) schedule(dynamic)
-    for (int64_t i = 0; i < data.samples; ++i) {
+    for (int64_t i = first; i < first + count; ++i) {
       std::vector<double> seq(data.sample(i), data.sample(i) + span);
       std::vector<double> y = rt::runReference(model, seq);
       std::copy(y.end() - result.classes, y.end(),
-                result.outputs.begin() + i * result.classes);
+                result.outputs.begin() + (i - first) * result.classes);
       if (options.perToken) {
         const std::vector<float> tokens(y.begin(), y.end());
         options.perToken(i, data.length, tokens.data());

@@ -11,6 +11,7 @@
 #ifndef SSM_DRIVER_EVALUATE_H
 #define SSM_DRIVER_EVALUATE_H
 
+#include "ssm/Driver/Distributed.h"
 #include "ssm/Driver/LanguageModel.h"
 #include "ssm/Driver/Target.h"
 
@@ -52,12 +53,29 @@ struct Evaluation {
 /// memory.
 constexpr int64_t kMaxTokenOutputBytes = int64_t(1) << 31;
 
+/// How the processes of an MPI launch share evaluate()'s run
+/// (Distributed.h).
+struct Sharing {
+  Ranks *ranks = nullptr;
+  Distribute mode = Distribute::Samples;
+};
+
 /// Runs `data` (which dataProblem() accepted; `data` must outlive the
 /// result, which scores its words) with `options` and scores it; keeps
 /// every token's outputs with `keepTokenOutputs` (an error beyond
 /// kMaxTokenOutputBytes). Runtime errors are exceptions.
+///
+/// Shared among `sharing`'s ranks (every rank calls it with the same
+/// executable and data): by samples, each rank runs its block
+/// (sampleBlocks) and rank 0 gathers every sample's outputs, target record,
+/// next-word sums and (kept) token outputs and summarizes them in sample
+/// order; by cores, every rank steps its part of each sample's stream. On
+/// rank 0 the result is the same as evaluate()'s in one process, wall time
+/// aside; on the other ranks it is empty. Errors are exceptions on the rank
+/// that has them (the caller aborts the launch).
 Evaluation evaluate(const Executable &executable, const rt::Dataset &data,
-                    RunOptions options, bool keepTokenOutputs);
+                    RunOptions options, bool keepTokenOutputs,
+                    const Sharing &sharing = Sharing());
 
 /// The scores as report entries: accuracy and predictions, and for a
 /// language model perplexity, bits_per_word, next_word_accuracy,

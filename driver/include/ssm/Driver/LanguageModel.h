@@ -52,6 +52,14 @@ public:
   /// Host time spent in the softmax, summed over threads (seconds).
   double softmaxSeconds() const;
 
+  /// The sums of samples [first, first + count) as plain bytes, and back
+  /// (MPI ranks that share a data set gather them on rank 0; Evaluate.h).
+  /// Throws std::out_of_range for samples the data set does not have or
+  /// bytes of another length.
+  std::vector<char> sampleRecords(int64_t first, int64_t count) const;
+  void setSampleRecords(int64_t first, int64_t count,
+                        const std::vector<char> &bytes);
+
 private:
   const rt::Dataset &data;
   int64_t classes;

@@ -34,6 +34,9 @@
 namespace ssm::rt {
 struct Dataset;
 struct Model;
+namespace neuro {
+class StepExchange;
+} // namespace neuro
 } // namespace ssm::rt
 
 namespace ssm::driver {
@@ -51,8 +54,40 @@ struct RunResult {
   std::vector<std::pair<std::string, std::string>> rows;
 };
 
+/// What running samples [first, first + count) of a data set produced,
+/// before the run's summary (Executable::runSamples): what MPI ranks that
+/// share a data set gather on rank 0 (docs/mpi.md).
+struct SampleRun {
+  int64_t first = 0, count = 0, classes = 0;
+  /// Row-major [count, classes]: each sample's outputs at its last token.
+  std::vector<float> outputs;
+  /// The target's record of each sample, `recordBytes` each, [count]: what
+  /// summarize() reduces (loihi2: the sample's counters and EGRU events);
+  /// none for the float targets. Plain bytes, the same layout in every
+  /// process of one binary.
+  int64_t recordBytes = 0;
+  std::vector<char> records;
+  /// Wall time in seconds, and the run's own report entries (conv: batch,
+  /// FFT size, device) that do not depend on the samples.
+  double seconds = 0;
+  llvm::json::Object report;
+};
+
+/// One stream's cores split across the ranks of an MPI launch (loihi2;
+/// docs/mpi.md): this process's rank and the step exchange.
+struct StreamSplit {
+  int rank = 0, ranks = 1;
+  rt::neuro::StepExchange *exchange = nullptr;
+};
+
 struct RunOptions {
   int threads = 1;
+  /// False in every MPI rank but rank 0: another process writes the run's
+  /// files (loihi2's trace and plot).
+  bool root = true;
+  /// When set, each sample runs as one stream whose cores are split across
+  /// ranks (targets that run a core graph; others throw).
+  const StreamSplit *split = nullptr;
   /// Called with the number of samples done, from one thread at a time;
   /// may be empty.
   std::function<void(int64_t)> progress;
@@ -148,9 +183,23 @@ public:
   /// The vocabulary V when the input is a token input (one channel, a
   /// token id in [0, V) per step: a language model), else 0.
   virtual int64_t inputVocabulary() const = 0;
-  /// Runs every sample of `data` (channels already checked).
-  virtual RunResult run(const rt::Dataset &data,
-                        const RunOptions &options) const = 0;
+  /// Runs every sample of `data` (channels already checked):
+  /// summarize(runSamples(all of them)).
+  RunResult run(const rt::Dataset &data, const RunOptions &options) const;
+  /// Runs samples [first, first + count) of `data` (perToken and progress
+  /// see absolute sample indices; progress counts this range).
+  virtual SampleRun runSamples(const rt::Dataset &data, int64_t first,
+                               int64_t count,
+                               const RunOptions &options) const = 0;
+  /// The run's result from every sample's (`all` covers the data set, in
+  /// sample order): outputs, wall time and the report, whose counters are
+  /// reduced in sample order so they do not depend on how the samples were
+  /// shared among threads or processes. The default passes outputs and
+  /// the run's report through.
+  virtual RunResult summarize(const rt::Dataset &data, SampleRun all) const;
+  /// Samples [0, N) that must run in rank 0 when ranks share a data set
+  /// (loihi2: the traced ones, so that the trace is one file in order).
+  virtual int64_t rootSamples() const { return 0; }
   /// A streaming session (which must not outlive this executable). The
   /// default reruns the whole sequence so far through run() at every token
   /// (the conv target: a long convolution has no state to carry); the

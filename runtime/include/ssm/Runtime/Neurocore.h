@@ -215,6 +215,42 @@ struct GroupActivity {
 double groupEnergyPJ(const Hardware &hardware, const NeuronGroup &group,
                      const GroupActivity &activity);
 
+/// One stream's cores split across processes (MPI ranks; docs/mpi.md):
+/// which rank steps each core. Every rank holds the whole network; a rank
+/// updates only its own cores' groups and learns the others' from the
+/// step's exchange (StepExchange).
+struct CoreSplit {
+  int ranks = 1, rank = 0;
+  std::vector<int> rankOfCore; // [cores]
+};
+
+/// Splits `net`'s cores among `ranks` ranks so that the most loaded rank
+/// has as little work as the longest-processing-time-first rule finds (the
+/// heaviest unit to the least loaded rank; within 4/3 of the best split).
+/// `coreWork` [cores] is each core's work, best measured
+/// (Session::coreTotals() of a few tokens: synops + neuron updates);
+/// empty: its neurons plus the non-zero weights of the tables feeding
+/// them. Whole chips go to a rank when the network uses at least `ranks`
+/// chips (only inter-chip messages then cross processes, as on a
+/// multi-chip system); else cores are split. A rank may own no core when
+/// there are fewer units than ranks. Deterministic: every rank computes
+/// the same split. Throws std::invalid_argument when rank is not in [0,
+/// ranks) or coreWork has another length.
+CoreSplit splitCores(const Network &net, int ranks, int rank,
+                     const std::vector<int64_t> &coreWork = {});
+
+/// How the ranks of a split stream share each step's results (an MPI
+/// all-gather in the driver; the runtime does not depend on MPI).
+class StepExchange {
+public:
+  virtual ~StepExchange() = default;
+  /// Collective over every rank of the split: gives this rank's bytes and
+  /// returns every rank's bytes concatenated in rank order, `offsets`
+  /// [ranks + 1] marking each rank's part. Throws on failure.
+  virtual void allGather(const std::vector<char> &mine, std::vector<char> &all,
+                         std::vector<int64_t> &offsets) = 0;
+};
+
 /// A streaming session on one network: feed tokens one at a time, finish
 /// the sequence, read the outputs, reset. Not thread-safe itself; it uses
 /// up to `threads` threads inside each step (bit-identical results for any
@@ -222,6 +258,20 @@ double groupEnergyPJ(const Hardware &hardware, const NeuronGroup &group,
 class Session {
 public:
   Session(const Network &network, int threads = 1);
+  /// One part of a split stream: this rank steps the cores `split` gives
+  /// it (on `threads` threads) and, after each step's updates, exchanges
+  /// through `exchange` what the other ranks need: each of its cores'
+  /// counters and time, each of its groups' activity, the messages of
+  /// those a table reads (the non-zero entries, or all when that is
+  /// smaller) and output groups' changed values. Every rank then holds
+  /// every group's messages, every core's counters and the outputs, so
+  /// counters, outputs and traces are bit-identical to one process's
+  /// (the step's reduction runs in core order on every rank). Every rank
+  /// must feed the same tokens; `exchange` must outlive the session.
+  /// groupValues() of another rank's group is valid for output groups
+  /// only (the others' registers stay on their rank).
+  Session(const Network &network, int threads, CoreSplit split,
+          StepExchange &exchange);
   ~Session();
   Session(Session &&) noexcept;
 
@@ -262,6 +312,12 @@ public:
   /// Whether each neuron of group `g` sent a message in the last step.
   std::vector<uint8_t> groupSent(int g) const;
   const Network &network() const;
+  /// Bytes every rank together put into the exchanges since reset() (0
+  /// for a session of one process).
+  int64_t exchangedBytes() const;
+  /// Each core's counters summed since reset() (every core's, on every
+  /// rank of a split stream).
+  const std::vector<Counters> &coreTotals() const;
 
 private:
   struct State;
