@@ -60,6 +60,23 @@ if config.sanitizers:
 # real hang.
 config.substitutions.append(("%hang_limit", "40" if config.sanitizers else "10"))
 
+# ssmc-run over MPI (docs/mpi.md): the tests launch it with mpirun when the
+# build has MPI, and check the refusal when it has none.
+if config.mpi and shutil.which("mpirun"):
+    config.available_features.add("mpi")
+    # Open MPI refuses to run as root (CI does) unless told; 4 ranks on a
+    # 2-core machine need oversubscription; the shared-memory transport's
+    # single-copy mode needs ptrace rights a container may not grant.
+    config.environment.update({
+        "OMPI_ALLOW_RUN_AS_ROOT": "1",
+        "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+        "OMPI_MCA_rmaps_base_oversubscribe": "1",
+        "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
+    })
+    config.substitutions.append(("%mpirun", "mpirun --oversubscribe"))
+if not config.mpi:
+    config.available_features.add("no-mpi")
+
 # Tests of the "no GPU here" error path run only where there is none.
 if shutil.which("nvidia-smi") is None:
     config.available_features.add("no-gpu")

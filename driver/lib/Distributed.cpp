@@ -113,9 +113,9 @@ Ranks::~Ranks() {
 #endif
 }
 
-std::string Ranks::agree(uint64_t value, llvm::StringRef what) {
+int Ranks::firstDiffering(uint64_t value) {
   if (size_ == 1)
-    return "";
+    return -1;
   std::vector<uint64_t> all(size_);
 #if SSMC_HAVE_MPI
   check(MPI_Allgather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T,
@@ -124,9 +124,8 @@ std::string Ranks::agree(uint64_t value, llvm::StringRef what) {
 #endif
   for (int r = 1; r < size_; ++r)
     if (all[r] != all[0])
-      return "rank " + std::to_string(r) + " of " + std::to_string(size_) +
-             " has " + what.str() + " other than rank 0's";
-  return "";
+      return r;
+  return -1;
 }
 
 void Ranks::allGather(const std::vector<char> &mine, std::vector<char> &all,

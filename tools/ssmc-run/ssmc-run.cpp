@@ -236,19 +236,23 @@ int main(int argc, char **argv) {
   }
   ranks = &*mpi;
   const bool shared = mpi->size() > 1;
+  // Every rank must run the same build on the same files: one with other
+  // code, flags, model or data would silently compute something else.
+  auto differs = [&](uint64_t fingerprint, const llvm::Twine &what) {
+    const int rank = mpi->firstDiffering(fingerprint);
+    if (rank < 0)
+      return false;
+    failTogether("MPI launch: rank " + llvm::Twine(rank) + " of " +
+                 llvm::Twine(mpi->size()) + " " + what + " than rank 0");
+    return true;
+  };
   if (shared) {
-    if (std::string problem = mpi->agree(
-            driver::launchFingerprint(llvm::ArrayRef<const char *>(
-                const_cast<const char **>(argv) + 1, argc - 1)),
-            "another ssmc-run binary or other arguments");
-        !problem.empty())
-      return failTogether("MPI launch: " + problem +
-                          "; every rank must run the same build with the "
-                          "same flags");
-    if (std::string problem = mpi->agree(fileFingerprint(modelPath),
-                                         "another '" + modelPath + "'");
-        !problem.empty())
-      return failTogether("MPI launch: " + problem);
+    if (differs(driver::launchFingerprint(llvm::ArrayRef<const char *>(
+                    const_cast<const char **>(argv) + 1, argc - 1)),
+                "runs a different ssmc-run binary or command line") ||
+        differs(fileFingerprint(modelPath),
+                "reads a different '" + modelPath + "'"))
+      return 1;
     if (generate.getNumOccurrences() || compareFloat)
       return failTogether(std::string(generate.getNumOccurrences()
                                           ? "--generate"
@@ -315,12 +319,9 @@ int main(int argc, char **argv) {
     if (std::string problem = driver::dataProblem(*executable, data, dataSpec);
         !problem.empty())
       return fail(problem);
-    if (shared)
-      if (std::string problem =
-              mpi->agree(dataFingerprint(data), "other data for '" +
-                                                    dataSpec + "'");
-          !problem.empty())
-        return failTogether("MPI launch: " + problem);
+    if (shared && differs(dataFingerprint(data),
+                          "reads other data for '" + dataSpec + "'"))
+      return 1;
     const int64_t vocabulary = executable->inputVocabulary();
 
     if (generate) {

@@ -30,7 +30,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <random>
+#include <thread>
 
 using namespace ssm;
 namespace neuro = ssm::rt::neuro;
@@ -610,3 +613,225 @@ TEST_P(EventRuntimeS4DModes, FollowTheIntegerRecurrenceBitForBit) {
 
 INSTANTIATE_TEST_SUITE_P(TableExponents, EventRuntimeS4DModes,
                          ::testing::Values(-3, 2));
+
+//===----------------------------------------------------------------------===//
+// One stream split across ranks (CoreSplit, StepExchange; docs/mpi.md),
+// the ranks here threads of one process exchanging through memory, as MPI
+// ranks do through MPI_Allgatherv.
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The ranks' shared memory: each rank's part of the step, and a barrier.
+class MemoryExchange {
+public:
+  explicit MemoryExchange(int ranks) : parts(ranks), ranks(ranks) {}
+
+  void allGather(int rank, const std::vector<char> &mine,
+                 std::vector<char> &all, std::vector<int64_t> &offsets) {
+    parts[rank] = mine;
+    wait();
+    all.clear();
+    offsets.assign(1, 0);
+    for (const std::vector<char> &part : parts) {
+      all.insert(all.end(), part.begin(), part.end());
+      offsets.push_back(static_cast<int64_t>(all.size()));
+    }
+    wait(); // nobody overwrites a part before everyone has read it
+  }
+
+private:
+  void wait() {
+    std::unique_lock<std::mutex> lock(mutex);
+    const int64_t generation = this->generation;
+    if (++arrived == ranks) {
+      arrived = 0;
+      ++this->generation;
+      ready.notify_all();
+    } else {
+      ready.wait(lock, [&] { return generation != this->generation; });
+    }
+  }
+  std::vector<std::vector<char>> parts;
+  int ranks;
+  std::mutex mutex;
+  std::condition_variable ready;
+  int arrived = 0;
+  int64_t generation = 0;
+};
+
+/// One rank's view of a MemoryExchange.
+class RankExchange : public neuro::StepExchange {
+public:
+  RankExchange(MemoryExchange &shared, int rank)
+      : shared(shared), rank(rank) {}
+  void allGather(const std::vector<char> &mine, std::vector<char> &all,
+                 std::vector<int64_t> &offsets) override {
+    shared.allGather(rank, mine, all, offsets);
+  }
+
+private:
+  MemoryExchange &shared;
+  int rank;
+};
+
+/// What a stream produced, step by step.
+struct StreamRecord {
+  std::vector<neuro::Counters> steps;
+  std::vector<std::vector<double>> outputs; // after every step
+  std::vector<std::vector<neuro::GroupActivity>> activity;
+  neuro::Counters totals;
+};
+
+void expectSameCounters(const neuro::Counters &a, const neuro::Counters &b) {
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(a.synops, b.synops);
+  EXPECT_EQ(a.neuronUpdatesActive, b.neuronUpdatesActive);
+  EXPECT_EQ(a.neuronUpdatesInactive, b.neuronUpdatesInactive);
+  EXPECT_EQ(a.messages, b.messages);
+  EXPECT_EQ(a.spikes, b.spikes);
+  EXPECT_EQ(a.hopsX + a.hopsY, b.hopsX + b.hopsY);
+  EXPECT_EQ(a.chipMessages, b.chipMessages);
+  EXPECT_EQ(a.overflows, b.overflows);
+  EXPECT_EQ(a.energyPJ, b.energyPJ); // bit for bit
+  EXPECT_EQ(a.timeNS, b.timeNS);
+  EXPECT_EQ(a.chipTimeNS, b.chipTimeNS);
+}
+
+StreamRecord runStream(neuro::Session &session, const float *x,
+                       int64_t length) {
+  StreamRecord record;
+  auto keep = [&] {
+    record.outputs.push_back(session.outputs());
+    record.activity.push_back(session.lastStep());
+  };
+  for (int64_t t = 0; t < length; ++t) {
+    record.steps.push_back(session.feed(x + t));
+    keep();
+  }
+  session.finish([&](int64_t) { keep(); });
+  record.totals = session.totals();
+  return record;
+}
+
+/// Runs `x` on `net` split across `ranks` threads and checks every step's
+/// counters, outputs and group activity on every rank against one
+/// process's session; returns the bytes exchanged.
+int64_t expectSplitMatchesOneProcess(const neuro::Network &net,
+                                     const float *x, int64_t length,
+                                     int ranks) {
+  neuro::Session one(net);
+  const StreamRecord expected = runStream(one, x, length);
+  MemoryExchange shared(ranks);
+  std::vector<StreamRecord> records(ranks);
+  std::vector<int64_t> bytes(ranks);
+  std::vector<std::string> errors(ranks);
+  std::vector<std::thread> threads;
+  for (int r = 0; r < ranks; ++r)
+    threads.emplace_back([&, r] {
+      try {
+        RankExchange exchange(shared, r);
+        neuro::Session part(net, /*threads=*/1,
+                            neuro::splitCores(net, ranks, r), exchange);
+        records[r] = runStream(part, x, length);
+        bytes[r] = part.exchangedBytes();
+      } catch (const std::exception &e) {
+        errors[r] = e.what();
+      }
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (int r = 0; r < ranks; ++r) {
+    SCOPED_TRACE("rank " + std::to_string(r) + " of " + std::to_string(ranks));
+    EXPECT_EQ(errors[r], "");
+    const StreamRecord &got = records[r];
+    EXPECT_EQ(got.steps.size(), expected.steps.size());
+    for (size_t s = 0; s < std::min(got.steps.size(), expected.steps.size());
+         ++s)
+      expectSameCounters(got.steps[s], expected.steps[s]);
+    expectSameCounters(got.totals, expected.totals);
+    EXPECT_EQ(got.outputs, expected.outputs);
+    EXPECT_EQ(got.activity.size(), expected.activity.size());
+    for (size_t s = 0;
+         s < std::min(got.activity.size(), expected.activity.size()); ++s)
+      for (size_t g = 0; g < got.activity[s].size(); ++g) {
+        EXPECT_EQ(got.activity[s][g].spikes, expected.activity[s][g].spikes);
+        EXPECT_EQ(got.activity[s][g].synops, expected.activity[s][g].synops);
+        EXPECT_EQ(got.activity[s][g].messages,
+                  expected.activity[s][g].messages);
+      }
+  }
+  EXPECT_EQ(bytes[0], bytes[ranks - 1]); // every rank counts all of them
+  return bytes[0];
+}
+} // namespace
+
+TEST_F(EventRuntime, SplitAcrossRanksIsBitIdenticalToOneProcess) {
+  std::vector<float> data = randomSequences(2, 5);
+  for (int ranks : {1, 2, 3, 4}) {
+    SCOPED_TRACE(std::to_string(ranks) + " ranks");
+    const int64_t bytes =
+        expectSplitMatchesOneProcess(*network, data.data(), kLength, ranks);
+    EXPECT_GT(bytes, 0);
+    expectSplitMatchesOneProcess(*exact, data.data() + kLength, kLength,
+                                 ranks);
+  }
+  // More ranks than cores: some own none and still take part.
+  expectSplitMatchesOneProcess(
+      *network, data.data(), kLength,
+      static_cast<int>(network->cores.size()) + 2);
+}
+
+TEST(EventRuntimeSplit, EGRUAndRecurrentTablesSplitBitIdentically) {
+  // Recurrent tables (an EGRU layer into itself) and a readout across
+  // ranks; cores forced apart so that every table crosses ranks.
+  mlir::MLIRContext context;
+  Compiled egru = compileModel(context, R"(model eg {
+  seed 3
+  input u : 1
+  h = dense(u, 16)
+  g = egru(h, hidden=32, theta=0.05)
+  m = readout(g, mean)
+  out = dense(m, 10)
+  output out
+}
+)",
+                               0.0);
+  std::vector<float> data = randomSequences(1, 29);
+  for (int ranks : {2, 3})
+    expectSplitMatchesOneProcess(*egru.network, data.data(), kLength, ranks);
+}
+
+TEST(EventRuntimeSplit, SplitCoresBalancesWorkAndKeepsChipsWhole) {
+  neuro::Network net;
+  net.hardware.chips = 3;
+  // Cores 0-2 on chip 0, 3-4 on chip 1, 5 on chip 2.
+  for (int c = 0; c < 6; ++c)
+    net.cores.push_back({"c" + std::to_string(c), c < 3 ? 0 : c < 5 ? 1 : 2,
+                         c, 0});
+  const std::vector<int64_t> work = {90, 10, 10, 40, 40, 5};
+  auto loads = [&](const neuro::CoreSplit &split, int ranks) {
+    std::vector<int64_t> load(ranks, 0);
+    for (size_t c = 0; c < work.size(); ++c)
+      load[split.rankOfCore[c]] += work[c] + 1;
+    return load;
+  };
+  // Two ranks, three chips: whole chips, {chip 0} and {chips 1, 2}.
+  neuro::CoreSplit two = neuro::splitCores(net, 2, 1, work);
+  EXPECT_EQ(two.rank, 1);
+  EXPECT_EQ(two.rankOfCore, (std::vector<int>{0, 0, 0, 1, 1, 1}));
+  // Four ranks, three chips: cores, heaviest first to the least loaded:
+  // 90 | 40 | 40 | 10 + 10 + 5.
+  neuro::CoreSplit four = neuro::splitCores(net, 4, 0, work);
+  std::vector<int64_t> load = loads(four, 4);
+  EXPECT_EQ(*std::max_element(load.begin(), load.end()), 91);
+  EXPECT_NE(four.rankOfCore[3], four.rankOfCore[4]);
+  // Without measured work: neurons and weights (none here), so a core each
+  // in turn.
+  neuro::CoreSplit even = neuro::splitCores(net, 6, 0);
+  std::vector<int> sorted = even.rankOfCore;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  EXPECT_THROW(neuro::splitCores(net, 2, 2), std::invalid_argument);
+  EXPECT_THROW(neuro::splitCores(net, 0, 0), std::invalid_argument);
+  EXPECT_THROW(neuro::splitCores(net, 2, 0, {1, 2}), std::invalid_argument);
+}

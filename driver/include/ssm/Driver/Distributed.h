@@ -58,10 +58,9 @@ public:
   /// Ranks on this machine (this one included).
   int localSize() const { return localSize_; }
 
-  /// Collective: whether every rank holds the same `value` (a fingerprint
-  /// of `what`). "" when they agree, else, on every rank, an error naming
-  /// the first rank that differs from rank 0.
-  std::string agree(uint64_t value, llvm::StringRef what);
+  /// Collective: the first rank whose `value` (a fingerprint) differs
+  /// from rank 0's, the same on every rank; -1 when all agree.
+  int firstDiffering(uint64_t value);
   /// Collective: every rank's bytes, concatenated in rank order
   /// (StepExchange). Throws std::runtime_error when MPI fails or a part
   /// exceeds MPI's int counts.
