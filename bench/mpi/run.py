@@ -10,10 +10,10 @@ MPI_Init or compilation; median of --repeat alternating runs):
      10 neurocores), on --lm-streams Brown test streams of 3,223 words,
      each stream split across 1, 2 and (oversubscribed on a 2-core
      machine) 4 ranks of one thread, against one process of one thread
-     (the same sample-by-sample order), and against one process of two
-     threads (OpenMP over the cores within each step: the in-process way
-     to use two cores on one stream). Also the sMNIST S4D. With each: the
-     bytes all ranks exchange per step.
+     (the same order: one stream at a time). Also the sMNIST S4D, a
+     network of little work per step. With each: the bytes all ranks
+     exchange per step. The one-process run of two threads is shown too;
+     it runs two streams at a time (samples in parallel), not one faster.
   2. Sample parallelism (--distribute=samples): the sMNIST S4D on loihi2
      over --images test images, 2 ranks of one thread against one process
      of one thread, and against one process of two threads (OpenMP over
@@ -74,7 +74,7 @@ def compare(name, ssmc_run, args, launches, repeat, out):
     one = statistics.median(times["one"])
     print(f"\n{name}: one process, 1 thread: {one:.3f} s (median of {repeat})")
     t2 = statistics.median(times["threads2"])
-    print(f"  {'one process, 2 threads (OpenMP)':<36} {t2:8.3f} s  "
+    print(f"  {'one process, 2 threads (2 samples at a time)':<36} {t2:8.3f} s  "
           f"speedup {one / t2:5.2f}x")
     for label, _ in launches:
         t = statistics.median(times[label])

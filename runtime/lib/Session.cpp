@@ -30,8 +30,8 @@
 //
 // A stream split across processes (CoreSplit, StepExchange): each rank
 // updates its own cores, then one all-gather per step gives every rank the
-// others' messages (non-zero entries only, and only of groups a table
-// reads), counters and changed output values, after which every rank
+// others' messages (non-zero entries only, and only of groups a table on
+// another rank reads), counters and changed output values, after which every rank
 // reduces the step exactly as one process does.
 //
 //===----------------------------------------------------------------------===//
@@ -191,6 +191,7 @@ CoreSplit ssm::rt::neuro::splitCores(const Network &net, int ranks, int rank,
   split.ranks = ranks;
   split.rank = rank;
   split.rankOfCore.resize(C);
+  split.byChip = byChip;
   for (size_t c = 0; c < C; ++c)
     split.rankOfCore[c] = rankOfUnit[unitOfCore[c]];
   return split;
@@ -223,9 +224,10 @@ struct Session::State {
   CoreSplit split;
   std::vector<std::vector<int>> rankCores, rankGroups;
   std::vector<char> isOutput;
-  // Per group: whether a table reads its messages (else they need not
-  // travel), and an output's values as last exchanged.
-  std::vector<char> isRead;
+  // Per group of a split stream: whether a table on another rank reads its
+  // messages (else they need not travel), and an output's values as last
+  // exchanged.
+  std::vector<char> readElsewhere;
   std::vector<std::vector<int32_t>> lastShared;
   std::vector<Counters> coreTotals; // per core, since reset()
   std::vector<char> sendBuffer, gathered;
@@ -244,10 +246,6 @@ struct Session::State {
     isOutput.assign(net.groups.size(), 0);
     for (int g : net.outputs)
       isOutput[g] = 1;
-    isRead.assign(net.groups.size(), 0);
-    for (const SynapseTable &table : net.tables)
-      for (const TableSource &src : table.sources)
-        isRead[src.group] = 1;
     lastShared.resize(net.groups.size());
     coreTotals.resize(net.cores.size());
     if (exchange) {
@@ -260,6 +258,14 @@ struct Session::State {
           rankGroups[split.rankOfCore[net.groups[g].core]].push_back(
               static_cast<int>(g));
       ownCores = rankCores[split.rank];
+      readElsewhere.assign(net.groups.size(), 0);
+      for (const SynapseTable &table : net.tables)
+        for (const TableSource &src : table.sources) {
+          const int from = net.groups[src.group].core;
+          const int to = net.groups[table.target].core;
+          if (from >= 0 && split.rankOfCore[from] != split.rankOfCore[to])
+            readElsewhere[src.group] = 1;
+        }
 
     } else {
       ownCores.resize(net.cores.size());
@@ -349,7 +355,7 @@ struct Session::State {
       const int64_t size = net.groups[g].size;
       put(out, activity[g]);
       put(out, box.count);
-      if (isRead[g])
+      if (readElsewhere[g])
         putEntries(out, box.delta.data(), nullptr, size);
       if (isOutput[g]) {
         putEntries(out, last[g].data(), lastShared[g].data(), size);
@@ -379,7 +385,7 @@ struct Session::State {
         std::fill(box.delta.begin(), box.delta.end(), 0);
         activity[g] = take<GroupActivity>(at, end);
         box.count = take<int64_t>(at, end);
-        if (isRead[g])
+        if (readElsewhere[g])
           takeEntries(at, end, box.delta.data(), size, r);
         if (isOutput[g])
           takeEntries(at, end, last[g].data(), size, r);

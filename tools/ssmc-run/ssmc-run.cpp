@@ -173,6 +173,14 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
+/// An error already reported (diagnostics): ends the launch as fail()
+/// does, without a message of its own.
+int stop() {
+  if (ranks && ranks->size() > 1)
+    ranks->abort(1);
+  return 1;
+}
+
 /// An error every rank found alike (rank 0 prints it; no abort).
 int failTogether(const llvm::Twine &message) {
   if (ranks->root())
@@ -225,8 +233,36 @@ int main(int argc, char **argv) {
             driver::threadsProblem(threads, "threads", driver::Spelling::Flag);
         !problem.empty())
       return fail(problem);
-  // MPI starts once the flags are known to be good (before, every rank
-  // refuses them alike). Threads default to this machine's cores shared
+  if (generate.getNumOccurrences() && (generate < 1 || generate > kMaxGenerate))
+    return fail("--generate must be between 1 and " + llvm::Twine(kMaxGenerate) +
+                ", got " + llvm::Twine(generate));
+  if (generate.getNumOccurrences() &&
+      llvm::StringRef(prompt).trim().empty())
+    return fail("--generate needs --prompt=TEXT, the words to start from");
+  if (!generate.getNumOccurrences() && prompt.getNumOccurrences())
+    return fail("--prompt applies with --generate=N");
+  if (limit.getNumOccurrences() && limit < 1)
+    return fail("--limit must be at least 1, got " + llvm::Twine(limit));
+  // Flags of other targets are refused, not ignored; the target checks its
+  // own.
+  if (llvm::Error error = driver::checkTargetFlags(target, /*running=*/true))
+    return fail(llvm::toString(std::move(error)));
+  const std::vector<driver::Setting> settings = target->givenFlags();
+  llvm::Expected<std::unique_ptr<driver::TargetOptions>> options =
+      target->parseOptions(settings, driver::Spelling::Flag);
+  if (!options)
+    return fail(llvm::toString(options.takeError()));
+  // Output files are opened for writing now, so that a bad path fails
+  // before a long run rather than after it (the targets' own, like
+  // loihi2's --trace, by their parseOptions above).
+  for (const std::string *path : std::initializer_list<const std::string *>{
+           &reportPath, &outputsPath, &tokenOutputsPath})
+    if (!path->empty())
+      if (std::string error = driver::cannotWrite(*path); !error.empty())
+        return fail("cannot write '" + *path + "': " + error);
+
+  // MPI starts once the flags are known to be good (before it, every rank
+  // refuses them alike and rank 0 says so). Threads default to this machine's cores shared
   // among its ranks.
   std::optional<driver::Ranks> mpi;
   try {
@@ -263,34 +299,6 @@ int main(int argc, char **argv) {
       threads.getNumOccurrences()
           ? threads.getValue()
           : std::max(1, driver::allCores() / mpi->localSize());
-  if (generate.getNumOccurrences() && (generate < 1 || generate > kMaxGenerate))
-    return fail("--generate must be between 1 and " + llvm::Twine(kMaxGenerate) +
-                ", got " + llvm::Twine(generate));
-  if (generate.getNumOccurrences() &&
-      llvm::StringRef(prompt).trim().empty())
-    return fail("--generate needs --prompt=TEXT, the words to start from");
-  if (!generate.getNumOccurrences() && prompt.getNumOccurrences())
-    return fail("--prompt applies with --generate=N");
-  if (limit.getNumOccurrences() && limit < 1)
-    return fail("--limit must be at least 1, got " + llvm::Twine(limit));
-  // Flags of other targets are refused, not ignored; the target checks its
-  // own.
-  if (llvm::Error error = driver::checkTargetFlags(target, /*running=*/true))
-    return fail(llvm::toString(std::move(error)));
-  const std::vector<driver::Setting> settings = target->givenFlags();
-  llvm::Expected<std::unique_ptr<driver::TargetOptions>> options =
-      target->parseOptions(settings, driver::Spelling::Flag);
-  if (!options)
-    return fail(llvm::toString(options.takeError()));
-  // Output files are opened for writing now, so that a bad path fails
-  // before a long run rather than after it (the targets' own, like
-  // loihi2's --trace, by their parseOptions above).
-  for (const std::string *path : std::initializer_list<const std::string *>{
-           &reportPath, &outputsPath, &tokenOutputsPath})
-    if (!path->empty())
-      if (std::string error = driver::cannotWrite(*path); !error.empty())
-        return fail("cannot write '" + *path + "': " + error);
-
   mlir::MLIRContext context;
   driver::setUpTool("ssmc-run", context);
   // Diagnostics (parser, pipelines, translation) as file:line:col with the
@@ -303,7 +311,7 @@ int main(int argc, char **argv) {
       driver::loadOptionsFromFlags(), numThreads, context, "ssmc-run",
       llvm::errs(), /*keepFloatModel=*/compareFloat);
   if (failed(opened))
-    return 1;
+    return stop(); // (the diagnostics are printed)
   if (compareFloat && !opened->floatModel)
     return fail("--compare-float compares with the model before "
                 "compilation: give the model (.ssm or .mlir), not a compiled "

@@ -562,11 +562,16 @@ SampleRun Loihi2Executable::runSamples(const rt::Dataset &data, int64_t first,
         work[c] = n.synops + n.neuronUpdatesActive + n.neuronUpdatesInactive;
       }
     }
-    rt::neuro::Session session(
-        network, options.threads,
-        rt::neuro::splitCores(network, options.split->ranks,
-                              options.split->rank, work),
-        *options.split->exchange);
+    rt::neuro::CoreSplit split = rt::neuro::splitCores(
+        network, options.split->ranks, options.split->rank, work);
+    llvm::json::Array coresOfRank;
+    for (int r = 0; r < split.ranks; ++r)
+      coresOfRank.push_back(static_cast<int64_t>(
+          std::count(split.rankOfCore.begin(), split.rankOfCore.end(), r)));
+    result.report["cores_per_rank"] = std::move(coresOfRank);
+    result.report["split_by"] = split.byChip ? "chip" : "core";
+    rt::neuro::Session session(network, options.threads, std::move(split),
+                               *options.split->exchange);
     int64_t bytes = 0, steps = 0;
     for (int64_t i = first; i < first + count; ++i) {
       runSample(session, i);

@@ -17,7 +17,8 @@ from pathlib import Path
 # Keys whose values depend on the run's timing or on how it was shared.
 VARYING = {"wall_seconds", "compile_seconds", "run_seconds", "setup_seconds",
            "tokens_per_second", "host_softmax_seconds", "threads", "ranks",
-           "distribute", "exchange_bytes_per_step"}
+           "distribute", "exchange_bytes_per_step", "cores_per_rank",
+           "split_by"}
 
 
 def run(command, out):
@@ -61,7 +62,8 @@ def main():
                 sys.exit(f"{ranks} ranks, {mode}: the report says "
                          f"{got.get('ranks')} ranks")
             exchange = (f", {got['exchange_bytes_per_step']:.0f} bytes "
-                        f"exchanged per step"
+                        f"exchanged per step, cores per rank "
+                        f"{got['cores_per_rank']} split by {got['split_by']}"
                         if "exchange_bytes_per_step" in got else "")
             print(f"{ranks} rank{'s' if ranks > 1 else ''} sharing {mode}: "
                   f"outputs, token outputs, trace and report identical"

@@ -222,6 +222,7 @@ double groupEnergyPJ(const Hardware &hardware, const NeuronGroup &group,
 struct CoreSplit {
   int ranks = 1, rank = 0;
   std::vector<int> rankOfCore; // [cores]
+  bool byChip = false;         // whole chips went to ranks
 };
 
 /// Splits `net`'s cores among `ranks` ranks so that the most loaded rank
@@ -262,14 +263,16 @@ public:
   /// it (on `threads` threads) and, after each step's updates, exchanges
   /// through `exchange` what the other ranks need: each of its cores'
   /// counters and time, each of its groups' activity, the messages of
-  /// those a table reads (the non-zero entries, or all when that is
-  /// smaller) and output groups' changed values. Every rank then holds
-  /// every group's messages, every core's counters and the outputs, so
+  /// those a table on another rank reads (the non-zero entries, or all
+  /// when that is smaller) and output groups' changed values. Every rank
+  /// then holds the messages its tables read, every core's counters and
+  /// the outputs, so
   /// counters, outputs and traces are bit-identical to one process's
   /// (the step's reduction runs in core order on every rank). Every rank
   /// must feed the same tokens; `exchange` must outlive the session.
-  /// groupValues() of another rank's group is valid for output groups
-  /// only (the others' registers stay on their rank).
+  /// groupValues() and groupSent() of another rank's group are valid for
+  /// output groups only (the others' registers and messages stay on their
+  /// rank unless a table here reads them).
   Session(const Network &network, int threads, CoreSplit split,
           StepExchange &exchange);
   ~Session();
