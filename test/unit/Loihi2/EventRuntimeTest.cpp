@@ -460,6 +460,22 @@ TEST(EventRuntimeSemantics, LoadTimeChecksNameTheProblem) {
   EXPECT_THROW(net.validate(), std::invalid_argument);
 }
 
+namespace {
+/// A small EGRU classifier (input, dense, EGRU, mean readout, decoder)
+/// with seeded weights.
+std::string egruModel(int seed) {
+  return "model eg {\n  seed " + std::to_string(seed) + R"(
+  input u : 1
+  h = dense(u, 16)
+  g = egru(h, hidden=32, theta=0.05)
+  m = readout(g, mean)
+  out = dense(m, 10)
+  output out
+}
+)";
+}
+} // namespace
+
 TEST(EventRuntimeEGRU, PredictsWhatTheReferencePredicts) {
   // An EGRU layer (Subramoney et al. 2023) on neurocores: one egru_unit
   // group with a recurrent table into itself. Its events are thresholded,
@@ -468,17 +484,7 @@ TEST(EventRuntimeEGRU, PredictsWhatTheReferencePredicts) {
   // the event runtime must follow the float evaluation of the quantized
   // network closely.
   mlir::MLIRContext context;
-  Compiled egru = compileModel(context, R"(model eg {
-  seed 2
-  input u : 1
-  h = dense(u, 16)
-  g = egru(h, hidden=32, theta=0.05)
-  m = readout(g, mean)
-  out = dense(m, 10)
-  output out
-}
-)",
-                               0.0);
+  Compiled egru = compileModel(context, egruModel(2), 0.0);
   std::vector<float> data = randomSequences(100, 23);
   int agree = 0, agreeQuantized = 0;
   for (int64_t s = 0; s < 100; ++s) {
@@ -782,20 +788,10 @@ TEST_F(EventRuntime, SplitAcrossRanksIsBitIdenticalToOneProcess) {
 }
 
 TEST(EventRuntimeSplit, EGRUAndRecurrentTablesSplitBitIdentically) {
-  // Recurrent tables (an EGRU layer into itself) and a readout across
-  // ranks; cores forced apart so that every table crosses ranks.
+  // Recurrent tables (an EGRU layer into itself) and a readout, split
+  // across 2 and 3 ranks.
   mlir::MLIRContext context;
-  Compiled egru = compileModel(context, R"(model eg {
-  seed 3
-  input u : 1
-  h = dense(u, 16)
-  g = egru(h, hidden=32, theta=0.05)
-  m = readout(g, mean)
-  out = dense(m, 10)
-  output out
-}
-)",
-                               0.0);
+  Compiled egru = compileModel(context, egruModel(3), 0.0);
   std::vector<float> data = randomSequences(1, 29);
   for (int ranks : {2, 3})
     expectSplitMatchesOneProcess(*egru.network, data.data(), kLength, ranks);
