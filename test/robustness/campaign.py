@@ -428,6 +428,7 @@ def gen_flags(rng, s, i):
         run + ["--target=conv", data, "--threads=" + rng.choice(["0", "-1", "100000", "x"])],
         run + ["--target=conv", data, "--limit=" + rng.choice(["0", "-5", "1e3"])],
         run + ["--target=conv", data, "--batch=" + rng.choice(["0", "-1", "2000000"])],
+        run + ["--target=conv", data, "--distribute=" + rng.choice(["rows", "", "2", "Cores"])],
         run + ["--target=loihi2", data, f"--calibration=file:{s.x}", "--trace={dir}/" + name + ".csv",
                "--trace-samples=" + rng.choice(["0", "-1"])],
         run + ["--target=loihi2", data, f"--calibration=file:{s.x}",
