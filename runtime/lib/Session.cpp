@@ -124,8 +124,75 @@ void takeEntries(const char *&at, const char *end, int32_t *values,
 }
 } // namespace
 
-CoreSplit ssm::rt::neuro::splitCores(const Network &net, int ranks, int rank,
-                                     const std::vector<int64_t> &coreWork) {
+namespace {
+/// Longest processing time first: the heaviest unit to the least loaded
+/// rank (ties: the lower unit, the lower rank); within 4/3 of the best
+/// largest load (Graham 1969).
+std::vector<int> heaviestFirst(const std::vector<int64_t> &unitWork,
+                               int ranks) {
+  std::vector<int64_t> order(unitWork.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return unitWork[a] > unitWork[b];
+  });
+  std::vector<int64_t> load(ranks, 0);
+  std::vector<int> rankOfUnit(unitWork.size(), 0);
+  for (int64_t u : order) {
+    const int r = static_cast<int>(std::min_element(load.begin(), load.end()) -
+                                   load.begin());
+    rankOfUnit[u] = r;
+    load[r] += unitWork[u];
+  }
+  return rankOfUnit;
+}
+
+/// Consecutive units per rank with the smallest largest load (bisection on
+/// that load, each rank filled in turn): one cut between ranks per rank,
+/// so a pipeline's traffic crosses ranks only at the cuts.
+std::vector<int> inOrder(const std::vector<int64_t> &unitWork, int ranks) {
+  auto partsFor = [&](int64_t cap) {
+    int parts = 1;
+    int64_t load = 0;
+    for (int64_t w : unitWork) {
+      if (load > 0 && load + w > cap) {
+        ++parts;
+        load = 0;
+      }
+      load += w;
+    }
+    return parts;
+  };
+  int64_t lo = 0, hi = 0;
+  for (int64_t w : unitWork) {
+    lo = std::max(lo, w);
+    hi += w;
+  }
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    if (partsFor(mid) <= ranks)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  std::vector<int> rankOfUnit(unitWork.size(), 0);
+  int part = 0;
+  int64_t load = 0;
+  for (size_t u = 0; u < unitWork.size(); ++u) {
+    if (load > 0 && load + unitWork[u] > lo && part + 1 < ranks) {
+      ++part;
+      load = 0;
+    }
+    load += unitWork[u];
+    rankOfUnit[u] = part;
+  }
+  return rankOfUnit;
+}
+} // namespace
+
+CoreSplit ssm::rt::neuro::splitCores(
+    const Network &net, int ranks, int rank,
+    const std::vector<int64_t> &coreWork,
+    const std::vector<double> &groupMessages) {
   if (ranks < 1 || rank < 0 || rank >= ranks)
     throw std::invalid_argument("splitCores: rank " + std::to_string(rank) +
                                 " of " + std::to_string(ranks) +
@@ -135,6 +202,10 @@ CoreSplit ssm::rt::neuro::splitCores(const Network &net, int ranks, int rank,
     throw std::invalid_argument("splitCores: work of " +
                                 std::to_string(coreWork.size()) +
                                 " cores for a network of " + std::to_string(C));
+  if (!groupMessages.empty() && groupMessages.size() != net.groups.size())
+    throw std::invalid_argument(
+        "splitCores: messages of " + std::to_string(groupMessages.size()) +
+        " groups for a network of " + std::to_string(net.groups.size()));
   // Without measured work: neurons updated and weights stored per core.
   std::vector<int64_t> work = coreWork;
   if (work.empty()) {
@@ -172,26 +243,45 @@ CoreSplit ssm::rt::neuro::splitCores(const Network &net, int ranks, int rank,
     unitOfCore[c] = unit;
     unitWork[unit] += work[c] + 1; // + 1: an idle core still takes a step
   }
-  // Longest processing time first: the heaviest unit to the least loaded
-  // rank (ties: the lower unit, the lower rank), within 4/3 of the best.
-  std::vector<int64_t> order(unitWork.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-    return unitWork[a] > unitWork[b];
-  });
-  std::vector<int64_t> load(ranks, 0);
-  std::vector<int> rankOfUnit(unitWork.size(), 0);
-  for (int64_t u : order) {
-    const int r = static_cast<int>(std::min_element(load.begin(), load.end()) -
-                                   load.begin());
-    rankOfUnit[u] = r;
-    load[r] += unitWork[u];
+  // Two candidates, the heaviest-first balance and the best in-order one;
+  // with the groups' messages, the one of lower estimated cost: its
+  // largest load plus the bytes it exchanges over the same steps (a
+  // message crossing ranks costs 8 B; kWorkPerExchangedByte).
+  std::vector<int> rankOfUnit = heaviestFirst(unitWork, ranks);
+  bool ordered = false;
+  if (!groupMessages.empty() && ranks > 1) {
+    auto cost = [&](const std::vector<int> &ranksOf) {
+      std::vector<int64_t> load(ranks, 0);
+      for (size_t u = 0; u < unitWork.size(); ++u)
+        load[ranksOf[u]] += unitWork[u];
+      std::vector<char> crosses(net.groups.size(), 0);
+      for (const SynapseTable &table : net.tables)
+        for (const TableSource &src : table.sources) {
+          const int from = net.groups[src.group].core;
+          const int to = net.groups[table.target].core;
+          if (from >= 0 && to >= 0 &&
+              ranksOf[unitOfCore[from]] != ranksOf[unitOfCore[to]])
+            crosses[src.group] = 1;
+        }
+      double bytes = 0;
+      for (size_t g = 0; g < net.groups.size(); ++g)
+        if (crosses[g])
+          bytes += 8.0 * groupMessages[g];
+      return static_cast<double>(*std::max_element(load.begin(), load.end())) +
+             kWorkPerExchangedByte * bytes;
+    };
+    const std::vector<int> consecutive = inOrder(unitWork, ranks);
+    if (cost(consecutive) < cost(rankOfUnit)) {
+      rankOfUnit = consecutive;
+      ordered = true;
+    }
   }
   CoreSplit split;
   split.ranks = ranks;
   split.rank = rank;
   split.rankOfCore.resize(C);
   split.byChip = byChip;
+  split.inOrder = ordered;
   for (size_t c = 0; c < C; ++c)
     split.rankOfCore[c] = rankOfUnit[unitOfCore[c]];
   return split;

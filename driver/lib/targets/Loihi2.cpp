@@ -548,28 +548,36 @@ SampleRun Loihi2Executable::runSamples(const rt::Dataset &data, int64_t first,
   int64_t done = 0;
   if (options.split) {
     // One stream at a time, its cores split across the ranks (every rank
-    // runs every sample in step). The split balances each core's work on
-    // the first tokens of the data set's first sample, measured alike on
-    // every rank (counts, not times: every rank finds the same split).
+    // runs every sample in step). The split weighs each core's work and
+    // each group's messages on the first tokens of the data set's first
+    // sample, measured alike on every rank (counts, not times: every rank
+    // finds the same split).
     std::vector<int64_t> work(network.cores.size());
+    std::vector<double> messages(G, 0.0);
     {
       rt::neuro::Session probe(network);
       const float *x = data.sample(0);
-      for (int64_t t = 0; t < std::min<int64_t>(data.length, kProbeTokens); ++t)
+      const int64_t steps = std::min<int64_t>(data.length, kProbeTokens);
+      for (int64_t t = 0; t < steps; ++t) {
         probe.feed(x + t * data.channels);
+        for (size_t g = 0; g < G; ++g)
+          messages[g] += static_cast<double>(probe.lastStep()[g].spikes);
+      }
       for (size_t c = 0; c < work.size(); ++c) {
         const rt::neuro::Counters &n = probe.coreTotals()[c];
         work[c] = n.synops + n.neuronUpdatesActive + n.neuronUpdatesInactive;
       }
     }
-    rt::neuro::CoreSplit split = rt::neuro::splitCores(
-        network, options.split->ranks, options.split->rank, work);
+    rt::neuro::CoreSplit split =
+        rt::neuro::splitCores(network, options.split->ranks,
+                              options.split->rank, work, messages);
     llvm::json::Array coresOfRank;
     for (int r = 0; r < split.ranks; ++r)
       coresOfRank.push_back(static_cast<int64_t>(
           std::count(split.rankOfCore.begin(), split.rankOfCore.end(), r)));
     result.report["cores_per_rank"] = std::move(coresOfRank);
     result.report["split_by"] = split.byChip ? "chip" : "core";
+    result.report["split_rule"] = split.inOrder ? "in_order" : "balanced";
     rt::neuro::Session session(network, options.threads, std::move(split),
                                *options.split->exchange);
     int64_t bytes = 0, steps = 0;

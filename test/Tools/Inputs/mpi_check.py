@@ -18,7 +18,7 @@ from pathlib import Path
 VARYING = {"wall_seconds", "compile_seconds", "run_seconds", "setup_seconds",
            "tokens_per_second", "host_softmax_seconds", "threads", "ranks",
            "distribute", "exchange_bytes_per_step", "cores_per_rank",
-           "split_by"}
+           "split_by", "split_rule"}
 
 
 def run(command, out):

@@ -831,3 +831,48 @@ TEST(EventRuntimeSplit, SplitCoresBalancesWorkAndKeepsChipsWhole) {
   EXPECT_THROW(neuro::splitCores(net, 0, 0), std::invalid_argument);
   EXPECT_THROW(neuro::splitCores(net, 2, 0, {1, 2}), std::invalid_argument);
 }
+
+TEST(EventRuntimeSplit, SplitCoresWeighsTrafficAgainstBalance) {
+  // A chain of four cores, one group each, each group's messages read by
+  // the next: g0 -> g1 -> g2 -> g3.
+  auto chain = [](std::vector<int64_t> sizes) {
+    neuro::Network net;
+    for (int c = 0; c < 4; ++c) {
+      net.cores.push_back({"c" + std::to_string(c), 0, c, 0});
+      neuro::NeuronGroup g;
+      g.name = "g" + std::to_string(c);
+      g.size = sizes[c];
+      g.core = c;
+      net.groups.push_back(g);
+    }
+    for (int c = 0; c + 1 < 4; ++c) {
+      neuro::SynapseTable t;
+      t.sources = {{c, sizes[c]}};
+      t.target = c + 1;
+      net.groups[c + 1].tables.push_back(static_cast<int>(net.tables.size()));
+      net.tables.push_back(t);
+    }
+    return net;
+  };
+  const neuro::Network net = chain({1000, 1000, 1000, 1000});
+  // Equal work: heaviest first interleaves (0, 1, 0, 1), so every table
+  // crosses ranks; with busy groups the consecutive split (one cut) wins.
+  const std::vector<int64_t> equal = {100, 100, 100, 100};
+  neuro::CoreSplit quiet = neuro::splitCores(net, 2, 0, equal);
+  EXPECT_EQ(quiet.rankOfCore, (std::vector<int>{0, 1, 0, 1}));
+  EXPECT_FALSE(quiet.inOrder);
+  neuro::CoreSplit busy =
+      neuro::splitCores(net, 2, 0, equal, {500, 500, 500, 500});
+  EXPECT_EQ(busy.rankOfCore, (std::vector<int>{0, 0, 1, 1}));
+  EXPECT_TRUE(busy.inOrder);
+  // Work so uneven that the consecutive split's largest load (cores 0-2)
+  // outweighs its saving: 3 messages per group crossing cost 0.1 x 8 x 3
+  // units each.
+  const std::vector<int64_t> uneven = {10, 10, 1000, 1000};
+  neuro::CoreSplit balanced =
+      neuro::splitCores(net, 2, 0, uneven, {3, 3, 3, 3});
+  EXPECT_FALSE(balanced.inOrder);
+  EXPECT_NE(balanced.rankOfCore[2], balanced.rankOfCore[3]);
+  EXPECT_THROW(neuro::splitCores(net, 2, 0, equal, {1, 2}),
+               std::invalid_argument);
+}

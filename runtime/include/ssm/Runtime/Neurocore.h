@@ -223,22 +223,36 @@ struct CoreSplit {
   int ranks = 1, rank = 0;
   std::vector<int> rankOfCore; // [cores]
   bool byChip = false;         // whole chips went to ranks
+  bool inOrder = false;        // consecutive units per rank (else balanced)
 };
 
-/// Splits `net`'s cores among `ranks` ranks so that the most loaded rank
-/// has as little work as the longest-processing-time-first rule finds (the
-/// heaviest unit to the least loaded rank; within 4/3 of the best split).
-/// `coreWork` [cores] is each core's work, best measured
-/// (Session::coreTotals() of a few tokens: synops + neuron updates);
-/// empty: its neurons plus the non-zero weights of the tables feeding
-/// them. Whole chips go to a rank when the network uses at least `ranks`
-/// chips (only inter-chip messages then cross processes, as on a
-/// multi-chip system); else cores are split. A rank may own no core when
-/// there are fewer units than ranks. Deterministic: every rank computes
-/// the same split. Throws std::invalid_argument when rank is not in [0,
-/// ranks) or coreWork has another length.
+/// What one byte of a split stream's step exchange costs, in units of a
+/// core's work (a synop or a neuron update), for choosing a split: about
+/// 0.4 ns against 3.4 ns on the machines bench/mpi/run.py ran on (the EGRU
+/// language model's 0.72 ms steps of about 214,000 such units; the sMNIST
+/// network's 19 KiB exchanges costing about 7 µs beyond the collectives'
+/// latency). It moves only the choice, never a result.
+inline constexpr double kWorkPerExchangedByte = 0.1;
+
+/// Splits `net`'s cores among `ranks` ranks. Work per core: `coreWork`
+/// [cores], best measured (Session::coreTotals() of a few tokens: synops +
+/// neuron updates); empty: its neurons plus the non-zero weights of the
+/// tables feeding them. Units: whole chips when the network uses at least
+/// `ranks` chips (only inter-chip messages then cross processes, as on a
+/// multi-chip system), else cores. Two splits are weighed: heaviest unit
+/// first to the least loaded rank (within 4/3 of the smallest largest
+/// load), and consecutive units per rank with the smallest largest load
+/// (a pipeline cut between ranks, not interleaved). Without
+/// `groupMessages` [groups] (each group's messages over the steps
+/// `coreWork` was measured on) the first is taken; with it, the one whose
+/// largest load plus kWorkPerExchangedByte times the bytes its crossing
+/// messages take (8 each) is lower (ties: the first). A rank may own no core when there are fewer units than ranks.
+/// Deterministic: every rank computes the same split. Throws
+/// std::invalid_argument when rank is not in [0, ranks) or a vector has
+/// another length.
 CoreSplit splitCores(const Network &net, int ranks, int rank,
-                     const std::vector<int64_t> &coreWork = {});
+                     const std::vector<int64_t> &coreWork = {},
+                     const std::vector<double> &groupMessages = {});
 
 /// How the ranks of a split stream share each step's results (an MPI
 /// all-gather in the driver; the runtime does not depend on MPI).
