@@ -27,12 +27,11 @@
 //    are exact, so both give the same dendritic sums, and synops are
 //    counted per message either way.
 //
-//
 // A stream split across processes (CoreSplit, StepExchange): each rank
 // updates its own cores, then one all-gather per step gives every rank the
 // others' messages (non-zero entries only, and only of groups a table on
-// another rank reads), counters and changed output values, after which every rank
-// reduces the step exactly as one process does.
+// another rank reads), counters and changed output values, after which
+// every rank reduces the step exactly as one process does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -122,9 +121,23 @@ void takeEntries(const char *&at, const char *end, int32_t *values,
     values[i] = v;
   }
 }
-} // namespace
 
-namespace {
+/// Per group: whether a table on another rank than the group's reads its
+/// messages, with `rankOfCore` [cores] the split (host inputs, on no core,
+/// never: every rank sends them itself).
+std::vector<char> readOnOtherRanks(const Network &net,
+                                   const std::vector<int> &rankOfCore) {
+  std::vector<char> crosses(net.groups.size(), 0);
+  for (const SynapseTable &table : net.tables)
+    for (const TableSource &src : table.sources) {
+      const int from = net.groups[src.group].core;
+      const int to = net.groups[table.target].core;
+      if (from >= 0 && rankOfCore[from] != rankOfCore[to])
+        crosses[src.group] = 1;
+    }
+  return crosses;
+}
+
 /// Longest processing time first: the heaviest unit to the least loaded
 /// rank (ties: the lower unit, the lower rank); within 4/3 of the best
 /// largest load (Graham 1969).
@@ -254,15 +267,10 @@ CoreSplit ssm::rt::neuro::splitCores(
       std::vector<int64_t> load(ranks, 0);
       for (size_t u = 0; u < unitWork.size(); ++u)
         load[ranksOf[u]] += unitWork[u];
-      std::vector<char> crosses(net.groups.size(), 0);
-      for (const SynapseTable &table : net.tables)
-        for (const TableSource &src : table.sources) {
-          const int from = net.groups[src.group].core;
-          const int to = net.groups[table.target].core;
-          if (from >= 0 && to >= 0 &&
-              ranksOf[unitOfCore[from]] != ranksOf[unitOfCore[to]])
-            crosses[src.group] = 1;
-        }
+      std::vector<int> rankOfCore(C);
+      for (size_t c = 0; c < C; ++c)
+        rankOfCore[c] = ranksOf[unitOfCore[c]];
+      const std::vector<char> crosses = readOnOtherRanks(net, rankOfCore);
       double bytes = 0;
       for (size_t g = 0; g < net.groups.size(); ++g)
         if (crosses[g])
@@ -348,15 +356,7 @@ struct Session::State {
           rankGroups[split.rankOfCore[net.groups[g].core]].push_back(
               static_cast<int>(g));
       ownCores = rankCores[split.rank];
-      readElsewhere.assign(net.groups.size(), 0);
-      for (const SynapseTable &table : net.tables)
-        for (const TableSource &src : table.sources) {
-          const int from = net.groups[src.group].core;
-          const int to = net.groups[table.target].core;
-          if (from >= 0 && split.rankOfCore[from] != split.rankOfCore[to])
-            readElsewhere[src.group] = 1;
-        }
-
+      readElsewhere = readOnOtherRanks(net, split.rankOfCore);
     } else {
       ownCores.resize(net.cores.size());
       std::iota(ownCores.begin(), ownCores.end(), 0);
@@ -469,14 +469,20 @@ struct Session::State {
       }
       for (int g : rankGroups[r]) {
         const int64_t size = net.groups[g].size;
-        Outbox &box = delivery.open(g, s);
-        // (open() clears a slot that counted messages; a model may leave
-        // non-zero entries it did not count, so clear it whatever it held.)
-        std::fill(box.delta.begin(), box.delta.end(), 0);
         activity[g] = take<GroupActivity>(at, end);
-        box.count = take<int64_t>(at, end);
-        if (readElsewhere[g])
+        const int64_t count = take<int64_t>(at, end);
+        // Only messages some table here may read fill the outbox (a group
+        // read nowhere but on its own rank sends none, and no table here
+        // reads it).
+        if (readElsewhere[g]) {
+          Outbox &box = delivery.open(g, s);
+          // (open() clears a slot that counted messages; a model may leave
+          // non-zero entries it did not count, so clear it whatever it
+          // held.)
+          std::fill(box.delta.begin(), box.delta.end(), 0);
+          box.count = count;
           takeEntries(at, end, box.delta.data(), size, r);
+        }
         if (isOutput[g])
           takeEntries(at, end, last[g].data(), size, r);
       }

@@ -272,6 +272,7 @@ int main(int argc, char **argv) {
   }
   ranks = &*mpi;
   const bool shared = mpi->size() > 1;
+  const bool bySamples = distribute == driver::Distribute::Samples;
   // Every rank must run the same build on the same files: one with other
   // code, flags, model or data would silently compute something else.
   auto differs = [&](uint64_t fingerprint, const llvm::Twine &what) {
@@ -359,7 +360,7 @@ int main(int argc, char **argv) {
     // The bar shows rank 0's own samples (a block of them when the ranks
     // share them).
     Progress progress(
-        shared && distribute == driver::Distribute::Samples
+        shared && bySamples
             ? driver::sampleBlocks(data.samples, mpi->size(),
                                    executable->rootSamples())[1]
             : data.samples,
@@ -416,9 +417,8 @@ int main(int argc, char **argv) {
     }
     if (shared)
       row("ranks", fmt::format("{} MPI ranks sharing {}", mpi->size(),
-                               distribute == driver::Distribute::Samples
-                                   ? "the samples"
-                                   : "each stream's cores"));
+                               bySamples ? "the samples"
+                                         : "each stream's cores"));
     row("wall time", fmt::format("{:.3f} s", results.seconds));
     row("tokens/s", fmt::format("{:.0f} (this machine)", tokensPerSecond));
     for (const auto &[key, value] : results.rows)
@@ -461,8 +461,7 @@ int main(int argc, char **argv) {
           {"tokens_per_second", tokensPerSecond},
       };
       if (shared)
-        report["distribute"] =
-            distribute == driver::Distribute::Samples ? "samples" : "cores";
+        report["distribute"] = bySamples ? "samples" : "cores";
       for (auto &entry : driver::scoreReport(evaluation))
         report[entry.first] = std::move(entry.second);
       if (!layerErrors.empty())

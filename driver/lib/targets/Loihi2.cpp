@@ -436,10 +436,28 @@ Loihi2Executable::compareWithFloat(const rt::Model &floatModel,
 constexpr int64_t kProbeTokens = 64;
 
 /// A sample's record (SampleRun::records): its counters, then its events
-/// per group (EGRU units' o = 1), summed over steps.
+/// per group (EGRU units' o = 1), summed over steps. recordBytes() is its
+/// size, writeRecord() writes one, addRecord() adds one to running sums.
 int64_t recordBytes(size_t groups) {
   return static_cast<int64_t>(sizeof(rt::neuro::Counters) +
                               groups * sizeof(int64_t));
+}
+void writeRecord(char *out, const rt::neuro::Counters &counters,
+                 const std::vector<int64_t> &events) {
+  std::memcpy(out, &counters, sizeof counters);
+  std::memcpy(out + sizeof counters, events.data(),
+              events.size() * sizeof(int64_t));
+}
+void addRecord(const char *in, rt::neuro::Counters &counters,
+               std::vector<int64_t> &events) {
+  rt::neuro::Counters c;
+  std::memcpy(&c, in, sizeof c);
+  counters.add(c);
+  for (size_t g = 0; g < events.size(); ++g) {
+    int64_t e;
+    std::memcpy(&e, in + sizeof c + g * sizeof(int64_t), sizeof e);
+    events[g] += e;
+  }
 }
 
 /// Runs samples [first, first + count), each through its own streaming
@@ -459,7 +477,6 @@ SampleRun Loihi2Executable::runSamples(const rt::Dataset &data, int64_t first,
   const size_t G = network.groups.size();
   result.recordBytes = recordBytes(G);
   result.records.resize(count * result.recordBytes);
-  std::vector<int64_t> events(G);
   auto start = std::chrono::steady_clock::now();
   std::unique_ptr<llvm::raw_fd_ostream> trace;
   // --plot draws from the trace: the user's, or a temporary one. Only
@@ -540,10 +557,8 @@ SampleRun Loihi2Executable::runSamples(const rt::Dataset &data, int64_t first,
               result.outputs.begin() + (i - first) * result.classes);
     if (options.perToken)
       options.perToken(i, data.length, perToken.data());
-    char *out = result.records.data() + (i - first) * result.recordBytes;
-    const rt::neuro::Counters totals = session.totals();
-    std::memcpy(out, &totals, sizeof totals);
-    std::memcpy(out + sizeof totals, fired.data(), G * sizeof(int64_t));
+    writeRecord(result.records.data() + (i - first) * result.recordBytes,
+                session.totals(), fired);
   };
   int64_t done = 0;
   if (options.split) {
@@ -639,17 +654,8 @@ RunResult Loihi2Executable::summarize(const rt::Dataset &data,
   result.report = std::move(all.report);
   rt::neuro::Counters totals;
   std::vector<int64_t> fired(G, 0);
-  for (int64_t i = 0; i < data.samples; ++i) {
-    const char *in = all.records.data() + i * all.recordBytes;
-    rt::neuro::Counters c;
-    std::memcpy(&c, in, sizeof c);
-    totals.add(c);
-    for (size_t g = 0; g < G; ++g) {
-      int64_t e;
-      std::memcpy(&e, in + sizeof c + g * sizeof(int64_t), sizeof e);
-      fired[g] += e;
-    }
-  }
+  for (int64_t i = 0; i < data.samples; ++i)
+    addRecord(all.records.data() + i * all.recordBytes, totals, fired);
   const int64_t tokens = data.samples * data.length;
   rt::neuro::CostEstimate cost =
       rt::neuro::estimateCost(network.hardware, totals, tokens);
