@@ -25,6 +25,11 @@ CostEstimate ssm::rt::neuro::estimateCost(const Hardware &hw,
         totals.chipHops * hw.energyPJ.chipHop / totals.energyPJ;
   if (totals.timeNS > 0)
     cost.interChipLatencyShare = totals.chipTimeNS / totals.timeNS;
+  if (totals.energyPJ > 0)
+    cost.dramEnergyShare = totals.dramBytes * hw.energyPJ.dramByte /
+                           totals.energyPJ;
+  if (totals.timeNS > 0)
+    cost.dramLatencyShare = totals.dramTimeNS / totals.timeNS;
   return cost;
 }
 
@@ -43,5 +48,6 @@ double ssm::rt::neuro::groupEnergyPJ(const Hardware &hw,
   c.hopsX = a.hopsX;
   c.hopsY = a.hopsY;
   c.chipHops = a.chipHops;
+  c.dramBytes = a.dramBytes;
   return operationsEnergyPJ(hw.energyPJ, c);
 }

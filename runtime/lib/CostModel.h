@@ -15,6 +15,8 @@
 
 #include "ssm/Runtime/Neurocore.h"
 
+#include <algorithm>
+
 namespace ssm::rt::neuro {
 
 /// Time (ns) of one core's work in a step, from that core's counters.
@@ -22,6 +24,11 @@ inline double coreTimeNS(const OpCosts &t, const Counters &core) {
   return core.synops * t.synop + core.neuronUpdatesActive * t.neuronActive +
          core.neuronUpdatesInactive * t.neuronInactive +
          core.messages * t.message;
+}
+
+/// Time (ns) a chip's DRAM takes to read `bytes` (its bandwidth).
+inline double dramTimeNS(const OpCosts &t, double bytes) {
+  return bytes * t.dramByte;
 }
 
 /// Time (ns) of a route of `hopsX` east-west and `hopsY` north-south hops
@@ -33,19 +40,25 @@ inline double routeTimeNS(const OpCosts &t, int64_t hopsX, int64_t hopsY,
 
 /// The dynamic energy (pJ) of the operations `c` counts, each at its
 /// energy: synaptic operations, neuron updates (active and swept),
-/// messages, mesh hops and chip-to-chip links crossed (the barrier apart).
+/// messages, mesh hops, chip-to-chip links crossed and bytes read from
+/// DRAM (the barrier apart).
 inline double operationsEnergyPJ(const OpCosts &e, const Counters &c) {
   return c.synops * e.synop + c.neuronUpdatesActive * e.neuronActive +
          c.neuronUpdatesInactive * e.neuronInactive + c.messages * e.message +
-         c.hopsX * e.hopX + c.hopsY * e.hopY + c.chipHops * e.chipHop;
+         c.hopsX * e.hopX + c.hopsY * e.hopY + c.chipHops * e.chipHop +
+         c.dramBytes * e.dramByte;
 }
 
 /// Completes a step's counters (summed over cores) with its time and
-/// dynamic energy, given its slowest core and longest route.
-inline void costStep(const Hardware &hw, double slowestCoreNS, double routeNS,
-                     Counters &step) {
+/// dynamic energy, given its slowest core, its busiest chip's DRAM time
+/// (the cores wait for their synapses: the step computes for the longer
+/// of the two) and its longest route.
+inline void costStep(const Hardware &hw, double slowestCoreNS, double dramNS,
+                     double routeNS, Counters &step) {
   step.steps = 1;
-  step.timeNS = slowestCoreNS + routeNS + hw.timeNS.barrier;
+  const double computeNS = std::max(slowestCoreNS, dramNS);
+  step.timeNS = computeNS + routeNS + hw.timeNS.barrier;
+  step.dramTimeNS = computeNS - slowestCoreNS;
   step.energyPJ = operationsEnergyPJ(hw.energyPJ, step) + hw.energyPJ.barrier;
 }
 

@@ -24,6 +24,13 @@ Delivery::Delivery(const Network &net) : net(net) {
     spiking.push_back(net.groups[source].model->encoding == Encoding::Spikes);
     if (net.tables[t].sources.size() > 1)
       gathered[t].assign(net.tables[t].cols, 0);
+    // A DRAM table's bytes spread evenly over its weights: a synop reads
+    // its share (docs/spinnaker2.md).
+    const SynapseTable &table = net.tables[t];
+    dramPerSynop.push_back(
+        table.dram && !table.weight.empty()
+            ? double(table.bytes(net.hardware.weightBits)) / table.weight.size()
+            : 0.0);
   }
   reset();
 }
@@ -98,7 +105,7 @@ void Delivery::deliverByRow(int t, int64_t from) {
 
 /// Per table, message by message or row by row, whichever touches fewer
 /// runs (same integer sums, same count).
-int64_t Delivery::deliver(int g, int64_t s) {
+int64_t Delivery::deliver(int g, int64_t s, double &dramBytes) {
   int64_t synops = 0;
   for (int t : net.groups[g].tables) {
     const SynapseTable &table = net.tables[t];
@@ -112,7 +119,9 @@ int64_t Delivery::deliver(int g, int64_t s) {
       messages += sent(src, from).count;
     if (messages == 0)
       continue;
-    synops += countSynops(t, from, messages);
+    const int64_t tableSynops = countSynops(t, from, messages);
+    synops += tableSynops;
+    dramBytes += tableSynops * dramPerSynop[t];
     const TablePlan &plan = plans[t];
     if (plan.columnCost * static_cast<double>(messages) / table.cols <=
         plan.rowCost)

@@ -45,8 +45,8 @@ public:
   }
 
   /// Delivers the messages due at step s into group g's tables and returns
-  /// the synops.
-  int64_t deliver(int g, int64_t s);
+  /// the synops; adds the bytes they read from DRAM to `dramBytes`.
+  int64_t deliver(int g, int64_t s, double &dramBytes);
 
   /// What group g sent at step s (valid until the slot is reopened,
   /// max delay + 2 steps later).
@@ -76,6 +76,7 @@ private:
   // row-wise delivery.
   std::vector<LaneVector<int64_t>> acc;
   std::vector<char> spiking;
+  std::vector<double> dramPerSynop; // bytes per synop; 0 on the core
   std::vector<LaneVector<int32_t>> gathered;
 };
 

@@ -66,6 +66,7 @@ void writeTable(h5::Writer &w, hid_t parent, const SynapseTable &t,
   w.attribute(parent, "cols", t.cols);
   w.attribute(parent, "exponent", int64_t(t.exponent));
   w.attribute(parent, "delay", int64_t(t.delay));
+  w.attribute(parent, "dram", int64_t(t.dram));
   std::vector<int64_t> sources;
   for (const TableSource &s : t.sources) {
     sources.push_back(s.group);
@@ -130,6 +131,7 @@ void writeGroup(h5::Writer &w, hid_t parent, const NeuronGroup &g) {
 
 void writeHardware(h5::Writer &w, hid_t parent, const Hardware &hw) {
   w.attribute(parent, "name", hw.name);
+  w.attribute(parent, "target", hw.target);
   w.attribute(parent, "chips", hw.chips);
   w.attribute(parent, "mesh", std::vector<int64_t>{hw.meshX, hw.meshY});
   w.attribute(parent, "chip_mesh",
@@ -142,6 +144,7 @@ void writeHardware(h5::Writer &w, hid_t parent, const Hardware &hw) {
   w.attribute(parent, "weight_exponent",
               std::vector<int64_t>{hw.minExponent, hw.maxExponent});
   w.attribute(parent, "max_delay", int64_t(hw.maxDelay));
+  w.attribute(parent, "dram_bytes", hw.dramBytes);
   w.attribute(parent, "static_power_mw", hw.staticPowerMW);
   for (auto [name, costs] : {std::pair{"energy_pj", &hw.energyPJ},
                              std::pair{"time_ns", &hw.timeNS}}) {
@@ -205,6 +208,9 @@ public:
   }
 
   bool has(const std::string &path) const { return s.objects.count(path); }
+  bool hasAttribute(const std::string &object, const char *name) const {
+    return s.attribute(object, name) != nullptr;
+  }
 
   /// The dataset at `path`, present and read.
   const h5::Array &find(const std::string &path) const {
@@ -258,6 +264,9 @@ Hardware readHardware(const Reader &r) {
   const std::string g = "/hardware";
   Hardware hw;
   hw.name = r.string(g, "name");
+  // Files written before spinnaker2 existed have no target: loihi2's.
+  hw.target = r.hasAttribute(g, "target") ? r.string(g, "target")
+                                          : hw::kDefaultChipTarget;
   // Integer fields within the ranges every reader of a hardware description
   // uses (HardwareRanges.h), before they are narrowed; the mesh, the
   // exponents' order and the costs are checked by Network::validate().
@@ -286,11 +295,13 @@ Hardware readHardware(const Reader &r) {
   hw.minExponent = static_cast<int>(exponents[0]);
   hw.maxExponent = static_cast<int>(exponents[1]);
   hw.maxDelay = static_cast<int>(integer("max_delay"));
+  hw.dramBytes = r.hasAttribute(g, "dram_bytes") ? integer("dram_bytes") : 0;
   hw.staticPowerMW = r.number(g, "static_power_mw");
   for (auto [name, costs] :
        {std::pair{"energy_pj", &hw.energyPJ}, std::pair{"time_ns", &hw.timeNS}})
     for (const CostField &f : kCostFields)
-      costs->*f.field = r.number(g + "/" + name, f.key);
+      if (!f.optional || r.hasAttribute(g + "/" + name, f.key))
+        costs->*f.field = r.number(g + "/" + name, f.key);
   return hw;
 }
 
@@ -349,6 +360,8 @@ SynapseTable readTable(const Reader &r, const std::string &t,
   table.cols = r.integer(t, "cols", 1, maxSide);
   table.exponent = static_cast<int>(r.integer(t, "exponent", -64, 64));
   table.delay = static_cast<int>(r.integer(t, "delay", 0, INT32_MAX));
+  // (Files written before DRAM existed keep every table on its core.)
+  table.dram = r.hasAttribute(t, "dram") && r.integer(t, "dram", 0, 1);
   const int64_t nSources = r.length(t + "/sources");
   std::vector<int64_t> sources =
       r.dataset(t + "/sources", {nSources, 2}, 0, INT64_MAX);

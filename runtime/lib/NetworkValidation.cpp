@@ -36,13 +36,18 @@ static void validateHardware(const Hardware &hw) {
       {"state_bits", hw.stateBits},
       {"message_bits", hw.messageBits},
       {"weight_bits", hw.weightBits},
-      {"max_delay", hw.maxDelay}};
+      {"max_delay", hw.maxDelay},
+      {"dram_bytes", hw.dramBytes}};
   for (auto [key, value] : fields) {
     const hw::IntegerRange &range = hw::integerRange(key);
     if (!range.contains(value))
       invalid(fmt::format("hardware '{}': {} is {}, outside [{}, {}]", hw.name,
                           key, value, range.min, range.max));
   }
+  if (!hw::isChipTarget(hw.target))
+    invalid(fmt::format("hardware '{}': target '{}' is not a chip ssmc "
+                        "knows ({})",
+                        hw.name, hw.target, hw::chipTargetNames()));
   if (!hw::meshInRange(hw.meshX, hw.meshY))
     invalid(fmt::format("hardware '{}': mesh [{}, {}] outside sides 1..{}",
                         hw.name, hw.meshX, hw.meshY, hw::kMaxMeshSide));
@@ -153,6 +158,7 @@ void Network::validate() {
 
   for (NeuronGroup &g : groups)
     g.tables.clear();
+  int64_t dramUsed = 0;
   for (size_t t = 0; t < tables.size(); ++t) {
     SynapseTable &table = tables[t];
     const std::string where = fmt::format("synapse table '{}'", table.name);
@@ -204,8 +210,17 @@ void Network::validate() {
     if (table.delay < 0 || table.delay > hw.maxDelay)
       invalid(fmt::format("{}: delay {} outside [0, {}]", where, table.delay,
                           hw.maxDelay));
+    if (table.dram && hw.dramBytes == 0)
+      invalid(fmt::format("{}: stored in DRAM, but hardware '{}' has none",
+                          where, hw.name));
+    if (table.dram)
+      dramUsed += table.bytes(hw.weightBits);
     target.tables.push_back(static_cast<int>(t));
   }
+  if (dramUsed > hw.dramBytes && hw.dramBytes > 0)
+    invalid(fmt::format("the tables in DRAM need {} bytes, more than the {} "
+                        "of {}",
+                        dramUsed, hw.dramBytes, hw.name));
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i] < 0 || inputs[i] >= nGroups ||
         !groups[inputs[i]].model->hostInput)
@@ -216,26 +231,23 @@ void Network::validate() {
   if (inputs.empty() || outputs.empty())
     invalid("a network needs at least one input and one output");
 
-  // Pipeline depths in topological order of the forward edges (a table from
-  // a group into itself is recurrent: it delivers the previous token).
+  // Pipeline depths in topological order of the forward edges (a table
+  // within a cycle, a group's into itself or between the parts of a split
+  // recurrent group, is recurrent: it delivers the previous token).
   std::vector<std::pair<int, int>> edges;
   for (const SynapseTable &table : tables)
     for (const TableSource &s : table.sources)
       edges.emplace_back(s.group, table.target);
-  std::optional<std::vector<int>> order =
-      topologicalOrder(groups.size(), edges);
-  if (!order)
-    invalid("the neurocore graph has a cycle through several groups; only "
-            "a group's table into itself may be recurrent");
+  component = recurrentComponents(groups.size(), edges);
   depth.assign(groups.size(), 0);
   maxDepth = 0;
-  for (int v : *order) {
+  for (int v : topologicalOrder(groups.size(), edges)) {
     NeuronGroup &g = groups[v];
     int64_t d = -1;
     std::string first;
     for (int t : g.tables) {
       for (const TableSource &s : tables[t].sources) {
-        if (s.group == v)
+        if (component[s.group] == component[v])
           continue;
         const int64_t arrives = depth[s.group] + 1 + tables[t].delay;
         if (d >= 0 && arrives != d)
@@ -250,5 +262,20 @@ void Network::validate() {
     }
     depth[v] = std::max<int64_t>(d, 0);
     maxDepth = std::max(maxDepth, depth[v]);
+  }
+  // The groups of one cycle read each other's previous token: they must
+  // take the same token at each step.
+  std::vector<int> firstOf(groups.size(), -1); // component -> first group
+  for (size_t v = 0; v < groups.size(); ++v) {
+    int &first = firstOf[component[v]];
+    if (first < 0)
+      first = static_cast<int>(v);
+    else if (depth[first] != depth[v])
+      invalid(fmt::format("neuron groups '{}' and '{}' read each other "
+                          "(recurrent tables) but lie at pipeline depths {} "
+                          "and {}; the groups of a cycle must take the same "
+                          "token",
+                          groups[first].name, groups[v].name, depth[first],
+                          depth[v]));
   }
 }

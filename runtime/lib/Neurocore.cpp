@@ -22,6 +22,12 @@
 using namespace ssm::rt;
 using namespace ssm::rt::neuro;
 
+int64_t SynapseTable::bytes(unsigned weightBits) const {
+  return cheaperSynapseTableBytes(rows, cols,
+                                  static_cast<int64_t>(weight.size()),
+                                  weightBits);
+}
+
 void SynapseTable::setWeights(const std::vector<int64_t> &rowMajor) {
   if (static_cast<int64_t>(rowMajor.size()) != rows * cols)
     throw std::invalid_argument(
@@ -92,9 +98,34 @@ void Counters::add(const Counters &o) {
   chipMessages += o.chipMessages;
   chipHops += o.chipHops;
   overflows += o.overflows;
+  dramBytes += o.dramBytes;
   energyPJ += o.energyPJ;
   timeNS += o.timeNS;
   chipTimeNS += o.chipTimeNS;
+  dramTimeNS += o.dramTimeNS;
+}
+
+int64_t ssm::rt::neuro::synapseTableBytes(int64_t rows, int64_t cols,
+                                          int64_t nonZero, unsigned weightBits,
+                                          bool sparse) {
+  if (!sparse)
+    return (rows * cols * weightBits + 7) / 8;
+  const unsigned indexBits = static_cast<unsigned>(
+      std::ceil(std::log2(static_cast<double>(std::max<int64_t>(cols, 2)))));
+  return (nonZero * (weightBits + indexBits) + 7) / 8;
+}
+
+int64_t ssm::rt::neuro::cheaperSynapseTableBytes(int64_t rows, int64_t cols,
+                                                 int64_t nonZero,
+                                                 unsigned weightBits,
+                                                 bool *sparse) {
+  const int64_t dense =
+      synapseTableBytes(rows, cols, nonZero, weightBits, false);
+  const int64_t packed =
+      synapseTableBytes(rows, cols, nonZero, weightBits, true);
+  if (sparse)
+    *sparse = packed < dense;
+  return std::min(dense, packed);
 }
 
 int64_t Network::outputChannels() const {
@@ -130,6 +161,10 @@ struct QuantizedFloatStream::State {
   int64_t fed = 0;
   std::vector<int> order; // groups by depth
   std::vector<std::vector<double>> value;
+  /// The values at the previous token of the groups a recurrent table
+  /// reads (a table within a cycle: rt::recurrentComponents).
+  std::vector<std::vector<double>> previous;
+  std::vector<char> readRecurrently;
   std::vector<std::unique_ptr<FloatKernel>> kernels;
   std::vector<int64_t> offsets; // of each input stream in a token
   int64_t tokenValues = 0;
@@ -146,6 +181,12 @@ struct QuantizedFloatStream::State {
     std::stable_sort(order.begin(), order.end(),
                      [&](int a, int b) { return net.depth[a] < net.depth[b]; });
     value.resize(G);
+    previous.resize(G);
+    readRecurrently.assign(G, 0);
+    for (const SynapseTable &table : net.tables)
+      for (const TableSource &src : table.sources)
+        if (net.component[src.group] == net.component[table.target])
+          readRecurrently[src.group] = 1;
     kernels.resize(G);
     for (size_t g = 0; g < G; ++g) {
       const NeuronGroup &group = net.groups[g];
@@ -176,6 +217,9 @@ struct QuantizedFloatStream::State {
     if (observer)
       for (int g : net.inputs)
         observer(g, value[g].data());
+    for (size_t g = 0; g < value.size(); ++g)
+      if (readRecurrently[g])
+        previous[g] = value[g];
     for (int g : order) {
       const NeuronGroup &group = net.groups[g];
       if (group.model->hostInput)
@@ -189,11 +233,14 @@ struct QuantizedFloatStream::State {
           // number: q v 2^(e + F_src - F_dst) with v the source's value.
           const double scale = quant::tableWeightUnit(
               table.exponent, net.groups[src.group].frac, group.frac);
+          const std::vector<double> &v =
+              net.component[src.group] == net.component[g] ? previous[src.group]
+                                                           : value[src.group];
           for (int64_t j = 0; j < src.size; ++j, ++col)
             for (int64_t k = table.columnStart[col];
                  k < table.columnStart[col + 1]; ++k)
               current[table.rowIndex[k]] +=
-                  table.weight[k] * scale * value[src.group][j];
+                  table.weight[k] * scale * v[j];
         }
       }
       for (int64_t i = 0; i < group.currentSize(); ++i)

@@ -313,6 +313,8 @@ struct Session::State {
   std::vector<std::vector<int>> coreGroups;
   std::vector<Counters> coreCounters;
   std::vector<double> coreTime;
+  /// Each chip's DRAM bytes in the step (empty without DRAM).
+  std::vector<double> chipDramBytes;
   std::vector<GroupActivity> activity;
   Counters lastCounters, totals;
   // The cores this process steps (all of them unless split), and for a
@@ -373,6 +375,8 @@ struct Session::State {
     coreGroups.resize(net.cores.size());
     coreCounters.resize(net.cores.size());
     coreTime.resize(net.cores.size());
+    if (net.hardware.dramBytes > 0)
+      chipDramBytes.resize(net.hardware.chips);
     std::vector<int> order(G);
     for (size_t g = 0; g < G; ++g) {
       order[g] = static_cast<int>(g);
@@ -544,7 +548,8 @@ struct Session::State {
     Outbox &out = delivery.open(g, s);
     GroupActivity &act = activity[g];
     act = GroupActivity();
-    act.synops = delivery.deliver(g, s);
+    act.synops = delivery.deliver(g, s, act.dramBytes);
+    c.dramBytes += act.dramBytes;
     c.synops += act.synops;
     const int64_t k = tokenAt(g, s);
     if (k < 0) {
@@ -682,11 +687,20 @@ void Session::step(const float *token) {
   // longest route this step and the barrier.
   Counters &step = st.lastCounters;
   double slowest = 0;
+  const bool dram = hw.dramBytes > 0;
+  if (dram)
+    std::fill(st.chipDramBytes.begin(), st.chipDramBytes.end(), 0.0);
   for (int64_t c = 0; c < nCores; ++c) {
     step.add(st.coreCounters[c]);
     st.coreTotals[c].add(st.coreCounters[c]);
     slowest = std::max(slowest, st.coreTime[c]);
+    if (dram)
+      st.chipDramBytes[net.cores[c].chip] += st.coreCounters[c].dramBytes;
   }
+  // Each chip's DRAM serves its cores' reads at its bandwidth.
+  double dramTime = 0;
+  for (double bytes : st.chipDramBytes)
+    dramTime = std::max(dramTime, dramTimeNS(hw.timeNS, bytes));
   double route = 0, routeChips = 0;
   for (size_t g = 0; g < net.groups.size(); ++g)
     if (st.activity[g].spikes)
@@ -697,7 +711,7 @@ void Session::step(const float *token) {
           route = t;
           routeChips = r.chipHops * hw.timeNS.chipHop;
         }
-  costStep(hw, slowest, route, step);
+  costStep(hw, slowest, dramTime, route, step);
   step.chipTimeNS = routeChips;
   st.totals.add(step);
   ++st.stepIndex;

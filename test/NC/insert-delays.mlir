@@ -56,11 +56,14 @@ nc.network @mixed attributes {hardware = {name = "tiny", chips = 1 : i64, mesh =
 
 // -----
 
-// a and b read each other: no depth for either.
-// expected-error @+1 {{'nc.network' op has a cycle through several neuron groups; no delays line up its inputs}}
+// a and b read each other (a cycle: recurrent tables), but only a reads the
+// input: they would take different tokens.
+// expected-error @+1 {{'nc.network' op groups @a and @b read each other (recurrent tables) but lie at pipeline depths 1 and 0; the groups of a cycle must take the same token}}
 nc.network @cycle attributes {hardware = {name = "tiny", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 4 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 2 : i64}} {
+  %u = nc.input 0 : !nc.spikes<1, bits = 24>
+  %tu = nc.synapses %u {weights = dense<[[1]]> : tensor<1x1xsi8>, exponent = 0 : i64} : (!nc.spikes<1, bits = 24>) -> !nc.current<1>
   %ta = nc.synapses %b {weights = dense<[[1]]> : tensor<1x1xsi8>, exponent = 0 : i64} : (!nc.spikes<1, bits = 24>) -> !nc.current<1>
-  %a = nc.neurons @a sigma_delta(%ta) {size = 1 : i64} : (!nc.current<1>) -> !nc.spikes<1, bits = 24>
+  %a = nc.neurons @a sigma_delta(%tu, %ta) {size = 1 : i64} : (!nc.current<1>, !nc.current<1>) -> !nc.spikes<1, bits = 24>
   %tb = nc.synapses %a {weights = dense<[[1]]> : tensor<1x1xsi8>, exponent = 0 : i64} : (!nc.spikes<1, bits = 24>) -> !nc.current<1>
   %b = nc.neurons @b sigma_delta(%tb) {size = 1 : i64} : (!nc.current<1>) -> !nc.spikes<1, bits = 24>
 }

@@ -43,12 +43,20 @@ nc.network @memory attributes {hardware = {name = "tiny", chips = 1 : i64, mesh 
 
 // -----
 
-// An EGRU unit stacks four current entries per neuron: never split.
+// An EGRU unit stacks four current entries per neuron (row k * 5 + i for
+// neuron i): 5 units on cores of 4 become parts of 2 and 3, each with rows
+// {k * 5 + i} of every gate block renumbered to k * n + (i - begin), its
+// slice of theta and of each block of the bias.
+// CHECK-LABEL: nc.network @egru
+// CHECK: nc.synapses %{{.*}} {exponent = 0 : i64, name = "g.0.from.u", weights = dense<{{\[\[0\], \[1\], \[5\], \[6\], \[10\], \[11\], \[15\], \[16\]\]}}> : tensor<8x1xsi8>}
+// CHECK: nc.neurons @g.0 egru_unit(%{{.*}}) {bias = dense<[100, 101, 105, 106, 110, 111, 115, 116]> : tensor<8xsi32>, frac_bits = 12 : i64, size = 2 : i64, theta = dense<[400, 401]> : tensor<2xsi32>}
+// CHECK: nc.synapses %{{.*}} {exponent = 0 : i64, name = "g.1.from.u", weights = dense<{{\[\[2\], \[3\], \[4\], \[7\], \[8\], \[9\], \[12\], \[13\], \[14\], \[17\], \[18\], \[19\]\]}}> : tensor<12x1xsi8>}
+// CHECK: nc.neurons @g.1 egru_unit(%{{.*}}) {bias = dense<[102, 103, 104, 107, 108, 109, 112, 113, 114, 117, 118, 119]> : tensor<12xsi32>, frac_bits = 12 : i64, size = 3 : i64, theta = dense<[402, 403, 404]> : tensor<3xsi32>}
 nc.network @egru attributes {hardware = {name = "tiny", chips = 1 : i64, mesh = [4, 2], neurons_per_core = 4 : i64, synapse_bytes_per_core = 64 : i64, state_bits = 24 : i64, message_bits = 24 : i64, weight_bits = 8 : i64, weight_exponent = [-8, 7], max_delay = 2 : i64}} {
-  %u = nc.input 0 : !nc.spikes<1, bits = 24>
-  %t = nc.synapses %u {weights = dense<1> : tensor<20x1xsi8>, exponent = 0 : i64} : (!nc.spikes<1, bits = 24>) -> !nc.current<20>
-  // expected-error @+1 {{'nc.neurons' op needs 5 egru_unit neurons and 20 bytes of synapses on one core; tiny cores have 4 neurons and 64 bytes (groups of a model with 4 current entries per neuron are not split over cores)}}
-  %g = nc.neurons @g egru_unit(%t) {size = 5 : i64, frac_bits = 12 : i64, theta = dense<400> : tensor<5xsi32>} : (!nc.current<20>) -> !nc.spikes<5, bits = 24>
+  %u = nc.input 0 {name = "u"} : !nc.spikes<1, bits = 24>
+  %t = nc.synapses %u {name = "g.from.u", weights = dense<[[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [10], [11], [12], [13], [14], [15], [16], [17], [18], [19]]> : tensor<20x1xsi8>, exponent = 0 : i64} : (!nc.spikes<1, bits = 24>) -> !nc.current<20>
+  %g = nc.neurons @g egru_unit(%t) {size = 5 : i64, frac_bits = 12 : i64, theta = dense<[400, 401, 402, 403, 404]> : tensor<5xsi32>, bias = dense<[100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119]> : tensor<20xsi32>} : (!nc.current<20>) -> !nc.spikes<5, bits = 24>
+  nc.output %g : !nc.spikes<5, bits = 24>
 }
 
 // -----

@@ -17,9 +17,13 @@ using namespace mlir;
 using namespace llvm;
 
 namespace {
-/// hardware/loihi2.json, embedded at build time (LoihiJson.inc).
+/// hardware/loihi2.json and spinnaker2.json, embedded at build time
+/// (dialect/lib/NC/CMakeLists.txt).
 const char kLoihi2[] =
-#include "LoihiJson.inc"
+#include "loihi2.json.inc"
+    ;
+const char kSpiNNaker2[] =
+#include "spinnaker2.json.inc"
     ;
 
 
@@ -81,6 +85,13 @@ int jsonDepth(StringRef text, int limit) {
 
 StringRef ssm::nc::defaultHardwareJSON() { return kLoihi2; }
 
+StringRef ssm::nc::builtinHardwareJSON(StringRef target) {
+  if (target == "spinnaker2")
+    return kSpiNNaker2;
+  assert(target == "loihi2" && "a chip of rt::hw::kChipTargets");
+  return kLoihi2;
+}
+
 Expected<DictionaryAttr>
 ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
                                   StringRef sourceName) {
@@ -100,9 +111,10 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
 
   Builder b(context);
   NamedAttrList attrs;
-  llvm::StringSet<> known = {"name",      "description",     "mesh",
-                             "chip_mesh", "weight_exponent", "energy_pj",
-                             "time_ns",   "static_power_mw"};
+  llvm::StringSet<> known = {"name",      "description",     "target",
+                             "mesh",      "chip_mesh",       "weight_exponent",
+                             "energy_pj", "time_ns",         "clock_mhz",
+                             "cycles",    "static_power_mw"};
   for (const IntegerRange &k : kIntegerRanges)
     known.insert(k.key);
   for (const auto &entry : *root)
@@ -113,9 +125,21 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   if (!name || name->empty())
     return fail("'name' must be a non-empty string");
   attrs.append("name", b.getStringAttr(*name));
+  // The chip the description is of (which target runs its networks).
+  if (const json::Value *target = root->get("target")) {
+    std::optional<StringRef> text = target->getAsString();
+    if (!text || !ssm::rt::hw::isChipTarget(*text))
+      return fail("'target' must be one of " +
+                  ssm::rt::hw::chipTargetNames());
+    attrs.append("target", b.getStringAttr(*text));
+  } else {
+    attrs.append("target", b.getStringAttr(ssm::rt::hw::kDefaultChipTarget));
+  }
   for (const IntegerRange &k : kIntegerRanges) {
     // integerOf is empty for 1e400, 2^63 and fractions, so nothing is
     // truncated on the way in.
+    if (k.optional && !root->get(k.key))
+      continue;
     std::optional<int64_t> value = integerOf(root->get(k.key));
     if (!value)
       return fail(Twine("'") + k.key + "' must be an integer");
@@ -173,7 +197,23 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   }
   if (Error e = pair("weight_exponent", /*positive=*/false))
     return std::move(e);
-  for (StringRef table : {"energy_pj", "time_ns"}) {
+  // Times are given in ns (`time_ns`) or in clock cycles (`cycles` at
+  // `clock_mhz`: a processor's cost counts, SpiNNaker 2's), never both; the
+  // attribute holds ns either way.
+  const bool inCycles = root->get("cycles") || root->get("clock_mhz");
+  double nsPerCycle = 0;
+  if (inCycles) {
+    if (root->get("time_ns"))
+      return fail("give operation times as 'time_ns' or as 'cycles' at "
+                  "'clock_mhz', not both");
+    std::optional<double> mhz = root->getNumber("clock_mhz");
+    if (!mhz || !(*mhz > 0 && *mhz <= ssm::rt::hw::kMaxClockMHz))
+      return fail("'clock_mhz' must be a number above 0 and at most " +
+                  Twine(static_cast<int64_t>(ssm::rt::hw::kMaxClockMHz)) +
+                  " (with 'cycles')");
+    nsPerCycle = 1000.0 / *mhz;
+  }
+  for (StringRef table : {"energy_pj", inCycles ? "cycles" : "time_ns"}) {
     const json::Object *costs = root->getObject(table);
     if (!costs) {
       std::string keys;
@@ -181,13 +221,17 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
         keys += (keys.empty() ? "" : ", ") + std::string(f.key);
       return fail("'" + table + "' must be an object with the keys " + keys);
     }
+    const double scale = table == "cycles" ? nsPerCycle : 1.0;
     NamedAttrList entries;
     for (const ssm::rt::neuro::CostField &f : ssm::rt::neuro::kCostFields) {
+      if (f.optional && !costs->get(f.key))
+        continue;
       std::optional<double> value = costs->getNumber(f.key);
-      if (!value || !isValidCost(*value))
+      if (!value || !isValidCost(*value) || !isValidCost(*value * scale))
         return fail("'" + table + "." + f.key +
-                    "' must be a number between 0 and 1e12");
-      entries.append(f.key, b.getF64FloatAttr(*value));
+                    "' must be a number between 0 and 1e12" +
+                    (table == "cycles" ? " (as ns)" : ""));
+      entries.append(f.key, b.getF64FloatAttr(*value * scale));
     }
     for (const auto &entry : *costs)
       if (llvm::none_of(ssm::rt::neuro::kCostFields,
@@ -195,7 +239,8 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
                           return entry.first == f.key;
                         }))
         return fail("unknown key '" + table + "." + entry.first.str() + "'");
-    attrs.append(table, b.getDictionaryAttr(entries));
+    attrs.append(table == "cycles" ? StringRef("time_ns") : table,
+                 b.getDictionaryAttr(entries));
   }
   std::optional<double> staticPower = root->getNumber("static_power_mw");
   if (!staticPower || !isValidCost(*staticPower))
@@ -205,10 +250,12 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
 }
 
 Expected<DictionaryAttr>
-ssm::nc::loadHardwareDescription(MLIRContext *context, StringRef path) {
+ssm::nc::loadHardwareDescription(MLIRContext *context, StringRef path,
+                                 StringRef builtin) {
   if (path.empty())
-    return parseHardwareDescription(context, defaultHardwareJSON(),
-                                    "hardware/loihi2.json (built in)");
+    return parseHardwareDescription(context, builtinHardwareJSON(builtin),
+                                    "hardware/" + builtin.str() +
+                                        ".json (built in)");
   uint64_t size = 0;
   const std::string problem =
       ssm::inputFileProblem(path.str(), ssm::kMaxSourceBytes, size);
@@ -311,6 +358,9 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
         !problem.empty())
       return emitError() << "hardware description's " << problem;
   }
+  if (hw.get("dram_bytes") &&
+      failed(integer("dram_bytes", limits.dramBytes)))
+    return failure();
   if (auto delay = hw.getAs<IntegerAttr>("max_delay")) {
     const IntegerRange &range = integerRange("max_delay");
     if (!range.contains(delay.getInt()))

@@ -175,38 +175,17 @@ FailureOr<ssm::IntegerEntries> SynapsesOp::readEntries(std::string *error) {
   return entries;
 }
 
-int64_t ssm::nc::synapseTableBytes(int64_t rows, int64_t cols,
-                                   int64_t nonZero, unsigned weightBits,
-                                   bool sparse) {
-  if (!sparse)
-    return (rows * cols * weightBits + 7) / 8;
-  const unsigned indexBits = static_cast<unsigned>(
-      std::ceil(std::log2(static_cast<double>(std::max<int64_t>(cols, 2)))));
-  return (nonZero * (weightBits + indexBits) + 7) / 8;
-}
-
-int64_t ssm::nc::cheaperSynapseTableBytes(int64_t rows, int64_t cols,
-                                          int64_t nonZero, unsigned weightBits,
-                                          bool *sparse) {
-  const int64_t dense =
-      synapseTableBytes(rows, cols, nonZero, weightBits, false);
-  const int64_t packed =
-      synapseTableBytes(rows, cols, nonZero, weightBits, true);
-  if (sparse)
-    *sparse = packed < dense;
-  return std::min(dense, packed);
-}
-
 SynapsesOp ssm::nc::buildSynapseTable(OpBuilder &b, Location loc,
                                       ValueRange inputs, int64_t rows,
                                       int64_t cols, ArrayRef<int64_t> index,
                                       ArrayRef<int64_t> q, int64_t exponent,
                                       int64_t delay, StringRef name,
-                                      unsigned weightBits) {
+                                      unsigned weightBits, bool dram) {
   MLIRContext *ctx = b.getContext();
   const unsigned storageBits = weightBits <= 8 ? 8 : 16;
   bool sparse = false;
-  cheaperSynapseTableBytes(rows, cols, static_cast<int64_t>(q.size()),
+  rt::neuro::cheaperSynapseTableBytes(rows, cols,
+                                      static_cast<int64_t>(q.size()),
                            weightBits, &sparse);
   ElementsAttr weights, indices;
   if (sparse) {
@@ -230,7 +209,8 @@ SynapsesOp ssm::nc::buildSynapseTable(OpBuilder &b, Location loc,
       b.getI64IntegerAttr(exponent),
       SynapseLayoutAttr::get(ctx, sparse ? SynapseLayout::Sparse
                                          : SynapseLayout::Dense),
-      b.getI64IntegerAttr(delay), b.getStringAttr(name));
+      b.getI64IntegerAttr(delay), b.getStringAttr(name),
+      dram ? b.getUnitAttr() : UnitAttr());
 }
 
 int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
@@ -243,7 +223,7 @@ int64_t SynapsesOp::getMemoryBytes(unsigned weightBits) {
     if (FailureOr<int64_t> count = countNonZeroIntegers(getWeights());
         succeeded(count))
       nonZero = *count;
-  return synapseTableBytes(out, in, nonZero, weightBits, sparse);
+  return rt::neuro::synapseTableBytes(out, in, nonZero, weightBits, sparse);
 }
 
 //===----------------------------------------------------------------------===//
@@ -406,6 +386,7 @@ LogicalResult NetworkOp::verifyRegions() {
 
   // Groups and tables per core.
   llvm::StringMap<int64_t> neurons, synapseBytes;
+  int64_t dramBytes = 0;
   mlir::SymbolTable symbols(*this);
   for (Operation &op : getBody().front()) {
     for (Type type : op.getResultTypes())
@@ -435,6 +416,12 @@ LogicalResult NetworkOp::verifyRegions() {
       if (!table->hasOneUse() || !isa<NeuronsOp>(*table->user_begin()))
         return table.emitOpError() << "must feed exactly one neuron group "
                                       "(it is stored on that group's core)";
+      if (table.getDram() && hw.dramBytes == 0)
+        return table.emitOpError()
+               << "is stored in DRAM, but " << hw.name << " has none "
+               << "(its hardware description gives no 'dram_bytes')";
+      if (table.getDram())
+        dramBytes += table.getMemoryBytes(hw.weightBits);
     }
     auto group = dyn_cast<NeuronsOp>(op);
     if (!group)
@@ -449,8 +436,14 @@ LogicalResult NetworkOp::verifyRegions() {
     neurons[*core] += group.getSize();
     for (Value input : group.getInputs())
       if (auto table = input.getDefiningOp<SynapsesOp>())
-        synapseBytes[*core] += table.getMemoryBytes(hw.weightBits);
+        synapseBytes[*core] += table.getCoreMemoryBytes(hw.weightBits);
   }
+  // (Per chip; placement does not know which chip's DRAM a table uses, so
+  // the whole network's tables must fit one chip's.)
+  if (dramBytes > hw.dramBytes && hw.dramBytes > 0)
+    return emitOpError() << "stores " << dramBytes
+                         << " bytes of synapses in DRAM, more than the "
+                         << hw.dramBytes << " " << hw.name << " has";
   for (CoreOp core : getBody().getOps<CoreOp>()) {
     int64_t used = neurons.lookup(core.getSymName());
     if (used > hw.neuronsPerCore)

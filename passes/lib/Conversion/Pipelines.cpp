@@ -35,7 +35,7 @@ void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
   pm.addPass(createConvertSSMToNeurocore(convert, options.hardwareDescription));
   mlir::OpPassManager &network = pm.nest<nc::NetworkOp>();
   network.addPass(nc::createNCInsertDelays());
-  network.addPass(nc::createNCSplitGroups());
+  network.addPass(nc::createNCSplitGroups({options.synapseMemory}));
   network.addPass(nc::createNCPlace());
   if (!options.coreReport.empty())
     network.addPass(nc::createNCCoreReport({options.coreReport}));

@@ -40,14 +40,20 @@ void writeReport(NetworkOp network, const HardwareLimits &limits,
     rows.push_back({core.getPosition()});
   }
   NetworkGraph graph(network);
+  int64_t dramBytes = 0, dramTables = 0;
   for (auto [g, op] : llvm::enumerate(graph.groups())) {
     auto group = dyn_cast<NeuronsOp>(op);
     if (!group || !group.getCore())
       continue;
     Row &row = rows[rowOf.lookup(*group.getCore())];
     row.neurons += group.getSize();
-    for (SynapsesOp table : graph.tablesOf(static_cast<int>(g)))
-      row.bytes += table.getMemoryBytes(limits.weightBits);
+    for (SynapsesOp table : graph.tablesOf(static_cast<int>(g))) {
+      row.bytes += table.getCoreMemoryBytes(limits.weightBits);
+      if (table.getDram()) {
+        dramBytes += table.getMemoryBytes(limits.weightBits);
+        ++dramTables;
+      }
+    }
     if (!row.groups.empty())
       row.groups += ", ";
     row.groups += group.getSymName().str();
@@ -79,17 +85,20 @@ void writeReport(NetworkOp network, const HardwareLimits &limits,
     totalNeurons += row.neurons;
     totalBytes += row.bytes;
   }
-  std::string depth = "n/a (a cycle through several groups)";
-  if (std::optional<std::vector<int64_t>> depths = graph.depths())
-    depth = std::to_string(
-        depths->empty() ? 0
-                        : *std::max_element(depths->begin(), depths->end()));
+  const std::vector<int64_t> depths = graph.depths();
+  const std::string depth = std::to_string(
+      depths.empty() ? 0 : *std::max_element(depths.begin(), depths.end()));
   os << llvm::formatv(
       "total   {0,-12} {1,8} {2,6:f1}% {3,14} {4,6:f1}%  "
       "pipeline depth {5} steps\n",
       "", totalNeurons, 100.0 * totalNeurons / (cores * limits.neuronsPerCore),
       totalBytes, 100.0 * totalBytes / (cores * limits.synapseBytesPerCore),
       depth);
+  if (dramTables)
+    os << llvm::formatv("dram    {0} tables, {1} bytes of synapses ({2:f1}% of "
+                        "{3} bytes)\n",
+                        dramTables, dramBytes,
+                        100.0 * dramBytes / limits.dramBytes, limits.dramBytes);
 }
 
 struct CoreReportPass : ssm::nc::impl::NCCoreReportBase<CoreReportPass> {

@@ -27,14 +27,8 @@ struct InsertDelaysPass : ssm::nc::impl::NCInsertDelaysBase<InsertDelaysPass> {
     if (failed(limits))
       return signalPassFailure();
     NetworkGraph graph(network);
-    std::optional<std::vector<int>> order = graph.topologicalOrder();
-    if (!order) {
-      network.emitOpError() << "has a cycle through several neuron groups; "
-                               "no delays line up its inputs";
-      return signalPassFailure();
-    }
     std::vector<int64_t> depth(graph.groups().size(), 0);
-    for (int g : *order) {
+    for (int g : graph.topologicalOrder()) {
       Operation *group = graph.groups()[g];
       // The depth of each table's sources; all inputs of one table share
       // its delay, so they must lie at one depth.
@@ -67,6 +61,23 @@ struct InsertDelaysPass : ssm::nc::impl::NCInsertDelaysBase<InsertDelaysPass> {
           return signalPassFailure();
         }
         table.setDelay(static_cast<uint64_t>(delay));
+      }
+    }
+    // The groups of one cycle read each other's previous token, so they
+    // must process the same token at each step.
+    llvm::DenseMap<int, int> firstOf; // component -> its first group
+    for (size_t g = 0; g < depth.size(); ++g) {
+      auto [it, inserted] =
+          firstOf.try_emplace(graph.componentOf(g), static_cast<int>(g));
+      if (!inserted && depth[it->second] != depth[g]) {
+        network.emitOpError()
+            << "groups @" << groupName(graph.groups()[it->second]) << " and @"
+            << groupName(graph.groups()[g])
+            << " read each other (recurrent tables) but lie at pipeline "
+               "depths "
+            << depth[it->second] << " and " << depth[g]
+            << "; the groups of a cycle must take the same token";
+        return signalPassFailure();
       }
     }
   }

@@ -16,6 +16,7 @@ NetworkGraph::NetworkGraph(NetworkOp network) {
       index[op.getResult(0)] = static_cast<int>(nodes.size());
       nodes.push_back(&op);
     }
+  component = rt::recurrentComponents(nodes.size(), edges());
 }
 
 SmallVector<SynapsesOp> NetworkGraph::tablesOf(int g) const {
@@ -35,25 +36,28 @@ SmallVector<int> NetworkGraph::sourcesOf(SynapsesOp table) const {
 }
 
 bool NetworkGraph::isRecurrent(SynapsesOp table, int g) const {
-  return llvm::is_contained(sourcesOf(table), g);
+  return llvm::any_of(sourcesOf(table), [&](int source) {
+    return source >= 0 && component[source] == component[g];
+  });
 }
 
-std::optional<std::vector<int>> NetworkGraph::topologicalOrder() const {
+std::vector<std::pair<int, int>> NetworkGraph::edges() const {
   std::vector<std::pair<int, int>> edges;
   for (size_t g = 0; g < nodes.size(); ++g)
     for (SynapsesOp table : tablesOf(static_cast<int>(g)))
       for (int source : sourcesOf(table))
         if (source >= 0)
           edges.emplace_back(source, static_cast<int>(g));
-  return rt::topologicalOrder(nodes.size(), edges);
+  return edges;
 }
 
-std::optional<std::vector<int64_t>> NetworkGraph::depths() const {
-  std::optional<std::vector<int>> order = topologicalOrder();
-  if (!order)
-    return std::nullopt;
+std::vector<int> NetworkGraph::topologicalOrder() const {
+  return rt::topologicalOrder(nodes.size(), edges());
+}
+
+std::vector<int64_t> NetworkGraph::depths() const {
   std::vector<int64_t> depth(nodes.size(), 0);
-  for (int g : *order)
+  for (int g : topologicalOrder())
     for (SynapsesOp table : tablesOf(g)) {
       if (isRecurrent(table, g))
         continue;

@@ -36,20 +36,26 @@ public:
   llvm::SmallVector<SynapsesOp> tablesOf(int g) const;
   /// The groups a table reads, one entry per input.
   llvm::SmallVector<int> sourcesOf(SynapsesOp table) const;
-  /// Whether `table` reads group `g`, which it feeds (a recurrent table).
+  /// Whether `table`, which feeds group `g`, reads a group of g's cycle
+  /// (itself, or another part of a recurrent group split over cores): a
+  /// recurrent table, delivering the previous token (rt::recurrentComponents).
   bool isRecurrent(SynapsesOp table, int g) const;
 
-  /// Groups in topological order of their tables (recurrent ones ignored),
-  /// or std::nullopt when the tables form a cycle through several groups.
-  std::optional<std::vector<int>> topologicalOrder() const;
+  /// The cycle group `g` belongs to (groups of one read each other's
+  /// previous token).
+  int componentOf(int g) const { return component[g]; }
+  /// Groups in topological order of their tables (recurrent ones ignored).
+  std::vector<int> topologicalOrder() const;
   /// Each group's pipeline depth from the tables' delays: 0 for inputs,
   /// else the most, over its tables that are not recurrent, of a source's
-  /// depth + 1 + the table's delay. std::nullopt on a cycle.
-  std::optional<std::vector<int64_t>> depths() const;
+  /// depth + 1 + the table's delay.
+  std::vector<int64_t> depths() const;
 
 private:
+  std::vector<std::pair<int, int>> edges() const;
   llvm::SmallVector<mlir::Operation *> nodes;
   llvm::DenseMap<mlir::Value, int> index;
+  std::vector<int> component; // each group's cycle (recurrentComponents)
 };
 
 /// A group's symbol and size, for nc.input and nc.neurons alike.

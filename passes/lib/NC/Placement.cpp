@@ -14,20 +14,14 @@ using namespace ssm::placement;
 
 namespace {
 /// Items in topological order of the traffic graph, level by level (the
-/// parts of a split group share a level and keep their given order); a
-/// cycle through several items falls back to the given order.
+/// parts of a split group share a level and keep their given order; a
+/// cycle's items share one).
 std::vector<int> topologicalOrder(size_t count,
                                   const std::vector<Traffic> &traffic) {
   std::vector<std::pair<int, int>> edges;
   for (const Traffic &t : traffic)
     edges.emplace_back(t.from, t.to);
-  if (std::optional<std::vector<int>> order =
-          ssm::rt::topologicalOrder(count, edges))
-    return *order;
-  std::vector<int> given(count);
-  for (size_t i = 0; i < count; ++i)
-    given[i] = static_cast<int>(i);
-  return given;
+  return ssm::rt::topologicalOrder(count, edges);
 }
 } // namespace
 

@@ -24,7 +24,9 @@ using namespace ssm::nc;
 
 namespace {
 
-/// A table's entries and its column count.
+/// A table's entries and its column count. Its rows are the current
+/// entries of the group it feeds, `per` per neuron, stacked by entry (entry
+/// k of neuron i is row k * size + i: NeuronModelInfo::currentPerNeuron).
 struct TableEntries {
   SynapsesOp op;
   int64_t cols = 0;
@@ -38,11 +40,25 @@ struct TableEntries {
     return {static_cast<size_t>(first - index.begin()),
             static_cast<size_t>(last - index.begin())};
   }
-  /// Bytes of rows [begin, end) in the cheaper layout.
-  int64_t bytesOfRows(int64_t begin, int64_t end, unsigned weightBits) const {
-    auto [first, last] = entriesOfRows(begin, end);
-    return cheaperSynapseTableBytes(
-        end - begin, cols, static_cast<int64_t>(last - first), weightBits);
+  /// The positions of the entries that feed neurons [begin, end) of a group
+  /// of `size` neurons with `per` entries each, block by block.
+  SmallVector<std::pair<size_t, size_t>>
+  entriesOfNeurons(int64_t begin, int64_t end, int64_t per,
+                   int64_t size) const {
+    SmallVector<std::pair<size_t, size_t>> ranges;
+    for (int64_t k = 0; k < per; ++k)
+      ranges.push_back(entriesOfRows(k * size + begin, k * size + end));
+    return ranges;
+  }
+  /// Bytes of the rows that feed neurons [begin, end), in the cheaper
+  /// layout.
+  int64_t bytesOfNeurons(int64_t begin, int64_t end, int64_t per, int64_t size,
+                         unsigned weightBits) const {
+    int64_t count = 0;
+    for (auto [first, last] : entriesOfNeurons(begin, end, per, size))
+      count += static_cast<int64_t>(last - first);
+    return rt::neuro::cheaperSynapseTableBytes(per * (end - begin), cols,
+                                               count, weightBits);
   }
 };
 
@@ -57,7 +73,10 @@ std::string partTableName(StringRef name, StringRef group, StringRef part,
 }
 
 /// Splits `group` into parts; fails after an error when it cannot fit.
-LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits) {
+/// With `dram` (or when one neuron's synapses exceed a core and the chip
+/// has DRAM) its tables go to DRAM and only its neurons need to fit.
+LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits,
+                         bool dram) {
   const rt::neuro::NeuronModelInfo *model = group.getModelInfo();
   const int64_t size = group.getSize();
   const int64_t per = model->currentPerNeuron;
@@ -75,7 +94,7 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits) {
   auto bytesOf = [&](int64_t begin, int64_t end) {
     int64_t bytes = 0;
     for (const TableEntries &t : tables)
-      bytes += t.bytesOfRows(per * begin, per * end, limits.weightBits);
+      bytes += t.bytesOfNeurons(begin, end, per, size, limits.weightBits);
     return bytes;
   };
 
@@ -83,30 +102,31 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits) {
   std::vector<int64_t> start;
   int64_t parts = (size + limits.neuronsPerCore - 1) / limits.neuronsPerCore;
   for (;; ++parts) {
-    if (parts > 1 && per > 1)
-      return group.emitOpError()
-             << "needs " << size << " " << model->name << " neurons and "
-             << bytesOf(0, size) << " bytes of synapses on one core; "
-             << limits.name << " cores have " << limits.neuronsPerCore
-             << " neurons and " << limits.synapseBytesPerCore
-             << " bytes (groups of a model with " << per
-             << " current entries per neuron are not split over cores)";
-    if (parts > size)
+    if (parts > size && limits.dramBytes == 0)
       return group.emitOpError()
              << "cannot be placed on " << limits.name << ": one neuron of '"
              << group.getSymName() << "' needs " << bytesOf(0, 1)
              << " bytes of synapses, a core has " << limits.synapseBytesPerCore;
+    if (parts > size) {
+      // Its synapses go to DRAM: split by neurons alone.
+      dram = true;
+      parts = (size + limits.neuronsPerCore - 1) / limits.neuronsPerCore;
+    }
     start.clear();
     for (int64_t p = 0; p <= parts; ++p)
       start.push_back(size * p / parts);
     bool fits = true;
-    for (int64_t p = 0; p < parts && fits; ++p)
+    for (int64_t p = 0; p < parts && fits && !dram; ++p)
       fits = bytesOf(start[p], start[p + 1]) <= limits.synapseBytesPerCore;
-    if (fits)
+    if (fits || dram)
       break;
   }
-  if (parts == 1)
+  if (parts == 1) {
+    if (dram)
+      for (TableEntries &t : tables)
+        t.op.setDram(true);
     return success();
+  }
 
   // The per-neuron parameters and the bias, to slice.
   std::vector<std::pair<StringRef, SmallVector<int64_t>>> sliced;
@@ -134,18 +154,23 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits) {
     SmallVector<Value> currents;
     for (size_t i = 0; i < tables.size(); ++i) {
       TableEntries &t = tables[i];
-      auto [first, last] = t.entriesOfRows(begin, end);
-      std::vector<int64_t> index;
-      index.reserve(last - first);
-      for (size_t k = first; k < last; ++k)
-        index.push_back(t.entries.index[k] - begin * t.cols);
-      const ArrayRef<int64_t> q(t.entries.value.data() + first, last - first);
+      // Row k * size + i of the whole becomes row k * n + (i - begin).
+      std::vector<int64_t> index, q;
+      int64_t k = 0;
+      for (auto [first, last] : t.entriesOfNeurons(begin, end, per, size)) {
+        const int64_t shift = (k * size + begin - k * n) * t.cols;
+        for (size_t e = first; e < last; ++e) {
+          index.push_back(t.entries.index[e] - shift);
+          q.push_back(t.entries.value[e]);
+        }
+        ++k;
+      }
       StringRef tableName = t.op.getName() ? *t.op.getName() : StringRef();
       SynapsesOp part = buildSynapseTable(
-          b, t.op.getLoc(), t.op.getInputs(), n, t.cols, index, q,
+          b, t.op.getLoc(), t.op.getInputs(), per * n, t.cols, index, q,
           t.op.getExponent(), static_cast<int64_t>(t.op.getDelay()),
           partTableName(tableName, group.getSymName(), name, i),
-          limits.weightBits);
+          limits.weightBits, dram || t.op.getDram());
       currents.push_back(part.getOutput());
     }
     auto neurons = cast<NeuronsOp>(b.clone(*group.getOperation()));
@@ -153,11 +178,17 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits) {
     neurons.getOutput().setType(SpikesType::get(ctx, n, payloadBits));
     neurons.setSymName(name);
     neurons.setSize(n);
-    for (const auto &[key, values] : sliced)
-      neurons->setAttr(
-          key,
-          makeIntegerParam(ctx, {n}, ArrayRef<int64_t>(values).slice(begin, n),
-                           32, name + "." + key.str()));
+    // A parameter has one value per neuron, the bias one per current
+    // entry, stacked like the rows.
+    for (const auto &[key, values] : sliced) {
+      const int64_t blocks = static_cast<int64_t>(values.size()) / size;
+      SmallVector<int64_t> part;
+      for (int64_t k = 0; k < blocks; ++k)
+        llvm::append_range(part,
+                           ArrayRef<int64_t>(values).slice(k * size + begin, n));
+      neurons->setAttr(key, makeIntegerParam(ctx, {blocks * n}, part, 32,
+                                             name + "." + key.str()));
+    }
     partValues.push_back(neurons.getOutput());
   }
 
@@ -185,17 +216,32 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits) {
 }
 
 struct SplitGroupsPass : ssm::nc::impl::NCSplitGroupsBase<SplitGroupsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     NetworkOp network = getOperation();
     FailureOr<HardwareLimits> limits = network.readLimits();
     if (failed(limits))
       return signalPassFailure();
+    if (synapseMemory != "core" && synapseMemory != "dram") {
+      network.emitError() << "nc-split-groups: synapse-memory must be 'core' "
+                             "or 'dram', got '"
+                          << synapseMemory << "'";
+      return signalPassFailure();
+    }
+    const bool dram = synapseMemory == "dram";
+    if (dram && limits->dramBytes == 0) {
+      network.emitError() << "synapse tables cannot go to DRAM: "
+                          << limits->name << " has none (its hardware "
+                          << "description gives no 'dram_bytes')";
+      return signalPassFailure();
+    }
     SmallVector<NeuronsOp> groups;
     for (NeuronsOp group : network.getBody().getOps<NeuronsOp>())
       if (!group.getCore())
         groups.push_back(group);
     for (NeuronsOp group : groups)
-      if (failed(splitGroup(group, *limits)))
+      if (failed(splitGroup(group, *limits, dram)))
         return signalPassFailure();
   }
 };

@@ -27,7 +27,12 @@ void buildConvPipeline(mlir::OpPassManager &pm);
 /// two places: a file (`calibrationRanges`) or the driver's in-memory
 /// calibration (`ranges`).
 struct Loihi2PipelineOptions {
-  std::string hardware;          // "" = built-in loihi2.json
+  std::string hardware; // "" = the built-in description of `chip`
+  /// The chip compiled for (one of rt::hw::kChipTargets: the driver's
+  /// target): its built-in description when `hardware` is "", and the
+  /// `target` a given description must name. "" (ssmc-opt): any chip, and
+  /// loihi2's description built in.
+  std::string chip;
   /// Chips of the system, in a row (--chips; 0: the description's own).
   int64_t chips = 0;
   /// The description of `hardware`, loaded once by the driver and given to
@@ -36,6 +41,9 @@ struct Loihi2PipelineOptions {
   std::string calibrationRanges; // path of a ranges file
   std::shared_ptr<const CalibrationRanges> ranges;
   double sigmaDelta = kDefaultSigmaDelta;
+  /// Where synapse tables live: "core" (each core's memory, DRAM only for
+  /// a neuron too large for a core) or "dram" (nc-split-groups).
+  std::string synapseMemory = "core";
   std::string quantizationReport, coreReport; // paths, "-" = stdout
 
   /// Default sigma-delta threshold, as a fraction of each connection's

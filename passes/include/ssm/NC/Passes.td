@@ -42,13 +42,26 @@ def NCSplitGroups : Pass<"nc-split-groups", "::ssm::nc::NetworkOp"> {
     every table (stored dense or sparse, whichever is smaller for those
     rows) and its slice of every per-neuron parameter and of `bias`; tables
     and outputs that read the group read all its parts instead, in order,
-    so their columns do not change. Groups of models with several current
-    entries per neuron (`egru_unit`) are never split. Run before
+    so their columns do not change. A model with several current entries
+    per neuron (`egru_unit`'s four gates) stacks them by entry (entry k of
+    neuron i is row k * size + i), so a part takes the rows of its neurons
+    from every block, and its slice of each block of the bias. Run before
     `nc-place`; a group already on a core is left alone.
 
-    Errors: a group of such a model that needs more than a core, and a
-    group of which one neuron's synapses exceed a core's memory.
+    With `synapse-memory=dram` (the chip must have DRAM: `dram_bytes`)
+    every table goes to DRAM (`dram`) and groups split by neuron count
+    only; with `core` (the default) tables stay in core memory, except
+    those of a group of which one neuron's synapses exceed a core, which go
+    to DRAM when the chip has it.
+
+    Errors: a group of which one neuron's synapses exceed a core's memory
+    on a chip without DRAM.
   }];
+  let options = [
+    Option<"synapseMemory", "synapse-memory", "std::string", "\"core\"",
+           "Where synapse tables live: core (each core's memory; DRAM only "
+           "for a neuron too large for a core) or dram (every table)">
+  ];
 }
 
 def NCPlace : Pass<"nc-place", "::ssm::nc::NetworkOp"> {

@@ -1,30 +1,38 @@
-//===- Graph.h - topological order of a small directed graph ----*- C++ -*-===//
+//===- Graph.h - order and cycles of a small directed graph -----*- C++ -*-===//
 //
 // The one topological sort of ssmc's MLIR-free code (Boost.Graph), used by
-// the event runtime's network validation (pipeline depths) and by
-// convert-ssm-to-neurocore's placement (the order it places groups in).
-// Both graphs carry recurrent self-loops (a group's table into itself),
-// which deliver the previous token and order nothing, so they are ignored.
+// the event runtime's network validation (pipeline depths), the nc passes
+// (delays, placement order) and convert-ssm-to-neurocore's placement. Both
+// graphs carry recurrent edges: a group's table into itself, or between
+// the parts of a recurrent group split over several cores
+// (nc-split-groups). Every edge inside a strongly connected component is
+// recurrent: it delivers the previous token and orders nothing.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef SSM_RUNTIME_GRAPH_H
 #define SSM_RUNTIME_GRAPH_H
 
+#include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <utility>
 #include <vector>
 
 namespace ssm::rt {
 
-/// The `count` vertices in topological order of `edges` (from, to), with
-/// self-loops ignored, level by level: a vertex's level is the length of the
-/// longest path to it from a vertex without incoming edges, and vertices of
-/// one level keep their index order (the parts of a split group stay
-/// together). std::nullopt when the edges have a cycle through several
-/// vertices. Vertices must be in [0, count).
-std::optional<std::vector<int>>
+/// The strongly connected component of each of `count` vertices under
+/// `edges` (from, to), numbered from 0: an edge between two vertices of one
+/// component (a self-loop included) closes a cycle and is recurrent.
+/// Vertices must be in [0, count).
+std::vector<int>
+recurrentComponents(size_t count, const std::vector<std::pair<int, int>> &edges);
+
+/// The `count` vertices in topological order of the edges between
+/// components (recurrent edges ignored), level by level: a vertex's level
+/// is the length of the longest path to its component from a component
+/// without incoming edges, and vertices of one level keep their index
+/// order (the parts of a split group stay together).
+std::vector<int>
 topologicalOrder(size_t count, const std::vector<std::pair<int, int>> &edges);
 
 } // namespace ssm::rt

@@ -21,10 +21,12 @@
 
 namespace ssm::rt::hw {
 
-/// An integer field (its JSON key) and its inclusive range.
+/// An integer field (its JSON key) and its inclusive range. An optional
+/// field is 0 where a description or file does not give it.
 struct IntegerRange {
   const char *key;
   int64_t min, max;
+  bool optional = false;
 
   constexpr bool contains(int64_t value) const {
     return value >= min && value <= max;
@@ -38,7 +40,8 @@ inline constexpr IntegerRange kIntegerRanges[] = {
     {"state_bits", 2, 32},
     {"message_bits", 1, 32},
     {"weight_bits", 2, 16},
-    {"max_delay", 0, 1 << 16}};
+    {"max_delay", 0, 1 << 16},
+    {"dram_bytes", 0, int64_t(1) << 40, /*optional=*/true}};
 
 /// The range of integer field `key` (one of kIntegerRanges).
 inline const IntegerRange &integerRange(std::string_view key) {
@@ -85,6 +88,32 @@ inline std::string coresProblem(int64_t chips, int64_t meshX, int64_t meshY) {
          std::to_string(meshY) + "), more than the " +
          std::to_string(kMaxCores) + " supported";
 }
+
+/// The chips a hardware description may describe (its `target` key): the
+/// ssmc target that compiles for it and runs its networks (loihi2 when a
+/// description or network file does not say).
+inline constexpr const char *kChipTargets[] = {"loihi2", "spinnaker2"};
+inline constexpr const char *kDefaultChipTarget = "loihi2";
+
+/// Whether `target` is one of kChipTargets.
+inline bool isChipTarget(std::string_view target) {
+  for (const char *known : kChipTargets)
+    if (target == known)
+      return true;
+  return false;
+}
+
+/// kChipTargets as "loihi2, spinnaker2", for errors.
+inline std::string chipTargetNames() {
+  std::string names;
+  for (const char *known : kChipTargets)
+    names += (names.empty() ? "" : ", ") + std::string(known);
+  return names;
+}
+
+/// The most clock_mhz a description may give (its cycle counts become
+/// times as cycles x 1000 / clock_mhz ns).
+inline constexpr double kMaxClockMHz = 1e6;
 
 /// Why [chipMeshX, chipMeshY] is not an arrangement of `chips` chips (both
 /// sides positive, their product the chip count), or "".

@@ -45,13 +45,19 @@ struct OpCosts {
   double hopX = 0, hopY = 0; // one mesh hop east-west / north-south
   double barrier = 0;        // the end-of-step barrier
   double chipHop = 0;        // a message crossing one chip-to-chip link
+  /// One byte of synapses read from a chip's DRAM (time: 1 / bandwidth;
+  /// 0 for a chip without DRAM).
+  double dramByte = 0;
 };
 
 /// The cost tables' keys (hardware description JSON, nc, network files)
-/// and the fields they fill: the one list every reader and writer uses.
+/// and the fields they fill: the one list every reader and writer uses. An
+/// optional key is 0 where a description or file does not give it (those
+/// written before it existed).
 struct CostField {
   const char *key;
   double OpCosts::*field;
+  bool optional = false;
 };
 inline constexpr CostField kCostFields[] = {
     {"synop", &OpCosts::synop},
@@ -61,11 +67,16 @@ inline constexpr CostField kCostFields[] = {
     {"hop_x", &OpCosts::hopX},
     {"hop_y", &OpCosts::hopY},
     {"barrier", &OpCosts::barrier},
-    {"chip_hop", &OpCosts::chipHop}};
+    {"chip_hop", &OpCosts::chipHop},
+    {"dram_byte", &OpCosts::dramByte, /*optional=*/true}};
 
 /// A hardware description (the `hardware` attribute of nc.network).
 struct Hardware {
   std::string name = "loihi2";
+  /// The chip the description is of, one of hw::kChipTargets: the ssmc
+  /// target that runs the network (loihi2 or spinnaker2; the arithmetic
+  /// and the cost model's form are the same, its numbers differ).
+  std::string target = "loihi2";
   int64_t chips = 1, meshX = 8, meshY = 16;
   /// The chips on a mesh of their own (chip k at (k % chipMeshX, k /
   /// chipMeshX)); chipMeshX * chipMeshY == chips.
@@ -73,6 +84,9 @@ struct Hardware {
   int64_t neuronsPerCore = 8192, synapseBytesPerCore = 196608;
   unsigned stateBits = 24, messageBits = 24, weightBits = 8;
   int minExponent = -8, maxExponent = 7, maxDelay = 62;
+  /// DRAM per chip for synapse tables that live off the cores (SpiNNaker
+  /// 2's LPDDR4); 0: none, every table in its core's memory.
+  int64_t dramBytes = 0;
   OpCosts energyPJ, timeNS;
   double staticPowerMW = 0;
 
@@ -139,10 +153,16 @@ struct SynapseTable {
   int64_t rows = 0, cols = 0;
   int exponent = 0;
   int delay = 0;
+  /// Stored in the chip's DRAM instead of its core's memory: each synaptic
+  /// operation reads its share of the table's bytes from DRAM.
+  bool dram = false;
   std::vector<int64_t> columnStart; // [cols + 1]
   std::vector<int32_t> rowIndex;    // non-zero entries
   std::vector<int32_t> weight;
 
+  /// Bytes the table occupies in memory, in the cheaper layout
+  /// (cheaperSynapseTableBytes).
+  int64_t bytes(unsigned weightBits) const;
   /// Builds the CSR form from a row-major [rows, cols] weight matrix.
   void setWeights(const std::vector<int64_t> &rowMajor);
   /// Builds the CSR form from entries at row-major flat indices
@@ -170,6 +190,10 @@ struct Network {
 
   /// Pipeline depth of each group (valid after validate()).
   std::vector<int64_t> depth;
+  /// The cycle each group belongs to (rt::recurrentComponents; valid after
+  /// validate()): a table between two groups of one cycle is recurrent and
+  /// delivers the previous token.
+  std::vector<int> component;
   int64_t maxDepth = 0;
   int64_t outputChannels() const;
   int64_t inputChannels() const;
@@ -187,12 +211,30 @@ struct Counters {
   int64_t chipMessages = 0;   // messages between cores on different chips
   int64_t chipHops = 0;       // chip-to-chip links those messages crossed
   int64_t overflows = 0;      // saturations of state, current or payload
+  /// Bytes of synapses read from DRAM (synops of DRAM tables, each at its
+  /// table's bytes per non-zero weight).
+  double dramBytes = 0;
   double energyPJ = 0;        // dynamic energy of these steps
   double timeNS = 0;          // sum over steps of the slowest core + mesh + barrier
   /// Of timeNS, the chip-to-chip links of each step's longest route.
   double chipTimeNS = 0;
+  /// Of timeNS, the steps' DRAM reads beyond their slowest core.
+  double dramTimeNS = 0;
   void add(const Counters &other);
 };
+
+/// Bytes a synapse table of `rows` x `cols` with `nonZero` non-zero weights
+/// occupies in memory: every weight (dense), or each non-zero weight with
+/// the index of its source neuron, ceil(log2 cols) bits (sparse). The nc
+/// verifier, the splitting and placement passes and the runtime's DRAM
+/// traffic all count with this.
+int64_t synapseTableBytes(int64_t rows, int64_t cols, int64_t nonZero,
+                          unsigned weightBits, bool sparse);
+/// Bytes of a table in the cheaper of the two layouts; `sparse` (when
+/// given) says whether that is the sparse one (chosen only when strictly
+/// smaller).
+int64_t cheaperSynapseTableBytes(int64_t rows, int64_t cols, int64_t nonZero,
+                                 unsigned weightBits, bool *sparse = nullptr);
 
 /// Per-group activity of the last step, for traces.
 struct GroupActivity {
@@ -205,6 +247,8 @@ struct GroupActivity {
   int64_t messages = 0, hopsX = 0, hopsY = 0;
   /// Of those messages, the ones that leave their chip, and the links.
   int64_t chipMessages = 0, chipHops = 0;
+  /// Bytes its synops read from DRAM.
+  double dramBytes = 0;
 };
 
 /// The dynamic energy (pJ) of one group's part of a step, by the cost
@@ -391,6 +435,8 @@ struct CostEstimate {
   double tokensPerSecond = 0;   // on the chip, one token per step
   /// The chip-to-chip links' share of the dynamic energy and of the time.
   double interChipEnergyShare = 0, interChipLatencyShare = 0;
+  /// DRAM reads' share of the dynamic energy and of the time.
+  double dramEnergyShare = 0, dramLatencyShare = 0;
 };
 CostEstimate estimateCost(const Hardware &hardware, const Counters &totals,
                           int64_t tokens);

@@ -49,7 +49,8 @@ struct NeuronModelInfo {
   /// The name in nc, network files and traces ("s4d_mode").
   std::string_view name;
   /// Entries of the input current per neuron (an EGRU unit takes its 4
-  /// gate pre-activations).
+  /// gate pre-activations), stacked by entry: entry k of neuron i is
+  /// current k * size + i (nc-split-groups splits groups by that layout).
   int64_t currentPerNeuron = 1;
   /// Per-neuron integer parameters, [size] each, in the order of
   /// NeuronGroup::params (nc: si32 tensor attributes of these names).

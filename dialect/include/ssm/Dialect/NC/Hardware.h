@@ -35,6 +35,7 @@ struct HardwareLimits {
   unsigned stateBits = 0, messageBits = 0, weightBits = 0;
   int exponentMin = 0, exponentMax = 0;
   int64_t maxDelay = 0; // 0 when the attribute has no `max_delay`
+  int64_t dramBytes = 0; // DRAM per chip for synapse tables; 0: none
 };
 
 /// Reads the limits from a `hardware` attribute; a missing or mistyped key
@@ -57,9 +58,11 @@ parseHardwareDescription(mlir::MLIRContext *context, llvm::StringRef json,
                          llvm::StringRef sourceName);
 
 /// Reads and parses the file at `path`; an empty path gives the built-in
-/// default, hardware/loihi2.json as shipped.
+/// description of chip `builtin` (hardware/loihi2.json or spinnaker2.json
+/// as shipped).
 llvm::Expected<mlir::DictionaryAttr>
-loadHardwareDescription(mlir::MLIRContext *context, llvm::StringRef path);
+loadHardwareDescription(mlir::MLIRContext *context, llvm::StringRef path,
+                        llvm::StringRef builtin = "loihi2");
 
 /// A hardware description and its limits.
 struct ResolvedHardware {
@@ -76,6 +79,9 @@ mlir::FailureOr<ResolvedHardware> resolveHardware(mlir::Operation *anchor,
 
 /// The text of the built-in hardware/loihi2.json.
 llvm::StringRef defaultHardwareJSON();
+/// The text of the built-in description of chip `target` (one of
+/// rt::hw::kChipTargets): hardware/TARGET.json as shipped.
+llvm::StringRef builtinHardwareJSON(llvm::StringRef target);
 
 } // namespace ssm::nc
 

@@ -17,6 +17,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Dialect/SSM/Weights.h"
+#include "ssm/Runtime/Neurocore.h"
 #include "ssm/Runtime/NeuronModel.h"
 
 #include "ssm/Dialect/NC/NCDialect.h.inc"
@@ -29,30 +30,19 @@
 #include "ssm/Dialect/NC/NCOps.h.inc"
 
 namespace ssm::nc {
-/// Bytes a synapse table occupies in core memory: every weight (dense), or
-/// each non-zero weight with the index of its source neuron (sparse). The
-/// verifier and convert-ssm-to-neurocore's splitting both count with this.
-int64_t synapseTableBytes(int64_t rows, int64_t cols, int64_t nonZero,
-                          unsigned weightBits, bool sparse);
-
-/// Bytes of a table in the cheaper of the two layouts; `sparse` (when
-/// given) says whether that is the sparse one (chosen only when strictly
-/// smaller).
-int64_t cheaperSynapseTableBytes(int64_t rows, int64_t cols, int64_t nonZero,
-                                 unsigned weightBits, bool *sparse = nullptr);
-
 /// Builds a synapse table of `rows` x `cols` from its non-zero integer
 /// weights `q` at row-major flat indices `index` (increasing, below
 /// rows * cols) in the cheaper layout: a sparse table as its entries
 /// (weights and their (row, column) positions), a dense one as the whole
 /// matrix. Weights are stored in 8 bits (16 when `weightBits` exceeds 8);
-/// the blobs of large tables are named after `name`.
+/// the blobs of large tables are named after `name`. `dram`: stored in the
+/// chip's DRAM.
 SynapsesOp buildSynapseTable(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::ValueRange inputs, int64_t rows,
                              int64_t cols, llvm::ArrayRef<int64_t> index,
                              llvm::ArrayRef<int64_t> q, int64_t exponent,
                              int64_t delay, llvm::StringRef name,
-                             unsigned weightBits);
+                             unsigned weightBits, bool dram = false);
 } // namespace ssm::nc
 
 #endif // SSM_DIALECT_NC_NCOPS_H

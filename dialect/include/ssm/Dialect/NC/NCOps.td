@@ -182,6 +182,11 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
     when negative). `delay` holds messages back that many extra steps
     (Loihi 2's synaptic delay), which `convert-ssm-to-neurocore` uses to line
     up paths of different length (the S4D `D` skip, residual adds).
+
+    `dram` stores the table in the chip's DRAM (the hardware's `dram_bytes`)
+    instead of its core's memory: it takes no core memory, and each
+    synaptic operation reads its share of the table's bytes from DRAM
+    (SpiNNaker 2's LPDDR4; `nc-split-groups` puts tables there).
   }];
   let arguments = (ins Variadic<NC_SpikesType>:$inputs, ElementsAttr:$weights,
                        OptionalAttr<ElementsAttr>:$indices,
@@ -190,7 +195,8 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
                                          "::ssm::nc::SynapseLayout::Dense">:$layout,
                        DefaultValuedAttr<ConfinedAttr<I64Attr, [IntNonNegative]>,
                                          "0">:$delay,
-                       OptionalAttr<StrAttr>:$name);
+                       OptionalAttr<StrAttr>:$name,
+                       UnitAttr:$dram);
   let results = (outs NC_CurrentType:$output);
   let assemblyFormat = "$inputs (`layout` $layout^)? attr-dict `:` `(` "
                        "qualified(type($inputs)) `)` `->` qualified(type($output))";
@@ -198,8 +204,12 @@ def NC_SynapsesOp : NC_Op<"synapses", [Pure, HasParent<"NetworkOp">]> {
   let extraClassDeclaration = [{
     /// [rows, columns]: the current it feeds, the sum of its inputs' sizes.
     std::pair<int64_t, int64_t> getShape();
-    /// Bytes this table occupies in core memory.
+    /// Bytes this table occupies in memory (its core's or DRAM).
     int64_t getMemoryBytes(unsigned weightBits);
+    /// Of those, the bytes in its core's memory (none when in DRAM).
+    int64_t getCoreMemoryBytes(unsigned weightBits) {
+      return getDram() ? 0 : getMemoryBytes(weightBits);
+    }
     /// The table's non-zero weights at row-major flat indices (increasing),
     /// from either form; fails with a message when they cannot be read or
     /// the entries are out of range or order.
