@@ -1,6 +1,7 @@
 //===- Loihi2Compile.cpp - the driver's loihi2 compilation ----------------===//
 
 #include "ssm/Driver/Loihi2Compile.h"
+#include "ssm/Runtime/HardwareRanges.h"
 
 #include "ssm/Dialect/NC/Hardware.h"
 #include "ssm/Runtime/Calibrate.h"
@@ -127,8 +128,22 @@ LogicalResult loadHardwareOnce(ModuleOp module,
                                Loihi2PipelineOptions &options) {
   if (options.hardwareDescription)
     return success();
+  llvm::Expected<DictionaryAttr> loaded = nc::loadHardwareDescription(
+      module.getContext(), options.hardware,
+      options.chip.empty() ? rt::hw::kDefaultChipTarget : options.chip);
+  if (!loaded)
+    return module.emitError() << llvm::toString(loaded.takeError());
+  // A description is of one chip, and only that chip's target compiles
+  // for it (its cost model and the target that runs the network follow).
+  auto chip = loaded->getAs<StringAttr>("target");
+  if (!options.chip.empty() && chip && chip.getValue() != options.chip)
+    return module.emitError()
+           << "hardware description '" << options.hardware << "' is of a "
+           << chip.getValue() << " chip; compile for it with --target="
+           << chip.getValue() << ", or give a " << options.chip
+           << " description";
   FailureOr<nc::ResolvedHardware> hw =
-      nc::resolveHardware(module, {}, options.hardware);
+      nc::resolveHardware(module, *loaded, options.hardware);
   if (failed(hw))
     return failure();
   options.hardwareDescription = hw->description;

@@ -195,7 +195,7 @@ mlir::LogicalResult ssm::driver::runPipeline(
 llvm::ArrayRef<const Target *> ssm::driver::targets() {
   // The one list of targets.
   static const std::vector<const Target *> all = {
-      &referenceTarget(), &convTarget(), &loihi2Target()};
+      &referenceTarget(), &convTarget(), &loihi2Target(), &spinnaker2Target()};
   return all;
 }
 
@@ -237,13 +237,23 @@ std::string ssm::driver::givenFlag(const cl::OptionCategory *category) {
 }
 
 llvm::Error ssm::driver::checkTargetFlags(const Target *chosen, bool running) {
-  for (const Target *target : targets()) {
-    if (target == chosen)
+  // Targets may share a category (the chips: loihi2, spinnaker2); a flag
+  // of the chosen target's is never refused.
+  auto chosenHas = [&](const cl::OptionCategory *category) {
+    return chosen && (category == chosen->compileFlags() ||
+                      category == chosen->runFlags());
+  };
+  for (const cl::OptionCategory *category : targetFlagCategories(true)) {
+    if (chosenHas(category))
       continue;
-    for (const cl::OptionCategory *category :
-         {target->compileFlags(), target->runFlags()})
-      if (std::string flag = givenFlag(category); !flag.empty())
-        return flagError(flag + " applies only to --target=" + target->name());
+    std::string flag = givenFlag(category);
+    if (flag.empty())
+      continue;
+    std::string owners;
+    for (const Target *target : targets())
+      if (target->compileFlags() == category || target->runFlags() == category)
+        owners += (owners.empty() ? "" : " or ") + ("--target=" + target->name()).str();
+    return flagError(flag + " applies only to " + owners);
   }
   if (!chosen)
     return llvm::Error::success();
@@ -255,12 +265,16 @@ llvm::Error ssm::driver::checkTargetFlags(const Target *chosen, bool running) {
 
 std::vector<const cl::OptionCategory *>
 ssm::driver::targetFlagCategories(bool running) {
+  // Each once, in the targets' order (targets may share one).
   std::vector<const cl::OptionCategory *> categories;
+  auto add = [&](const cl::OptionCategory *c) {
+    if (c && llvm::find(categories, c) == categories.end())
+      categories.push_back(c);
+  };
   for (const Target *target : targets()) {
-    if (const cl::OptionCategory *c = target->compileFlags())
-      categories.push_back(c);
-    if (const cl::OptionCategory *c = target->runFlags(); c && running)
-      categories.push_back(c);
+    add(target->compileFlags());
+    if (running)
+      add(target->runFlags());
   }
   return categories;
 }

@@ -19,6 +19,7 @@ namespace ssm::driver {
 const Target &referenceTarget();
 const Target &convTarget();
 const Target &loihi2Target();
+const Target &spinnaker2Target();
 
 /// An Executable over the runtime's float model (the reference and conv
 /// targets); `run` is the target's.

@@ -392,7 +392,7 @@ PYBIND11_MODULE(_ssmc, m) {
             if (errors.empty())
               throw std::invalid_argument(
                   "compare(): target " + n.opened.target->name().str() +
-                  " does not quantize; it applies to loihi2");
+                  " does not quantize; it applies to loihi2 and spinnaker2");
             return toJSON(llvm::json::Object{
                 {"layers", driver::layerErrorReport(errors)}});
           },
@@ -421,8 +421,9 @@ PYBIND11_MODULE(_ssmc, m) {
         if (!llvm::StringRef(path).ends_with(".mlir"))
           throw std::invalid_argument(
               "save writes a compiled network as MLIR (.mlir)" +
-              std::string(target.name() == "loihi2"
-                              ? " or as loihi2's network file (.h5)"
+              std::string(target.isCompiledFilePath("network.h5")
+                              ? " or as " + target.name().str() +
+                                    "'s network file (.h5)"
                               : "") +
               ", not '" + path + "'");
         std::error_code ec;

@@ -413,7 +413,8 @@ int main(int argc, char **argv) {
                                                  numThreads);
       if (layerErrors.empty())
         return fail("--compare-float: target " + target->name() +
-                    " does not quantize; it applies to loihi2");
+                    " does not quantize; it applies to loihi2 and "
+                    "spinnaker2");
     }
     if (shared)
       row("ranks", fmt::format("{} MPI ranks sharing {}", mpi->size(),

@@ -56,9 +56,11 @@ const std::string &emitHelp() {
     std::string help = "Stage of the pipeline to print: ast (the parsed DSL as "
                        "a tree), ssm (the model in the ssm dialect), nir (the "
                        "model as a NIR graph, HDF5, to -o FILE.nir)";
+    // (Each once: the chips share theirs; --target picks whose.)
     for (const driver::Target *target : driver::targets())
       for (const driver::Form &form : target->forms())
-        help += ", " + form.name.str() + " (" + form.help.str() + ")";
+        if (driver::findTargetOfForm(form.name) == target)
+          help += ", " + form.name.str() + " (" + form.help.str() + ")";
     return help;
   }();
   return text;
@@ -82,7 +84,7 @@ cl::opt<std::string> targetName("target", cl::desc(targetHelp()),
                                 cl::value_desc("name"), cl::cat(category));
 cl::opt<bool>
     report("report",
-           cl::desc("Print the target's compile report to stdout (loihi2: the "
+           cl::desc("Print the target's compile report to stdout (loihi2, spinnaker2: the "
                     "quantization table and the per-core table)"),
            cl::cat(category));
 cl::opt<bool> listLayers("list-layers",
@@ -182,10 +184,14 @@ int main(int argc, char **argv) {
     const driver::Target *owner = driver::findTargetOfForm(emit);
     if (!owner)
       return fail("--emit=" + emit + " is not a form ssmc prints; see --help");
-    if (target && owner != target)
+    // Chips share their forms: --target picks one, else the first.
+    if (target && llvm::none_of(target->forms(), [&](const driver::Form &f) {
+          return f.name == emit;
+        }))
       return fail("--emit=" + emit + " is a form of --target=" + owner->name() +
                   ", not of --target=" + target->name());
-    target = owner;
+    if (!target)
+      target = owner;
   }
   if (llvm::Error error =
           driver::checkTargetFlags(isTargetForm ? target : nullptr,
@@ -202,12 +208,15 @@ int main(int argc, char **argv) {
   }
   if (report && !(isTargetForm && target->hasCompileReport()))
     return fail("--report applies only to a target with a compile report "
-                "(--target=loihi2)");
+                "(--target=loihi2 or spinnaker2)");
   // A compiled file (loihi2's .h5) is written only as its target's default
   // form.
+  // (The chips share the file format, so only the chosen target is asked
+  // when it writes one.)
   for (const driver::Target *t : driver::targets())
     if (t->isCompiledFilePath(outputFilename) &&
-        !(t == target && emit == t->forms().front().name))
+        !(target && target->isCompiledFilePath(outputFilename) &&
+          emit == target->forms().front().name))
       return fail(
           "-o " + outputFilename +
           " names a compiled network file, which only --target=" + t->name() +

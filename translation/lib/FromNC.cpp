@@ -31,6 +31,13 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
     return failure();
   neuro::Hardware hw;
   hw.name = limits->name;
+  // A network written before spinnaker2 existed names no target: loihi2's.
+  if (auto target = dict.getAs<StringAttr>("target"))
+    hw.target = target.getValue().str();
+  if (!rt::hw::isChipTarget(hw.target))
+    return network.emitOpError()
+           << "hardware 'target' must be one of " << rt::hw::chipTargetNames()
+           << ", got '" << hw.target << "'";
   hw.chips = limits->chips;
   hw.meshX = limits->meshX;
   hw.meshY = limits->meshY;
@@ -44,6 +51,7 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
   hw.minExponent = limits->exponentMin;
   hw.maxExponent = limits->exponentMax;
   hw.maxDelay = static_cast<int>(limits->maxDelay);
+  hw.dramBytes = limits->dramBytes;
   // Cost tables are optional in hand-written networks (then all costs are
   // zero); when present every key must be a number.
   for (auto [key, table] : {std::pair{"energy_pj", &hw.energyPJ},
@@ -53,6 +61,8 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
       continue;
     for (const rt::neuro::CostField &f : rt::neuro::kCostFields) {
       auto value = costs.getAs<FloatAttr>(f.key);
+      if (!value && f.optional && !costs.get(f.key))
+        continue;
       if (!value)
         return network.emitOpError() << "hardware cost table '" << key
                                      << "' needs a number '" << f.key << "'";
@@ -201,6 +211,7 @@ FailureOr<neuro::Network> ssm::buildNeurocoreNetwork(nc::NetworkOp network) {
       t.cols += s.size;
     t.exponent = static_cast<int>(table.getExponent());
     t.delay = static_cast<int>(table.getDelay());
+    t.dram = table.getDram();
     // Read as entries, so a sparse<> table never becomes rows x cols.
     std::string error;
     FailureOr<IntegerEntries> entries = table.readEntries(&error);

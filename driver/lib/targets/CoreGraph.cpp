@@ -1,13 +1,18 @@
-//===- Loihi2.cpp - the loihi2 target -------------------------------------===//
+//===- CoreGraph.cpp - the targets that run a placed core graph ------------===//
 //
-// Loihi 2 neurocores: the check stage, calibration and the lowering stage
-// (Loihi2Compile.h) to a placed nc.network, then the event-driven
-// fixed-point runtime with the chip's cost model (ssm/Runtime/Neurocore.h).
-// Its options are one struct (Loihi2PipelineOptions, with the calibration
-// request), filled from the command-line flags here and, with the same
-// names, from the options of ssmc-opt's ssm-to-nc pipeline.
+// The chips whose cores run neuron groups and synapse tables (loihi2,
+// spinnaker2; CoreGraph.h): the check stage, calibration and the lowering
+// stage (Loihi2Compile.h) to a placed nc.network for the chip's hardware
+// description, then the event-driven fixed-point runtime with the cost
+// model at that description's numbers (ssm/Runtime/Neurocore.h). A chip is
+// its name and its built-in description (hardware/NAME.json); everything
+// else is shared. The options are one struct (Loihi2PipelineOptions, with
+// the calibration request), filled from the command-line flags here and,
+// with the same names, from the options of ssmc-opt's ssm-to-nc pipeline.
 //
 //===----------------------------------------------------------------------===//
+
+#include "CoreGraph.h"
 
 #include "../TargetSupport.h"
 
@@ -27,11 +32,13 @@
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include <chrono>
@@ -52,16 +59,21 @@ namespace {
 // Flags
 //===----------------------------------------------------------------------===//
 
-cl::OptionCategory compileCategory("loihi2 target options");
-cl::OptionCategory runCategory("loihi2 target options (ssmc-run)");
+// One set of flags for every chip: --hw, --calibration, --trace mean the
+// same on each (checkTargetFlags lets a category be shared).
+cl::OptionCategory compileCategory("loihi2 and spinnaker2 target options");
+cl::OptionCategory runCategory(
+    "loihi2 and spinnaker2 target options (ssmc-run)");
 
 /// The defaults are the pipeline's own.
 const Loihi2PipelineOptions defaults;
 
-// The flags carry text; Loihi2Target::parseOptions reads and checks it, for
+// The flags carry text; ChipTarget::parseOptions reads and checks it, for
 // them and for the Python module's keywords alike.
 cl::opt<std::string> hardware(
-    "hw", cl::desc("Hardware description JSON (default: built-in loihi2.json)"),
+    "hw",
+    cl::desc("Hardware description JSON (default: the target's built-in "
+             "hardware/loihi2.json or spinnaker2.json)"),
     cl::value_desc("file"), cl::cat(compileCategory));
 cl::opt<std::string> chips(
     "chips",
@@ -91,6 +103,12 @@ cl::opt<std::string> sigmaDelta(
     cl::desc("Sigma-delta threshold as a fraction of each connection's "
              "calibrated range (0, the default: send every change)"),
     cl::value_desc("fraction"), cl::cat(compileCategory));
+cl::opt<std::string> synapseMemory(
+    "synapse-memory",
+    cl::desc("Where synapse tables live: core (each core's memory, the "
+             "default; DRAM only for a neuron too large for a core) or dram "
+             "(every table in the chip's DRAM: spinnaker2)"),
+    cl::value_desc("core|dram"), cl::cat(compileCategory));
 /// The most calibration sequences calibration-samples accepts.
 constexpr int64_t kMaxCalibrationSamples = 1000000;
 
@@ -114,11 +132,12 @@ cl::opt<std::string> plotPath(
 
 const cl::opt<std::string> *const allFlags[] = {
     &hardware,   &chips,     &calibration,  &calibrationSamples,
-    &calibrationRanges, &sigmaDelta, &tracePath, &traceSamples, &plotPath};
+    &calibrationRanges, &sigmaDelta, &synapseMemory, &tracePath,
+    &traceSamples, &plotPath};
 
-/// The loihi2 target's settings: the pipeline's, the calibration request's
+/// A core-graph target's settings: the pipeline's, the calibration request's
 /// and the run's (the trace).
-struct Loihi2Options : TargetOptions {
+struct ChipOptions : TargetOptions {
   Loihi2PipelineOptions pipeline;
   CalibrationRequest calibration;
   std::string trace;
@@ -160,8 +179,8 @@ void drawPlot(const std::string &tracePath, const std::string &plotPath) {
         "); it needs matplotlib (Debian python3-matplotlib)");
 }
 
-const Loihi2Options &loihi2Options(const TargetOptions &options) {
-  return static_cast<const Loihi2Options &>(options);
+const ChipOptions &chipOptions(const TargetOptions &options) {
+  return static_cast<const ChipOptions &>(options);
 }
 
 /// ssm-to-nc's options: the flags' names, the same struct.
@@ -175,15 +194,19 @@ struct PipelineOptions : PassPipelineOptions<PipelineOptions> {
       *this, "sigma-delta",
       cl::desc("Sigma-delta threshold, fraction of each range"),
       cl::init(defaults.sigmaDelta)};
+  Option<std::string> synapseMemory{
+      *this, "synapse-memory",
+      cl::desc("Where synapse tables live: core or dram"),
+      cl::init(defaults.synapseMemory)};
 };
 
 //===----------------------------------------------------------------------===//
 // Running
 //===----------------------------------------------------------------------===//
 
-class Loihi2Executable : public Executable {
+class ChipExecutable : public Executable {
 public:
-  Loihi2Executable(rt::neuro::Network network, const Loihi2Options &options)
+  ChipExecutable(rt::neuro::Network network, const ChipOptions &options)
       : network(std::move(network)), tracePath(options.trace),
         traceSamples(options.traceSamples), plotPath(options.plot) {}
   std::string modelName() const override { return network.name; }
@@ -237,6 +260,10 @@ llvm::json::Object countersReport(const rt::neuro::Hardware &hardware,
       {"inter_chip_messages_per_token", totals.chipMessages * perToken},
       {"inter_chip_energy_share", cost.interChipEnergyShare},
       {"inter_chip_latency_share", cost.interChipLatencyShare},
+      {"dram_bytes", totals.dramBytes},
+      {"dram_bytes_per_token", totals.dramBytes * perToken},
+      {"dram_energy_share", cost.dramEnergyShare},
+      {"dram_latency_share", cost.dramLatencyShare},
       {"overflows", totals.overflows},
       {"synops_per_token", totals.synops * perToken},
       {"messages_per_token", totals.messages * perToken},
@@ -247,9 +274,9 @@ llvm::json::Object countersReport(const rt::neuro::Hardware &hardware,
 
 /// The chip's session (rt::neuro::Session): the host's view of the outputs
 /// after each step, and the counters with the cost model's estimates.
-class Loihi2Session : public StreamSession {
+class ChipSession : public StreamSession {
 public:
-  explicit Loihi2Session(const rt::neuro::Network &network)
+  explicit ChipSession(const rt::neuro::Network &network)
       : session(network) {}
   int64_t latency() const override { return session.outputLatency(); }
   llvm::json::Object counters() const override {
@@ -309,8 +336,8 @@ private:
   rt::neuro::Session session;
 };
 
-std::unique_ptr<StreamSession> Loihi2Executable::stream() const {
-  return std::make_unique<Loihi2Session>(network);
+std::unique_ptr<StreamSession> ChipExecutable::stream() const {
+  return std::make_unique<ChipSession>(network);
 }
 
 /// Per layer, the sums compareWithFloat reduces (one per sample, added in
@@ -321,7 +348,7 @@ struct ErrorSums {
 };
 
 std::vector<LayerError>
-Loihi2Executable::compareWithFloat(const rt::Model &floatModel,
+ChipExecutable::compareWithFloat(const rt::Model &floatModel,
                                    const rt::Dataset &data,
                                    int threads) const {
   // The layers with a group of their own name and size.
@@ -466,7 +493,7 @@ void addRecord(const char *in, rt::neuro::Counters &counters,
 /// cores in parallel on the threads). Each sample's counters and events go
 /// into its record; summarize() adds them in sample order, so the report
 /// depends on neither the thread count nor the ranks.
-SampleRun Loihi2Executable::runSamples(const rt::Dataset &data, int64_t first,
+SampleRun ChipExecutable::runSamples(const rt::Dataset &data, int64_t first,
                                        int64_t count,
                                        const RunOptions &options) const {
   SampleRun result;
@@ -639,14 +666,15 @@ SampleRun Loihi2Executable::runSamples(const rt::Dataset &data, int64_t first,
   return result;
 }
 
-RunResult Loihi2Executable::summarize(const rt::Dataset &data,
+RunResult ChipExecutable::summarize(const rt::Dataset &data,
                                       SampleRun all) const {
   const size_t G = network.groups.size();
   if (all.first != 0 || all.count != data.samples ||
       all.recordBytes != recordBytes(G) ||
       static_cast<int64_t>(all.records.size()) !=
           data.samples * all.recordBytes)
-    throw std::logic_error("loihi2: summarize() needs every sample's record");
+    throw std::logic_error(network.hardware.target +
+                           ": summarize() needs every sample's record");
   RunResult result;
   result.classes = all.classes;
   result.outputs = std::move(all.outputs);
@@ -701,6 +729,15 @@ RunResult Loihi2Executable::summarize(const rt::Dataset &data,
                      100 * cost.interChipEnergyShare,
                      100 * cost.interChipLatencyShare));
   }
+  int64_t dramTables = 0;
+  for (const rt::neuro::SynapseTable &t : network.tables)
+    dramTables += t.dram;
+  if (dramTables)
+    row("dram", fmt::format("{} tables; {:.0f} bytes/token read ({:.1f} % of "
+                            "dynamic energy, {:.1f} % of latency)",
+                            dramTables, totals.dramBytes * perToken,
+                            100 * cost.dramEnergyShare,
+                            100 * cost.dramLatencyShare));
   row("activity", fmt::format("{:.3f} of neurons send per step", activity));
   row("synops/token", fmt::format("{:.0f}", totals.synops * perToken));
   row("energy/token",
@@ -710,18 +747,32 @@ RunResult Loihi2Executable::summarize(const rt::Dataset &data,
       fmt::format("{:.3f} us (estimate; chip {:.0f} tokens/s)",
                   cost.latencyPerTokenUS, cost.tokensPerSecond));
   // Per EGRU layer: the fraction of units without an event per step
-  // (activity sparsity, Subramoney et al. 2023), over every step.
-  llvm::json::Object sparsity;
+  // (activity sparsity, Subramoney et al. 2023), over every step; the parts
+  // of a layer split over cores (nc-split-groups' "NAME.P") count as one.
+  std::vector<std::string> layers;
+  std::map<std::string, std::pair<int64_t, int64_t>> unitsAndEvents;
   for (size_t g = 0; g < G; ++g) {
     const rt::neuro::NeuronGroup &group = network.groups[g];
     if (group.model->name != "egru_unit" || totals.steps == 0)
       continue;
-    const double value =
-        1.0 - double(fired[g]) / (double(group.size) * totals.steps);
-    sparsity[group.name] = value;
-    row(("sparsity " + group.name).c_str(),
+    llvm::StringRef layer = group.name;
+    if (auto [base, part] = layer.rsplit('.');
+        !part.empty() && llvm::all_of(part, [](char c) { return llvm::isDigit(c); }))
+      layer = base;
+    auto [it, inserted] = unitsAndEvents.try_emplace(layer.str(), 0, 0);
+    if (inserted)
+      layers.push_back(layer.str());
+    it->second.first += group.size;
+    it->second.second += fired[g];
+  }
+  llvm::json::Object sparsity;
+  for (const std::string &layer : layers) {
+    const auto [units, events] = unitsAndEvents[layer];
+    const double value = 1.0 - double(events) / (double(units) * totals.steps);
+    sparsity[layer] = value;
+    row(("sparsity " + layer).c_str(),
         fmt::format("{:.3f} of {} EGRU units without an event per step", value,
-                    group.size));
+                    units));
   }
   if (!sparsity.empty())
     report["egru_activity_sparsity"] = std::move(sparsity);
@@ -748,18 +799,16 @@ RunResult Loihi2Executable::summarize(const rt::Dataset &data,
 // The target
 //===----------------------------------------------------------------------===//
 
-class Loihi2Target : public Target {
+class ChipTarget : public Target {
 public:
-  StringRef name() const override { return "loihi2"; }
-  StringRef summary() const override {
-    return "the event-driven neurocore runtime (fixed point, Loihi 2 cost "
-           "estimate)";
-  }
+  explicit ChipTarget(const Chip &chip) : chip(chip) {}
+  StringRef name() const override { return chip.name; }
+  StringRef summary() const override { return chip.summary; }
   ArrayRef<Form> forms() const override {
     static const Form forms[] = {
-        {"nc", "the placed neurocore graph of the loihi2 target (after PTQ); "
-               "-o FILE.h5 writes the compiled network file"},
-        {"calibration", "the loihi2 target's PTQ calibration ranges (JSON, "
+        {"nc", "the placed core graph of a chip target (after PTQ); -o "
+               "FILE.h5 writes the compiled network file"},
+        {"calibration", "a chip target's PTQ calibration ranges (JSON, "
                         "for --calibration-ranges)"}};
     return forms;
   }
@@ -778,9 +827,19 @@ public:
   llvm::Expected<std::unique_ptr<TargetOptions>>
   parseOptions(ArrayRef<Setting> settings, Spelling spelling) const override;
 
+  /// A network compiled for this chip (its hardware's `target`; loihi2
+  /// when it names none).
   bool isCompiled(ModuleOp module) const override {
-    return !module.getOps<nc::NetworkOp>().empty();
+    for (nc::NetworkOp network : module.getOps<nc::NetworkOp>()) {
+      auto target = network.getHardware().getAs<StringAttr>("target");
+      if ((target ? target.getValue() : rt::hw::kDefaultChipTarget) ==
+          chip.name)
+        return true;
+    }
+    return false;
   }
+  /// Any network file: which chip it is for is read with the file
+  /// (loadFile), so that the error can name the chip.
   bool isCompiledFile(StringRef path) const override {
     // A NIR graph is HDF5 too, and a model.
     return !dsl::isNIRPath(path) && rt::neuro::isHDF5File(path.str());
@@ -790,7 +849,7 @@ public:
   }
   LogicalResult compile(ModuleOp module, const TargetOptions &options,
                         const CompileContext &context) const override {
-    const Loihi2Options &o = loihi2Options(options);
+    const ChipOptions &o = chipOptions(options);
     return compileForLoihi2(module, o.pipeline, o.calibration, context.threads,
                             context.instrumentation);
   }
@@ -802,15 +861,20 @@ public:
     FailureOr<rt::neuro::Network> built = buildNeurocoreNetwork(*op);
     if (failed(built))
       return failure();
-    const Loihi2Options &o = loihi2Options(options);
+    const ChipOptions &o = chipOptions(options);
     return std::unique_ptr<Executable>(
-        std::make_unique<Loihi2Executable>(std::move(*built), o));
+        std::make_unique<ChipExecutable>(std::move(*built), o));
   }
   std::unique_ptr<Executable>
   loadFile(StringRef path, const TargetOptions &options) const override {
-    const Loihi2Options &o = loihi2Options(options);
-    return std::make_unique<Loihi2Executable>(
-        rt::neuro::readNetworkFile(path.str()), o);
+    const ChipOptions &o = chipOptions(options);
+    rt::neuro::Network network = rt::neuro::readNetworkFile(path.str());
+    if (network.hardware.target != chip.name)
+      throw std::invalid_argument(
+          "'" + path.str() + "' is a network compiled for " +
+          network.hardware.target + " (hardware '" + network.hardware.name +
+          "'); run it with --target=" + network.hardware.target);
+    return std::make_unique<ChipExecutable>(std::move(network), o);
   }
   LogicalResult saveFile(ModuleOp module, StringRef path) const override {
     FailureOr<nc::NetworkOp> network = getSingleNetwork(module);
@@ -819,9 +883,13 @@ public:
   }
 
   void registerPipeline() const override {
+    // One pipeline for every chip: its hw= option picks the chip.
+    if (chip.name != rt::hw::kDefaultChipTarget)
+      return;
     PassPipelineRegistration<PipelineOptions>(
         "ssm-to-nc",
-        "Lower a model to a placed nc.network for the loihi2 target "
+        "Lower a model to a placed nc.network for a chip (hw=, default "
+        "the built-in loihi2.json) "
         "(ssm-check-neurocore, ssm-discretize, ssm-quantize, "
         "convert-ssm-to-neurocore, nc-insert-delays, nc-split-groups, "
         "nc-place)",
@@ -830,17 +898,22 @@ public:
           options.hardware = o.hardware;
           options.calibrationRanges = o.calibrationRanges;
           options.sigmaDelta = o.sigmaDelta;
+          options.synapseMemory = o.synapseMemory;
           buildLoihi2Pipeline(pm, options);
         });
   }
+
+private:
+  const Chip chip;
 };
 
 llvm::Expected<std::unique_ptr<TargetOptions>>
-Loihi2Target::parseOptions(ArrayRef<Setting> settings,
+ChipTarget::parseOptions(ArrayRef<Setting> settings,
                            Spelling spelling) const {
   // Each option is checked here, with its own name, before any work; the
   // passes check their options again for ssmc-opt users.
-  auto options = std::make_unique<Loihi2Options>();
+  auto options = std::make_unique<ChipOptions>();
+  options->pipeline.chip = chip.name.str();
   SettingsReader read(*this, settings, spelling);
   read.get("hw", options->pipeline.hardware, "a file name");
   // The hardware descriptions' range; whether the cores fit is checked
@@ -864,6 +937,12 @@ Loihi2Target::parseOptions(ArrayRef<Setting> settings,
       !(options->pipeline.sigmaDelta >= 0 && options->pipeline.sigmaDelta <= 1))
     read.fail("sigma-delta", "must be a fraction between 0 and 1, got " +
                                  std::to_string(options->pipeline.sigmaDelta));
+  if (read.get("synapse-memory", options->pipeline.synapseMemory,
+               "core or dram") &&
+      options->pipeline.synapseMemory != "core" &&
+      options->pipeline.synapseMemory != "dram")
+    read.fail("synapse-memory", "must be core or dram, got '" +
+                                    options->pipeline.synapseMemory + "'");
   read.get("calibration", options->calibration.data,
            "a data spec, as in " + read.spelled("calibration") +
                "=mnist:train");
@@ -885,14 +964,14 @@ Loihi2Target::parseOptions(ArrayRef<Setting> settings,
   return std::unique_ptr<TargetOptions>(std::move(options));
 }
 
-LogicalResult Loihi2Target::emit(ModuleOp module, StringRef form,
+LogicalResult ChipTarget::emit(ModuleOp module, StringRef form,
                                  llvm::raw_ostream &os, StringRef outputPath,
                                  const TargetOptions &targetOptions,
                                  const CompileContext &context) const {
-  Loihi2PipelineOptions options = loihi2Options(targetOptions).pipeline;
+  Loihi2PipelineOptions options = chipOptions(targetOptions).pipeline;
   if (context.report)
     options.quantizationReport = options.coreReport = "-";
-  CalibrationRequest request = loihi2Options(targetOptions).calibration;
+  CalibrationRequest request = chipOptions(targetOptions).calibration;
   auto fail = [](const Twine &message) {
     llvm::WithColor::error(llvm::errs(), "ssmc") << message << "\n";
     return failure();
@@ -923,7 +1002,6 @@ LogicalResult Loihi2Target::emit(ModuleOp module, StringRef form,
 
 } // namespace
 
-const Target &ssm::driver::loihi2Target() {
-  static const Loihi2Target target;
-  return target;
+std::unique_ptr<Target> ssm::driver::makeChipTarget(const Chip &chip) {
+  return std::make_unique<ChipTarget>(chip);
 }

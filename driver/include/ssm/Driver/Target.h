@@ -346,9 +346,10 @@ public:
 llvm::ArrayRef<const Target *> targets();
 /// The target named `name`, or null.
 const Target *findTarget(llvm::StringRef name);
-/// The target whose forms include `form`, or null.
+/// The first target whose forms include `form` (the one `ssmc --emit=FORM`
+/// means without --target: loihi2 for the chips' shared `nc`), or null.
 const Target *findTargetOfForm(llvm::StringRef form);
-/// "reference, conv, loihi2": for errors and help.
+/// "reference, conv, loihi2, spinnaker2": for errors and help.
 std::string targetNames();
 /// An error naming the flag when a target's flag is given for another
 /// target than `chosen` (null: no target chosen) or when a run flag is given
@@ -358,8 +359,8 @@ llvm::Error checkTargetFlags(const Target *chosen, bool running);
 /// The first (by name) flag of `category` given on the command line, as
 /// "--name", or "" (also for a null category).
 std::string givenFlag(const llvm::cl::OptionCategory *category);
-/// Every target's flag categories (run flags only when `running`), for
-/// cl::HideUnrelatedOptions.
+/// Every target's flag categories (run flags only when `running`), each
+/// once (targets may share one), for cl::HideUnrelatedOptions.
 std::vector<const llvm::cl::OptionCategory *>
 targetFlagCategories(bool running);
 /// Registers every target's pipeline (ssmc-opt).
