@@ -12,6 +12,7 @@ next to the reported figures, per token and per window of WINDOW tokens
 (one test stream: 3,223 words).
 
 Usage: seed.py [--window 70] [--out DIR] [--synapse-memory core|dram]
+               [--theta LO HI] [--seed N]
 Needs SSMC_DATA (Brown) and a build (SSMC_BUILD_DIR, default build/).
 """
 import argparse
@@ -61,7 +62,7 @@ def sparse(group, name, rows, cols, rng, scale):
     g["indptr"] = (np.arange(rows + 1) * per_row).astype(np.int64)
 
 
-def write_weights(path, seed):
+def write_weights(path, seed, theta):
     # PyTorch's uniform(+-1/sqrt(fan_in)) initialization, scaled by
     # 1/sqrt(DENSITY) so that pruning keeps each unit's input variance.
     rng = np.random.default_rng(seed)
@@ -75,9 +76,9 @@ def write_weights(path, seed):
             sparse(g, "r", 3 * h, h, rng, scale)
             g["bias"] = rng.uniform(-scale, scale, 3 * h).astype(np.float32)
             g["recurrent_bias"] = rng.uniform(-scale, scale, 3 * h).astype(np.float32)
-            # Event thresholds as a trained EGRU's are (EvNN initializes
-            # them near 0.1-0.3).
-            g["theta"] = rng.uniform(0.1, 0.3, h).astype(np.float32)
+            # Event thresholds uniform in [theta]: with seeded weights they
+            # set the event rate, which a trained model would have learned.
+            g["theta"] = rng.uniform(*theta, h).astype(np.float32)
             inputs = h
         f.create_group("decoder")["bias"] = np.zeros(VOCAB, np.float32)
 
@@ -89,12 +90,16 @@ def main():
     p.add_argument("--out", default=os.path.join(BUILD, "bench-spinnaker2"))
     p.add_argument("--synapse-memory", default="core", choices=("core", "dram"))
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--theta", type=float, nargs=2, default=(0.1, 0.3),
+                   metavar=("LO", "HI"),
+                   help="EGRU event thresholds, uniform in [LO, HI] "
+                        "(default 0.1 0.3)")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     model = os.path.join(a.out, "seed.ssm")
     with open(model, "w") as f:
         f.write(MODEL)
-    write_weights(os.path.join(a.out, "seed.h5"), a.seed)
+    write_weights(os.path.join(a.out, "seed.h5"), a.seed, a.theta)
     net = os.path.join(a.out, f"seed-{a.synapse_memory}.h5")
     compile_log = subprocess.run(
         [os.path.join(BUILD, "bin", "ssmc"), model, "--target=spinnaker2",
@@ -113,7 +118,8 @@ def main():
     r = json.load(open(report))
     uj, us = r["energy_per_token_uJ"], r["latency_per_token_us"]
     print(f"\nseed configuration (EGRU {'/'.join(map(str, HIDDEN))}, embedding "
-          f"{EMB}, {VOCAB} words, {1 - DENSITY:.0%} pruned, seeded weights) on "
+          f"{EMB}, {VOCAB} words, {1 - DENSITY:.0%} pruned, seeded weights, "
+          f"theta in [{a.theta[0]}, {a.theta[1]}]) on "
           f"spinnaker2, {r['tokens']} Brown test words, synapses in "
           f"{a.synapse_memory} memory:")
     print(f"  PEs {r['cores']}, synops/token {r['synops_per_token']:.0f}, "

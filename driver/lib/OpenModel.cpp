@@ -27,16 +27,11 @@ ssm::driver::openModel(const ModelSource &source, const Target *target,
   // A compiled file (loihi2: ssmc --target=loihi2 -o FILE.h5) is loaded by
   // the runtime alone, without MLIR; a compiled module runs as it is; a
   // model goes through the target's pipeline (which rewrites it in place).
-  // The chips share the network file's format: the named target reads it
-  // (and refuses one compiled for another chip), else the first that can.
   const Target *compiledFor = nullptr;
-  if (!source.text) {
-    if (target && target->isCompiledFile(source.path))
-      compiledFor = target;
+  if (!source.text)
     for (const Target *t : targets())
-      if (!compiledFor && t->isCompiledFile(source.path))
+      if (t->isCompiledFile(source.path))
         compiledFor = t;
-  }
   if (!compiledFor) {
     opened.module =
         source.text ? dsl::loadModelText(*source.text, source.path, context,

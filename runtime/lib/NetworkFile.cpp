@@ -524,6 +524,19 @@ Network ssm::rt::neuro::readNetworkFile(const std::string &path,
   return net;
 }
 
+std::string ssm::rt::neuro::networkFileChip(const std::string &path) {
+  h5::Snapshot snapshot;
+  h5::ReadLimits attributesOnly;
+  attributesOnly.maxElements = 64; // the datasets are reported, not read
+  if (h5::readIsolated(path, snapshot, attributesOnly).empty())
+    if (const h5::Array *target = snapshot.attribute("/hardware", "target");
+        target && target->problem.empty() &&
+        target->kind == h5::Array::Kind::String && target->dims.empty() &&
+        hw::isChipTarget(target->strings[0]))
+      return target->strings[0];
+  return hw::kDefaultChipTarget;
+}
+
 bool ssm::rt::neuro::isHDF5File(const std::string &path) {
   static const char kSignature[8] = {'\x89', 'H',  'D',    'F',
                                      '\r',   '\n', '\x1a', '\n'};

@@ -7,13 +7,15 @@ import pytest
 
 import ssmc
 
-TARGETS = ["reference", "conv", "loihi2"]
+TARGETS = ["reference", "conv", "loihi2", "spinnaker2"]
+CHIPS = ("loihi2", "spinnaker2")  # the targets that run a core graph
 
 
 def test_version_and_targets():
     assert ssmc.__version__.count(".") == 2
     assert set(ssmc.targets()) == set(TARGETS)
     assert "sigma_delta" in ssmc.targets()["loihi2"][1]
+    assert ssmc.targets()["spinnaker2"][1] == ssmc.targets()["loihi2"][1]
     assert ssmc.targets()["reference"][1] == []
 
 
@@ -27,9 +29,9 @@ def test_compile_run_and_stream_agree(target, tiny_source, data_dir):
     result = net.run(data.inputs, data.labels, token_outputs=True)
     assert result.outputs.shape == (6, 3) and result.outputs.dtype == np.float32
     assert result.token_outputs.shape == (6, 40, 3)
-    # The last token's outputs are the run's outputs, except on loihi2,
+    # The last token's outputs are the run's outputs, except on the chips,
     # whose readout's final value comes after the pipeline drains.
-    if target != "loihi2":
+    if target not in CHIPS:
         np.testing.assert_array_equal(result.token_outputs[:, -1],
                                       result.outputs)
     assert 0 <= result.accuracy <= 1
@@ -45,7 +47,7 @@ def test_compile_run_and_stream_agree(target, tiny_source, data_dir):
         np.testing.assert_array_equal(session.finish(), result.outputs[i])
     with pytest.raises(RuntimeError, match="reset"):
         session.feed(0.5)
-    assert bool(session.counters) == (target == "loihi2")
+    assert bool(session.counters) == (target in CHIPS)
     assert session.latency >= 0
     # Results do not depend on the thread count.
     np.testing.assert_array_equal(net.run(data.inputs, threads=1).outputs,
@@ -206,3 +208,25 @@ def test_compare_with_float(tiny_source, data_dir, tmp_path):
     net.save(tmp_path / "n.h5")
     with pytest.raises(ValueError, match="loaded compiled"):
         ssmc.load(tmp_path / "n.h5").compare(x)
+
+
+def test_spinnaker2_network_file_runs_on_its_chip(tiny_source, data_dir,
+                                                  tmp_path):
+    # The int8 path computes what loihi2 computes; the cost model differs.
+    s2 = ssmc.compile(tiny_source, target="spinnaker2", init_missing=True,
+                      synapse_memory="dram")
+    l2 = ssmc.compile(tiny_source, target="loihi2", init_missing=True)
+    x = np.load(data_dir / "x.npy")
+    a, b = s2.run(x), l2.run(x)
+    np.testing.assert_array_equal(a.outputs, b.outputs)
+    assert a.report["hardware"] == "spinnaker2" and a.report["dram_bytes"] > 0
+    assert b.report["dram_bytes"] == 0
+    assert a.report["energy_per_token_uJ"] != b.report["energy_per_token_uJ"]
+    s2.save(tmp_path / "s2.h5")
+    loaded = ssmc.load(tmp_path / "s2.h5")
+    assert loaded.target == "spinnaker2"
+    np.testing.assert_array_equal(loaded.run(x).outputs, a.outputs)
+    with pytest.raises(ssmc.CompileError, match="only target spinnaker2"):
+        ssmc.compile(tmp_path / "s2.h5", target="loihi2")
+    with pytest.raises(ValueError, match="synapse_memory must be core or dram"):
+        ssmc.compile(tiny_source, target="spinnaker2", synapse_memory="sram")

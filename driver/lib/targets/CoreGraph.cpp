@@ -838,11 +838,11 @@ public:
     }
     return false;
   }
-  /// Any network file: which chip it is for is read with the file
-  /// (loadFile), so that the error can name the chip.
+  /// A network file compiled for this chip.
   bool isCompiledFile(StringRef path) const override {
     // A NIR graph is HDF5 too, and a model.
-    return !dsl::isNIRPath(path) && rt::neuro::isHDF5File(path.str());
+    return !dsl::isNIRPath(path) && rt::neuro::isHDF5File(path.str()) &&
+           rt::neuro::networkFileChip(path.str()) == chip.name;
   }
   bool isCompiledFilePath(StringRef path) const override {
     return path.ends_with(".h5") || path.ends_with(".hdf5");
@@ -868,13 +868,8 @@ public:
   std::unique_ptr<Executable>
   loadFile(StringRef path, const TargetOptions &options) const override {
     const ChipOptions &o = chipOptions(options);
-    rt::neuro::Network network = rt::neuro::readNetworkFile(path.str());
-    if (network.hardware.target != chip.name)
-      throw std::invalid_argument(
-          "'" + path.str() + "' is a network compiled for " +
-          network.hardware.target + " (hardware '" + network.hardware.name +
-          "'); run it with --target=" + network.hardware.target);
-    return std::make_unique<ChipExecutable>(std::move(network), o);
+    return std::make_unique<ChipExecutable>(
+        rt::neuro::readNetworkFile(path.str()), o);
   }
   LogicalResult saveFile(ModuleOp module, StringRef path) const override {
     FailureOr<nc::NetworkOp> network = getSingleNetwork(module);

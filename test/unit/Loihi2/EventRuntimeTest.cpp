@@ -296,6 +296,22 @@ TEST_F(EventRuntime, CostFollowsInputActivity) {
 }
 
 namespace {
+/// A table `name` from `sources` into group `target`: [rows, cols]
+/// row-major `weights`, exponent 0.
+neuro::SynapseTable makeTable(std::string name,
+                              std::vector<neuro::TableSource> sources,
+                              int target, int64_t rows, int64_t cols,
+                              const std::vector<int64_t> &weights) {
+  neuro::SynapseTable table;
+  table.name = std::move(name);
+  table.sources = std::move(sources);
+  table.target = target;
+  table.rows = rows;
+  table.cols = cols;
+  table.setWeights(weights);
+  return table;
+}
+
 /// input (1 channel, `inputFrac`) -> one table (`weights`, a column,
 /// `exponent`) -> `target` on one core; validated.
 neuro::Network singleTableNetwork(neuro::NeuronGroup target,
@@ -378,14 +394,7 @@ TEST(EventRuntimeSemantics, LIFIntegratesLeaksFiresAndResets) {
   sum.frac = frac;
   sum.core = 0;
   net.groups.push_back(sum);
-  neuro::SynapseTable out;
-  out.name = "out";
-  out.sources = {{1, 2}};
-  out.target = 2;
-  out.rows = 1;
-  out.cols = 2;
-  out.setWeights({1, 2});
-  net.tables.push_back(out);
+  net.tables.push_back(makeTable("out", {{1, 2}}, 2, 1, 2, {1, 2}));
   net.outputs = {2};
   net.validate();
 
@@ -458,6 +467,51 @@ TEST(EventRuntimeSemantics, LoadTimeChecksNameTheProblem) {
   net = handBuiltNetwork(0);
   net.groups[1].payloadBits = 40;
   EXPECT_THROW(net.validate(), std::invalid_argument);
+}
+
+/// Cycles: a table inside a cycle (here out -> b -> out) is recurrent and
+/// orders nothing, but the groups of a cycle must take the same token; a
+/// DRAM table needs a chip with DRAM, and room in it.
+TEST(EventRuntimeSemantics, CyclesAndDRAMAreChecked) {
+  auto message = [](neuro::Network net) {
+    try {
+      net.validate();
+    } catch (const std::invalid_argument &e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  neuro::Network net = handBuiltNetwork(0);
+  neuro::NeuronGroup b = net.groups[1];
+  b.name = "b";
+  b.size = 1;
+  net.groups.push_back(b);
+  net.tables.push_back(makeTable("b.from.out", {{1, 2}}, 2, 1, 2, {1, 1}));
+  net.tables.push_back(makeTable("out.from.b", {{2, 1}}, 1, 2, 1, {1, 1}));
+  EXPECT_EQ(message(net), "neuron groups 'out' and 'b' read each other "
+                          "(recurrent tables) but lie at pipeline depths 1 "
+                          "and 0; the groups of a cycle must take the same "
+                          "token");
+  // b also reads the input: both at depth 1, one cycle of recurrent tables.
+  net.tables[1].sources = {{0, 1}, {1, 2}};
+  net.tables[1].cols = 3;
+  net.tables[1].setWeights({1, 1, 1});
+  EXPECT_EQ(message(net), "");
+  net.validate();
+  EXPECT_EQ(net.depth[1], net.depth[2]);
+  EXPECT_EQ(net.component[1], net.component[2]);
+  EXPECT_NE(net.component[0], net.component[1]);
+
+  net = handBuiltNetwork(0);
+  net.tables[0].dram = true;
+  EXPECT_EQ(message(net),
+            "synapse table 'w': stored in DRAM, but hardware 'loihi2' has "
+            "none");
+  net.hardware.dramBytes = 1; // the table's 2 weights take 2 bytes
+  EXPECT_EQ(message(net), "the tables in DRAM need 2 bytes, more than the 1 "
+                          "of loihi2");
+  net.hardware.dramBytes = 2;
+  EXPECT_EQ(message(net), "");
 }
 
 namespace {

@@ -627,14 +627,6 @@ LogicalResult ssm::checkNeurocoreLowering(ModelOp model,
       ok = false;
       continue;
     }
-    if (auto egru = dyn_cast<EGRUOp>(op);
-        egru && certainNeurons(egru) > limits.neuronsPerCore) {
-      egru.emitOpError() << "does not fit: its " << certainNeurons(egru)
-                         << " EGRU units need one core, and a core of "
-                         << limits.name << " has " << limits.neuronsPerCore
-                         << " neurons (EGRU layers are not split over cores)";
-      ok = false;
-    }
     neurons += certainNeurons(&op);
   }
   const int64_t cores = limits.chips * limits.meshX * limits.meshY;

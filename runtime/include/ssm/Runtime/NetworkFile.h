@@ -38,6 +38,12 @@ Network readNetworkFile(const std::string &path,
 /// network file from MLIR text without trusting its extension).
 bool isHDF5File(const std::string &path);
 
+/// The chip a network file was compiled for (its hardware's `target`),
+/// from its attributes alone; loihi2 when the file names none (written
+/// before spinnaker2 existed) or cannot be read (readNetworkFile then says
+/// why).
+std::string networkFileChip(const std::string &path);
+
 } // namespace ssm::rt::neuro
 
 #endif // SSM_RUNTIME_NETWORKFILE_H
