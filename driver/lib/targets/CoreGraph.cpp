@@ -109,6 +109,11 @@ cl::opt<std::string> synapseMemory(
              "default; DRAM only for a neuron too large for a core) or dram "
              "(every table in the chip's DRAM: spinnaker2)"),
     cl::value_desc("core|dram"), cl::cat(compileCategory));
+cl::opt<std::string> neuronsPerCore(
+    "neurons-per-core",
+    cl::desc("At most N neurons of a group per core, below the hardware's: "
+             "more cores, shorter steps (default: the hardware's)"),
+    cl::value_desc("N"), cl::cat(compileCategory));
 /// The most calibration sequences calibration-samples accepts.
 constexpr int64_t kMaxCalibrationSamples = 1000000;
 
@@ -132,7 +137,7 @@ cl::opt<std::string> plotPath(
 
 const cl::opt<std::string> *const allFlags[] = {
     &hardware,   &chips,     &calibration,  &calibrationSamples,
-    &calibrationRanges, &sigmaDelta, &synapseMemory, &tracePath,
+    &calibrationRanges, &sigmaDelta, &synapseMemory, &neuronsPerCore, &tracePath,
     &traceSamples, &plotPath};
 
 /// A core-graph target's settings: the pipeline's, the calibration request's
@@ -198,6 +203,11 @@ struct PipelineOptions : PassPipelineOptions<PipelineOptions> {
       *this, "synapse-memory",
       cl::desc("Where synapse tables live: core or dram"),
       cl::init(defaults.synapseMemory)};
+  Option<int64_t> neuronsPerCore{
+      *this, "neurons-per-core",
+      cl::desc("At most this many neurons of a group per core (0: the "
+               "hardware's)"),
+      cl::init(defaults.neuronsPerCore)};
 };
 
 //===----------------------------------------------------------------------===//
@@ -894,6 +904,7 @@ public:
           options.calibrationRanges = o.calibrationRanges;
           options.sigmaDelta = o.sigmaDelta;
           options.synapseMemory = o.synapseMemory;
+          options.neuronsPerCore = o.neuronsPerCore;
           buildLoihi2Pipeline(pm, options);
         });
   }
@@ -938,6 +949,14 @@ ChipTarget::parseOptions(ArrayRef<Setting> settings,
       options->pipeline.synapseMemory != "dram")
     read.fail("synapse-memory", "must be core or dram, got '" +
                                     options->pipeline.synapseMemory + "'");
+  // The hardware's own limit is the description's range.
+  if (const rt::hw::IntegerRange &range =
+          rt::hw::integerRange("neurons_per_core");
+      read.get("neurons-per-core", options->pipeline.neuronsPerCore) &&
+      !range.contains(options->pipeline.neuronsPerCore))
+    read.fail("neurons-per-core", "must be between " + Twine(range.min) +
+                                      " and " + Twine(range.max) + ", got " +
+                                      Twine(options->pipeline.neuronsPerCore));
   read.get("calibration", options->calibration.data,
            "a data spec, as in " + read.spelled("calibration") +
                "=mnist:train");

@@ -35,7 +35,8 @@ void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
   pm.addPass(createConvertSSMToNeurocore(convert, options.hardwareDescription));
   mlir::OpPassManager &network = pm.nest<nc::NetworkOp>();
   network.addPass(nc::createNCInsertDelays());
-  network.addPass(nc::createNCSplitGroups({options.synapseMemory}));
+  network.addPass(
+      nc::createNCSplitGroups({options.synapseMemory, options.neuronsPerCore}));
   network.addPass(nc::createNCPlace());
   if (!options.coreReport.empty())
     network.addPass(nc::createNCCoreReport({options.coreReport}));

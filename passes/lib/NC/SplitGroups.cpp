@@ -76,7 +76,7 @@ std::string partTableName(StringRef name, StringRef group, StringRef part,
 /// With `dram` (or when one neuron's synapses exceed a core and the chip
 /// has DRAM) its tables go to DRAM and only its neurons need to fit.
 LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits,
-                         bool dram) {
+                         int64_t neuronsPerCore, bool dram) {
   const rt::neuro::NeuronModelInfo *model = group.getModelInfo();
   const int64_t size = group.getSize();
   const int64_t per = model->currentPerNeuron;
@@ -100,7 +100,7 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits,
 
   // The fewest equal parts of which each fits a core.
   std::vector<int64_t> start;
-  int64_t parts = (size + limits.neuronsPerCore - 1) / limits.neuronsPerCore;
+  int64_t parts = (size + neuronsPerCore - 1) / neuronsPerCore;
   for (;; ++parts) {
     if (parts > size && limits.dramBytes == 0)
       return group.emitOpError()
@@ -110,7 +110,7 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits,
     if (parts > size) {
       // Its synapses go to DRAM: split by neurons alone.
       dram = true;
-      parts = (size + limits.neuronsPerCore - 1) / limits.neuronsPerCore;
+      parts = (size + neuronsPerCore - 1) / neuronsPerCore;
     }
     start.clear();
     for (int64_t p = 0; p <= parts; ++p)
@@ -230,6 +230,16 @@ struct SplitGroupsPass : ssm::nc::impl::NCSplitGroupsBase<SplitGroupsPass> {
       return signalPassFailure();
     }
     const bool dram = synapseMemory == "dram";
+    if (neuronsPerCore < 0) {
+      network.emitError() << "nc-split-groups: neurons-per-core must not be "
+                             "negative, got "
+                          << neuronsPerCore;
+      return signalPassFailure();
+    }
+    const int64_t perCore =
+        neuronsPerCore > 0 ? std::min<int64_t>(neuronsPerCore,
+                                               limits->neuronsPerCore)
+                           : limits->neuronsPerCore;
     if (dram && limits->dramBytes == 0) {
       network.emitError() << "synapse tables cannot go to DRAM: "
                           << limits->name << " has none (its hardware "
@@ -241,7 +251,7 @@ struct SplitGroupsPass : ssm::nc::impl::NCSplitGroupsBase<SplitGroupsPass> {
       if (!group.getCore())
         groups.push_back(group);
     for (NeuronsOp group : groups)
-      if (failed(splitGroup(group, *limits, dram)))
+      if (failed(splitGroup(group, *limits, perCore, dram)))
         return signalPassFailure();
   }
 };

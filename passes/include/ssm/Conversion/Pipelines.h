@@ -44,6 +44,9 @@ struct Loihi2PipelineOptions {
   /// Where synapse tables live: "core" (each core's memory, DRAM only for
   /// a neuron too large for a core) or "dram" (nc-split-groups).
   std::string synapseMemory = "core";
+  /// At most this many neurons of a group per core (0: the hardware's;
+  /// nc-split-groups).
+  int64_t neuronsPerCore = 0;
   std::string quantizationReport, coreReport; // paths, "-" = stdout
 
   /// Default sigma-delta threshold, as a fraction of each connection's

@@ -48,6 +48,10 @@ def NCSplitGroups : Pass<"nc-split-groups", "::ssm::nc::NetworkOp"> {
     from every block, and its slice of each block of the bias. Run before
     `nc-place`; a group already on a core is left alone.
 
+    `neurons-per-core=N` splits groups to at most N neurons per part
+    (when below the hardware's), trading cores for step time: a core's
+    time grows with its neurons.
+
     With `synapse-memory=dram` (the chip must have DRAM: `dram_bytes`)
     every table goes to DRAM (`dram`) and groups split by neuron count
     only; with `core` (the default) tables stay in core memory, except
@@ -60,7 +64,11 @@ def NCSplitGroups : Pass<"nc-split-groups", "::ssm::nc::NetworkOp"> {
   let options = [
     Option<"synapseMemory", "synapse-memory", "std::string", "\"core\"",
            "Where synapse tables live: core (each core's memory; DRAM only "
-           "for a neuron too large for a core) or dram (every table)">
+           "for a neuron too large for a core) or dram (every table)">,
+    Option<"neuronsPerCore", "neurons-per-core", "int64_t", "0",
+           "At most this many neurons of a group per core, below the "
+           "hardware's (fewer neurons per core: more cores, shorter steps); "
+           "0: the hardware's">
   ];
 }
 
