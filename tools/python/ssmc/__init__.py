@@ -11,9 +11,10 @@ NumPy arrays through them, stream tokens, and read ssmc's data sets.
         outputs = session.feed(token)
 
 The targets are ssmc's (``ssmc.targets()``): ``reference`` (the float64
-recurrent oracle), ``conv`` (S4D as FFT long convolution, float32) and
+recurrent oracle), ``conv`` (S4D as FFT long convolution, float32),
 ``loihi2`` (the event-driven fixed-point neurocore runtime with the Loihi 2
-cost model). Keyword options are the command-line flags of ``ssmc-run``
+cost model) and ``spinnaker2`` (the same runtime on SpiNNaker 2 PEs with
+its cost model; docs/spinnaker2.md). Keyword options are the command-line flags of ``ssmc-run``
 with ``_`` for ``-`` (``sigma_delta=0.1`` is ``--sigma-delta=0.1``);
 docs/python.md lists them. Errors in a model are ``CompileError`` carrying
 the diagnostics (``file:line:col``); bad data are ``DataError``; both are
@@ -94,11 +95,12 @@ def compile(model, target=None, *, name=None, threads=0, init_missing=False,
     """Compiles a model for a target and returns a ready-to-run Network.
 
     model: a path (str or os.PathLike) to a ``.ssm`` DSL file, a ``.mlir``
-        module, a ``.nir`` NIR graph (docs/nir.md), or a compiled network file (loihi2's ``.h5``, from
+        module, a ``.nir`` NIR graph (docs/nir.md), or a compiled network file (loihi2's or spinnaker2's ``.h5``, from
         ``Network.save`` or ``ssmc --target=loihi2 -o net.h5``); or the
         model's source text itself (a str holding a newline or a ``{``).
-    target: "reference", "conv" or "loihi2"; may be omitted for a compiled
-        network file, which runs on the target it was compiled for.
+    target: "reference", "conv", "loihi2" or "spinnaker2"; may be omitted
+        for a compiled network file, which runs on the chip it was compiled
+        for.
     name: for source text, the file name diagnostics give and relative
         weight paths resolve against (default "<string>", in the working
         directory; a name ending in .mlir reads the text as MLIR).
@@ -129,7 +131,7 @@ def compile(model, target=None, *, name=None, threads=0, init_missing=False,
 
 
 def load(path, **options):
-    """Loads a compiled network file (loihi2's ``.h5``) on its target;
+    """Loads a compiled network file (a chip's ``.h5``) on its target;
     ``options`` are that target's run options (e.g. ``trace``). Raises
     CompileError when the file is not one."""
     return compile(path, None, **options)
@@ -245,7 +247,7 @@ class Network:
         return Session(self._net.stream(), self)
 
     def save(self, path):
-        """Writes the compiled network: loihi2's network file (``.h5``,
+        """Writes the compiled network: a chip's network file (``.h5``,
         loaded by ``load`` or ssmc-run without MLIR) or the compiled module
         as MLIR (``.mlir``, any target)."""
         self._net.save(_os.fspath(path))
