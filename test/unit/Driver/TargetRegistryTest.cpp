@@ -63,10 +63,12 @@ TEST(TargetRegistryTest, FlagCategoriesAreDistinct) {
        targetFlagCategories(/*running=*/true))
     EXPECT_TRUE(seen.insert(c).second) << c->getName().str();
   // A target's compile and run flags are two categories.
-  for (const Target *target : targets())
-    if (target->compileFlags())
+  for (const Target *target : targets()) {
+    if (target->compileFlags()) {
       EXPECT_NE(target->compileFlags(), target->runFlags())
           << target->name().str();
+    }
+  }
   // The compiler shows no run flags.
   for (const llvm::cl::OptionCategory *c :
        targetFlagCategories(/*running=*/false))
