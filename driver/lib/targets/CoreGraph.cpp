@@ -2,11 +2,11 @@
 //
 // The chips whose cores run neuron groups and synapse tables (loihi2,
 // spinnaker2; CoreGraph.h): the check stage, calibration and the lowering
-// stage (Loihi2Compile.h) to a placed nc.network for the chip's hardware
+// stage (ChipCompile.h) to a placed nc.network for the chip's hardware
 // description, then the event-driven fixed-point runtime with the cost
 // model at that description's numbers (ssm/Runtime/Neurocore.h). A chip is
 // its name and its built-in description (hardware/NAME.json); everything
-// else is shared. The options are one struct (Loihi2PipelineOptions, with
+// else is shared. The options are one struct (ChipPipelineOptions, with
 // the calibration request), filled from the command-line flags here and,
 // with the same names, from the options of ssmc-opt's ssm-to-nc pipeline.
 //
@@ -17,7 +17,7 @@
 #include "../TargetSupport.h"
 
 #include "ssm/Conversion/Pipelines.h"
-#include "ssm/Driver/Loihi2Compile.h"
+#include "ssm/Driver/ChipCompile.h"
 #include "ssm/Driver/OutputFile.h"
 #include "ssm/Frontend/NIR.h"
 #include "ssm/Runtime/Dataset.h"
@@ -66,7 +66,7 @@ cl::OptionCategory runCategory(
     "loihi2 and spinnaker2 target options (ssmc-run)");
 
 /// The defaults are the pipeline's own.
-const Loihi2PipelineOptions defaults;
+const ChipPipelineOptions defaults;
 
 // The flags carry text; ChipTarget::parseOptions reads and checks it, for
 // them and for the Python module's keywords alike.
@@ -143,7 +143,7 @@ const cl::opt<std::string> *const allFlags[] = {
 /// A core-graph target's settings: the pipeline's, the calibration request's
 /// and the run's (the trace).
 struct ChipOptions : TargetOptions {
-  Loihi2PipelineOptions pipeline;
+  ChipPipelineOptions pipeline;
   CalibrationRequest calibration;
   std::string trace;
   int64_t traceSamples = 1;
@@ -860,7 +860,7 @@ public:
   LogicalResult compile(ModuleOp module, const TargetOptions &options,
                         const CompileContext &context) const override {
     const ChipOptions &o = chipOptions(options);
-    return compileForLoihi2(module, o.pipeline, o.calibration, context.threads,
+    return compileForChip(module, o.pipeline, o.calibration, context.threads,
                             context.instrumentation);
   }
   FailureOr<std::unique_ptr<Executable>>
@@ -899,13 +899,13 @@ public:
         "convert-ssm-to-neurocore, nc-insert-delays, nc-split-groups, "
         "nc-place)",
         [](OpPassManager &pm, const PipelineOptions &o) {
-          Loihi2PipelineOptions options;
+          ChipPipelineOptions options;
           options.hardware = o.hardware;
           options.calibrationRanges = o.calibrationRanges;
           options.sigmaDelta = o.sigmaDelta;
           options.synapseMemory = o.synapseMemory;
           options.neuronsPerCore = o.neuronsPerCore;
-          buildLoihi2Pipeline(pm, options);
+          buildChipPipeline(pm, options);
         });
   }
 
@@ -982,7 +982,7 @@ LogicalResult ChipTarget::emit(ModuleOp module, StringRef form,
                                  llvm::raw_ostream &os, StringRef outputPath,
                                  const TargetOptions &targetOptions,
                                  const CompileContext &context) const {
-  Loihi2PipelineOptions options = chipOptions(targetOptions).pipeline;
+  ChipPipelineOptions options = chipOptions(targetOptions).pipeline;
   if (context.report)
     options.quantizationReport = options.coreReport = "-";
   CalibrationRequest request = chipOptions(targetOptions).calibration;
@@ -996,14 +996,14 @@ LogicalResult ChipTarget::emit(ModuleOp module, StringRef form,
                   "--calibration-ranges gives: use one");
     // The ranges file carries the SQNR for the quantization report.
     request.measureSqnr = true;
-    FailureOr<CalibrationRanges> ranges = calibrateForLoihi2(
+    FailureOr<CalibrationRanges> ranges = calibrateForChip(
         module, options, request, context.threads, context.instrumentation);
     if (failed(ranges))
       return failure();
     os << llvm::formatv("{0:2}", toJSON(*ranges)) << "\n";
     return success();
   }
-  if (failed(compileForLoihi2(module, options, request, context.threads,
+  if (failed(compileForChip(module, options, request, context.threads,
                               context.instrumentation)))
     return failure();
   if (!isCompiledFilePath(outputPath)) {

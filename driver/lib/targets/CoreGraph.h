@@ -2,7 +2,7 @@
 //
 // loihi2 and spinnaker2 compile a model the same way (PTQ, lowering to
 // neuron groups and synapse tables, splitting and placement on the chip's
-// cores: Loihi2Compile.h) and run it on the same event runtime; what makes
+// cores: ChipCompile.h) and run it on the same event runtime; what makes
 // them two chips is their hardware description (limits, per-operation
 // costs; hardware/NAME.json, built in) and the name a compiled network
 // carries. CoreGraph.cpp is the shared target; each chip's file gives its

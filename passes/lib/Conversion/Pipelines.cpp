@@ -11,8 +11,8 @@ void ssm::buildConvPipeline(mlir::OpPassManager &pm) {
   model.addPass(createConvertSSMToConv());
 }
 
-void ssm::buildLoihi2CheckPipeline(mlir::OpPassManager &pm,
-                                   const Loihi2PipelineOptions &options) {
+void ssm::buildChipCheckPipeline(mlir::OpPassManager &pm,
+                                   const ChipPipelineOptions &options) {
   mlir::OpPassManager &model = pm.nest<ModelOp>();
   CheckNeurocoreLoweringOptions check;
   check.hardware = options.hardware;
@@ -20,8 +20,8 @@ void ssm::buildLoihi2CheckPipeline(mlir::OpPassManager &pm,
   model.addPass(createSSMDiscretize());
 }
 
-void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
-                                      const Loihi2PipelineOptions &options) {
+void ssm::buildChipLoweringPipeline(mlir::OpPassManager &pm,
+                                      const ChipPipelineOptions &options) {
   SSMQuantizeOptions quantize;
   quantize.calibrationRanges = options.calibrationRanges;
   quantize.sigmaDelta = options.sigmaDelta;
@@ -42,8 +42,8 @@ void ssm::buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
     network.addPass(nc::createNCCoreReport({options.coreReport}));
 }
 
-void ssm::buildLoihi2Pipeline(mlir::OpPassManager &pm,
-                              const Loihi2PipelineOptions &options) {
-  buildLoihi2CheckPipeline(pm, options);
-  buildLoihi2LoweringPipeline(pm, options);
+void ssm::buildChipPipeline(mlir::OpPassManager &pm,
+                              const ChipPipelineOptions &options) {
+  buildChipCheckPipeline(pm, options);
+  buildChipLoweringPipeline(pm, options);
 }

@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Conversion/Pipelines.h"
-#include "ssm/Driver/Loihi2Compile.h"
+#include "ssm/Driver/ChipCompile.h"
 #include "ssm/Frontend/Load.h"
 #include "ssm/Runtime/FixedPoint.h"
 #include "ssm/Runtime/Neurocore.h"
@@ -97,9 +97,9 @@ Compiled compileModel(mlir::MLIRContext &context, const std::string &text,
   Compiled compiled;
   compiled.reference =
       std::make_unique<rt::Model>(*buildRuntimeModel(*getSingleModel(*module)));
-  Loihi2PipelineOptions options;
+  ChipPipelineOptions options;
   options.sigmaDelta = sigmaDelta;
-  EXPECT_TRUE(mlir::succeeded(driver::compileForLoihi2(
+  EXPECT_TRUE(mlir::succeeded(driver::compileForChip(
       *module, options, {"file:" + calibrationPath, 64}, /*threads=*/2)));
   mlir::FailureOr<neuro::Network> built =
       buildNeurocoreNetwork(*getSingleNetwork(*module));
@@ -113,7 +113,7 @@ protected:
   static void SetUpTestSuite() {
     context = new mlir::MLIRContext();
     Compiled withThresholds = compileModel(
-        *context, kModel, Loihi2PipelineOptions::kDefaultSigmaDelta);
+        *context, kModel, ChipPipelineOptions::kDefaultSigmaDelta);
     Compiled withoutThresholds = compileModel(*context, kModel, 0.0);
     reference = withThresholds.reference.release();
     network = withThresholds.network.release();

@@ -15,7 +15,7 @@
 #ifndef SSM_DRIVER_TARGET_H
 #define SSM_DRIVER_TARGET_H
 
-#include "ssm/Driver/Loihi2Compile.h"
+#include "ssm/Driver/ChipCompile.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -245,7 +245,7 @@ int allCores();
 std::string threadsProblem(int64_t threads, llvm::StringRef name,
                            Spelling spelling);
 
-/// How a tool instruments compilation (Loihi2Compile.h has the struct) and
+/// How a tool instruments compilation (ChipCompile.h has the struct) and
 /// on how many threads calibration runs.
 struct CompileContext {
   Instrumentation instrumentation;

@@ -22,11 +22,11 @@ namespace ssm {
 /// ssm -> conv form: ssm-discretize, convert-ssm-to-conv (on every model).
 void buildConvPipeline(mlir::OpPassManager &pm);
 
-/// Options of the loihi2 pipeline (buildLoihi2Pipeline); the pass
+/// Options of the chip pipeline (buildChipPipeline: loihi2, spinnaker2); the pass
 /// descriptions document each one. The calibration ranges come from one of
 /// two places: a file (`calibrationRanges`) or the driver's in-memory
 /// calibration (`ranges`).
-struct Loihi2PipelineOptions {
+struct ChipPipelineOptions {
   std::string hardware; // "" = the built-in description of `chip`
   /// The chip compiled for (one of rt::hw::kChipTargets: the driver's
   /// target): its built-in description when `hardware` is "", and the
@@ -56,19 +56,19 @@ struct Loihi2PipelineOptions {
 
 /// Lowers a module with one ssm.model to one nc.network: the check stage,
 /// then the lowering stage.
-void buildLoihi2Pipeline(mlir::OpPassManager &pm,
-                         const Loihi2PipelineOptions &options);
+void buildChipPipeline(mlir::OpPassManager &pm,
+                         const ChipPipelineOptions &options);
 
 /// What runs before calibration (ssm-check-neurocore, ssm-discretize), so
 /// that a model the chip cannot run fails before the slow part.
-void buildLoihi2CheckPipeline(mlir::OpPassManager &pm,
-                              const Loihi2PipelineOptions &options);
+void buildChipCheckPipeline(mlir::OpPassManager &pm,
+                              const ChipPipelineOptions &options);
 
 /// What runs after calibration: ssm-quantize, convert-ssm-to-neurocore,
 /// nc-insert-delays, nc-split-groups, nc-place and, when `coreReport` names
 /// a file, nc-core-report.
-void buildLoihi2LoweringPipeline(mlir::OpPassManager &pm,
-                                 const Loihi2PipelineOptions &options);
+void buildChipLoweringPipeline(mlir::OpPassManager &pm,
+                                 const ChipPipelineOptions &options);
 
 } // namespace ssm
 

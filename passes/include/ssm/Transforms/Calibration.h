@@ -1,7 +1,7 @@
 //===- Calibration.h - PTQ calibration ranges, the artifact ----*- C++ -*-===//
 //
 // What post-training quantization measures on data, kept apart from the pass
-// that uses it: the driver (ssm/Driver/Loihi2Compile.h) runs the model on the
+// that uses it: the driver (ssm/Driver/ChipCompile.h) runs the model on the
 // calibration sequences and produces these ranges; ssm-quantize reads them
 // (in memory from the driver, or from the JSON file that
 // `ssmc MODEL --emit=calibration` writes) and never opens a data set itself.

@@ -3,7 +3,7 @@
 // What post-training quantization measures, by running the model: the
 // executors' part of PTQ (the formulas that use the measurements are
 // Quantize.h). The driver calls it before the loihi2 passes
-// (ssm/Driver/Loihi2Compile.h); no pass does.
+// (ssm/Driver/ChipCompile.h); no pass does.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,6 +1,7 @@
-//===- Loihi2Compile.h - the driver's loihi2 compilation --------*- C++ -*-===//
+//===- ChipCompile.h - the driver's compilation for a chip ------*- C++ -*-===//
 //
-// How ssmc and ssmc-run compile a model for the loihi2 target, in one place:
+// How ssmc and ssmc-run compile a model for a chip target (loihi2,
+// spinnaker2: the chip is the hardware description), in one place:
 // the check stage of the pipeline, then PTQ calibration (here, in the
 // driver: it runs the model on data, which no pass does), then the lowering
 // stage, which reads the ranges. A ranges file from `ssmc --emit=calibration`
@@ -8,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SSM_DRIVER_LOIHI2COMPILE_H
-#define SSM_DRIVER_LOIHI2COMPILE_H
+#ifndef SSM_DRIVER_CHIPCOMPILE_H
+#define SSM_DRIVER_CHIPCOMPILE_H
 
 #include "ssm/Conversion/Pipelines.h"
 #include "ssm/Dialect/SSM/SSMOps.h"
@@ -61,7 +62,7 @@ calibrate(ModelOp model, const std::string &data, int64_t samples,
 /// hardware: runs the check stage (which may rewrite the module), then
 /// calibrate().
 mlir::FailureOr<CalibrationRanges>
-calibrateForLoihi2(mlir::ModuleOp module, Loihi2PipelineOptions options,
+calibrateForChip(mlir::ModuleOp module, ChipPipelineOptions options,
                    const CalibrationRequest &request, int threads,
                    const Instrumentation &instrumentation = {});
 
@@ -69,10 +70,10 @@ calibrateForLoihi2(mlir::ModuleOp module, Loihi2PipelineOptions options,
 /// stage, calibration unless `options.calibrationRanges` names a file, and
 /// the lowering stage.
 mlir::LogicalResult
-compileForLoihi2(mlir::ModuleOp module, Loihi2PipelineOptions options,
+compileForChip(mlir::ModuleOp module, ChipPipelineOptions options,
                  const CalibrationRequest &request, int threads,
                  const Instrumentation &instrumentation = {});
 
 } // namespace ssm::driver
 
-#endif // SSM_DRIVER_LOIHI2COMPILE_H
+#endif // SSM_DRIVER_CHIPCOMPILE_H

@@ -1,6 +1,6 @@
-//===- Loihi2Compile.cpp - the driver's loihi2 compilation ----------------===//
+//===- ChipCompile.cpp - the driver's compilation for a chip --------------===//
 
-#include "ssm/Driver/Loihi2Compile.h"
+#include "ssm/Driver/ChipCompile.h"
 #include "ssm/Runtime/HardwareRanges.h"
 
 #include "ssm/Dialect/NC/Hardware.h"
@@ -87,11 +87,11 @@ driver::calibrate(ModelOp model, const std::string &data, int64_t samples,
 }
 
 namespace {
-/// Runs one stage of the loihi2 pipeline on `module`.
-LogicalResult runStage(ModuleOp module, const Loihi2PipelineOptions &options,
+/// Runs one stage of the chip pipeline on `module`.
+LogicalResult runStage(ModuleOp module, const ChipPipelineOptions &options,
                        const driver::Instrumentation &instrumentation,
                        void (*build)(OpPassManager &,
-                                     const Loihi2PipelineOptions &)) {
+                                     const ChipPipelineOptions &)) {
   return driver::runPipeline(module, instrumentation,
                              [&](OpPassManager &pm) { build(pm, options); });
 }
@@ -99,7 +99,7 @@ LogicalResult runStage(ModuleOp module, const Loihi2PipelineOptions &options,
 /// calibrate() on a module that has been through the check stage, at the
 /// message width of `options`' hardware.
 FailureOr<CalibrationRanges>
-calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
+calibrateChecked(ModuleOp module, const ChipPipelineOptions &options,
                  const driver::CalibrationRequest &request, int threads,
                  const driver::Instrumentation &instrumentation) {
   FailureOr<ModelOp> model = getSingleModel(module);
@@ -125,7 +125,7 @@ calibrateChecked(ModuleOp module, const Loihi2PipelineOptions &options,
 /// Loads `options.hardware` once for every stage and pass (a pass that
 /// is given the description does not read the file again).
 LogicalResult loadHardwareOnce(ModuleOp module,
-                               Loihi2PipelineOptions &options) {
+                               ChipPipelineOptions &options) {
   if (options.hardwareDescription)
     return success();
   llvm::Expected<DictionaryAttr> loaded = nc::loadHardwareDescription(
@@ -159,16 +159,16 @@ LogicalResult loadHardwareOnce(ModuleOp module,
 
 /// What both entry points do first: the hardware, loaded once into
 /// `options`, then the check stage.
-LogicalResult loadAndCheck(ModuleOp module, Loihi2PipelineOptions &options,
+LogicalResult loadAndCheck(ModuleOp module, ChipPipelineOptions &options,
                            const driver::Instrumentation &instrumentation) {
   if (failed(loadHardwareOnce(module, options)))
     return failure();
-  return runStage(module, options, instrumentation, buildLoihi2CheckPipeline);
+  return runStage(module, options, instrumentation, buildChipCheckPipeline);
 }
 } // namespace
 
 FailureOr<CalibrationRanges>
-driver::calibrateForLoihi2(ModuleOp module, Loihi2PipelineOptions options,
+driver::calibrateForChip(ModuleOp module, ChipPipelineOptions options,
                            const CalibrationRequest &request, int threads,
                            const Instrumentation &instrumentation) {
   if (failed(loadAndCheck(module, options, instrumentation)))
@@ -176,8 +176,8 @@ driver::calibrateForLoihi2(ModuleOp module, Loihi2PipelineOptions options,
   return calibrateChecked(module, options, request, threads, instrumentation);
 }
 
-LogicalResult driver::compileForLoihi2(ModuleOp module,
-                                       Loihi2PipelineOptions options,
+LogicalResult driver::compileForChip(ModuleOp module,
+                                       ChipPipelineOptions options,
                                        const CalibrationRequest &request,
                                        int threads,
                                        const Instrumentation &instrumentation) {
@@ -192,5 +192,5 @@ LogicalResult driver::compileForLoihi2(ModuleOp module,
         std::make_shared<const CalibrationRanges>(std::move(*ranges));
   }
   return runStage(module, options, instrumentation,
-                  buildLoihi2LoweringPipeline);
+                  buildChipLoweringPipeline);
 }
