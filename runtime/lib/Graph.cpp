@@ -23,6 +23,20 @@ std::vector<int> ssm::rt::recurrentComponents(
   return component;
 }
 
+std::optional<std::pair<int, int>>
+ssm::rt::componentAtTwoDepths(const std::vector<int> &component,
+                              const std::vector<int64_t> &depth) {
+  std::vector<int> firstOf(component.size(), -1); // component -> first vertex
+  for (size_t v = 0; v < component.size(); ++v) {
+    int &first = firstOf[component[v]];
+    if (first < 0)
+      first = static_cast<int>(v);
+    else if (depth[first] != depth[v])
+      return std::pair<int, int>(first, static_cast<int>(v));
+  }
+  return std::nullopt;
+}
+
 std::vector<int>
 ssm::rt::topologicalOrder(size_t count,
                           const std::vector<std::pair<int, int>> &edges) {

@@ -263,19 +263,12 @@ void Network::validate() {
     depth[v] = std::max<int64_t>(d, 0);
     maxDepth = std::max(maxDepth, depth[v]);
   }
-  // The groups of one cycle read each other's previous token: they must
-  // take the same token at each step.
-  std::vector<int> firstOf(groups.size(), -1); // component -> first group
-  for (size_t v = 0; v < groups.size(); ++v) {
-    int &first = firstOf[component[v]];
-    if (first < 0)
-      first = static_cast<int>(v);
-    else if (depth[first] != depth[v])
-      invalid(fmt::format("neuron groups '{}' and '{}' read each other "
-                          "(recurrent tables) but lie at pipeline depths {} "
-                          "and {}; the groups of a cycle must take the same "
-                          "token",
-                          groups[first].name, groups[v].name, depth[first],
-                          depth[v]));
-  }
+  if (std::optional<std::pair<int, int>> pair =
+          componentAtTwoDepths(component, depth))
+    invalid(fmt::format("neuron groups '{}' and '{}' read each other "
+                        "(recurrent tables) but lie at pipeline depths {} "
+                        "and {}; the groups of a cycle must take the same "
+                        "token",
+                        groups[pair->first].name, groups[pair->second].name,
+                        depth[pair->first], depth[pair->second]));
 }

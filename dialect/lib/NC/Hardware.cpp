@@ -83,8 +83,6 @@ int jsonDepth(StringRef text, int limit) {
 }
 } // namespace
 
-StringRef ssm::nc::defaultHardwareJSON() { return kLoihi2; }
-
 StringRef ssm::nc::builtinHardwareJSON(StringRef target) {
   if (target == "spinnaker2")
     return kSpiNNaker2;

@@ -6,6 +6,8 @@
 
 #include "NetworkGraph.h"
 
+#include "ssm/Runtime/Graph.h"
+
 #include "ssm/NC/Passes.h"
 
 #include <algorithm>
@@ -63,22 +65,17 @@ struct InsertDelaysPass : ssm::nc::impl::NCInsertDelaysBase<InsertDelaysPass> {
         table.setDelay(static_cast<uint64_t>(delay));
       }
     }
-    // The groups of one cycle read each other's previous token, so they
-    // must process the same token at each step.
-    llvm::DenseMap<int, int> firstOf; // component -> its first group
-    for (size_t g = 0; g < depth.size(); ++g) {
-      auto [it, inserted] =
-          firstOf.try_emplace(graph.componentOf(g), static_cast<int>(g));
-      if (!inserted && depth[it->second] != depth[g]) {
-        network.emitOpError()
-            << "groups @" << groupName(graph.groups()[it->second]) << " and @"
-            << groupName(graph.groups()[g])
-            << " read each other (recurrent tables) but lie at pipeline "
-               "depths "
-            << depth[it->second] << " and " << depth[g]
-            << "; the groups of a cycle must take the same token";
-        return signalPassFailure();
-      }
+    if (std::optional<std::pair<int, int>> pair =
+            ssm::rt::componentAtTwoDepths(graph.components(), depth)) {
+      auto [a, b] = *pair;
+      network.emitOpError()
+          << "groups @" << groupName(graph.groups()[a]) << " and @"
+          << groupName(graph.groups()[b])
+          << " read each other (recurrent tables) but lie at pipeline "
+             "depths "
+          << depth[a] << " and " << depth[b]
+          << "; the groups of a cycle must take the same token";
+      return signalPassFailure();
     }
   }
 };

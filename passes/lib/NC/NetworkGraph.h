@@ -41,9 +41,9 @@ public:
   /// recurrent table, delivering the previous token (rt::recurrentComponents).
   bool isRecurrent(SynapsesOp table, int g) const;
 
-  /// The cycle group `g` belongs to (groups of one read each other's
-  /// previous token).
-  int componentOf(int g) const { return component[g]; }
+  /// The cycle each group belongs to (groups of one read each other's
+  /// previous token; rt::recurrentComponents).
+  const std::vector<int> &components() const { return component; }
   /// Groups in topological order of their tables (recurrent ones ignored).
   std::vector<int> topologicalOrder() const;
   /// Each group's pipeline depth from the tables' delays: 0 for inputs,

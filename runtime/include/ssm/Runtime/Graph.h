@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,15 @@ namespace ssm::rt {
 /// Vertices must be in [0, count).
 std::vector<int>
 recurrentComponents(size_t count, const std::vector<std::pair<int, int>> &edges);
+
+/// Two vertices of one component that lie at different `depth`s (the
+/// component's first vertex and the first that differs from it, by index),
+/// or std::nullopt when each component lies at one depth: the groups of a
+/// cycle read each other's previous token, so they must take the same
+/// token at each step (the runtime's validation and nc-insert-delays).
+std::optional<std::pair<int, int>>
+componentAtTwoDepths(const std::vector<int> &component,
+                     const std::vector<int64_t> &depth);
 
 /// The `count` vertices in topological order of the edges between
 /// components (recurrent edges ignored), level by level: a vertex's level

@@ -77,8 +77,6 @@ mlir::FailureOr<ResolvedHardware> resolveHardware(mlir::Operation *anchor,
                                                   mlir::DictionaryAttr given,
                                                   llvm::StringRef path);
 
-/// The text of the built-in hardware/loihi2.json.
-llvm::StringRef defaultHardwareJSON();
 /// The text of the built-in description of chip `target` (one of
 /// rt::hw::kChipTargets): hardware/TARGET.json as shipped.
 llvm::StringRef builtinHardwareJSON(llvm::StringRef target);
