@@ -12,12 +12,11 @@ next to the reported figures, per token and per window of WINDOW tokens
 (one test stream: 3,223 words).
 
 Usage: seed.py [--window 70] [--out DIR] [--synapse-memory core|dram]
-               [--theta LO HI] [--seed N] [--arm-synop-cycles C]
+               [--theta LO HI] [--seed N] [--arithmetic fixed|fp32]
 
---arm-synop-cycles prices each synaptic operation at C cycles of the Arm
-core (and their energy at the description's busy-PE energy per cycle)
-instead of the MAC array's 1/16: a what-if for the seed's own fp32 CSR
-loop on the Cortex-M4F. The arithmetic stays the int8 path's.
+--arithmetic fp32 compiles the seed's own arithmetic, binary32 on the Arm
+cores (4-byte weights; a synaptic operation a CSR loop's 5 cycles, the
+description's fp32 section) instead of the int8 path (the MAC array).
 Needs SSMC_DATA (Brown) and a build (SSMC_BUILD_DIR, default build/).
 """
 import argparse
@@ -95,8 +94,8 @@ def main():
     p.add_argument("--out", default=os.path.join(BUILD, "bench-spinnaker2"))
     p.add_argument("--synapse-memory", default="core", choices=("core", "dram"))
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--arm-synop-cycles", type=float, default=None,
-                   help="price synops on the Arm core at this many cycles")
+    p.add_argument("--arithmetic", default="fixed", choices=("fixed", "fp32"),
+                   help="the int8 path (default) or fp32 on the Arm cores")
     p.add_argument("--theta", type=float, nargs=2, default=(0.1, 0.3),
                    metavar=("LO", "HI"),
                    help="EGRU event thresholds, uniform in [LO, HI] "
@@ -107,28 +106,17 @@ def main():
     with open(model, "w") as f:
         f.write(MODEL)
     write_weights(os.path.join(a.out, "seed.h5"), a.seed, a.theta)
-    hw = []
-    if a.arm_synop_cycles is not None:
-        d = json.load(open(os.path.join(ROOT, "hardware", "spinnaker2.json")))
-        # The description's busy-PE energy per cycle (its neuron update's
-        # energy over its cycles).
-        per_cycle = d["energy_pj"]["neuron_active"] / d["cycles"]["neuron_active"]
-        d["name"] = f"spinnaker2-arm-synops-{a.arm_synop_cycles:g}"
-        d["cycles"]["synop"] = a.arm_synop_cycles
-        d["energy_pj"]["synop"] = a.arm_synop_cycles * per_cycle
-        path = os.path.join(a.out, "spinnaker2-arm-synops.json")
-        json.dump(d, open(path, "w"), indent=2)
-        hw = [f"--hw={path}"]
-    net = os.path.join(a.out, f"seed-{a.synapse_memory}.h5")
+    tag = f"{a.arithmetic}-{a.synapse_memory}"
+    net = os.path.join(a.out, f"seed-{tag}.h5")
     compile_log = subprocess.run(
         [os.path.join(BUILD, "bin", "ssmc"), model, "--target=spinnaker2",
          "--calibration-samples=1", f"--synapse-memory={a.synapse_memory}",
-         "--report", "-o", net] + hw,
+         f"--arithmetic={a.arithmetic}", "--report", "-o", net],
         check=True, capture_output=True, text=True).stdout
     for line in compile_log.splitlines():
         if line.startswith(("nc.network", "total", "dram")):
             print(line)
-    report = os.path.join(a.out, f"seed-{a.synapse_memory}.json")
+    report = os.path.join(a.out, f"seed-{tag}.json")
     subprocess.run(
         [os.path.join(BUILD, "bin", "ssmc-run"), net, "--target=spinnaker2",
          "--data=brown:test", "--limit=1",
@@ -140,7 +128,7 @@ def main():
           f"{EMB}, {VOCAB} words, {1 - DENSITY:.0%} pruned, seeded weights, "
           f"theta in [{a.theta[0]}, {a.theta[1]}]) on "
           f"{r['hardware']}, {r['tokens']} Brown test words, synapses in "
-          f"{a.synapse_memory} memory:")
+          f"{a.synapse_memory} memory, {r['arithmetic']} arithmetic:")
     print(f"  PEs {r['cores']}, synops/token {r['synops_per_token']:.0f}, "
           f"DRAM bytes/token {r['dram_bytes_per_token']:.0f}, EGRU sparsity "
           + ", ".join(f"{k} {v:.3f}" for k, v in r["egru_activity_sparsity"].items()))

@@ -146,10 +146,19 @@ LogicalResult loadHardwareOnce(ModuleOp module,
       nc::resolveHardware(module, *loaded, options.hardware);
   if (failed(hw))
     return failure();
-  options.hardwareDescription = hw->description;
+  // The variant of the arithmetic asked for (or the description's own,
+  // without the variants a compiled network does not need).
+  auto own = hw->description.getAs<StringAttr>("arithmetic");
+  llvm::Expected<DictionaryAttr> variant = nc::withArithmetic(
+      hw->description, !options.arithmetic.empty() ? StringRef(options.arithmetic)
+                       : own                       ? own.getValue()
+                                                   : StringRef("fixed"));
+  if (!variant)
+    return module.emitError() << llvm::toString(variant.takeError());
+  options.hardwareDescription = *variant;
   if (options.chips > 0) {
     llvm::Expected<DictionaryAttr> chips =
-        nc::withChips(hw->description, options.chips);
+        nc::withChips(options.hardwareDescription, options.chips);
     if (!chips)
       return module.emitError() << llvm::toString(chips.takeError());
     options.hardwareDescription = *chips;

@@ -3,13 +3,16 @@
 #include "Delivery.h"
 
 #include "VectorLanes.h"
+#include "ssm/Runtime/Quantize.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace ssm::rt;
 using namespace ssm::rt::neuro;
 
-Delivery::Delivery(const Network &net) : net(net) {
+Delivery::Delivery(const Network &net)
+    : net(net), fp32(net.hardware.arithmetic == hw::Arithmetic::FP32) {
   int maxDelay = 0;
   for (const SynapseTable &table : net.tables)
     maxDelay = std::max(maxDelay, table.delay);
@@ -17,7 +20,27 @@ Delivery::Delivery(const Network &net) : net(net) {
   outbox.resize(net.groups.size());
   acc.resize(net.tables.size());
   gathered.resize(net.tables.size());
+  if (fp32) {
+    acc32.resize(net.tables.size());
+    for (const SynapseTable &table : net.tables) {
+      // The real weight of an integer w from a source in format F_src into
+      // F_dst: w 2^(e + F_src - F_dst) (quant::tableWeightUnit), rounded
+      // once to binary32 (exact for |w| < 2^24 unless it underflows).
+      std::vector<float> &w = weight32.emplace_back(table.weight.size());
+      const int fracDst = net.groups[table.target].frac;
+      int64_t column = 0;
+      for (const TableSource &src : table.sources) {
+        const double unit = quant::tableWeightUnit(
+            table.exponent, net.groups[src.group].frac, fracDst);
+        for (int64_t k = table.columnStart[column];
+             k < table.columnStart[column + src.size]; ++k)
+          w[k] = static_cast<float>(table.weight[k] * unit);
+        column += src.size;
+      }
+    }
+  }
   for (size_t t = 0; t < net.tables.size(); ++t) {
+    // (An fp32 table uses its plan's synapse counts alone.)
     plans.push_back(planTable(net.tables[t]));
     // validate() requires one encoding per table.
     const int source = net.tables[t].sources.front().group;
@@ -29,7 +52,7 @@ Delivery::Delivery(const Network &net) : net(net) {
     const SynapseTable &table = net.tables[t];
     dramPerSynop.push_back(
         table.dram && !table.weight.empty()
-            ? double(table.bytes(net.hardware.weightBits)) / table.weight.size()
+            ? double(table.bytes(net.hardware.storedWeightBits())) / table.weight.size()
             : 0.0);
   }
   reset();
@@ -39,8 +62,12 @@ void Delivery::reset() {
   for (size_t g = 0; g < net.groups.size(); ++g)
     outbox[g].assign(ring,
                      Outbox{LaneVector<int32_t>(net.groups[g].size, 0), 0});
-  for (size_t t = 0; t < net.tables.size(); ++t)
-    acc[t].assign(net.tables[t].rows, 0);
+  for (size_t t = 0; t < net.tables.size(); ++t) {
+    if (fp32)
+      acc32[t].assign(net.tables[t].rows, 0.0f);
+    else
+      acc[t].assign(net.tables[t].rows, 0);
+  }
 }
 
 /// Synops of delivering table t's messages from step `from`: each message
@@ -103,15 +130,41 @@ void Delivery::deliverByRow(int t, int64_t from) {
   }
 }
 
+/// An fp32 table, message by message in a fixed order (sources, senders,
+/// then rows in CSR order: one IEEE rounding per product and per sum, the
+/// same for any thread count, as an Arm core adds a received spike's row).
+void Delivery::deliverFP32(int t, int64_t from) {
+  const SynapseTable &table = net.tables[t];
+  float *a = acc32[t].data();
+  const float *w = weight32[t].data();
+  const int64_t *start = table.columnStart.data();
+  const int32_t *row = table.rowIndex.data();
+  int64_t column = 0;
+  for (const TableSource &src : table.sources) {
+    const Outbox &in = sent(src, from);
+    for (int64_t i = 0; in.count && i < src.size; ++i)
+      if (const int32_t bits = in.delta[i]) {
+        const float p = asFloat(bits);
+        for (int64_t k = start[column + i]; k < start[column + i + 1]; ++k)
+          a[row[k]] += w[k] * p;
+      }
+    column += src.size;
+  }
+}
+
 /// Per table, message by message or row by row, whichever touches fewer
-/// runs (same integer sums, same count).
+/// runs (same integer sums, same count); an fp32 table message by message.
 int64_t Delivery::deliver(int g, int64_t s, double &dramBytes) {
   int64_t synops = 0;
   for (int t : net.groups[g].tables) {
     const SynapseTable &table = net.tables[t];
     const int64_t from = s - 1 - table.delay;
-    if (spiking[t]) // spikes count in the step they arrive only
-      std::fill(acc[t].begin(), acc[t].end(), 0);
+    if (spiking[t]) { // spikes count in the step they arrive only
+      if (fp32)
+        std::fill(acc32[t].begin(), acc32[t].end(), 0.0f);
+      else
+        std::fill(acc[t].begin(), acc[t].end(), 0);
+    }
     if (from < 0)
       continue;
     int64_t messages = 0;
@@ -123,7 +176,9 @@ int64_t Delivery::deliver(int g, int64_t s, double &dramBytes) {
     synops += tableSynops;
     dramBytes += tableSynops * dramPerSynop[t];
     const TablePlan &plan = plans[t];
-    if (plan.columnCost * static_cast<double>(messages) / table.cols <=
+    if (fp32)
+      deliverFP32(t, from);
+    else if (plan.columnCost * static_cast<double>(messages) / table.cols <=
         plan.rowCost)
       deliverByMessage(t, from);
     else

@@ -16,9 +16,24 @@
 #include "ssm/Runtime/Neurocore.h"
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace ssm::rt::neuro {
+
+/// A message of an fp32 network is a binary32 in the 32 bits an integer
+/// payload takes (Outbox::delta, Session's last-sent values): the bits of
+/// +0.0 are 0, "nothing sent", and a sent change is never zero.
+inline float asFloat(int32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+inline int32_t bitsOf(float f) {
+  int32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  return bits;
+}
 
 /// What a group sent in one step: its messages (0 where a neuron sent
 /// nothing; changes or payloads, by the model's encoding) and how many.
@@ -57,6 +72,8 @@ public:
   /// Table t's received sum: the sigma of the changes it received (fed by
   /// spikes: this step's spikes), one entry per row, unshifted.
   const int64_t *sum(int t) const { return acc[t].data(); }
+  /// The same in an fp32 network, in binary32 and real units.
+  const float *sum32(int t) const { return acc32[t].data(); }
 
 private:
   /// The outbox of source `src` of a table that reads step `from`.
@@ -66,6 +83,7 @@ private:
   int64_t countSynops(int t, int64_t from, int64_t messages) const;
   void deliverByMessage(int t, int64_t from);
   void deliverByRow(int t, int64_t from);
+  void deliverFP32(int t, int64_t from);
 
   const Network &net;
   int64_t ring; // outbox slots: max delay + 2
@@ -78,6 +96,11 @@ private:
   std::vector<char> spiking;
   std::vector<double> dramPerSynop; // bytes per synop; 0 on the core
   std::vector<LaneVector<int32_t>> gathered;
+  // An fp32 network: per table, its received sum and its real weights
+  // in binary32, in SynapseTable's CSR order.
+  bool fp32;
+  std::vector<LaneVector<float>> acc32;
+  std::vector<std::vector<float>> weight32;
 };
 
 } // namespace ssm::rt::neuro

@@ -132,6 +132,8 @@ void writeGroup(h5::Writer &w, hid_t parent, const NeuronGroup &g) {
 void writeHardware(h5::Writer &w, hid_t parent, const Hardware &hw) {
   w.attribute(parent, "name", hw.name);
   w.attribute(parent, "target", hw.target);
+  w.attribute(parent, "arithmetic",
+              std::string(hw::arithmeticName(hw.arithmetic)));
   w.attribute(parent, "chips", hw.chips);
   w.attribute(parent, "mesh", std::vector<int64_t>{hw.meshX, hw.meshY});
   w.attribute(parent, "chip_mesh",
@@ -267,6 +269,14 @@ Hardware readHardware(const Reader &r) {
   // Files written before spinnaker2 existed have no target: loihi2's.
   hw.target = r.hasAttribute(g, "target") ? r.string(g, "target")
                                           : hw::kDefaultChipTarget;
+  // Files written before the fp32 path existed are fixed point.
+  if (r.hasAttribute(g, "arithmetic")) {
+    const std::string a = r.string(g, "arithmetic");
+    if (!hw::parseArithmetic(a, hw.arithmetic))
+      r.fail(fmt::format("attribute 'arithmetic' of '{}' is '{}', not "
+                         "\"fixed\" or \"fp32\"",
+                         g, a));
+  }
   // Integer fields within the ranges every reader of a hardware description
   // uses (HardwareRanges.h), before they are narrowed; the mesh, the
   // exponents' order and the costs are checked by Network::validate().

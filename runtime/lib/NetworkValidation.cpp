@@ -214,7 +214,7 @@ void Network::validate() {
       invalid(fmt::format("{}: stored in DRAM, but hardware '{}' has none",
                           where, hw.name));
     if (table.dram)
-      dramUsed += table.bytes(hw.weightBits);
+      dramUsed += table.bytes(hw.storedWeightBits());
     target.tables.push_back(static_cast<int>(t));
   }
   if (dramUsed > hw.dramBytes && hw.dramBytes > 0)

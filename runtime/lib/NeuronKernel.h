@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -103,32 +104,56 @@ public:
   virtual Update step(const StepContext &ctx) = 0;
 };
 
-/// A group evaluated in float64 (evaluateQuantizedFloat): parameters read
-/// as q * 2^-frac, nothing rounded or saturated, no thresholds.
-class FloatKernel {
+/// A group evaluated in real arithmetic: parameters read as q * 2^-frac,
+/// nothing rounded to the value format or saturated. `Real` = double is
+/// the float64 evaluation (evaluateQuantizedFloat); `Real` = float is the
+/// fp32 arithmetic of an fp32 network (Hardware::Arithmetic::FP32), which
+/// the event session runs: every operation one IEEE-754 binary32 operation,
+/// in the order the kernel writes it (the runtime's model files build with
+/// -ffp-contract=off, so no compiler fuses a multiply and an add on one CPU
+/// and not on another).
+template <typename Real> class BasicFloatKernel {
 public:
-  virtual ~FloatKernel() = default;
+  virtual ~BasicFloatKernel() = default;
   /// `current`: currentSize() reals, bias included; writes the group's
-  /// `size` output values for token `token` of a sequence of `length`.
-  virtual void step(const double *current, int64_t token, int64_t length,
-                    double *out) = 0;
+  /// `size` output values for token `token` of a sequence of `length`
+  /// (`length` is kUnknownLength while the sequence is still being fed).
+  /// Returns the neurons active (input or live state) and the events
+  /// (Update::events); `sent` and `overflows` stay 0: the caller sends.
+  virtual Update step(const Real *current, int64_t token, int64_t length,
+                      Real *out) = 0;
 };
+using FloatKernel = BasicFloatKernel<double>;
+using Float32Kernel = BasicFloatKernel<float>;
 
-/// NeuronModelInfo::makeKernel and ::makeFloat for kernels constructed
-/// from the group alone: `m.makeKernel = makeKernel<MyKernel>;`.
+/// The sequence length a float kernel is given while it is unknown (a
+/// stream not finished): larger than any token index.
+inline constexpr int64_t kUnknownLength =
+    std::numeric_limits<int64_t>::max();
+
+/// NeuronModelInfo::makeKernel for kernels constructed from the group
+/// alone: `m.makeKernel = makeKernel<MyKernel>;`.
 template <typename Kernel>
 std::unique_ptr<GroupKernel> makeKernel(const NeuronGroup &group,
                                         const Hardware &) {
   return std::make_unique<Kernel>(group);
 }
-template <typename Float>
-std::unique_ptr<FloatKernel> makeFloat(const NeuronGroup &group) {
-  return std::make_unique<Float>(group);
+/// Sets NeuronModelInfo::makeFloat and ::makeFloat32 from one class
+/// template over the real type: `setFloatKernels<MyFloat>(m);`.
+template <template <typename> class Float>
+void setFloatKernels(NeuronModelInfo &m) {
+  m.makeFloat = [](const NeuronGroup &g) -> std::unique_ptr<FloatKernel> {
+    return std::make_unique<Float<double>>(g);
+  };
+  m.makeFloat32 = [](const NeuronGroup &g) -> std::unique_ptr<Float32Kernel> {
+    return std::make_unique<Float<float>>(g);
+  };
 }
 
-/// q * 2^-frac as a real number.
-inline double real(int64_t q, int frac) {
-  return std::ldexp(static_cast<double>(q), -frac);
+/// q * 2^-frac as a real number (as `Real`: rounded once, from the exact
+/// double).
+template <typename Real = double> inline Real real(int64_t q, int frac) {
+  return static_cast<Real>(std::ldexp(static_cast<double>(q), -frac));
 }
 
 /// Loihi's neuron decays (Davies et al. 2018, "Neuron model": du, dv): a
@@ -146,8 +171,11 @@ inline int64_t quantize(double fraction) {
 inline int64_t apply(int64_t x, int64_t d) {
   return fixed::shiftRound(x * (kOne - d), kBits);
 }
-/// What is kept of a value per step, 1 - d / 4096, as a real number.
-inline double keep(int64_t d) { return 1.0 - std::ldexp(double(d), -kBits); }
+/// What is kept of a value per step, 1 - d / 4096, as a real number
+/// (exact in float and double: a multiple of 2^-12 in [0, 1]).
+template <typename Real = double> inline Real keep(int64_t d) {
+  return static_cast<Real>(1.0 - std::ldexp(double(d), -kBits));
+}
 /// "" when every decay of `d` is in [0, 4096], else the error naming
 /// `model` ("LIF decay 5000 outside [0, 4096] (12-bit)").
 std::string check(const std::vector<int32_t> &d, std::string_view model);

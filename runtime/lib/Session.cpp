@@ -304,6 +304,13 @@ struct Session::State {
 
   Delivery delivery;
   std::vector<int64_t> zeros; // as long as the largest group's current
+  // An fp32 network (Hardware::arithmetic): per group its binary32 kernel,
+  // current, output values, bias and threshold (real units). Its messages
+  // and last-sent values are binary32 bits in the integer path's arrays.
+  bool fp32;
+  std::vector<std::unique_ptr<Float32Kernel>> kernels32;
+  std::vector<std::vector<float>> current32, out32, bias32;
+  std::vector<float> threshold32;
   // Per group.
   std::vector<LaneVector<int32_t>> last;             // payload last sent
   std::vector<std::unique_ptr<GroupKernel>> kernels; // null for inputs
@@ -335,7 +342,8 @@ struct Session::State {
   int64_t exchangedBytes = 0;
 
   State(const Network &n, int t, CoreSplit s, StepExchange *e)
-      : net(n), threads(std::max(1, t)), delivery(n), exchange(e),
+      : net(n), threads(std::max(1, t)), delivery(n),
+        fp32(n.hardware.arithmetic == hw::Arithmetic::FP32), exchange(e),
         split(std::move(s)) {
     if (exchange &&
         split.rankOfCore.size() != static_cast<size_t>(net.cores.size()))
@@ -365,10 +373,28 @@ struct Session::State {
     }
     const size_t G = net.groups.size();
     last.resize(G);
-    for (const NeuronGroup &group : net.groups)
+    for (const NeuronGroup &group : net.groups) {
+      if (fp32) {
+        if (!group.model->hostInput && !group.model->makeFloat32)
+          throw std::invalid_argument(
+              "group '" + group.name + "': neuron model '" +
+              std::string(group.model->name) + "' has no fp32 kernel");
+        kernels32.push_back(group.model->makeFloat32
+                                ? group.model->makeFloat32(group)
+                                : nullptr);
+        current32.emplace_back(group.currentSize());
+        out32.emplace_back(group.size);
+        std::vector<float> &bias = bias32.emplace_back();
+        for (int64_t b : group.bias)
+          bias.push_back(real<float>(b, group.frac));
+        threshold32.push_back(real<float>(group.threshold, group.frac));
+        kernels.push_back(nullptr);
+        continue;
+      }
       kernels.push_back(group.model->makeKernel
                             ? group.model->makeKernel(group, net.hardware)
                             : nullptr);
+    }
     current.resize(G);
     routes.resize(G);
     activity.resize(G);
@@ -420,6 +446,8 @@ struct Session::State {
       current[g].assign(group.currentSize(), 0);
       if (kernels[g])
         kernels[g]->reset();
+      else if (fp32 && kernels32[g])
+        kernels32[g] = group.model->makeFloat32(group); // its initial state
     }
     delivery.reset();
     fed = 0;
@@ -496,6 +524,13 @@ struct Session::State {
     }
   }
 
+  /// A payload or last-sent value of group g as a real number: q 2^-frac,
+  /// or the binary32 it holds in an fp32 network.
+  double valueOf(int g, int32_t v) const {
+    return fp32 ? asFloat(v)
+                : std::ldexp(static_cast<double>(v), -net.groups[g].frac);
+  }
+
   /// The group's bias, or zeros (a load the neuron loops can vectorize).
   const int64_t *biasOf(int g) const {
     const NeuronGroup &group = net.groups[g];
@@ -556,15 +591,7 @@ struct Session::State {
       c.neuronUpdatesInactive += group.size;
       return;
     }
-    const StepContext ctx{dendrites(g),
-                          widths(group),
-                          sigmaDelta(group),
-                          k,
-                          sequenceLength,
-                          net.hardware.stateBits,
-                          last[g].data(),
-                          out.delta.data()};
-    const Update u = kernels[g]->step(ctx);
+    const Update u = fp32 ? stepFP32(g, k, out) : stepFixed(g, k, out);
     out.count = u.sent;
     act.spikes = u.sent;
     act.active = u.active;
@@ -588,6 +615,65 @@ struct Session::State {
     c.chipHops += act.chipHops;
   }
 
+  /// Group g's integer step for token k (its kernel sends).
+  Update stepFixed(int g, int64_t k, Outbox &out) {
+    const NeuronGroup &group = net.groups[g];
+    const StepContext ctx{dendrites(g),
+                          widths(group),
+                          sigmaDelta(group),
+                          k,
+                          sequenceLength,
+                          net.hardware.stateBits,
+                          last[g].data(),
+                          out.delta.data()};
+    return kernels[g]->step(ctx);
+  }
+
+  /// Group g's binary32 step for token k: the tables' sums in table order
+  /// plus the bias, the model's fp32 kernel, then the sends (sigma-delta:
+  /// the change since the value last sent when larger than the threshold;
+  /// spikes: each non-zero output). A value that is not finite counts as an
+  /// overflow and is sent as it is.
+  Update stepFP32(int g, int64_t k, Outbox &out) {
+    const NeuronGroup &group = net.groups[g];
+    float *cur = current32[g].data();
+    const int64_t inputs = group.currentSize();
+    std::fill(cur, cur + inputs, 0.0f);
+    for (int t : group.tables) {
+      const float *a = delivery.sum32(t);
+      for (int64_t i = 0; i < inputs; ++i)
+        cur[i] += a[i];
+    }
+    for (size_t i = 0; i < bias32[g].size(); ++i)
+      cur[i] += bias32[g][i];
+    float *y = out32[g].data();
+    Update u = kernels32[g]->step(
+        cur, k, sequenceLength >= 0 ? sequenceLength : kUnknownLength, y);
+    int32_t *lastBits = last[g].data();
+    int32_t *delta = out.delta.data();
+    const float threshold = threshold32[g];
+    const bool spikes = group.model->encoding == Encoding::Spikes;
+    for (int64_t i = 0; i < group.size; ++i) {
+      u.overflows += !std::isfinite(y[i]);
+      if (spikes) {
+        delta[i] = y[i] != 0 ? bitsOf(y[i]) : 0;
+        lastBits[i] = delta[i];
+        u.sent += y[i] != 0;
+        continue;
+      }
+      const float previous = asFloat(lastBits[i]);
+      const float change = y[i] - previous;
+      if (std::fabs(change) > threshold) {
+        delta[i] = bitsOf(change);
+        lastBits[i] = bitsOf(previous + change);
+        ++u.sent;
+      } else {
+        delta[i] = 0;
+      }
+    }
+    return u;
+  }
+
   void sendInputs(const float *token, int64_t s) {
     int64_t offset = 0;
     for (int g : net.inputs) {
@@ -603,7 +689,8 @@ struct Session::State {
         // outbox holds this step's payloads only).
         std::fill(out.delta.begin(), out.delta.end(), 0);
         out.delta[tokenId(group, token[offset], fed - 1)] =
-            static_cast<int32_t>(int64_t(1) << group.frac);
+            fp32 ? bitsOf(1.0f)
+                 : static_cast<int32_t>(int64_t(1) << group.frac);
         out.count = 1;
         activity[g].spikes = 1;
         activity[g].messages = static_cast<int64_t>(routes[g].size());
@@ -616,7 +703,17 @@ struct Session::State {
       const SigmaDelta send = sigmaDelta(group);
       int32_t *prev = last[g].data();
       int64_t sent = 0, overflows = 0;
-      for (int64_t i = 0; i < group.size; ++i) {
+      for (int64_t i = 0; fp32 && i < group.size; ++i) {
+        // The host's values as they are, sigma-delta in binary32.
+        const float previous = asFloat(prev[i]);
+        const float change = token[offset + i] - previous;
+        const bool sends = std::fabs(change) > threshold32[g];
+        out.delta[i] = sends ? bitsOf(change) : 0;
+        if (sends)
+          prev[i] = bitsOf(previous + change);
+        sent += sends;
+      }
+      for (int64_t i = 0; !fp32 && i < group.size; ++i) {
         bool over = false;
         const int64_t v = fixed::quantize(token[offset + i],
                                           {group.payloadBits, group.frac}, &over);
@@ -741,11 +838,9 @@ Session::finish(const std::function<void(int64_t step)> &afterStep) {
 
 std::vector<double> Session::outputs() const {
   std::vector<double> y;
-  for (int g : state->net.outputs) {
-    const NeuronGroup &group = state->net.groups[g];
+  for (int g : state->net.outputs)
     for (int32_t v : state->last[g])
-      y.push_back(std::ldexp(static_cast<double>(v), -group.frac));
-  }
+      y.push_back(state->valueOf(g, v));
   return y;
 }
 
@@ -762,12 +857,11 @@ std::vector<double> Session::groupValues(int g) const {
     const Outbox &out =
         state->delivery.outboxOf(g, state->stepIndex - 1);
     for (int64_t i = 0; i < group.size; ++i)
-      values[i] = std::ldexp(static_cast<double>(out.delta[i]), -group.frac);
+      values[i] = state->valueOf(g, out.delta[i]);
     return values;
   }
   for (int64_t i = 0; i < group.size; ++i)
-    values[i] =
-        std::ldexp(static_cast<double>(state->last[g][i]), -group.frac);
+    values[i] = state->valueOf(g, state->last[g][i]);
   return values;
 }
 

@@ -230,3 +230,26 @@ def test_spinnaker2_network_file_runs_on_its_chip(tiny_source, data_dir,
         ssmc.compile(tmp_path / "s2.h5", target="loihi2")
     with pytest.raises(ValueError, match="synapse_memory must be core or dram"):
         ssmc.compile(tiny_source, target="spinnaker2", synapse_memory="sram")
+
+
+def test_spinnaker2_fp32_arithmetic(tiny_source, data_dir, tmp_path):
+    # fp32: binary32 weights, states and messages; close to the float
+    # reference (every change sent), the same bits for any thread count and
+    # after a round trip through the network file.
+    x = np.load(data_dir / "x.npy")
+    fp32 = ssmc.compile(tiny_source, target="spinnaker2", init_missing=True,
+                        arithmetic="fp32", sigma_delta=0)
+    ref = ssmc.compile(tiny_source, target="reference", init_missing=True)
+    a = fp32.run(x, threads=1)
+    assert a.report["arithmetic"] == "fp32"
+    np.testing.assert_array_equal(a.outputs, fp32.run(x, threads=2).outputs)
+    np.testing.assert_allclose(a.outputs, ref.run(x).outputs, rtol=0,
+                               atol=1e-3 * np.abs(ref.run(x).outputs).max())
+    fp32.save(tmp_path / "fp32.h5")
+    np.testing.assert_array_equal(ssmc.load(tmp_path / "fp32.h5").run(x).outputs,
+                                  a.outputs)
+    with pytest.raises(ValueError, match="arithmetic must be fixed or fp32"):
+        ssmc.compile(tiny_source, target="spinnaker2", arithmetic="fp16")
+    with pytest.raises(ssmc.CompileError, match="has no fp32 variant"):
+        ssmc.compile(tiny_source, target="loihi2", init_missing=True,
+                     arithmetic="fp32")

@@ -52,6 +52,7 @@ FailureOr<neuro::Hardware> ssm::readHardware(nc::NetworkOp network) {
   hw.maxExponent = limits->exponentMax;
   hw.maxDelay = static_cast<int>(limits->maxDelay);
   hw.dramBytes = limits->dramBytes;
+  hw.arithmetic = limits->arithmetic;
   // Cost tables are optional in hand-written networks (then all costs are
   // zero); when present every key must be a number.
   for (auto [key, table] : {std::pair{"energy_pj", &hw.energyPJ},

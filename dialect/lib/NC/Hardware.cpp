@@ -90,34 +90,38 @@ StringRef ssm::nc::builtinHardwareJSON(StringRef target) {
   return kLoihi2;
 }
 
-Expected<DictionaryAttr>
-ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
-                                  StringRef sourceName) {
+namespace {
+/// The parsed description `root` as the `hardware` attribute (the body of
+/// parseHardwareDescription, which checked the text).
+Expected<DictionaryAttr> parseDescription(MLIRContext *context,
+                                          const json::Object *root,
+                                          StringRef sourceName) {
   auto fail = [&](const Twine &message) -> Error {
     return createStringError(inconvertibleErrorCode(),
                              sourceName + ": " + message);
   };
-  if (jsonDepth(text, kMaxJSONDepth) > kMaxJSONDepth)
-    return fail("nested deeper than " + Twine(kMaxJSONDepth) +
-                " levels; a hardware description is a flat object");
-  Expected<json::Value> parsed = json::parse(text);
-  if (!parsed)
-    return fail("not valid JSON: " + toString(parsed.takeError()));
-  const json::Object *root = parsed->getAsObject();
-  if (!root)
-    return fail("a hardware description must be a JSON object");
-
   Builder b(context);
   NamedAttrList attrs;
-  llvm::StringSet<> known = {"name",      "description",     "target",
-                             "mesh",      "chip_mesh",       "weight_exponent",
-                             "energy_pj", "time_ns",         "clock_mhz",
-                             "cycles",    "static_power_mw"};
+  llvm::StringSet<> known = {
+      "name",      "description", "target",          "mesh",
+      "chip_mesh", "weight_exponent", "energy_pj",    "time_ns",
+      "clock_mhz", "cycles",      "static_power_mw", "arithmetic",
+      "fp32"};
   for (const IntegerRange &k : kIntegerRanges)
     known.insert(k.key);
   for (const auto &entry : *root)
     if (!known.contains(entry.first))
       return fail("unknown key '" + entry.first.str() + "'");
+
+  // The arithmetic: fixed point unless said.
+  ssm::rt::hw::Arithmetic arithmetic = ssm::rt::hw::Arithmetic::Fixed;
+  if (const json::Value *a = root->get("arithmetic")) {
+    std::optional<StringRef> text = a->getAsString();
+    if (!text || !ssm::rt::hw::parseArithmetic(*text, arithmetic))
+      return fail("'arithmetic' must be \"fixed\" or \"fp32\"");
+  }
+  attrs.append("arithmetic",
+               b.getStringAttr(ssm::rt::hw::arithmeticName(arithmetic)));
 
   std::optional<StringRef> name = root->getString("name");
   if (!name || name->empty())
@@ -244,7 +248,84 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
   if (!staticPower || !isValidCost(*staticPower))
     return fail("'static_power_mw' must be a number between 0 and 1e12");
   attrs.append("static_power_mw", b.getF64FloatAttr(*staticPower));
+  // A fixed-point chip's fp32 variant, once the description itself is
+  // valid: its `fp32` section gives the keys that differ (objects merged
+  // key by key), and the result is read as a description of its own.
+  if (const json::Value *section = root->get("fp32")) {
+    const json::Object *changes = section->getAsObject();
+    if (!changes)
+      return fail("'fp32' must be an object: the keys that differ when the "
+                  "chip computes in fp32");
+    if (arithmetic != ssm::rt::hw::Arithmetic::Fixed)
+      return fail("'fp32' is the fp32 variant of a fixed-point description; "
+                  "this one is already fp32");
+    json::Object merged = *root;
+    merged.erase("fp32");
+    for (const auto &entry : *changes) {
+      if (entry.first == "target" || entry.first == "arithmetic" ||
+          entry.first == "fp32")
+        return fail("'fp32." + entry.first.str() +
+                    "' cannot differ from the chip's");
+      const json::Object *keys = entry.second.getAsObject();
+      json::Object *into = merged.getObject(entry.first);
+      if (keys && into)
+        for (const auto &key : *keys)
+          (*into)[key.first] = key.second;
+      else
+        merged[entry.first] = entry.second;
+    }
+    merged["arithmetic"] = "fp32";
+    Expected<DictionaryAttr> variant =
+        parseDescription(context, &merged, sourceName.str() + " (fp32)");
+    if (!variant)
+      return variant.takeError();
+    attrs.append("fp32", *variant);
+  }
   return b.getDictionaryAttr(attrs);
+}
+} // namespace
+
+Expected<DictionaryAttr>
+ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
+                                  StringRef sourceName) {
+  auto fail = [&](const Twine &message) -> Error {
+    return createStringError(inconvertibleErrorCode(),
+                             sourceName + ": " + message);
+  };
+  if (jsonDepth(text, kMaxJSONDepth) > kMaxJSONDepth)
+    return fail("nested deeper than " + Twine(kMaxJSONDepth) +
+                " levels; a hardware description is a flat object");
+  Expected<json::Value> parsed = json::parse(text);
+  if (!parsed)
+    return fail("not valid JSON: " + toString(parsed.takeError()));
+  const json::Object *root = parsed->getAsObject();
+  if (!root)
+    return fail("a hardware description must be a JSON object");
+  return parseDescription(context, root, sourceName);
+}
+
+Expected<DictionaryAttr> ssm::nc::withArithmetic(DictionaryAttr hardware,
+                                                 StringRef arithmetic) {
+  auto given = hardware.getAs<StringAttr>("arithmetic");
+  const StringRef own = given ? given.getValue() : StringRef("fixed");
+  auto name = hardware.getAs<StringAttr>("name");
+  const std::string chip = name ? name.str() : "?";
+  if (own == arithmetic) {
+    NamedAttrList attrs(hardware);
+    attrs.erase("fp32");
+    return DictionaryAttr::get(hardware.getContext(), attrs);
+  }
+  if (arithmetic == "fp32")
+    if (auto variant = hardware.getAs<DictionaryAttr>("fp32"))
+      return variant;
+  return createStringError(
+      inconvertibleErrorCode(),
+      "--arithmetic=" + arithmetic + ": hardware description '" + chip +
+          "' computes in " + own + " and has no " + arithmetic +
+          " variant" +
+          (arithmetic == "fp32"
+               ? " (an 'fp32' section; the built-in spinnaker2 has one)"
+               : ""));
 }
 
 Expected<DictionaryAttr>
@@ -355,6 +436,15 @@ FailureOr<ssm::nc::HardwareLimits> ssm::nc::readHardwareLimits(
             limits.chips, limits.chipMeshX, limits.chipMeshY);
         !problem.empty())
       return emitError() << "hardware description's " << problem;
+  }
+  if (auto a = hw.getAs<StringAttr>("arithmetic")) {
+    if (!ssm::rt::hw::parseArithmetic(a.getValue(), limits.arithmetic))
+      return emitError() << "hardware description's 'arithmetic' must be "
+                            "\"fixed\" or \"fp32\", got '"
+                         << a.getValue() << "'";
+  } else if (hw.get("arithmetic")) {
+    return emitError() << "hardware description's 'arithmetic' must be a "
+                          "string";
   }
   if (hw.get("dram_bytes") &&
       failed(integer("dram_bytes", limits.dramBytes)))

@@ -180,13 +180,14 @@ SynapsesOp ssm::nc::buildSynapseTable(OpBuilder &b, Location loc,
                                       int64_t cols, ArrayRef<int64_t> index,
                                       ArrayRef<int64_t> q, int64_t exponent,
                                       int64_t delay, StringRef name,
-                                      unsigned weightBits, bool dram) {
+                                      const HardwareLimits &limits,
+                                      bool dram) {
   MLIRContext *ctx = b.getContext();
-  const unsigned storageBits = weightBits <= 8 ? 8 : 16;
+  const unsigned storageBits = limits.weightBits <= 8 ? 8 : 16;
   bool sparse = false;
   rt::neuro::cheaperSynapseTableBytes(rows, cols,
                                       static_cast<int64_t>(q.size()),
-                           weightBits, &sparse);
+                                      limits.storedWeightBits(), &sparse);
   ElementsAttr weights, indices;
   if (sparse) {
     std::vector<int64_t> positions;
@@ -421,7 +422,7 @@ LogicalResult NetworkOp::verifyRegions() {
                << "is stored in DRAM, but " << hw.name << " has none "
                << "(its hardware description gives no 'dram_bytes')";
       if (table.getDram())
-        dramBytes += table.getMemoryBytes(hw.weightBits);
+        dramBytes += table.getMemoryBytes(hw.storedWeightBits());
     }
     auto group = dyn_cast<NeuronsOp>(op);
     if (!group)
@@ -436,7 +437,7 @@ LogicalResult NetworkOp::verifyRegions() {
     neurons[*core] += group.getSize();
     for (Value input : group.getInputs())
       if (auto table = input.getDefiningOp<SynapsesOp>())
-        synapseBytes[*core] += table.getCoreMemoryBytes(hw.weightBits);
+        synapseBytes[*core] += table.getCoreMemoryBytes(hw.storedWeightBits());
   }
   // (Per chip; placement does not know which chip's DRAM a table uses, so
   // the whole network's tables must fit one chip's.)

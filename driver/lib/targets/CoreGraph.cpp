@@ -81,6 +81,13 @@ cl::opt<std::string> chips(
              "description's chip (default: its own chips and chip_mesh; "
              "docs/cost-model.md)"),
     cl::value_desc("N"), cl::cat(compileCategory));
+cl::opt<std::string> arithmetic(
+    "arithmetic",
+    cl::desc("The arithmetic of the compiled network: fixed (fixed point, "
+             "8-bit weights: Loihi 2, SpiNNaker 2's int8 path) or fp32 "
+             "(IEEE binary32 on SpiNNaker 2's Arm cores, as the seed; "
+             "docs/spinnaker2.md) (default: the description's own, fixed)"),
+    cl::value_desc("fixed|fp32"), cl::cat(compileCategory));
 cl::opt<std::string> calibration(
     "calibration",
     cl::desc("Data spec of the PTQ calibration sequences (default: the "
@@ -136,7 +143,7 @@ cl::opt<std::string> plotPath(
     cl::value_desc("file.png"), cl::cat(runCategory));
 
 const cl::opt<std::string> *const allFlags[] = {
-    &hardware,   &chips,     &calibration,  &calibrationSamples,
+    &hardware,   &chips,     &arithmetic, &calibration,  &calibrationSamples,
     &calibrationRanges, &sigmaDelta, &synapseMemory, &neuronsPerCore, &tracePath,
     &traceSamples, &plotPath};
 
@@ -712,6 +719,8 @@ RunResult ChipExecutable::summarize(const rt::Dataset &data,
   report["setup_seconds"] = 0.0;
   report["run_seconds"] = result.seconds;
   report["hardware"] = network.hardware.name;
+  report["arithmetic"] =
+      rt::hw::arithmeticName(network.hardware.arithmetic);
   report["cores"] = static_cast<int64_t>(network.cores.size());
   report["neurons"] = neurons;
   report["pipeline_depth"] = network.maxDepth;
@@ -721,6 +730,12 @@ RunResult ChipExecutable::summarize(const rt::Dataset &data,
   auto row = [&](const char *key, std::string value) {
     result.rows.emplace_back(key, std::move(value));
   };
+  row("arithmetic",
+      network.hardware.arithmetic == rt::hw::Arithmetic::FP32
+          ? "fp32 (IEEE binary32 weights, states and messages)"
+          : fmt::format("fixed point ({}-bit weights, {}-bit states)",
+                        network.hardware.weightBits,
+                        network.hardware.stateBits));
   row("cores", fmt::format("{} of {} ({} neurons, pipeline depth {})",
                            network.cores.size(),
                            network.hardware.chips * network.hardware.meshX *
@@ -930,6 +945,11 @@ ChipTarget::parseOptions(ArrayRef<Setting> settings,
     read.fail("chips", "must be between " + Twine(range.min) + " and " +
                            Twine(range.max) + ", got " +
                            Twine(options->pipeline.chips));
+  if (read.get("arithmetic", options->pipeline.arithmetic, "fixed or fp32") &&
+      options->pipeline.arithmetic != "fixed" &&
+      options->pipeline.arithmetic != "fp32")
+    read.fail("arithmetic", "must be fixed or fp32, got '" +
+                                options->pipeline.arithmetic + "'");
   read.get("calibration-ranges", options->pipeline.calibrationRanges,
            "a file name");
   const bool ranges = !options->pipeline.calibrationRanges.empty();

@@ -48,9 +48,9 @@ void writeReport(NetworkOp network, const HardwareLimits &limits,
     Row &row = rows[rowOf.lookup(*group.getCore())];
     row.neurons += group.getSize();
     for (SynapsesOp table : graph.tablesOf(static_cast<int>(g))) {
-      row.bytes += table.getCoreMemoryBytes(limits.weightBits);
+      row.bytes += table.getCoreMemoryBytes(limits.storedWeightBits());
       if (table.getDram()) {
-        dramBytes += table.getMemoryBytes(limits.weightBits);
+        dramBytes += table.getMemoryBytes(limits.storedWeightBits());
         ++dramTables;
       }
     }

@@ -94,7 +94,8 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits,
   auto bytesOf = [&](int64_t begin, int64_t end) {
     int64_t bytes = 0;
     for (const TableEntries &t : tables)
-      bytes += t.bytesOfNeurons(begin, end, per, size, limits.weightBits);
+      bytes += t.bytesOfNeurons(begin, end, per, size,
+                                limits.storedWeightBits());
     return bytes;
   };
 
@@ -170,7 +171,7 @@ LogicalResult splitGroup(NeuronsOp group, const HardwareLimits &limits,
           b, t.op.getLoc(), t.op.getInputs(), per * n, t.cols, index, q,
           t.op.getExponent(), static_cast<int64_t>(t.op.getDelay()),
           partTableName(tableName, group.getSymName(), name, i),
-          limits.weightBits, dram || t.op.getDram());
+          limits, dram || t.op.getDram());
       currents.push_back(part.getOutput());
     }
     auto neurons = cast<NeuronsOp>(b.clone(*group.getOperation()));

@@ -49,23 +49,27 @@ private:
 };
 
 /// Silent until the last token, then the mean (or the last input).
-class AccumulatorFloat final : public FloatKernel {
+template <typename Real>
+class AccumulatorFloat final : public BasicFloatKernel<Real> {
 public:
   explicit AccumulatorFloat(const NeuronGroup &g)
-      : last(g.hasFlag("last")), sum(g.size, 0.0) {}
-  void step(const double *current, int64_t token, int64_t length,
-            double *out) override {
+      : last(g.hasFlag("last")), sum(g.size, 0) {}
+  Update step(const Real *current, int64_t token, int64_t length,
+              Real *out) override {
+    Update u;
     for (size_t i = 0; i < sum.size(); ++i) {
+      u.active += current[i] != 0;
       sum[i] = last ? current[i] : sum[i] + current[i];
-      out[i] = token + 1 < length ? 0.0
+      out[i] = token + 1 < length ? Real(0)
                : last             ? sum[i]
-                                  : sum[i] / static_cast<double>(length);
+                                  : sum[i] / static_cast<Real>(length);
     }
+    return u;
   }
 
 private:
   bool last;
-  std::vector<double> sum;
+  std::vector<Real> sum;
 };
 } // namespace
 
@@ -75,7 +79,7 @@ extern const NeuronModelInfo kAccumulator = [] {
   m.name = "accumulator";
   m.flags = {"last"};
   m.makeKernel = makeKernel<AccumulatorKernel>;
-  m.makeFloat = makeFloat<AccumulatorFloat>;
+  setFloatKernels<AccumulatorFloat>(m);
   return m;
 }();
 } // namespace ssm::rt::neuro::models

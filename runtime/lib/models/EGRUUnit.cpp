@@ -62,28 +62,32 @@ private:
   std::vector<int64_t> gates, c; // c after its reset
 };
 
-class EGRUFloat final : public FloatKernel {
+template <typename Real> class EGRUFloat final : public BasicFloatKernel<Real> {
 public:
-  explicit EGRUFloat(const NeuronGroup &g)
-      : n(g.size), frac(g.frac), theta(g.params[0]), c(n, 0.0) {}
-  void step(const double *current, int64_t, int64_t, double *out) override {
+  explicit EGRUFloat(const NeuronGroup &g) : n(g.size), c(n, 0) {
+    for (int32_t q : g.params[0])
+      theta.push_back(real<Real>(q, g.frac));
+  }
+  Update step(const Real *current, int64_t, int64_t, Real *out) override {
+    const Real one = 1;
+    Update u;
     for (int64_t i = 0; i < n; ++i) {
-      const double u = 1.0 / (1.0 + std::exp(-current[i]));
-      const double r = 1.0 / (1.0 + std::exp(-current[n + i]));
-      const double z = std::tanh(current[2 * n + i] + r * current[3 * n + i]);
-      const double th = real(theta[i], frac);
-      const double state = egru::state(u, z, c[i]);
-      const double o = egru::event(state, th);
+      const Real update = one / (one + std::exp(-current[i]));
+      const Real reset = one / (one + std::exp(-current[n + i]));
+      const Real z = std::tanh(current[2 * n + i] + reset * current[3 * n + i]);
+      const Real state = egru::state(update, z, c[i]);
+      const Real o = egru::event(state, theta[i]);
       out[i] = o * state;
-      c[i] = egru::reset(state, th, o);
+      c[i] = egru::reset(state, theta[i], o);
+      u.events += o != 0;
     }
+    u.active = n; // every cell evaluates its gates each step
+    return u;
   }
 
 private:
   int64_t n;
-  int frac;
-  const std::vector<int32_t> &theta;
-  std::vector<double> c; // after its reset
+  std::vector<Real> theta, c; // c after its reset
 };
 } // namespace
 
@@ -94,7 +98,7 @@ extern const NeuronModelInfo kEGRUUnit = [] {
   m.currentPerNeuron = 4;
   m.params = {"theta"};
   m.makeKernel = makeKernel<EGRUKernel>;
-  m.makeFloat = makeFloat<EGRUFloat>;
+  setFloatKernels<EGRUFloat>(m);
   return m;
 }();
 } // namespace ssm::rt::neuro::models

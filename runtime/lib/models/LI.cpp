@@ -88,20 +88,24 @@ private:
   std::vector<int64_t> v;
 };
 
-class LIFloat final : public FloatKernel {
+template <typename Real> class LIFloat final : public BasicFloatKernel<Real> {
 public:
-  explicit LIFloat(const NeuronGroup &g) : group(g), v(g.size, 0.0) {}
-  void step(const double *current, int64_t, int64_t, double *out) override {
-    const std::vector<int32_t> &dv = group.params[0];
-    for (int64_t k = 0; k < group.size; ++k) {
-      v[k] = decay::keep(dv[k]) * v[k] + current[k];
+  explicit LIFloat(const NeuronGroup &g) : v(g.size, 0) {
+    for (int32_t d : g.params[0])
+      keepV.push_back(decay::keep<Real>(d));
+  }
+  Update step(const Real *current, int64_t, int64_t, Real *out) override {
+    Update u;
+    for (size_t k = 0; k < v.size(); ++k) {
+      v[k] = keepV[k] * v[k] + current[k];
       out[k] = v[k];
+      u.active += v[k] != 0 || current[k] != 0;
     }
+    return u;
   }
 
 private:
-  const NeuronGroup &group;
-  std::vector<double> v;
+  std::vector<Real> keepV, v;
 };
 
 std::string check(const NeuronGroup &g, const Hardware &) {
@@ -117,7 +121,7 @@ extern const NeuronModelInfo kLI = [] {
   m.encoding = Encoding::SigmaDelta;
   m.check = check;
   m.makeKernel = makeKernel<LIKernel>;
-  m.makeFloat = makeFloat<LIFloat>;
+  setFloatKernels<LIFloat>(m);
   return m;
 }();
 

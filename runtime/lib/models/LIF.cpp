@@ -40,14 +40,15 @@ using namespace ssm::rt::neuro;
 namespace {
 /// One token of the float recurrence (the equations above); returns y.
 /// `keepI` = 1 - delta_I, `keepV` = 1 - delta_V.
-inline double lifStep(double &i, double &v, double x, double keepI,
-                      double keepV, double theta, bool graded) {
+template <typename Real>
+inline Real lifStep(Real &i, Real &v, Real x, Real keepI, Real keepV,
+                    Real theta, bool graded) {
   i = keepI * i + x;
   v = keepV * v + i;
   const bool spike = v > theta;
-  const double y = spike ? (graded ? v : 1.0) : 0.0;
+  const Real y = spike ? (graded ? v : Real(1)) : Real(0);
   if (spike)
-    v = 0.0;
+    v = 0;
   return y;
 }
 
@@ -138,22 +139,29 @@ private:
   std::vector<int64_t> u, v;
 };
 
-class LIFFloat final : public FloatKernel {
+template <typename Real> class LIFFloat final : public BasicFloatKernel<Real> {
 public:
   explicit LIFFloat(const NeuronGroup &g)
-      : group(g), graded(g.hasFlag("graded")), i(g.size, 0.0), v(g.size, 0.0) {}
-  void step(const double *current, int64_t, int64_t, double *out) override {
-    const std::vector<int32_t> *p = group.params.data();
-    for (int64_t k = 0; k < group.size; ++k)
-      out[k] = lifStep(i[k], v[k], current[k],
-                       decay::keep(p[Du][k]), decay::keep(p[Dv][k]),
-                       real(p[Vth][k], group.frac), graded);
+      : graded(g.hasFlag("graded")), i(g.size, 0), v(g.size, 0) {
+    for (int64_t k = 0; k < g.size; ++k) {
+      keepI.push_back(decay::keep<Real>(g.params[Du][k]));
+      keepV.push_back(decay::keep<Real>(g.params[Dv][k]));
+      theta.push_back(real<Real>(g.params[Vth][k], g.frac));
+    }
+  }
+  Update step(const Real *current, int64_t, int64_t, Real *out) override {
+    Update u;
+    for (size_t k = 0; k < i.size(); ++k) {
+      out[k] = lifStep(i[k], v[k], current[k], keepI[k], keepV[k], theta[k],
+                       graded);
+      u.active += current[k] != 0 || i[k] != 0 || v[k] != 0 || out[k] != 0;
+    }
+    return u;
   }
 
 private:
-  const NeuronGroup &group;
   bool graded;
-  std::vector<double> i, v;
+  std::vector<Real> keepI, keepV, theta, i, v;
 };
 
 std::string check(const NeuronGroup &g, const Hardware &hw) {
@@ -179,7 +187,7 @@ extern const NeuronModelInfo kLIF = [] {
   m.encoding = Encoding::Spikes;
   m.check = check;
   m.makeKernel = makeKernel<LIFKernel>;
-  m.makeFloat = makeFloat<LIFFloat>;
+  setFloatKernels<LIFFloat>(m);
   return m;
 }();
 

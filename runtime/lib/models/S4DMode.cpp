@@ -12,7 +12,6 @@
 #include "../NeuronKernel.h"
 #include "../VectorLanes.h"
 
-#include <complex>
 
 using namespace ssm::rt::neuro;
 using ssm::rt::fixed::shiftRound;
@@ -156,25 +155,33 @@ private:
   LaneVector<int64_t> xr, xi; // registers, 64-bit lanes
 };
 
-class S4DFloat final : public FloatKernel {
+/// x <- A_bar x + B_bar u, y = Re(C x) in `Real`, the complex products
+/// written out (re and im each two products and a sum, in this order).
+template <typename Real> class S4DFloat final : public BasicFloatKernel<Real> {
 public:
-  explicit S4DFloat(const NeuronGroup &g) : group(g), x(g.size) {}
-  void step(const double *current, int64_t, int64_t, double *out) override {
-    const std::vector<int32_t> *p = group.params.data();
-    const int fa = group.paramFrac[0], fb = group.paramFrac[1],
-              fc = group.paramFrac[2];
-    for (int64_t i = 0; i < group.size; ++i) {
-      const std::complex<double> a(real(p[0][i], fa), real(p[1][i], fa));
-      const std::complex<double> b(real(p[2][i], fb), real(p[3][i], fb));
-      const std::complex<double> c(real(p[4][i], fc), real(p[5][i], fc));
-      x[i] = a * x[i] + b * current[i];
-      out[i] = (c * x[i]).real();
+  explicit S4DFloat(const NeuronGroup &g)
+      : n(g.size), xr(n, 0), xi(n, 0) {
+    const int frac[3] = {g.paramFrac[0], g.paramFrac[1], g.paramFrac[2]};
+    for (int k = 0; k < 6; ++k)
+      for (int32_t q : g.params[k])
+        p[k].push_back(real<Real>(q, frac[k / 2]));
+  }
+  Update step(const Real *current, int64_t, int64_t, Real *out) override {
+    Update u;
+    for (int64_t i = 0; i < n; ++i) {
+      const Real r = xr[i], m = xi[i], x = current[i];
+      xr[i] = (p[0][i] * r - p[1][i] * m) + p[2][i] * x;
+      xi[i] = (p[0][i] * m + p[1][i] * r) + p[3][i] * x;
+      out[i] = p[4][i] * xr[i] - p[5][i] * xi[i];
+      u.active += xr[i] != 0 || xi[i] != 0 || x != 0;
     }
+    return u;
   }
 
 private:
-  const NeuronGroup &group;
-  std::vector<std::complex<double>> x;
+  int64_t n;
+  std::vector<Real> p[6]; // a_bar re, im, b_bar re, im, c re, im
+  std::vector<Real> xr, xi;
 };
 } // namespace
 
@@ -185,7 +192,7 @@ extern const NeuronModelInfo kS4DMode = [] {
   m.params = {"a_bar_re", "a_bar_im", "b_bar_re", "b_bar_im", "c_re", "c_im"};
   m.paramFormats = {"a_bar", "b_bar", "c"};
   m.makeKernel = makeKernel<S4DKernel>;
-  m.makeFloat = makeFloat<S4DFloat>;
+  setFloatKernels<S4DFloat>(m);
   return m;
 }();
 } // namespace ssm::rt::neuro::models

@@ -44,23 +44,35 @@ private:
   std::vector<int32_t> prevCurrent; // to count active neurons
 };
 
-template <bool Relu> class SigmaDeltaFloat final : public FloatKernel {
+/// relu(input) or the input; active where the input changed (as the
+/// integer kernel counts).
+template <typename Real, bool Relu>
+class SigmaDeltaFloat final : public BasicFloatKernel<Real> {
 public:
-  explicit SigmaDeltaFloat(const NeuronGroup &g) : size(g.size) {}
-  void step(const double *current, int64_t, int64_t, double *out) override {
-    for (int64_t i = 0; i < size; ++i)
-      out[i] = Relu ? std::max(current[i], 0.0) : current[i];
+  explicit SigmaDeltaFloat(const NeuronGroup &g) : size(g.size), prev(size) {}
+  Update step(const Real *current, int64_t, int64_t, Real *out) override {
+    Update u;
+    for (int64_t i = 0; i < size; ++i) {
+      u.active += current[i] != prev[i];
+      prev[i] = current[i];
+      out[i] = Relu ? std::max(current[i], Real(0)) : current[i];
+    }
+    return u;
   }
 
 private:
   int64_t size;
+  std::vector<Real> prev;
+};
+template <bool Relu> struct SigmaDeltaFloats {
+  template <typename Real> using Kernel = SigmaDeltaFloat<Real, Relu>;
 };
 
 template <bool Relu> NeuronModelInfo describe(const char *name) {
   NeuronModelInfo m;
   m.name = name;
   m.makeKernel = makeKernel<SigmaDeltaKernel<Relu>>;
-  m.makeFloat = makeFloat<SigmaDeltaFloat<Relu>>;
+  setFloatKernels<SigmaDeltaFloats<Relu>::template Kernel>(m);
   return m;
 }
 } // namespace

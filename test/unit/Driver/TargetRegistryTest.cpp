@@ -184,9 +184,12 @@ TEST(TargetRegistryTest, OptionsAreParsedAndCheckedByName) {
             "--hw needs a file name");
   EXPECT_EQ(error(loihi2, {{"batch", "4"}}, Spelling::Keyword),
             "batch is not an option of target loihi2; its options: hw, "
-            "chips, calibration, calibration_samples, calibration_ranges, "
+            "chips, arithmetic, calibration, calibration_samples, "
+            "calibration_ranges, "
             "sigma_delta, synapse_memory, neurons_per_core, trace, "
             "trace_samples, plot");
+  EXPECT_EQ(error(loihi2, {{"arithmetic", "int8"}}, Spelling::Flag),
+            "--arithmetic must be fixed or fp32, got 'int8'");
   EXPECT_EQ(error(loihi2, {{"chips", "0"}}, Spelling::Keyword),
             "chips must be between 1 and 65536, got 0");
   EXPECT_EQ(error(conv, {{"batch", "4"}, {"device", "cpu"}}, Spelling::Flag),

@@ -375,28 +375,36 @@ TEST(EventRuntimeSemantics, SigmaDeltaSendsOnlyChangesBeyondTheThreshold) {
   EXPECT_DOUBLE_EQ(y[1], -2.0);
 }
 
-TEST(EventRuntimeSemantics, LIFIntegratesLeaksFiresAndResets) {
-  // input (1/16 steps) -> weight 1 -> 2 LIF neurons (decays 1024/4096 and
-  // 512/4096, thresholds 1.5 and 0.75) -> weight [1, 2] -> a sigma-delta
-  // sum. The recurrence below is the one models/LIF.cpp documents, by hand.
-  const int frac = 4;
+/// input (frac 4) -> weight 1 -> 2 LIF neurons (decays du 1024/4096 and
+/// 4096/4096, dv 512/4096 and 0, thresholds 1.5 and 0.75) -> weight [1, 2]
+/// -> a sigma-delta sum, in `arithmetic`.
+neuro::Network lifNetwork(ssm::rt::hw::Arithmetic arithmetic) {
   neuro::NeuronGroup lif;
   lif.name = "lif";
   lif.model = &neuro::neuronModel("lif");
   lif.size = 2;
-  lif.frac = frac;
+  lif.frac = 4;
   lif.params = {{1024, 4096}, {512, 0}, {24, 12}}; // du, dv, vth
-  neuro::Network net = singleTableNetwork(lif, {1, 1}, 0, frac);
+  neuro::Network net = singleTableNetwork(lif, {1, 1}, 0, lif.frac);
+  net.hardware.arithmetic = arithmetic;
   neuro::NeuronGroup sum;
   sum.name = "sum";
   sum.model = &neuro::neuronModel("sigma_delta");
   sum.size = 1;
-  sum.frac = frac;
+  sum.frac = lif.frac;
   sum.core = 0;
   net.groups.push_back(sum);
   net.tables.push_back(makeTable("out", {{1, 2}}, 2, 1, 2, {1, 2}));
   net.outputs = {2};
   net.validate();
+  return net;
+}
+
+TEST(EventRuntimeSemantics, LIFIntegratesLeaksFiresAndResets) {
+  // lifNetwork in fixed point, inputs in 1/16 steps. The recurrence below
+  // is the one models/LIF.cpp documents, by hand.
+  const int frac = 4;
+  neuro::Network net = lifNetwork(ssm::rt::hw::Arithmetic::Fixed);
 
   neuro::Session session(net);
   const std::vector<float> tokens = {0.5f, 0.5f, 0.5f, 0.0f, 1.0f, 1.0f};
@@ -444,6 +452,50 @@ TEST(EventRuntimeSemantics, LIFIntegratesLeaksFiresAndResets) {
     EXPECT_NE(std::string(e.what()).find("neuron group 'lif': LIF decay 5000"),
               std::string::npos)
         << e.what();
+  }
+}
+
+TEST(EventRuntimeSemantics, FP32NetworksComputeInBinary32) {
+  // lifNetwork in fp32: inputs as they are (0.3 is no multiple of 1/16),
+  // the LIF recurrence in float (decays 1 - d / 4096, thresholds vth / 16),
+  // binary spikes of 1.0, the sum's input this step's spikes times the
+  // weights [1, 2]. The recurrence by hand, float by float, in the kernel's
+  // order.
+  const neuro::Network net = lifNetwork(ssm::rt::hw::Arithmetic::FP32);
+  for (int threads : {1, 2}) {
+    neuro::Session session(net, threads);
+    const std::vector<float> tokens = {0.3f, 0.5f, 0.7f, 0.0f, 1.1f, 1.0f};
+    const float keepU[2] = {0.75f, 0.0f}, keepV[2] = {0.875f, 1.0f};
+    const float vth[2] = {1.5f, 0.75f};
+    float u[2] = {0, 0}, v[2] = {0, 0};
+    float fired = 0; // the sum's input: this step's spikes only
+    int64_t spikes = 0;
+    for (size_t t = 0; t < tokens.size() + 2; ++t) {
+      const float x = t < tokens.size() ? tokens[t] : 0.0f;
+      session.feed(&x);
+      const float expectSum = fired;
+      int64_t spiking = 0;
+      fired = 0;
+      if (t >= 1) {
+        const float in = t - 1 < tokens.size() ? tokens[t - 1] : 0.0f;
+        for (int k = 0; k < 2; ++k) {
+          u[k] = keepU[k] * u[k] + in;
+          v[k] = keepV[k] * v[k] + u[k];
+          if (v[k] > vth[k]) {
+            ++spiking;
+            fired = fired + (k == 0 ? 1.0f : 2.0f);
+            v[k] = 0;
+          }
+        }
+      }
+      spikes += spiking;
+      ASSERT_EQ(session.lastStep()[1].spikes, spiking) << "step " << t;
+      if (t >= 2) {
+        ASSERT_EQ(session.outputs()[0], double(expectSum)) << "step " << t;
+      }
+    }
+    EXPECT_GT(spikes, 2);
+    EXPECT_EQ(session.totals().overflows, 0);
   }
 }
 

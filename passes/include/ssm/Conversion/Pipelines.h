@@ -35,6 +35,11 @@ struct ChipPipelineOptions {
   std::string chip;
   /// Chips of the system, in a row (--chips; 0: the description's own).
   int64_t chips = 0;
+  /// The arithmetic compiled for, "fixed" or "fp32" (--arithmetic; "": the
+  /// description's own): the description's variant of it
+  /// (nc::withArithmetic), which the driver loads into
+  /// `hardwareDescription`.
+  std::string arithmetic;
   /// The description of `hardware`, loaded once by the driver and given to
   /// every pass (null: each pass reads `hardware` itself).
   mlir::DictionaryAttr hardwareDescription;

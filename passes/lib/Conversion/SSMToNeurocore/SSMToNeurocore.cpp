@@ -782,7 +782,7 @@ nc::NetworkOp Lowering::emit(ModuleOp module, DictionaryAttr hardware) {
       nc::SynapsesOp table = nc::buildSynapseTable(
           b, loc, self ? ValueRange{} : ValueRange(groups[t.source].value),
           t.rows, t.cols, t.index, t.q, t.exponent, /*delay=*/0,
-          g.name + ".from." + groups[t.source].name, limits.weightBits);
+          g.name + ".from." + groups[t.source].name, limits);
       if (self)
         selfTables.push_back(table);
       currents.push_back(table.getOutput());

@@ -111,6 +111,35 @@ inline std::string chipTargetNames() {
   return names;
 }
 
+/// The arithmetic a network computes in (a description's `arithmetic`
+/// key, a network file's /hardware@arithmetic; fixed when not given):
+/// - Fixed: integer weights of weight_bits with a shared exponent per
+///   table, states and payloads fixed point of state_bits / message_bits
+///   (Loihi 2's neurocores; SpiNNaker 2's int8 path, weights on the MAC
+///   array);
+/// - FP32: IEEE-754 binary32 weights, states, currents and payloads
+///   (SpiNNaker 2's Arm cores as the seed ran its EGRU, Nazeer et al.
+///   2024); the weights are those quantized to weight_bits, held as fp32.
+enum class Arithmetic { Fixed, FP32 };
+inline constexpr const char *kArithmetics[] = {"fixed", "fp32"};
+/// The key's name of `a` ("fixed", "fp32").
+inline const char *arithmeticName(Arithmetic a) {
+  return kArithmetics[static_cast<int>(a)];
+}
+/// The arithmetic named `name`, or false.
+inline bool parseArithmetic(std::string_view name, Arithmetic &out) {
+  for (int k = 0; k < 2; ++k)
+    if (name == kArithmetics[k]) {
+      out = static_cast<Arithmetic>(k);
+      return true;
+    }
+  return false;
+}
+/// Bits a weight takes in memory: weight_bits, or a binary32 in an fp32
+/// network (the one place the table sizes of compiler and runtime ask).
+inline unsigned storedWeightBits(Arithmetic a, unsigned weightBits) {
+  return a == Arithmetic::FP32 ? 32u : weightBits;
+}
 /// The most clock_mhz a description may give (its cycle counts become
 /// times as cycles x 1000 / clock_mhz ns).
 inline constexpr double kMaxClockMHz = 1e6;

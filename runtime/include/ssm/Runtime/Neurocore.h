@@ -22,6 +22,7 @@
 #ifndef SSM_RUNTIME_NEUROCORE_H
 #define SSM_RUNTIME_NEUROCORE_H
 
+#include "ssm/Runtime/HardwareRanges.h"
 #include "ssm/Runtime/NeuronModel.h"
 
 #include <cstdint>
@@ -77,6 +78,8 @@ struct Hardware {
   /// target that runs the network (loihi2 or spinnaker2; the arithmetic
   /// and the cost model's form are the same, its numbers differ).
   std::string target = "loihi2";
+  /// Fixed point, or IEEE binary32 (the session's float path).
+  hw::Arithmetic arithmetic = hw::Arithmetic::Fixed;
   int64_t chips = 1, meshX = 8, meshY = 16;
   /// The chips on a mesh of their own (chip k at (k % chipMeshX, k /
   /// chipMeshX)); chipMeshX * chipMeshY == chips.
@@ -89,6 +92,11 @@ struct Hardware {
   int64_t dramBytes = 0;
   OpCosts energyPJ, timeNS;
   double staticPowerMW = 0;
+
+  /// Bits a synapse weight takes in memory (hw::storedWeightBits).
+  unsigned storedWeightBits() const {
+    return hw::storedWeightBits(arithmetic, weightBits);
+  }
 
   /// Chip-to-chip links a message from chip `a` to chip `b` crosses (its
   /// route on the chip mesh, dimension by dimension).

@@ -27,7 +27,9 @@ namespace ssm::rt::neuro {
 struct Hardware;
 struct NeuronGroup;
 class GroupKernel;
-class FloatKernel;
+template <typename Real> class BasicFloatKernel;
+using FloatKernel = BasicFloatKernel<double>;
+using Float32Kernel = BasicFloatKernel<float>;
 
 /// How a model's neurons talk to the synapse tables they feed.
 enum class Encoding {
@@ -77,6 +79,10 @@ struct NeuronModelInfo {
       const NeuronGroup &group, const Hardware &hardware) = nullptr;
   /// The float evaluation for one group (evaluateQuantizedFloat).
   std::unique_ptr<FloatKernel> (*makeFloat)(const NeuronGroup &group) = nullptr;
+  /// The same evaluation in IEEE binary32, the event session's step of
+  /// one group of an fp32 network (Hardware::Arithmetic::FP32).
+  std::unique_ptr<Float32Kernel> (*makeFloat32)(const NeuronGroup &group) =
+      nullptr;
 
   /// Index of parameter `param` in `params`, or -1.
   int paramIndex(std::string_view param) const;

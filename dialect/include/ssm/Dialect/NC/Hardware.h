@@ -17,6 +17,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/Error.h"
 
+#include "ssm/Runtime/HardwareRanges.h"
+
 #include <string>
 
 namespace ssm::nc {
@@ -36,6 +38,12 @@ struct HardwareLimits {
   int exponentMin = 0, exponentMax = 0;
   int64_t maxDelay = 0; // 0 when the attribute has no `max_delay`
   int64_t dramBytes = 0; // DRAM per chip for synapse tables; 0: none
+  ssm::rt::hw::Arithmetic arithmetic = ssm::rt::hw::Arithmetic::Fixed;
+  /// Bits a weight takes in memory (rt::hw::storedWeightBits): what table
+  /// sizes are computed from.
+  unsigned storedWeightBits() const {
+    return ssm::rt::hw::storedWeightBits(arithmetic, weightBits);
+  }
 };
 
 /// Reads the limits from a `hardware` attribute; a missing or mistyped key
@@ -49,6 +57,14 @@ readHardwareLimits(mlir::DictionaryAttr hardware,
 /// more than supported.
 llvm::Expected<mlir::DictionaryAttr> withChips(mlir::DictionaryAttr hardware,
                                                int64_t chips);
+
+/// `hardware` for networks computing in `arithmetic` ("fixed" or "fp32",
+/// rt::hw::kArithmetics): the description itself when it is of that
+/// arithmetic, else its variant (the `fp32` section a description may
+/// give: the keys that differ, e.g. SpiNNaker 2's synop cost on the Arm
+/// core). Fails naming the chip when it has no such variant.
+llvm::Expected<mlir::DictionaryAttr>
+withArithmetic(mlir::DictionaryAttr hardware, llvm::StringRef arithmetic);
 
 /// Parses the JSON text of a hardware description. Errors name
 /// `sourceName`, the line and column of a syntax error, or the key that is

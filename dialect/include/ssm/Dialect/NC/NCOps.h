@@ -34,15 +34,17 @@ namespace ssm::nc {
 /// weights `q` at row-major flat indices `index` (increasing, below
 /// rows * cols) in the cheaper layout: a sparse table as its entries
 /// (weights and their (row, column) positions), a dense one as the whole
-/// matrix. Weights are stored in 8 bits (16 when `weightBits` exceeds 8);
-/// the blobs of large tables are named after `name`. `dram`: stored in the
-/// chip's DRAM.
+/// matrix, the cheaper in the chip's memory (`limits`' stored weight
+/// bits: 32 in an fp32 network). Weights are stored in the attribute in 8
+/// bits (16 when the hardware's weight_bits exceed 8); the blobs of large
+/// tables are named after `name`. `dram`: stored in the chip's DRAM.
 SynapsesOp buildSynapseTable(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::ValueRange inputs, int64_t rows,
                              int64_t cols, llvm::ArrayRef<int64_t> index,
                              llvm::ArrayRef<int64_t> q, int64_t exponent,
                              int64_t delay, llvm::StringRef name,
-                             unsigned weightBits, bool dram = false);
+                             const HardwareLimits &limits,
+                             bool dram = false);
 } // namespace ssm::nc
 
 #endif // SSM_DIALECT_NC_NCOPS_H
