@@ -108,12 +108,15 @@ def main():
     write_weights(os.path.join(a.out, "seed.h5"), a.seed, a.theta)
     tag = f"{a.arithmetic}-{a.synapse_memory}"
     net = os.path.join(a.out, f"seed-{tag}.h5")
-    compile_log = subprocess.run(
+    compiled = subprocess.run(
         [os.path.join(BUILD, "bin", "ssmc"), model, "--target=spinnaker2",
          "--calibration-samples=1", f"--synapse-memory={a.synapse_memory}",
          f"--arithmetic={a.arithmetic}", "--report", "-o", net],
-        check=True, capture_output=True, text=True).stdout
-    for line in compile_log.splitlines():
+        capture_output=True, text=True)
+    if compiled.returncode != 0:  # e.g. fp32 weights in PE memory: no fit
+        print(compiled.stderr.strip(), file=sys.stderr)
+        return 1
+    for line in compiled.stdout.splitlines():
         if line.startswith(("nc.network", "total", "dram")):
             print(line)
     report = os.path.join(a.out, f"seed-{tag}.json")

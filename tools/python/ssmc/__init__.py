@@ -14,7 +14,8 @@ The targets are ssmc's (``ssmc.targets()``): ``reference`` (the float64
 recurrent oracle), ``conv`` (S4D as FFT long convolution, float32),
 ``loihi2`` (the event-driven fixed-point neurocore runtime with the Loihi 2
 cost model) and ``spinnaker2`` (the same runtime on SpiNNaker 2 PEs with
-its cost model; docs/spinnaker2.md). Keyword options are the command-line flags of ``ssmc-run``
+its cost model, in fixed point or with ``arithmetic="fp32"`` in binary32;
+docs/spinnaker2.md). Keyword options are the command-line flags of ``ssmc-run``
 with ``_`` for ``-`` (``sigma_delta=0.1`` is ``--sigma-delta=0.1``);
 docs/python.md lists them. Errors in a model are ``CompileError`` carrying
 the diagnostics (``file:line:col``); bad data are ``DataError``; both are
