@@ -15,6 +15,7 @@
 #include "SynapsePlan.h"
 #include "ssm/Runtime/Neurocore.h"
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -34,6 +35,23 @@ inline int32_t bitsOf(float f) {
   std::memcpy(&bits, &f, sizeof bits);
   return bits;
 }
+
+/// Sigma-delta in binary32 (SigmaDelta's rule for an fp32 network): sends
+/// the change of `value` since the neuron last sent when its magnitude
+/// exceeds `threshold` (real units); returns the change's bits (0: none)
+/// and keeps `lastBits` the sum of the changes sent, as a receiver sums
+/// them.
+struct SigmaDelta32 {
+  float threshold;
+  int32_t operator()(float value, int32_t &lastBits) const {
+    const float previous = asFloat(lastBits);
+    const float change = value - previous;
+    if (!(std::fabs(change) > threshold))
+      return 0;
+    lastBits = bitsOf(previous + change);
+    return bitsOf(change);
+  }
+};
 
 /// What a group sent in one step: its messages (0 where a neuron sent
 /// nothing; changes or payloads, by the model's encoding) and how many.

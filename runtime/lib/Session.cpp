@@ -651,25 +651,17 @@ struct Session::State {
         cur, k, sequenceLength >= 0 ? sequenceLength : kUnknownLength, y);
     int32_t *lastBits = last[g].data();
     int32_t *delta = out.delta.data();
-    const float threshold = threshold32[g];
+    const SigmaDelta32 send{threshold32[g]};
     const bool spikes = group.model->encoding == Encoding::Spikes;
     for (int64_t i = 0; i < group.size; ++i) {
       u.overflows += !std::isfinite(y[i]);
       if (spikes) {
         delta[i] = y[i] != 0 ? bitsOf(y[i]) : 0;
         lastBits[i] = delta[i];
-        u.sent += y[i] != 0;
-        continue;
-      }
-      const float previous = asFloat(lastBits[i]);
-      const float change = y[i] - previous;
-      if (std::fabs(change) > threshold) {
-        delta[i] = bitsOf(change);
-        lastBits[i] = bitsOf(previous + change);
-        ++u.sent;
       } else {
-        delta[i] = 0;
+        delta[i] = send(y[i], lastBits[i]);
       }
+      u.sent += delta[i] != 0;
     }
     return u;
   }
@@ -703,22 +695,21 @@ struct Session::State {
       const SigmaDelta send = sigmaDelta(group);
       int32_t *prev = last[g].data();
       int64_t sent = 0, overflows = 0;
-      for (int64_t i = 0; fp32 && i < group.size; ++i) {
-        // The host's values as they are, sigma-delta in binary32.
-        const float previous = asFloat(prev[i]);
-        const float change = token[offset + i] - previous;
-        const bool sends = std::fabs(change) > threshold32[g];
-        out.delta[i] = sends ? bitsOf(change) : 0;
-        if (sends)
-          prev[i] = bitsOf(previous + change);
-        sent += sends;
-      }
-      for (int64_t i = 0; !fp32 && i < group.size; ++i) {
-        bool over = false;
-        const int64_t v = fixed::quantize(token[offset + i],
-                                          {group.payloadBits, group.frac}, &over);
-        overflows += over;
-        out.delta[i] = send(v, prev[i], sent, overflows);
+      if (fp32) {
+        // An fp32 network's host sends its values as they are.
+        const SigmaDelta32 send32{threshold32[g]};
+        for (int64_t i = 0; i < group.size; ++i) {
+          out.delta[i] = send32(token[offset + i], prev[i]);
+          sent += out.delta[i] != 0;
+        }
+      } else {
+        for (int64_t i = 0; i < group.size; ++i) {
+          bool over = false;
+          const int64_t v = fixed::quantize(
+              token[offset + i], {group.payloadBits, group.frac}, &over);
+          overflows += over;
+          out.delta[i] = send(v, prev[i], sent, overflows);
+        }
       }
       out.count = sent;
       activity[g].spikes = sent;
