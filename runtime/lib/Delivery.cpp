@@ -3,10 +3,8 @@
 #include "Delivery.h"
 
 #include "VectorLanes.h"
-#include "ssm/Runtime/Quantize.h"
 
 #include <algorithm>
-#include <cmath>
 
 using namespace ssm::rt;
 using namespace ssm::rt::neuro;
@@ -22,21 +20,11 @@ Delivery::Delivery(const Network &net)
   gathered.resize(net.tables.size());
   if (fp32) {
     acc32.resize(net.tables.size());
-    for (const SynapseTable &table : net.tables) {
-      // The real weight of an integer w from a source in format F_src into
-      // F_dst: w 2^(e + F_src - F_dst) (quant::tableWeightUnit), rounded
-      // once to binary32 (exact for |w| < 2^24 unless it underflows).
-      std::vector<float> &w = weight32.emplace_back(table.weight.size());
-      const int fracDst = net.groups[table.target].frac;
-      int64_t column = 0;
-      for (const TableSource &src : table.sources) {
-        const double unit = quant::tableWeightUnit(
-            table.exponent, net.groups[src.group].frac, fracDst);
-        for (int64_t k = table.columnStart[column];
-             k < table.columnStart[column + src.size]; ++k)
-          w[k] = static_cast<float>(table.weight[k] * unit);
-        column += src.size;
-      }
+    // The real weights rounded once to binary32 (exact for |w| < 2^24
+    // unless they underflow).
+    for (size_t t = 0; t < net.tables.size(); ++t) {
+      const std::vector<double> real = net.realWeights(static_cast<int>(t));
+      weight32.emplace_back(real.begin(), real.end());
     }
   }
   for (size_t t = 0; t < net.tables.size(); ++t) {
@@ -52,7 +40,8 @@ Delivery::Delivery(const Network &net)
     const SynapseTable &table = net.tables[t];
     dramPerSynop.push_back(
         table.dram && !table.weight.empty()
-            ? double(table.bytes(net.hardware.storedWeightBits())) / table.weight.size()
+            ? double(table.bytes(net.hardware.storedWeightBits())) /
+                  table.weight.size()
             : 0.0);
   }
   reset();

@@ -135,6 +135,22 @@ int64_t Network::outputChannels() const {
   return n;
 }
 
+std::vector<double> Network::realWeights(int t) const {
+  const SynapseTable &table = tables.at(t);
+  std::vector<double> w(table.weight.size());
+  const int fracDst = groups.at(table.target).frac;
+  int64_t column = 0;
+  for (const TableSource &src : table.sources) {
+    const double unit = quant::tableWeightUnit(
+        table.exponent, groups.at(src.group).frac, fracDst);
+    for (int64_t k = table.columnStart[column];
+         k < table.columnStart[column + src.size]; ++k)
+      w[k] = table.weight[k] * unit;
+    column += src.size;
+  }
+  return w;
+}
+
 int64_t Network::inputChannels() const {
   int64_t n = 0;
   for (int g : inputs)
@@ -169,6 +185,7 @@ struct QuantizedFloatStream::State {
   std::vector<int64_t> offsets; // of each input stream in a token
   int64_t tokenValues = 0;
   std::vector<double> current;
+  std::vector<std::vector<double>> weights; // per table (Network::realWeights)
 
   State(const Network &n, int64_t length) : net(n), length(length) {
     if (net.depth.size() != net.groups.size())
@@ -188,6 +205,8 @@ struct QuantizedFloatStream::State {
         if (net.component[src.group] == net.component[table.target])
           readRecurrently[src.group] = 1;
     kernels.resize(G);
+    for (size_t t = 0; t < net.tables.size(); ++t)
+      weights.push_back(net.realWeights(static_cast<int>(t)));
     for (size_t g = 0; g < G; ++g) {
       const NeuronGroup &group = net.groups[g];
       value[g].assign(group.size, 0.0);
@@ -227,20 +246,16 @@ struct QuantizedFloatStream::State {
       current.assign(group.currentSize(), 0.0);
       for (int tableIndex : group.tables) {
         const SynapseTable &table = net.tables[tableIndex];
+        const std::vector<double> &w = weights[tableIndex];
         int64_t col = 0;
         for (const TableSource &src : table.sources) {
-          // Integer current q p 2^e in the target's format, read as a real
-          // number: q v 2^(e + F_src - F_dst) with v the source's value.
-          const double scale = quant::tableWeightUnit(
-              table.exponent, net.groups[src.group].frac, group.frac);
           const std::vector<double> &v =
               net.component[src.group] == net.component[g] ? previous[src.group]
                                                            : value[src.group];
           for (int64_t j = 0; j < src.size; ++j, ++col)
             for (int64_t k = table.columnStart[col];
                  k < table.columnStart[col + 1]; ++k)
-              current[table.rowIndex[k]] +=
-                  table.weight[k] * scale * v[j];
+              current[table.rowIndex[k]] += w[k] * v[j];
         }
       }
       for (int64_t i = 0; i < group.currentSize(); ++i)

@@ -5,7 +5,8 @@
 // time steps; in each step every core takes the messages sent to it in the
 // previous step (or `delay` steps earlier), accumulates them through its
 // synapse tables, updates its neurons in integer arithmetic of the
-// hardware's widths and sends graded spikes sigma-delta. Only non-zero
+// hardware's widths (an fp32 network: IEEE binary32, Hardware::arithmetic)
+// and sends graded spikes sigma-delta. Only non-zero
 // messages travel, so work follows activity. Cores run in parallel within a
 // step; every result is bit-identical for any thread count because a core
 // only writes its own state and reads messages of the previous steps.
@@ -205,6 +206,11 @@ struct Network {
   int64_t maxDepth = 0;
   int64_t outputChannels() const;
   int64_t inputChannels() const;
+  /// Table t's non-zero weights as real numbers, in its CSR order: integer
+  /// w from a source in format F_src into a target in F_dst is
+  /// w 2^(e + F_src - F_dst) (quant::tableWeightUnit), so that a source's
+  /// real value times it is the target's real current (exact in double).
+  std::vector<double> realWeights(int t) const;
 };
 
 /// What happened in one step, or summed over many.
