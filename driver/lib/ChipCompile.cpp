@@ -148,11 +148,8 @@ LogicalResult loadHardwareOnce(ModuleOp module,
     return failure();
   // The variant of the arithmetic asked for (or the description's own,
   // without the variants a compiled network does not need).
-  auto own = hw->description.getAs<StringAttr>("arithmetic");
-  llvm::Expected<DictionaryAttr> variant = nc::withArithmetic(
-      hw->description, !options.arithmetic.empty() ? StringRef(options.arithmetic)
-                       : own                       ? own.getValue()
-                                                   : StringRef("fixed"));
+  llvm::Expected<DictionaryAttr> variant =
+      nc::withArithmetic(hw->description, options.arithmetic);
   if (!variant)
     return module.emitError() << llvm::toString(variant.takeError());
   options.hardwareDescription = *variant;

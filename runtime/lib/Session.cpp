@@ -27,6 +27,12 @@
 //    are exact, so both give the same dendritic sums, and synops are
 //    counted per message either way.
 //
+// An fp32 network (Hardware::arithmetic) takes the same schedule with each
+// model's binary32 kernel (stepFP32) and Delivery's binary32 tables,
+// delivered message by message in a fixed order; its messages are the 32
+// bits of binary32 values in the same arrays, so what follows holds for it
+// unchanged.
+//
 // A stream split across processes (CoreSplit, StepExchange): each rank
 // updates its own cores, then one all-gather per step gives every rank the
 // others' messages (non-zero entries only, and only of groups a table on
@@ -692,7 +698,6 @@ struct Session::State {
         offset += 1;
         continue;
       }
-      const SigmaDelta send = sigmaDelta(group);
       int32_t *prev = last[g].data();
       int64_t sent = 0, overflows = 0;
       if (fp32) {
@@ -703,6 +708,7 @@ struct Session::State {
           sent += out.delta[i] != 0;
         }
       } else {
+        const SigmaDelta send = sigmaDelta(group);
         for (int64_t i = 0; i < group.size; ++i) {
           bool over = false;
           const int64_t v = fixed::quantize(

@@ -307,10 +307,13 @@ ssm::nc::parseHardwareDescription(MLIRContext *context, StringRef text,
 Expected<DictionaryAttr> ssm::nc::withArithmetic(DictionaryAttr hardware,
                                                  StringRef arithmetic) {
   auto given = hardware.getAs<StringAttr>("arithmetic");
-  const StringRef own = given ? given.getValue() : StringRef("fixed");
+  const StringRef own =
+      given ? given.getValue()
+            : StringRef(ssm::rt::hw::arithmeticName(
+                  ssm::rt::hw::Arithmetic::Fixed));
   auto name = hardware.getAs<StringAttr>("name");
   const std::string chip = name ? name.str() : "?";
-  if (own == arithmetic) {
+  if (arithmetic.empty() || own == arithmetic) {
     NamedAttrList attrs(hardware);
     attrs.erase("fp32");
     return DictionaryAttr::get(hardware.getContext(), attrs);

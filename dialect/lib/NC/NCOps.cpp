@@ -437,7 +437,8 @@ LogicalResult NetworkOp::verifyRegions() {
     neurons[*core] += group.getSize();
     for (Value input : group.getInputs())
       if (auto table = input.getDefiningOp<SynapsesOp>())
-        synapseBytes[*core] += table.getCoreMemoryBytes(hw.storedWeightBits());
+        synapseBytes[*core] +=
+            table.getCoreMemoryBytes(hw.storedWeightBits());
   }
   // (Per chip; placement does not know which chip's DRAM a table uses, so
   // the whole network's tables must fit one chip's.)

@@ -3,8 +3,9 @@
 // The chips whose cores run neuron groups and synapse tables (loihi2,
 // spinnaker2; CoreGraph.h): the check stage, calibration and the lowering
 // stage (ChipCompile.h) to a placed nc.network for the chip's hardware
-// description, then the event-driven fixed-point runtime with the cost
-// model at that description's numbers (ssm/Runtime/Neurocore.h). A chip is
+// description, then the event-driven runtime (fixed point, or binary32
+// with --arithmetic=fp32) with the cost model at that description's
+// numbers (ssm/Runtime/Neurocore.h). A chip is
 // its name and its built-in description (hardware/NAME.json); everything
 // else is shared. The options are one struct (ChipPipelineOptions, with
 // the calibration request), filled from the command-line flags here and,
@@ -945,9 +946,9 @@ ChipTarget::parseOptions(ArrayRef<Setting> settings,
     read.fail("chips", "must be between " + Twine(range.min) + " and " +
                            Twine(range.max) + ", got " +
                            Twine(options->pipeline.chips));
-  if (read.get("arithmetic", options->pipeline.arithmetic, "fixed or fp32") &&
-      options->pipeline.arithmetic != "fixed" &&
-      options->pipeline.arithmetic != "fp32")
+  if (rt::hw::Arithmetic known;
+      read.get("arithmetic", options->pipeline.arithmetic, "fixed or fp32") &&
+      !rt::hw::parseArithmetic(options->pipeline.arithmetic, known))
     read.fail("arithmetic", "must be fixed or fp32, got '" +
                                 options->pipeline.arithmetic + "'");
   read.get("calibration-ranges", options->pipeline.calibrationRanges,

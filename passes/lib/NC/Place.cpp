@@ -47,7 +47,8 @@ struct PlacePass : ssm::nc::impl::NCPlaceBase<PlacePass> {
       item.name = group.getSymName().str();
       item.neurons = group.getSize();
       for (SynapsesOp table : graph.tablesOf(static_cast<int>(g)))
-        item.synapseBytes += table.getCoreMemoryBytes(limits->storedWeightBits());
+        item.synapseBytes +=
+            table.getCoreMemoryBytes(limits->storedWeightBits());
       itemOf[g] = static_cast<int>(items.size());
       items.push_back(std::move(item));
       groups.push_back(group);

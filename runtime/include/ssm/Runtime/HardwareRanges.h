@@ -16,6 +16,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -128,7 +129,7 @@ inline const char *arithmeticName(Arithmetic a) {
 }
 /// The arithmetic named `name`, or false.
 inline bool parseArithmetic(std::string_view name, Arithmetic &out) {
-  for (int k = 0; k < 2; ++k)
+  for (size_t k = 0; k < std::size(kArithmetics); ++k)
     if (name == kArithmetics[k]) {
       out = static_cast<Arithmetic>(k);
       return true;

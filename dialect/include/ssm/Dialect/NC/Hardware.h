@@ -59,10 +59,11 @@ llvm::Expected<mlir::DictionaryAttr> withChips(mlir::DictionaryAttr hardware,
                                                int64_t chips);
 
 /// `hardware` for networks computing in `arithmetic` ("fixed" or "fp32",
-/// rt::hw::kArithmetics): the description itself when it is of that
-/// arithmetic, else its variant (the `fp32` section a description may
-/// give: the keys that differ, e.g. SpiNNaker 2's synop cost on the Arm
-/// core). Fails naming the chip when it has no such variant.
+/// rt::hw::kArithmetics; "": the description's own): the description
+/// itself, without its variants, when it is of that arithmetic, else its
+/// variant (the `fp32` section a description may give: the keys that
+/// differ, e.g. SpiNNaker 2's synop cost on the Arm core). Fails naming the
+/// chip when it has no such variant.
 llvm::Expected<mlir::DictionaryAttr>
 withArithmetic(mlir::DictionaryAttr hardware, llvm::StringRef arithmetic);
 
