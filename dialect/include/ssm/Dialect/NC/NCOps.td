@@ -90,7 +90,11 @@ def NC_NetworkOp : NC_Op<"network", [
     `name`, `chips`, `mesh` [x, y], `neurons_per_core`,
     `synapse_bytes_per_core`, `state_bits`, `message_bits`, `weight_bits`,
     `weight_exponent` [min, max], `max_delay`, and the cost model's
-    `energy_pj` and `time_ns` tables (docs/cost-model.md). The verifier
+    `energy_pj` and `time_ns` tables (docs/cost-model.md); optionally
+    `target` (the chip: loihi2 or spinnaker2), `dram_bytes` and
+    `arithmetic`: `fixed` (the default) or `fp32`, in which the event
+    runtime computes the network in IEEE binary32 and a table's weights
+    take 32 bits each in memory (docs/spinnaker2.md). The verifier
     checks every core, group and table against it: coordinates on the mesh,
     neurons and synapse memory per core, payload and weight widths, exponent
     range, delays.
